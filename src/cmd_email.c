@@ -1,0 +1,342 @@
+/* dvcheck -- `dvcheck email NAME...`: orchestration and rendering. The
+ * checks themselves live in check_email.c. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../dns/resolver.h"
+#include "check_email.h"
+#include "loop.h"
+#include "names.h"
+#include "report.h"
+#include "tool_input.h"
+#include "tool_operate.h"
+
+void dv_error(const char *fmt, ...)
+{
+  char buf[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  fputs("dvcheck: error: ", stderr);
+  dv_report_safe(stderr, buf);
+  fputc('\n', stderr);
+}
+
+static void trace_answer(void *arg, const dv_dns_answer *a)
+{
+  (void)arg;
+  fprintf(stderr, "dns: ");
+  dv_report_safe(stderr, a->qname);
+  fprintf(stderr, " %s -> %s (%lld ms)\n", dv_dns_type_str(a->qtype),
+          dv_dns_status_str(a->status), (long long)a->rtt_ms);
+}
+
+static const char *candidate_route(const dv_candidate *c, char *buf,
+                                   size_t len)
+{
+  if (c->deliverable) {
+    const dv_mx_host *best = NULL;
+    for (size_t i = 0; i < c->nhosts; i++)
+      if (c->hosts[i].usable && (!best || c->hosts[i].pref < best->pref))
+        best = &c->hosts[i];
+    snprintf(buf, len, "yes  MX %u %s (%s%s)", best->pref, best->host,
+             best->addrs[0], best->naddrs > 1 ? ", ..." : "");
+  } else {
+    snprintf(buf, len, "no   %s", dv_catalogue_get(c->reason)->id);
+  }
+  return buf;
+}
+
+static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r)
+{
+  int any;
+  dv_severity worst = dv_findings_max(&r->findings, &any);
+  char route[1200];
+  size_t shown = r->cands[0].deliverable ? 1 : r->ncands;
+
+  fputs("== ", out);
+  dv_report_safe(out, r->name.ascii);
+  if (strcmp(r->input, r->name.ascii) != 0) {
+    fputs(" (from \"", out);
+    dv_report_safe(out, r->input);
+    fputs("\")", out);
+  }
+  fputs("  ", out);
+  if (r->incomplete)
+    fputs("UNKNOWN (checks did not complete)", out);
+  else
+    dv_report_verdict(out, cfg, any, worst);
+  fputc('\n', out);
+  fputs("  candidate validation domains (registrable domain ", out);
+  dv_report_safe(out, r->name.registrable);
+  fputs("):\n", out);
+  for (size_t i = 0; i < r->ncands; i++) {
+    const dv_candidate *c = &r->cands[i];
+    fprintf(out, "    %-3s ", (int)i == r->chosen ? "->" : "");
+    dv_report_safe(out, c->domain);
+    fprintf(out, "%*s", (int)(strlen(c->domain) < 30 ? 30 - strlen(c->domain)
+                                                     : 1),
+            "");
+    if (i < shown || c->mx_status != DV_DNS_CANCELLED)
+      dv_report_safe(out, candidate_route(c, route, sizeof(route)));
+    fputc('\n', out);
+  }
+  if (r->chosen >= 0) {
+    const char *d = r->cands[r->chosen].domain;
+    fputs("  ACM mails: ", out);
+    for (int i = 0; i < 5; i++) {
+      fprintf(out, "%s%s@", i ? ", " : "", dv_email_locals[i]);
+      dv_report_safe(out, d);
+    }
+    fputc('\n', out);
+  } else if (r->incomplete) {
+    fputs("  ACM mails: unknown (the checks did not complete)\n", out);
+  } else {
+    fputs("  ACM mails: nobody can receive it (no candidate has a working "
+          "MX)\n",
+          out);
+  }
+  fputc('\n', out);
+  dv_report_findings_text(out, cfg, &r->findings);
+  fputc('\n', out);
+}
+
+static const char *mx_status_word(dv_dns_status st)
+{
+  switch (st) {
+  case DV_DNS_OK: return "present";
+  case DV_DNS_NODATA: return "nodata";
+  case DV_DNS_NXDOMAIN: return "nxdomain";
+  case DV_DNS_SERVFAIL: return "servfail";
+  case DV_DNS_TIMEOUT: return "timeout";
+  case DV_DNS_CANCELLED: return "not_checked";
+  default: return "error";
+  }
+}
+
+static json_t *result_json(const dv_email_result *r)
+{
+  json_t *cands = json_array(), *o;
+  int any;
+  dv_severity worst = dv_findings_max(&r->findings, &any);
+
+  if (!cands)
+    return NULL;
+  for (size_t i = 0; i < r->ncands; i++) {
+    const dv_candidate *c = &r->cands[i];
+    json_t *mx = json_array(), *addrs = json_array(), *jc;
+    for (size_t h = 0; mx && h < c->nhosts; h++) {
+      const dv_mx_host *mh = &c->hosts[h];
+      json_t *ha = json_array(), *jh;
+      for (size_t k = 0; ha && k < mh->naddrs; k++)
+        json_array_append_new(ha, dv_json_str(mh->addrs[k]));
+      jh = json_pack("{s:o, s:i, s:o, s:b, s:b, s:b, s:b}", "host",
+                     dv_json_str(mh->host), "preference", (int)mh->pref,
+                     "addresses", ha ? ha : json_array(), "usable",
+                     mh->usable, "alias", mh->is_alias, "ip_literal",
+                     mh->ip_literal, "doubled_suffix", mh->doubled_suffix);
+      if (jh)
+        json_array_append_new(mx, jh);
+    }
+    for (int k = 0; addrs && k < 5; k++) {
+      char a[DV_NAME_LEN + 20];
+      snprintf(a, sizeof(a), "%s@%s", dv_email_locals[k], c->domain);
+      json_array_append_new(addrs, dv_json_str(a));
+    }
+    jc = json_pack("{s:o, s:s, s:b, s:b, s:s, s:o, s:o}", "domain",
+                   dv_json_str(c->domain), "mx_status",
+                   mx_status_word(c->mx_status), "deliverable",
+                   c->deliverable, "null_mx", c->null_mx, "reason",
+                   dv_catalogue_get(c->reason)->id, "mx",
+                   mx ? mx : json_array(), "addresses",
+                   addrs ? addrs : json_array());
+    if (jc && c->is_alias)
+      json_object_set_new(jc, "alias_of", dv_json_str(c->alias_target));
+    if (jc)
+      json_array_append_new(cands, jc);
+  }
+  o = json_pack("{s:o, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o}", "input",
+                dv_json_str(r->input), "name", dv_json_str(r->name.ascii),
+                "mail_domain", dv_json_str(r->name.mail_domain),
+                "registrable_domain", dv_json_str(r->name.registrable),
+                "wildcard", r->name.wildcard, "verdict",
+                dv_report_status_word(
+                    dv_report_exit_code(any, worst, r->incomplete)),
+                "validation_domain",
+                r->chosen >= 0 ? dv_json_str(r->cands[r->chosen].domain)
+                               : json_null(),
+                "candidates", cands, "findings",
+                dv_report_findings_json(&r->findings));
+  return o;
+}
+
+/* Parse every input first: any bad name stops the run before any lookup. */
+static int parse_inputs(const dv_input_list *in, dv_email_result *res)
+{
+  int bad = 0;
+  for (size_t i = 0; i < in->n; i++) {
+    char detail[256], shown[1100];
+    dv_name n;
+    dv_name_status st;
+    dv_name_printable(in->v[i].text, in->v[i].len, shown, sizeof(shown));
+    st = dv_name_parse(in->v[i].text, in->v[i].len, &n, detail,
+                       sizeof(detail));
+    if (st == DV_NAME_NOMEM)
+      return -1;
+    if (st != DV_NAME_OK) {
+      dv_error("%s: \"%.80s%s\": %s%s%s", in->v[i].where, shown,
+               strlen(shown) > 80 ? "..." : "", dv_name_status_str(st),
+               detail[0] ? ": " : "", detail);
+      bad = 1;
+      continue;
+    }
+    if (dv_email_result_init(&res[i], shown, &n) < 0)
+      return -1;
+  }
+  return bad;
+}
+
+int dv_cmd_email(dv_cfg *cfg)
+{
+  dv_input_list in = {0};
+  dv_email_result *res = NULL;
+  dv_loop *loop = NULL;
+  dv_resolver *rs = NULL;
+  dv_resolver_opts ro;
+  dv_email_ctx ctx = {0};
+  dv_loop_status ls;
+  dv_resolver_status rst;
+  int rc = DV_EXIT_UNKNOWN, deadline_hit = 0, incomplete = 0, any_all = 0;
+  int bad;
+  dv_severity worst_all = DV_SEV_INFO;
+  char msg[256];
+  int64_t t0 = dv_loop_now_ms();
+
+  for (size_t i = 0; i < cfg->nargs; i++) {
+    char where[32];
+    snprintf(where, sizeof(where), "argument %zu", i + 1);
+    if (dv_input_add(&in, cfg->args[i], strlen(cfg->args[i]), where) !=
+        DV_INPUT_OK) {
+      dv_error("too many names or out of memory");
+      goto out;
+    }
+  }
+  if (cfg->names_file) {
+    dv_input_status ist =
+        dv_input_read_file(&in, cfg->names_file, msg, sizeof(msg));
+    if (ist != DV_INPUT_OK) {
+      dv_error("%s: %s%s%s", cfg->names_file, dv_input_status_str(ist),
+               ist == DV_INPUT_OPEN ? ": " : "",
+               ist == DV_INPUT_OPEN ? msg : "");
+      goto out;
+    }
+  }
+  if (in.n == 0) {
+    dv_error("email: give at least one NAME (or -f FILE); see 'dvcheck "
+             "email --help'");
+    goto out;
+  }
+  res = calloc(in.n, sizeof(*res));
+  if (!res) {
+    dv_error("out of memory");
+    goto out;
+  }
+  bad = parse_inputs(&in, res);
+  if (bad < 0) {
+    dv_error("out of memory");
+    goto out;
+  }
+  if (bad)
+    goto out;
+
+  loop = dv_loop_new();
+  if (!loop) {
+    dv_error("out of memory");
+    goto out;
+  }
+  dv_loop_deadline_set(loop, (int64_t)(cfg->timeout_s * 1000));
+  dv_resolver_opts_init(&ro);
+  ro.servers = cfg->resolvers[0] ? cfg->resolvers : NULL;
+  if (cfg->verbose >= 2)
+    ro.trace = trace_answer;
+  rst = dv_resolver_new(loop, &ro, &rs);
+  if (rst != DV_RESOLVER_OK) {
+    dv_error("%s", dv_resolver_status_str(rst));
+    goto out;
+  }
+  ctx.res = rs;
+  for (size_t i = 0; i < in.n; i++)
+    dv_email_start(&ctx, &res[i]);
+  ls = dv_loop_run(loop);
+  if (ls == DV_LOOP_DEADLINE)
+    deadline_hit = 1;
+  else if (ls != DV_LOOP_OK) {
+    dv_error("event loop: %s", dv_loop_status_str(ls));
+    goto out;
+  }
+  if (ctx.nomem) {
+    dv_error("out of memory during the checks");
+    goto out;
+  }
+  for (size_t i = 0; i < in.n; i++) {
+    int any;
+    dv_severity w;
+    dv_email_finish(&res[i]);
+    incomplete |= res[i].incomplete;
+    if (res[i].findings.nomem) {
+      dv_error("out of memory");
+      goto out;
+    }
+    w = dv_findings_max(&res[i].findings, &any);
+    if (any && w > worst_all)
+      worst_all = w;
+    any_all |= any;
+  }
+  if (deadline_hit) {
+    /* Say so once, against the run itself. */
+    dv_finding *f = dv_findings_add(&res[0].findings, DV_F_RUN_DEADLINE,
+                                    "run");
+    dv_finding_ev(&res[0].findings, f, "timeout_s", "%g", cfg->timeout_s);
+  }
+  rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
+  if (cfg->verbose)
+    fprintf(stderr, "dvcheck: %zu name(s), %lu DNS queries, %lld ms\n", in.n,
+            dv_resolver_sent(rs), (long long)(dv_loop_now_ms() - t0));
+  if (cfg->json) {
+    json_t *arr = json_array(), *doc;
+    for (size_t i = 0; arr && i < in.n; i++) {
+      json_t *j = result_json(&res[i]);
+      if (!j || json_array_append_new(arr, j) < 0) {
+        json_decref(arr);
+        arr = NULL;
+      }
+    }
+    doc = arr ? dv_report_envelope("email", rc, deadline_hit, arr) : NULL;
+    if (!doc) {
+      dv_error("out of memory building JSON");
+      rc = DV_EXIT_UNKNOWN;
+      goto out;
+    }
+    dv_report_json_print(stdout, doc);
+    json_decref(doc);
+  } else {
+    for (size_t i = 0; i < in.n; i++)
+      render_text(stdout, cfg, &res[i]);
+    printf("%zu name(s) checked: exit %d (%s)\n", in.n, rc,
+           dv_report_status_word(rc));
+  }
+out:
+  if (res)
+    for (size_t i = 0; i < in.n; i++)
+      dv_email_result_free(&res[i]);
+  free(res);
+  dv_resolver_free(rs);
+  dv_loop_free(loop);
+  dv_input_free(&in);
+  return rc;
+}

@@ -1,0 +1,301 @@
+/* dvcheck -- the findings catalogue. Each row: code, severity (from the X
+ * list in findings.h), title, remediation, reference. Keep titles short and
+ * fixes concrete: they are printed under every problem and in the docs. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "findings.h"
+
+#define ACM_EMAIL "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"
+#define ACM_TROUBLE "https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-validation.html"
+#define ACM_DNS "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html"
+
+typedef struct {
+  const char *title, *fix, *reference;
+} dv_catalogue_text;
+
+static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
+  [DV_F_NAME_WILDCARD_MAIL] = {
+    "Wildcard name: ACM mails the domain below \"*.\"",
+    "Nothing to fix. Validation e-mail for *.example.com goes to the five "
+    "addresses of example.com (or of a superdomain you choose).",
+    ACM_EMAIL},
+  [DV_F_NAME_WWW_MAIL] = {
+    "\"www.\" removed: ACM mails the domain below it",
+    "Nothing to fix. Validation e-mail for www.example.com goes to the five "
+    "addresses of example.com.",
+    ACM_EMAIL},
+  [DV_F_NAME_IDN] = {
+    "Internationalised name: ACM and DNS use its A-label (xn--) form",
+    "Nothing to fix. Use the A-label form shown when you compare with ACM's "
+    "console or API output.",
+    "RFC 5891; Unicode UTS #46"},
+  [DV_F_DOMAIN_NXDOMAIN] = {
+    "The domain does not exist in DNS (NXDOMAIN)",
+    "Create the name (for mail: an MX record) at your DNS provider, or choose "
+    "a superdomain that exists as the validation domain.",
+    "RFC 8020; RFC 1035 §4.1.1"},
+  [DV_F_MX_OK] = {
+    "Mail for the domain is routed to a reachable MX host",
+    "Nothing to fix in DNS. If mail still does not arrive, check that the "
+    "mail server accepts the five addresses (admin, administrator, "
+    "hostmaster, postmaster, webmaster) and is not filtering the message as "
+    "spam.",
+    ACM_TROUBLE},
+  [DV_F_MX_NAME_IS_CNAME] = {
+    "The domain is an alias (CNAME): its mail routing is the target's",
+    "Mail to this domain follows the CNAME, so the target's MX decides where "
+    "it goes -- often a CDN or load-balancer name with no mail at all. Pick "
+    "a superdomain as the validation domain, or use DNS validation.",
+    "RFC 5321 §5.1; RFC 1034 §3.6.2"},
+  [DV_F_MX_NULL] = {
+    "Null MX (\"0 .\"): the domain states that it accepts no mail",
+    "Remove the null MX and publish a real MX record if the domain should "
+    "receive ACM's e-mail, or choose a superdomain that receives mail, or "
+    "use DNS validation (a new certificate request).",
+    "RFC 7505"},
+  [DV_F_MX_MISSING] = {
+    "No MX record and no address: mail to the domain cannot be delivered",
+    "Add an MX record pointing at a mail server that accepts mail for the "
+    "five addresses, choose a superdomain that has one, or use DNS "
+    "validation (a new certificate request).",
+    ACM_EMAIL},
+  [DV_F_MX_IMPLICIT] = {
+    "No MX record, only an address record (implicit MX)",
+    "Publish an explicit MX record: ACM requires the validation domain to "
+    "have a working MX record, and most hosts behind a plain A/AAAA record "
+    "run no mail server.",
+    "RFC 5321 §5.1; " ACM_EMAIL},
+  [DV_F_MX_LOOKUP_SERVFAIL] = {
+    "The MX lookup failed with SERVFAIL",
+    "Fix the zone's name servers (lame or unreachable servers, expired or "
+    "broken DNSSEC signatures); a mail sender gets the same failure and "
+    "cannot deliver.",
+    "RFC 1035 §4.1.1; RFC 4035 §5.5"},
+  [DV_F_MX_LOOKUP_TIMEOUT] = {
+    "The MX lookup timed out",
+    "Check that the zone's name servers answer (firewalls, dead servers). "
+    "Re-run with a longer --timeout to rule out a slow network here.",
+    "RFC 1035 §4.2"},
+  [DV_F_MX_TARGET_CNAME] = {
+    "An MX host name is an alias (CNAME)",
+    "Point the MX record at the canonical host name (the CNAME's target). "
+    "Many mail senders follow the alias anyway, but the standard forbids it "
+    "and some refuse.",
+    "RFC 2181 §10.3; RFC 5321 §5.1"},
+  [DV_F_MX_TARGET_IP_LITERAL] = {
+    "An MX record names an IP address instead of a host name",
+    "An MX target must be a host name with an A/AAAA record: create e.g. "
+    "mail.example.com with the address and point the MX record at it.",
+    "RFC 5321 §5.1; RFC 1035 §3.3.9"},
+  [DV_F_MX_TARGET_DOUBLED_SUFFIX] = {
+    "An MX host name repeats the zone name (missing trailing dot)",
+    "The record was entered without a trailing dot, so the zone name was "
+    "appended twice (mail.example.com.example.com). Enter the target as "
+    "\"mail.example.com.\" with the final dot.",
+    "RFC 1035 §5.1"},
+  [DV_F_MX_TARGET_NO_ADDRESS] = {
+    "An MX host has no address record (A/AAAA)",
+    "Give the MX host an A or AAAA record, or point the MX record at a host "
+    "that has one.",
+    "RFC 5321 §5.1"},
+  [DV_F_MX_TARGET_UNROUTABLE] = {
+    "An MX host resolves only to non-public addresses",
+    "Loopback, private (RFC 1918), link-local and similar addresses cannot "
+    "be reached by ACM's mail sender; publish the mail server's public "
+    "address.",
+    "RFC 6890; RFC 1918"},
+  [DV_F_MX_TARGET_LOOKUP_FAILED] = {
+    "The address lookup for an MX host failed",
+    "Fix the name servers of the MX host's zone; senders that cannot resolve "
+    "the host defer and eventually give up.",
+    "RFC 5321 §5.1"},
+  [DV_F_MX_NO_USABLE_TARGET] = {
+    "None of the MX hosts can receive mail",
+    "Fix the MX records (see the problems listed with them) so that at "
+    "least one points at a host with a public address, or choose another "
+    "validation domain.",
+    "RFC 5321 §5.1; " ACM_TROUBLE},
+  [DV_F_EMAIL_OK] = {
+    "ACM's validation e-mail can be routed for this name",
+    "Nothing to fix in DNS. Make sure someone reads one of the five "
+    "addresses of the validation domain shown.",
+    ACM_EMAIL},
+  [DV_F_EMAIL_USE_SUPERDOMAIN] = {
+    "The name cannot receive mail, but a superdomain can",
+    "Request (or re-request) the certificate with ValidationDomain set to "
+    "the superdomain shown (console: choose it; CLI: "
+    "--domain-validation-options DomainName=NAME,ValidationDomain=DOMAIN), "
+    "or add an MX record for the name itself.",
+    "https://docs.aws.amazon.com/acm/latest/APIReference/API_DomainValidationOption.html"},
+  [DV_F_EMAIL_NO_ROUTE] = {
+    "No validation domain for this name can receive mail",
+    "E-mail validation cannot succeed as things are. Either publish an MX "
+    "record for the name or one of its superdomains (up to the registrable "
+    "domain), or request a new certificate with DNS validation.",
+    ACM_EMAIL "; " ACM_DNS},
+  [DV_F_DNS_RESOLVER_FAILED] = {
+    "The recursive resolver could not be used (refused, unreachable or "
+    "malformed answer)",
+    "This is about the resolver dvcheck asked, not about the domain: check "
+    "the address given with --resolver (or /etc/resolv.conf), that it "
+    "allows recursion for this host, and re-run. No verdict is given.",
+    "RFC 1035 §4.1.1; dvcheck(1) --resolver"},
+  [DV_F_RUN_DEADLINE] = {
+    "The run's deadline passed before every check finished",
+    "Re-run with a longer --timeout, or check fewer names at once; results "
+    "for unfinished checks are missing.",
+    "dvcheck(1) --timeout"},
+};
+
+static dv_catalogue_entry catalogue[DV_F__COUNT];
+static int catalogue_ready;
+
+static void catalogue_init(void)
+{
+  static const struct {
+    const char *id;
+    dv_severity sev;
+  } rows[DV_F__COUNT] = {
+#define DV_X(name, sev) {#name, DV_SEV_##sev},
+      DV_FINDING_CODES(DV_X)
+#undef DV_X
+  };
+  for (size_t i = 0; i < DV_F__COUNT; i++) {
+    catalogue[i].code = (dv_code)i;
+    catalogue[i].id = rows[i].id;
+    catalogue[i].severity = rows[i].sev;
+    catalogue[i].title = catalogue_text[i].title;
+    catalogue[i].fix = catalogue_text[i].fix;
+    catalogue[i].reference = catalogue_text[i].reference;
+  }
+  catalogue_ready = 1;
+}
+
+const dv_catalogue_entry *dv_catalogue_get(dv_code code)
+{
+  if (!catalogue_ready)
+    catalogue_init();
+  if ((size_t)code >= DV_F__COUNT)
+    return NULL;
+  return &catalogue[code];
+}
+
+const dv_catalogue_entry *dv_catalogue_find(const char *id)
+{
+  for (size_t i = 0; i < DV_F__COUNT; i++) {
+    const dv_catalogue_entry *e = dv_catalogue_get((dv_code)i);
+    if (strcasecmp(e->id, id) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+size_t dv_catalogue_count(void)
+{
+  return DV_F__COUNT;
+}
+
+const char *dv_severity_str(dv_severity sev)
+{
+  static const char *const names[] = {"info", "warning", "error", "fatal"};
+  return (size_t)sev < 4 ? names[sev] : "unknown";
+}
+
+dv_finding *dv_findings_add(dv_findings *list, dv_code code,
+                            const char *subject)
+{
+  dv_finding *f;
+  if (list->n == list->cap) {
+    size_t ncap = list->cap ? list->cap * 2 : 8;
+    dv_finding *n = realloc(list->v, ncap * sizeof(*n));
+    if (!n) {
+      list->nomem = 1;
+      return NULL;
+    }
+    list->v = n;
+    list->cap = ncap;
+  }
+  f = &list->v[list->n];
+  memset(f, 0, sizeof(*f));
+  f->code = code;
+  f->subject = strdup(subject ? subject : "");
+  if (!f->subject) {
+    list->nomem = 1;
+    return NULL;
+  }
+  list->n++;
+  return f;
+}
+
+void dv_finding_ev(dv_findings *list, dv_finding *f, const char *key,
+                   const char *fmt, ...)
+{
+  va_list ap;
+  char *val = NULL, *k;
+  dv_evidence *n;
+  int len;
+
+  if (!f)
+    return;
+  va_start(ap, fmt);
+  len = vasprintf(&val, fmt, ap);
+  va_end(ap);
+  if (len < 0) {
+    list->nomem = 1;
+    return;
+  }
+  k = strdup(key);
+  n = realloc(f->ev, (f->nev + 1) * sizeof(*n));
+  if (!k || !n) {
+    free(k);
+    free(val);
+    if (n)
+      f->ev = n;
+    list->nomem = 1;
+    return;
+  }
+  f->ev = n;
+  f->ev[f->nev].key = k;
+  f->ev[f->nev].value = val;
+  f->nev++;
+}
+
+int dv_findings_has(const dv_findings *list, dv_code code)
+{
+  for (size_t i = 0; i < list->n; i++)
+    if (list->v[i].code == code)
+      return 1;
+  return 0;
+}
+
+dv_severity dv_findings_max(const dv_findings *list, int *any)
+{
+  dv_severity max = DV_SEV_INFO;
+  *any = list->n > 0;
+  for (size_t i = 0; i < list->n; i++) {
+    dv_severity s = dv_catalogue_get(list->v[i].code)->severity;
+    if (s > max)
+      max = s;
+  }
+  return max;
+}
+
+void dv_findings_free(dv_findings *list)
+{
+  for (size_t i = 0; i < list->n; i++) {
+    for (size_t j = 0; j < list->v[i].nev; j++) {
+      free(list->v[i].ev[j].key);
+      free(list->v[i].ev[j].value);
+    }
+    free(list->v[i].ev);
+    free(list->v[i].subject);
+  }
+  free(list->v);
+  memset(list, 0, sizeof(*list));
+}

@@ -1,0 +1,97 @@
+/* dvcheck -- the findings catalogue and finding instances.
+ *
+ * Every diagnostic the tool can emit is one row of the catalogue (findings.c):
+ * a stable code, a severity, a one-line title, the remediation and a
+ * reference. doc/findings.md and the man page are generated from it, and
+ * `dvcheck explain CODE` prints a row. A finding instance is a catalogue code
+ * plus the subject (the name it is about) and evidence (key/value pairs).
+ */
+#ifndef DV_FINDINGS_H
+#define DV_FINDINGS_H
+
+#include <stddef.h>
+
+typedef enum {
+  DV_SEV_INFO = 0,
+  DV_SEV_WARNING,
+  DV_SEV_ERROR,
+  DV_SEV_FATAL
+} dv_severity;
+
+/* X(enum suffix, severity) -- the rest of each row lives in findings.c. */
+#define DV_FINDING_CODES(X)                                                    \
+  X(NAME_WILDCARD_MAIL, INFO)                                                  \
+  X(NAME_WWW_MAIL, INFO)                                                       \
+  X(NAME_IDN, INFO)                                                            \
+  X(DOMAIN_NXDOMAIN, ERROR)                                                    \
+  X(MX_OK, INFO)                                                               \
+  X(MX_NAME_IS_CNAME, INFO)                                                    \
+  X(MX_NULL, ERROR)                                                            \
+  X(MX_MISSING, ERROR)                                                         \
+  X(MX_IMPLICIT, ERROR)                                                        \
+  X(MX_LOOKUP_SERVFAIL, ERROR)                                                 \
+  X(MX_LOOKUP_TIMEOUT, ERROR)                                                  \
+  X(MX_TARGET_CNAME, WARNING)                                                  \
+  X(MX_TARGET_IP_LITERAL, WARNING)                                             \
+  X(MX_TARGET_DOUBLED_SUFFIX, WARNING)                                         \
+  X(MX_TARGET_NO_ADDRESS, WARNING)                                             \
+  X(MX_TARGET_UNROUTABLE, WARNING)                                             \
+  X(MX_TARGET_LOOKUP_FAILED, WARNING)                                          \
+  X(MX_NO_USABLE_TARGET, ERROR)                                                \
+  X(EMAIL_OK, INFO)                                                            \
+  X(EMAIL_USE_SUPERDOMAIN, ERROR)                                              \
+  X(EMAIL_NO_ROUTE, FATAL)                                                     \
+  X(DNS_RESOLVER_FAILED, ERROR)                                                \
+  X(RUN_DEADLINE, ERROR)
+
+typedef enum {
+#define DV_X(name, sev) DV_F_##name,
+  DV_FINDING_CODES(DV_X)
+#undef DV_X
+  DV_F__COUNT
+} dv_code;
+
+typedef struct {
+  dv_code code;
+  const char *id; /* stable, e.g. "MX_NULL" */
+  dv_severity severity;
+  const char *title;
+  const char *fix;
+  const char *reference;
+} dv_catalogue_entry;
+
+const dv_catalogue_entry *dv_catalogue_get(dv_code code);
+/* Case-insensitive lookup by id; NULL if unknown. */
+const dv_catalogue_entry *dv_catalogue_find(const char *id);
+size_t dv_catalogue_count(void);
+const char *dv_severity_str(dv_severity sev);
+
+typedef struct {
+  char *key;
+  char *value;
+} dv_evidence;
+
+typedef struct {
+  dv_code code;
+  char *subject;
+  dv_evidence *ev;
+  size_t nev;
+} dv_finding;
+
+typedef struct {
+  dv_finding *v;
+  size_t n, cap;
+  int nomem; /* an allocation failed: the list is incomplete */
+} dv_findings;
+
+/* Add a finding; returns NULL (and sets list->nomem) on allocation failure.
+ * Evidence functions are no-ops on a NULL finding, so callers can chain. */
+dv_finding *dv_findings_add(dv_findings *list, dv_code code,
+                            const char *subject);
+void dv_finding_ev(dv_findings *list, dv_finding *f, const char *key,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int dv_findings_has(const dv_findings *list, dv_code code);
+dv_severity dv_findings_max(const dv_findings *list, int *any);
+void dv_findings_free(dv_findings *list);
+
+#endif

@@ -1,0 +1,272 @@
+/* dvcheck -- poll() event loop. See loop.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "loop.h"
+
+typedef struct {
+  int fd;
+  short events;
+  dv_io_cb cb;
+  void *arg;
+} dv_watch;
+
+typedef struct {
+  dv_cancel_cb cb;
+  void *arg;
+} dv_canceller;
+
+struct dv_loop {
+  dv_watch *watch;
+  size_t nwatch, capwatch;
+  dv_timer *timers; /* unsorted singly linked list; counts are small */
+  long refs;
+  int64_t deadline_ms; /* 0 = none */
+  dv_canceller *cancel;
+  size_t ncancel, capcancel;
+  int deadline_hit;
+};
+
+static const char *const loop_status_str[] = {
+    [DV_LOOP_OK] = "ok",
+    [DV_LOOP_DEADLINE] = "deadline reached",
+    [DV_LOOP_NOMEM] = "out of memory",
+    [DV_LOOP_EPOLL] = "poll() failed",
+};
+
+const char *dv_loop_status_str(dv_loop_status st)
+{
+  if ((size_t)st < sizeof(loop_status_str) / sizeof(loop_status_str[0]))
+    return loop_status_str[st];
+  return "unknown loop status";
+}
+
+int64_t dv_loop_now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+dv_loop *dv_loop_new(void)
+{
+  return calloc(1, sizeof(dv_loop));
+}
+
+void dv_loop_free(dv_loop *loop)
+{
+  if (!loop)
+    return;
+  free(loop->watch);
+  free(loop->cancel);
+  free(loop);
+}
+
+dv_loop_status dv_loop_io_set(dv_loop *loop, int fd, short events,
+                              dv_io_cb cb, void *arg)
+{
+  size_t i;
+  for (i = 0; i < loop->nwatch; i++)
+    if (loop->watch[i].fd == fd)
+      break;
+  if (events == 0) {
+    if (i < loop->nwatch) {
+      loop->watch[i] = loop->watch[loop->nwatch - 1];
+      loop->nwatch--;
+    }
+    return DV_LOOP_OK;
+  }
+  if (i == loop->nwatch) {
+    if (loop->nwatch == loop->capwatch) {
+      size_t ncap = loop->capwatch ? loop->capwatch * 2 : 16;
+      dv_watch *n = realloc(loop->watch, ncap * sizeof(*n));
+      if (!n)
+        return DV_LOOP_NOMEM;
+      loop->watch = n;
+      loop->capwatch = ncap;
+    }
+    loop->nwatch++;
+  }
+  loop->watch[i].fd = fd;
+  loop->watch[i].events = events;
+  loop->watch[i].cb = cb;
+  loop->watch[i].arg = arg;
+  return DV_LOOP_OK;
+}
+
+void dv_loop_timer_disarm(dv_loop *loop, dv_timer *t)
+{
+  dv_timer **pp;
+  for (pp = &loop->timers; *pp; pp = &(*pp)->next) {
+    if (*pp == t) {
+      *pp = t->next;
+      break;
+    }
+  }
+  t->next = NULL;
+  t->due_ms = 0;
+}
+
+void dv_loop_timer_arm(dv_loop *loop, dv_timer *t, int64_t delay_ms,
+                       dv_timer_cb cb, void *arg)
+{
+  dv_loop_timer_disarm(loop, t);
+  if (delay_ms < 0)
+    delay_ms = 0;
+  t->due_ms = dv_loop_now_ms() + delay_ms;
+  if (t->due_ms == 0)
+    t->due_ms = 1;
+  t->cb = cb;
+  t->arg = arg;
+  t->next = loop->timers;
+  loop->timers = t;
+}
+
+void dv_loop_ref(dv_loop *loop)
+{
+  loop->refs++;
+}
+
+void dv_loop_unref(dv_loop *loop)
+{
+  if (loop->refs > 0)
+    loop->refs--;
+}
+
+void dv_loop_deadline_set(dv_loop *loop, int64_t ms_from_now)
+{
+  loop->deadline_ms = dv_loop_now_ms() + (ms_from_now > 0 ? ms_from_now : 0);
+}
+
+int64_t dv_loop_deadline_left_ms(const dv_loop *loop)
+{
+  int64_t left;
+  if (!loop->deadline_ms)
+    return INT64_MAX;
+  left = loop->deadline_ms - dv_loop_now_ms();
+  return left > 0 ? left : 0;
+}
+
+dv_loop_status dv_loop_on_deadline(dv_loop *loop, dv_cancel_cb cb, void *arg)
+{
+  if (loop->ncancel == loop->capcancel) {
+    size_t ncap = loop->capcancel ? loop->capcancel * 2 : 4;
+    dv_canceller *n = realloc(loop->cancel, ncap * sizeof(*n));
+    if (!n)
+      return DV_LOOP_NOMEM;
+    loop->cancel = n;
+    loop->capcancel = ncap;
+  }
+  loop->cancel[loop->ncancel].cb = cb;
+  loop->cancel[loop->ncancel].arg = arg;
+  loop->ncancel++;
+  return DV_LOOP_OK;
+}
+
+/* Fire every timer that is due; a callback may arm or disarm timers. */
+static void loop_timers_fire(dv_loop *loop, int64_t now)
+{
+  int fired;
+  do {
+    dv_timer *t;
+    fired = 0;
+    for (t = loop->timers; t; t = t->next) {
+      if (t->due_ms <= now) {
+        dv_loop_timer_disarm(loop, t);
+        t->cb(t->arg);
+        fired = 1;
+        break; /* the list may have changed */
+      }
+    }
+  } while (fired);
+}
+
+static int loop_poll_timeout(const dv_loop *loop, int64_t now)
+{
+  int64_t next = INT64_MAX;
+  const dv_timer *t;
+  for (t = loop->timers; t; t = t->next)
+    if (t->due_ms < next)
+      next = t->due_ms;
+  if (loop->deadline_ms && loop->deadline_ms < next)
+    next = loop->deadline_ms;
+  if (next == INT64_MAX)
+    return 1000; /* nothing scheduled: wake up now and then anyway */
+  if (next <= now)
+    return 0;
+  return next - now > 60000 ? 60000 : (int)(next - now);
+}
+
+static void loop_deadline_fire(dv_loop *loop)
+{
+  size_t i;
+  loop->deadline_hit = 1;
+  for (i = 0; i < loop->ncancel; i++)
+    loop->cancel[i].cb(loop->cancel[i].arg);
+}
+
+dv_loop_status dv_loop_run(dv_loop *loop)
+{
+  struct pollfd *pfd = NULL;
+  size_t cap = 0;
+  dv_loop_status st = DV_LOOP_OK;
+
+  while (loop->refs > 0) {
+    size_t i, n = loop->nwatch;
+    int64_t now = dv_loop_now_ms();
+    int rc;
+
+    if (loop->deadline_ms && now >= loop->deadline_ms) {
+      if (!loop->deadline_hit)
+        loop_deadline_fire(loop);
+      /* Let cancelled work report itself (zero-delay delivery timers), but
+       * never wait: whatever is still outstanding is abandoned. */
+      for (int round = 0; round < 64 && loop->refs > 0; round++)
+        loop_timers_fire(loop, dv_loop_now_ms());
+      loop->refs = 0;
+      st = DV_LOOP_DEADLINE;
+      break;
+    }
+    if (n > cap) {
+      struct pollfd *np = realloc(pfd, n * sizeof(*np));
+      if (!np) {
+        st = DV_LOOP_NOMEM;
+        break;
+      }
+      pfd = np;
+      cap = n;
+    }
+    for (i = 0; i < n; i++) {
+      pfd[i].fd = loop->watch[i].fd;
+      pfd[i].events = loop->watch[i].events;
+      pfd[i].revents = 0;
+    }
+    rc = poll(pfd, n, loop_poll_timeout(loop, now));
+    if (rc < 0 && errno != EINTR) {
+      st = DV_LOOP_EPOLL;
+      break;
+    }
+    for (i = 0; rc > 0 && i < n; i++) {
+      size_t j;
+      if (!pfd[i].revents)
+        continue;
+      /* A callback may have removed or replaced this watch: look it up. */
+      for (j = 0; j < loop->nwatch; j++) {
+        if (loop->watch[j].fd == pfd[i].fd) {
+          loop->watch[j].cb(loop->watch[j].arg, pfd[i].fd, pfd[i].revents);
+          break;
+        }
+      }
+    }
+    loop_timers_fire(loop, dv_loop_now_ms());
+  }
+  if (st == DV_LOOP_OK && loop->deadline_hit)
+    st = DV_LOOP_DEADLINE;
+  free(pfd);
+  return st;
+}

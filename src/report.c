@@ -1,0 +1,206 @@
+/* dvcheck -- shared output. See report.h. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "report.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_GREEN "\033[32m"
+#define C_BLUE "\033[34m"
+#define C_MAGENTA "\033[35m"
+
+void dv_report_color_init(dv_cfg *cfg)
+{
+  const char *nc = getenv("NO_COLOR");
+  cfg->color = !cfg->no_color && !(nc && nc[0]) && !cfg->json &&
+               isatty(STDOUT_FILENO);
+}
+
+void dv_report_safe(FILE *out, const char *s)
+{
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 0x20 && c < 0x7F)
+      fputc(c, out);
+    else
+      fprintf(out, "\\x%02X", c);
+  }
+}
+
+void dv_report_wrap(FILE *out, int indent, int width, const char *text)
+{
+  const char *p = text;
+  while (*p) {
+    int col = indent;
+    const char *line_end = p, *q = p;
+    /* take words while they fit */
+    while (*q) {
+      const char *w = q;
+      while (*w && *w != ' ')
+        w++;
+      if (col + (w - q) > width && line_end != p)
+        break;
+      col += (int)(w - q) + 1;
+      line_end = w;
+      q = w;
+      while (*q == ' ')
+        q++;
+      if (col > width)
+        break;
+    }
+    fprintf(out, "%*s", indent, "");
+    for (const char *c = p; c < line_end; c++) {
+      unsigned char ch = (unsigned char)*c;
+      if (ch >= 0x20 && ch < 0x7F)
+        fputc(ch, out);
+      else if (ch >= 0x80)
+        fputc(ch, out); /* catalogue text is ours: UTF-8 such as § */
+    }
+    fputc('\n', out);
+    p = q;
+  }
+}
+
+static const char *sev_color(dv_severity sev)
+{
+  switch (sev) {
+  case DV_SEV_INFO: return C_BLUE;
+  case DV_SEV_WARNING: return C_YELLOW;
+  case DV_SEV_ERROR: return C_RED;
+  default: return C_BOLD C_MAGENTA;
+  }
+}
+
+void dv_report_sev(FILE *out, const dv_cfg *cfg, dv_severity sev)
+{
+  if (cfg->color)
+    fprintf(out, "%s%-7s%s", sev_color(sev), dv_severity_str(sev), C_RESET);
+  else
+    fprintf(out, "%-7s", dv_severity_str(sev));
+}
+
+void dv_report_verdict(FILE *out, const dv_cfg *cfg, int any, dv_severity sev)
+{
+  const char *word = "OK", *col = C_GREEN;
+  if (any && sev == DV_SEV_WARNING)
+    word = "WARNING", col = C_YELLOW;
+  else if (any && sev == DV_SEV_ERROR)
+    word = "ERROR", col = C_RED;
+  else if (any && sev == DV_SEV_FATAL)
+    word = "FATAL", col = C_BOLD C_MAGENTA;
+  if (cfg->color)
+    fprintf(out, "%s%s%s%s", C_BOLD, col, word, C_RESET);
+  else
+    fputs(word, out);
+}
+
+void dv_report_findings_text(FILE *out, const dv_cfg *cfg,
+                             const dv_findings *fl)
+{
+  /* Problems first (worst first), then information. */
+  for (int sev = DV_SEV_FATAL; sev >= DV_SEV_INFO; sev--) {
+    for (size_t i = 0; i < fl->n; i++) {
+      const dv_finding *f = &fl->v[i];
+      const dv_catalogue_entry *e = dv_catalogue_get(f->code);
+      if ((int)e->severity != sev)
+        continue;
+      fputs("  ", out);
+      dv_report_sev(out, cfg, e->severity);
+      fprintf(out, " %s  ", e->id);
+      dv_report_safe(out, f->subject);
+      fputc('\n', out);
+      dv_report_wrap(out, 12, 78, e->title);
+      for (size_t j = 0; j < f->nev; j++) {
+        fprintf(out, "%12s", "");
+        dv_report_safe(out, f->ev[j].key);
+        fputs(": ", out);
+        dv_report_safe(out, f->ev[j].value);
+        fputc('\n', out);
+      }
+      if (e->severity >= DV_SEV_WARNING || cfg->verbose) {
+        fprintf(out, "%12sfix:\n", "");
+        dv_report_wrap(out, 14, 78, e->fix);
+        fprintf(out, "%12sref: %s\n", "", e->reference);
+      }
+    }
+  }
+}
+
+json_t *dv_json_str(const char *s)
+{
+  char buf[2048];
+  json_t *j = json_string(s);
+  if (j)
+    return j;
+  /* not UTF-8 (cannot happen for our escaped names, but be safe) */
+  dv_name_printable(s, strlen(s), buf, sizeof(buf));
+  return json_string(buf);
+}
+
+json_t *dv_report_findings_json(const dv_findings *fl)
+{
+  json_t *arr = json_array();
+  if (!arr)
+    return NULL;
+  for (size_t i = 0; i < fl->n; i++) {
+    const dv_finding *f = &fl->v[i];
+    const dv_catalogue_entry *e = dv_catalogue_get(f->code);
+    json_t *ev = json_object(), *o;
+    for (size_t j = 0; ev && j < f->nev; j++)
+      json_object_set_new(ev, f->ev[j].key, dv_json_str(f->ev[j].value));
+    o = json_pack("{s:s, s:s, s:o, s:s, s:o}", "code", e->id, "severity",
+                  dv_severity_str(e->severity), "subject",
+                  dv_json_str(f->subject), "message", e->title, "evidence",
+                  ev ? ev : json_object());
+    if (!o || json_array_append_new(arr, o) < 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+int dv_report_exit_code(int any, dv_severity worst, int incomplete)
+{
+  if (incomplete)
+    return DV_EXIT_UNKNOWN;
+  if (!any || worst == DV_SEV_INFO)
+    return DV_EXIT_OK;
+  if (worst == DV_SEV_WARNING)
+    return DV_EXIT_WARNING;
+  return DV_EXIT_FAILURE;
+}
+
+const char *dv_report_status_word(int exit_code)
+{
+  switch (exit_code) {
+  case DV_EXIT_OK: return "ok";
+  case DV_EXIT_WARNING: return "warning";
+  case DV_EXIT_FAILURE: return "failure";
+  default: return "unknown";
+  }
+}
+
+json_t *dv_report_envelope(const char *command, int exit_code,
+                           int deadline_hit, json_t *results)
+{
+  return json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:b, s:o}", "schema",
+                   DV_JSON_SCHEMA_VERSION, "tool", "dvcheck", "version",
+                   PACKAGE_VERSION, "command", command, "status",
+                   dv_report_status_word(exit_code), "exit_code", exit_code,
+                   "deadline_hit", deadline_hit, "results", results);
+}
+
+int dv_report_json_print(FILE *out, json_t *doc)
+{
+  int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+  fputc('\n', out);
+  return rc;
+}

@@ -1,0 +1,48 @@
+/* dvcheck -- output shared by every command: colour, safe printing of
+ * untrusted text, findings in text and JSON, the JSON envelope, exit codes. */
+#ifndef DV_REPORT_H
+#define DV_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "findings.h"
+#include "tool_cfg.h"
+
+#define DV_JSON_SCHEMA_VERSION 1
+
+/* Decide colour: --no-color, NO_COLOR, and a terminal on stdout. */
+void dv_report_color_init(dv_cfg *cfg);
+
+/* Print untrusted text: control characters and non-ASCII bytes come out as
+ * \xHH so nothing can drive the terminal. */
+void dv_report_safe(FILE *out, const char *s);
+
+/* Word-wrap text at width, each line prefixed by indent spaces. */
+void dv_report_wrap(FILE *out, int indent, int width, const char *text);
+
+/* A coloured severity label (padded to 7). */
+void dv_report_sev(FILE *out, const dv_cfg *cfg, dv_severity sev);
+/* The verdict label for a whole subject: OK/WARNING/ERROR/FATAL. */
+void dv_report_verdict(FILE *out, const dv_cfg *cfg, int any,
+                       dv_severity sev);
+
+void dv_report_findings_text(FILE *out, const dv_cfg *cfg,
+                             const dv_findings *fl);
+json_t *dv_report_findings_json(const dv_findings *fl);
+
+/* Exit status from the worst severity seen (and whether the run finished). */
+int dv_report_exit_code(int any, dv_severity worst, int incomplete);
+const char *dv_report_status_word(int exit_code);
+
+/* The versioned envelope: {"schema":1,"tool":"dvcheck",...}. Steals results
+ * and returns the document (NULL on allocation failure). */
+json_t *dv_report_envelope(const char *command, int exit_code,
+                           int deadline_hit, json_t *results);
+/* Dump a JSON document to out; returns 0 or -1. */
+int dv_report_json_print(FILE *out, json_t *doc);
+
+/* json_string that never fails on odd bytes: they are escaped first. */
+json_t *dv_json_str(const char *s);
+
+#endif

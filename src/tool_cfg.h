@@ -1,0 +1,31 @@
+/* dvcheck -- the parsed command line, shared by every command. */
+#ifndef DV_TOOL_CFG_H
+#define DV_TOOL_CFG_H
+
+#include <stddef.h>
+
+enum {
+  DV_EXIT_OK = 0,       /* nothing wrong */
+  DV_EXIT_WARNING = 1,  /* warnings */
+  DV_EXIT_FAILURE = 2,  /* failures found */
+  DV_EXIT_UNKNOWN = 3   /* could not complete: usage, internal, deadline */
+};
+
+#define DV_MAX_RESOLVERS 8
+
+typedef struct {
+  int json;
+  int verbose;
+  int color; /* resolved: 1 = emit ANSI colour */
+  int no_color;
+  double timeout_s;
+  char resolvers[512]; /* c-ares csv, "" = system */
+  size_t nresolvers;
+  const char *command;
+  /* command arguments (positional) and command options */
+  char **args;
+  size_t nargs;
+  const char *names_file; /* email -f */
+} dv_cfg;
+
+#endif

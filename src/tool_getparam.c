@@ -1,0 +1,264 @@
+/* dvcheck -- command-line parsing over the option table in tool_help.c. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "tool_getparam.h"
+#include "tool_help.h"
+
+static const char *const param_status_str[] = {
+    [DV_PARAM_OK] = "ok",
+    [DV_PARAM_HELP] = "help",
+    [DV_PARAM_VERSION] = "version",
+    [DV_PARAM_UNKNOWN_OPTION] = "unknown option",
+    [DV_PARAM_MISSING_ARG] = "option needs an argument",
+    [DV_PARAM_BAD_ARG] = "bad option argument",
+    [DV_PARAM_NO_COMMAND] = "no command given",
+    [DV_PARAM_UNKNOWN_COMMAND] = "unknown command",
+    [DV_PARAM_NOMEM] = "out of memory",
+};
+
+const char *dv_param_status_str(dv_param_status st)
+{
+  if ((size_t)st < sizeof(param_status_str) / sizeof(param_status_str[0]))
+    return param_status_str[st];
+  return "unknown";
+}
+
+int dv_resolver_arg_add(dv_cfg *cfg, const char *arg, char *msg, size_t msglen)
+{
+  char host[128], shown[200], entry[160];
+  const char *port = NULL;
+  unsigned char buf[16];
+  long p = 53;
+  int v6 = 0;
+
+  dv_name_printable(arg, strlen(arg), shown, sizeof(shown));
+  if (cfg->nresolvers >= DV_MAX_RESOLVERS) {
+    snprintf(msg, msglen, "at most %d --resolver options", DV_MAX_RESOLVERS);
+    return -1;
+  }
+  if (strlen(arg) >= sizeof(host))
+    goto bad;
+  if (arg[0] == '[') {
+    const char *end = strchr(arg, ']');
+    if (!end)
+      goto bad;
+    memcpy(host, arg + 1, (size_t)(end - arg - 1));
+    host[end - arg - 1] = '\0';
+    if (end[1] == ':')
+      port = end + 2;
+    else if (end[1])
+      goto bad;
+    v6 = 1;
+  } else if (strchr(arg, ':') != strrchr(arg, ':')) {
+    snprintf(host, sizeof(host), "%s", arg); /* bare IPv6 */
+    v6 = 1;
+  } else {
+    const char *colon = strchr(arg, ':');
+    size_t hl = colon ? (size_t)(colon - arg) : strlen(arg);
+    memcpy(host, arg, hl);
+    host[hl] = '\0';
+    if (colon)
+      port = colon + 1;
+  }
+  if (v6 ? inet_pton(AF_INET6, host, buf) != 1
+         : inet_pton(AF_INET, host, buf) != 1) {
+    snprintf(msg, msglen,
+             "--resolver '%s': not an IP address (give ADDR, ADDR:PORT or "
+             "[IPv6]:PORT; host names are not accepted)",
+             shown);
+    return -1;
+  }
+  if (port) {
+    char *end;
+    errno = 0;
+    p = strtol(port, &end, 10);
+    if (!*port || *end || errno || p < 1 || p > 65535) {
+      snprintf(msg, msglen, "--resolver '%s': port must be 1-65535", shown);
+      return -1;
+    }
+  }
+  snprintf(entry, sizeof(entry), v6 ? "[%s]:%ld" : "%s:%ld", host, p);
+  if (strlen(cfg->resolvers) + strlen(entry) + 2 > sizeof(cfg->resolvers))
+    goto bad;
+  if (cfg->resolvers[0])
+    strcat(cfg->resolvers, ",");
+  strcat(cfg->resolvers, entry);
+  cfg->nresolvers++;
+  return 0;
+bad:
+  snprintf(msg, msglen, "--resolver '%s': expected ADDR[:PORT]", shown);
+  return -1;
+}
+
+static int parse_timeout(const char *arg, double *out)
+{
+  char *end;
+  double v;
+  errno = 0;
+  v = strtod(arg, &end);
+  if (!*arg || *end || errno || !isfinite(v) || v < 0.1 || v > 3600)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static const dv_option *find_long(const char *name, size_t len)
+{
+  for (size_t i = 0; i < dv_noptions; i++)
+    if (strlen(dv_options[i].lname) == len &&
+        strncmp(dv_options[i].lname, name, len) == 0)
+      return &dv_options[i];
+  return NULL;
+}
+
+static const dv_option *find_short(char c)
+{
+  for (size_t i = 0; i < dv_noptions; i++)
+    if (dv_options[i].sname == c)
+      return &dv_options[i];
+  return NULL;
+}
+
+static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
+                             char *msg, size_t msglen)
+{
+  char shown[128];
+  switch (o->id) {
+  case DV_OPT_JSON: cfg->json = 1; break;
+  case DV_OPT_VERBOSE: cfg->verbose++; break;
+  case DV_OPT_NO_COLOR: cfg->no_color = 1; break;
+  case DV_OPT_HELP: return DV_PARAM_HELP;
+  case DV_OPT_VERSION: return DV_PARAM_VERSION;
+  case DV_OPT_RESOLVER:
+    if (dv_resolver_arg_add(cfg, val, msg, msglen) < 0)
+      return DV_PARAM_BAD_ARG;
+    break;
+  case DV_OPT_TIMEOUT:
+    if (parse_timeout(val, &cfg->timeout_s) < 0) {
+      snprintf(msg, msglen,
+               "--timeout '%s': give seconds between 0.1 and 3600",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    break;
+  case DV_OPT_FILE: cfg->names_file = val; break;
+  }
+  return DV_PARAM_OK;
+}
+
+static int option_allowed(const dv_cfg *cfg, const dv_option *o)
+{
+  return !o->command || (cfg->command && strcmp(cfg->command, o->command) == 0);
+}
+
+dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
+                            size_t msglen)
+{
+  int only_args = 0;
+  dv_param_status st;
+  char shown[128];
+
+  memset(cfg, 0, sizeof(*cfg));
+  cfg->timeout_s = 20;
+  cfg->args = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+  if (!cfg->args)
+    return DV_PARAM_NOMEM;
+  msg[0] = '\0';
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (only_args || a[0] != '-' || a[1] == '\0') {
+      if (!cfg->command) {
+        if (!dv_command_find(a)) {
+          snprintf(msg, msglen, "unknown command '%s'",
+                   dv_name_printable(a, strlen(a), shown, sizeof(shown)));
+          return DV_PARAM_UNKNOWN_COMMAND;
+        }
+        cfg->command = a;
+      } else {
+        cfg->args[cfg->nargs++] = argv[i];
+      }
+      continue;
+    }
+    if (strcmp(a, "--") == 0) {
+      only_args = 1;
+      continue;
+    }
+    if (a[1] == '-') {
+      const char *name = a + 2, *eq = strchr(name, '=');
+      size_t len = eq ? (size_t)(eq - name) : strlen(name);
+      const dv_option *o = find_long(name, len);
+      const char *val = NULL;
+      if (!o || !option_allowed(cfg, o)) {
+        snprintf(msg, msglen, "unknown option '%s'%s",
+                 dv_name_printable(a, eq ? (size_t)(eq - a) : strlen(a),
+                                   shown, sizeof(shown)),
+                 o ? " for this command" : "");
+        return DV_PARAM_UNKNOWN_OPTION;
+      }
+      if (o->arg) {
+        if (eq)
+          val = eq + 1;
+        else if (i + 1 < argc)
+          val = argv[++i];
+        else {
+          snprintf(msg, msglen, "--%s needs an argument (%s)", o->lname,
+                   o->arg);
+          return DV_PARAM_MISSING_ARG;
+        }
+      } else if (eq) {
+        snprintf(msg, msglen, "--%s takes no argument", o->lname);
+        return DV_PARAM_BAD_ARG;
+      }
+      st = apply(cfg, o, val, msg, msglen);
+      if (st != DV_PARAM_OK)
+        return st;
+      continue;
+    }
+    /* bundled short options: -vv, -fFILE, -f FILE */
+    for (const char *p = a + 1; *p; p++) {
+      const dv_option *o = find_short(*p);
+      const char *val = NULL;
+      if (!o || !option_allowed(cfg, o)) {
+        char c[8];
+        snprintf(msg, msglen, "unknown option '-%s'",
+                 dv_name_printable(p, 1, c, sizeof(c)));
+        return DV_PARAM_UNKNOWN_OPTION;
+      }
+      if (o->arg) {
+        if (p[1])
+          val = p + 1;
+        else if (i + 1 < argc)
+          val = argv[++i];
+        else {
+          snprintf(msg, msglen, "-%c needs an argument (%s)", o->sname,
+                   o->arg);
+          return DV_PARAM_MISSING_ARG;
+        }
+      }
+      st = apply(cfg, o, val, msg, msglen);
+      if (st != DV_PARAM_OK)
+        return st;
+      if (val)
+        break;
+    }
+  }
+  if (!cfg->command) {
+    snprintf(msg, msglen, "no command given");
+    return DV_PARAM_NO_COMMAND;
+  }
+  return DV_PARAM_OK;
+}
+
+void dv_cfg_free(dv_cfg *cfg)
+{
+  free(cfg->args);
+  cfg->args = NULL;
+}

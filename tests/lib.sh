@@ -1,0 +1,27 @@
+# dvcheck test helpers (sourced): TAP output for automake's tap-driver.
+# Each script prints "1..N" at the end (tap-driver accepts a trailing plan).
+T_N=0
+T_FAIL=0
+ok()   { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
+nok()  { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }
+: "${DVCHECK:?DVCHECK must name the dvcheck binary}"
+: "${SRCDIR:?SRCDIR must name the source tree}"
+PY=/usr/bin/python3
+# A lab started by the caller (tests/run-all) is reused; else we start one.
+lab_up() {
+  if [ "$(id -u)" != 0 ]; then skip_all "the DNS lab needs root (port 53)"; fi
+  for p in nsd unbound dig "$PY"; do
+    command -v "$p" >/dev/null 2>&1 || skip_all "$p not installed (see tools/deps.sh)"
+  done
+  if "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1; then
+    LAB_OWNED=0
+  else
+    "$SRCDIR/tests/lab/lab" start >&2 || { echo "Bail out! lab did not start"; exit 1; }
+    LAB_OWNED=1
+    trap '"$SRCDIR/tests/lab/lab" stop >/dev/null 2>&1' EXIT
+  fi
+  LAB_RESOLVER=127.53.0.53
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Run declarative dvcheck scenarios and print TAP.
+
+A .cases file holds stanzas separated by blank lines:
+
+    case:    app.good.test: only a superdomain can receive mail
+    run:     email app.good.test          # dvcheck arguments (shell words)
+    exit:    2                            # expected exit status
+    codes:   MX_IMPLICIT EMAIL_USE_SUPERDOMAIN MX_OK
+    json:    results.0.validation_domain = good.test     (optional, repeatable)
+    resolver: 127.53.0.99                 (optional; default: the lab's)
+    timeout: 10                           (optional --timeout)
+
+`codes` is the exact set of finding codes that must fire (all subjects,
+all names) -- a code firing where it is not expected fails the case too.
+Every run also checks: --json output parses and has schema 1, the text
+output has no raw control characters, and the exit code matches in both.
+"""
+import json
+import shlex
+import subprocess
+import sys
+
+
+def parse(path):
+    cases, cur = [], {}
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if cur:
+                    cases.append(cur)
+                    cur = {}
+                continue
+            key, _, val = line.partition(":")
+            key = key.strip()
+            val = val.split(" #", 1)[0].strip()
+            if key == "json":
+                cur.setdefault("json", []).append(val)
+            else:
+                cur[key] = val
+            cur.setdefault("where", f"{path}:{lineno}")
+    if cur:
+        cases.append(cur)
+    return cases
+
+
+def dig(doc, path):
+    for part in path.split("."):
+        if isinstance(doc, list):
+            doc = doc[int(part)]
+        else:
+            doc = doc[part]
+    return doc
+
+
+def run_case(dv, resolver, c):
+    args = shlex.split(c["run"])
+    glob = ["--resolver", c.get("resolver", resolver)]
+    if "timeout" in c:
+        glob += ["--timeout", c["timeout"]]
+    problems = []
+    want_exit = int(c["exit"])
+    p = subprocess.run([dv, "--json"] + glob + args, capture_output=True,
+                       timeout=120)
+    if p.returncode != want_exit:
+        problems.append(f"--json exit {p.returncode}, want {want_exit}")
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError as e:
+        return [f"JSON does not parse: {e}; stderr={p.stderr[:300]!r}"]
+    if doc.get("schema") != 1 or doc.get("exit_code") != p.returncode:
+        problems.append("envelope: schema/exit_code wrong")
+    got = set()
+    for r in doc.get("results", []):
+        for f in r.get("findings", []):
+            got.add(f["code"])
+    want = set(c.get("codes", "").split())
+    if got != want:
+        missing, extra = sorted(want - got), sorted(got - want)
+        problems.append(f"codes: missing {missing} unexpected {extra}")
+    for expr in c.get("json", []):
+        path, _, val = expr.partition("=")
+        path, val = path.strip(), val.strip()
+        try:
+            actual = dig(doc, path)
+        except (KeyError, IndexError, ValueError, TypeError):
+            problems.append(f"json {path}: absent")
+            continue
+        if json.dumps(actual) != val and str(actual) != val:
+            problems.append(f"json {path} = {json.dumps(actual)}, want {val}")
+    t = subprocess.run([dv, "--no-color"] + glob + args, capture_output=True,
+                       timeout=120)
+    if t.returncode != want_exit:
+        problems.append(f"text exit {t.returncode}, want {want_exit}")
+    bad = [b for b in t.stdout + t.stderr if b < 0x20 and b not in (9, 10)]
+    if bad:
+        problems.append("text output contains control characters")
+    return problems
+
+
+def main():
+    dv, resolver, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+    n = failed = 0
+    for path in files:
+        for c in parse(path):
+            n += 1
+            name = c.get("case", c.get("run", "?"))
+            try:
+                problems = run_case(dv, resolver, c)
+            except (subprocess.TimeoutExpired, KeyError) as e:
+                problems = [f"harness: {e!r}"]
+            if problems:
+                failed += 1
+                print(f"not ok {n} - {name}")
+                for pr in problems:
+                    print(f"# {c['where']}: {pr}")
+            else:
+                print(f"ok {n} - {name}")
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+/* dvcheck unit test runner. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "unit.h"
+
+int main(void)
+{
+  SRunner *sr = srunner_create(suite_names());
+  int failed;
+  srunner_add_suite(sr, suite_dnsmsg());
+  srunner_add_suite(sr, suite_email());
+  srunner_add_suite(sr, suite_loop());
+  srunner_add_suite(sr, suite_getparam());
+  srunner_run_all(sr, CK_ENV);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

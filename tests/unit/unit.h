@@ -1,0 +1,10 @@
+/* dvcheck unit tests: one Check runner, one suite per module. */
+#ifndef DV_UNIT_H
+#define DV_UNIT_H
+#include <check.h>
+Suite *suite_names(void);
+Suite *suite_dnsmsg(void);
+Suite *suite_email(void);
+Suite *suite_loop(void);
+Suite *suite_getparam(void);
+#endif
