@@ -27,15 +27,6 @@ void dv_error(const char *fmt, ...)
   fputc('\n', stderr);
 }
 
-static void trace_answer(void *arg, const dv_dns_answer *a)
-{
-  (void)arg;
-  fprintf(stderr, "dns: ");
-  dv_report_safe(stderr, a->qname);
-  fprintf(stderr, " %s -> %s (%lld ms)\n", dv_dns_type_str(a->qtype),
-          dv_dns_status_str(a->status), (long long)a->rtt_ms);
-}
-
 static const char *candidate_route(const dv_candidate *c, char *buf,
                                    size_t len)
 {
@@ -263,7 +254,7 @@ int dv_cmd_email(dv_cfg *cfg)
   dv_resolver_opts_init(&ro);
   ro.servers = cfg->resolvers[0] ? cfg->resolvers : NULL;
   if (cfg->verbose >= 2)
-    ro.trace = trace_answer;
+    ro.trace = dv_report_dns_trace;
   rst = dv_resolver_new(loop, &ro, &rs);
   if (rst != DV_RESOLVER_OK) {
     dv_error("%s", dv_resolver_status_str(rst));

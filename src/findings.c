@@ -139,6 +139,203 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "record for the name or one of its superdomains (up to the registrable "
     "domain), or request a new certificate with DNS validation.",
     ACM_EMAIL "; " ACM_DNS},
+  [DV_F_DNS_RECORD_SHARED] = {
+    "This name shares its validation record with another name",
+    "Nothing to fix: ACM gives *.example.com and example.com the same "
+    "CNAME, so one record validates both.",
+    ACM_DNS},
+  [DV_F_DNS_CNAME_OK] = {
+    "The validation CNAME is correct at every authoritative server",
+    "Nothing to fix in DNS. ACM re-checks pending validations every few "
+    "minutes; keep the record in place for renewals.",
+    ACM_DNS},
+  [DV_F_DNS_CNAME_MISSING] = {
+    "No authoritative server has the validation CNAME",
+    "Create the CNAME exactly as ACM shows it, in the zone named in the "
+    "evidence, at the DNS provider that runs the listed name servers (the "
+    "ones the registry delegates to). A record added at another provider, "
+    "in another hosted zone of the same name, or in a parent zone is not "
+    "seen.",
+    ACM_DNS},
+  [DV_F_DNS_CNAME_MISSING_ON_SOME] = {
+    "Some authoritative servers lack the validation CNAME",
+    "The listed servers serve an older copy of the zone (a stale secondary "
+    "or a change that has not propagated). Compare the SOA serials shown; "
+    "fix zone transfers (NOTIFY/IXFR/AXFR) or update the provider that "
+    "runs those servers.",
+    "RFC 1996; RFC 5936; " ACM_DNS},
+  [DV_F_DNS_CNAME_WRONG_VALUE] = {
+    "The validation CNAME points somewhere else",
+    "Replace the record's value with the one ACM shows (compare them with "
+    "the difference given); a value from an older certificate request or "
+    "another name is a common slip.",
+    ACM_DNS},
+  [DV_F_DNS_CNAME_VALUE_ZONE_APPENDED] = {
+    "The CNAME value has the zone name appended (missing trailing dot)",
+    "The value was entered without its final dot, so the zone name was "
+    "appended. Enter it as ACM shows it, ending in \"acm-validations.aws.\" "
+    "with the trailing dot (or without the zone, as your provider expects).",
+    "RFC 1035 §5.1; " ACM_TROUBLE},
+  [DV_F_DNS_CNAME_DOUBLED_SUFFIX] = {
+    "The CNAME exists under a doubled zone name (_x.example.com.example.com)",
+    "Your DNS console appends the zone name to what you type: enter only the "
+    "part before the zone (e.g. \"_x\" or \"_x.www\"), or the full name with a "
+    "trailing dot.",
+    ACM_TROUBLE},
+  [DV_F_DNS_CNAME_NO_UNDERSCORE] = {
+    "The CNAME was created without its leading underscore",
+    "Rename the record to start with \"_\" exactly as ACM shows it; some "
+    "consoles strip or reject the underscore -- use their raw/advanced "
+    "editor.",
+    ACM_TROUBLE},
+  [DV_F_DNS_TXT_INSTEAD_OF_CNAME] = {
+    "A TXT record was created where ACM expects a CNAME",
+    "Delete the TXT record and create a CNAME with the same name and ACM's "
+    "value. ACM's DNS validation uses CNAME records only.",
+    ACM_DNS},
+  [DV_F_DNS_CNAME_AND_OTHER_DATA] = {
+    "The record name has a CNAME and other data (forbidden)",
+    "A name with a CNAME may have no other records. Remove the other "
+    "records at this name; resolvers may otherwise return either.",
+    "RFC 1034 §3.6.2; RFC 2181 §10.1"},
+  [DV_F_DNS_CNAME_CHAIN] = {
+    "The record reaches ACM's value only through a chain of CNAMEs",
+    "Point the record directly at ACM's value if you can; every extra alias "
+    "is another place to break.",
+    "RFC 1034 §3.6.2; " ACM_DNS},
+  [DV_F_DNS_CNAME_CHAIN_TOO_LONG] = {
+    "The CNAME chain is longer than 5 aliases",
+    "Point the record directly at ACM's value. Resolvers and validators "
+    "give up on long chains.",
+    "RFC 1034 §3.6.2; " ACM_TROUBLE},
+  [DV_F_DNS_CNAME_ONLY_PRIVATE_VIEW] = {
+    "Only the local resolver shows the record; the public servers do not",
+    "The record exists in a private or split-horizon view (an internal DNS "
+    "server, a private hosted zone). ACM checks the public authoritative "
+    "servers: create the record in the public zone.",
+    ACM_TROUBLE},
+  [DV_F_DNS_RECORD_IN_CHILD_ZONE] = {
+    "The record name lies in a delegated subzone",
+    "The zone shown is delegated from its parent: the record must be created "
+    "in that subzone (at the provider serving it), not in the parent zone.",
+    "RFC 1034 §4.2.1"},
+  [DV_F_DNS_NEGATIVE_CACHED] = {
+    "The resolver still says the record does not exist",
+    "The authoritative servers have the record, but the resolver cached an "
+    "earlier 'no such name'. Wait for the negative-cache time shown (then "
+    "ACM sees it too) or flush your resolver's cache.",
+    "RFC 2308 §5"},
+  [DV_F_DNS_SERVER_LAME] = {
+    "A delegated name server does not serve the zone (lame delegation)",
+    "Remove the server from the delegation at the registrar, or configure "
+    "the zone on it. Resolvers that pick it get no or wrong answers.",
+    "RFC 1912 §2.8; RFC 8499"},
+  [DV_F_DNS_SERVER_UNREACHABLE] = {
+    "A delegated name server did not answer",
+    "Check the server (firewall, down, wrong address in the delegation). "
+    "ACM's resolvers may pick it and fail.",
+    "RFC 1035 §4.2"},
+  [DV_F_DNS_NO_AUTHORITATIVE_ANSWER] = {
+    "No name server of the zone answered authoritatively",
+    "Every delegated server is lame or unreachable: fix the delegation at "
+    "the registrar or the servers themselves; validation cannot succeed.",
+    "RFC 1034 §4.2"},
+  [DV_F_DNSSEC_SECURE] = {
+    "The zone is DNSSEC-signed and validates",
+    "Nothing to fix.", "RFC 4035"},
+  [DV_F_DNSSEC_INSECURE] = {
+    "The zone is not DNSSEC-signed (insecure)",
+    "Nothing to fix for validation.", "RFC 4035 §4.3"},
+  [DV_F_DNSSEC_BOGUS] = {
+    "DNSSEC validation fails for the zone (bogus): validating resolvers "
+    "return SERVFAIL",
+    "Re-sign the zone (expired or broken signatures) or fix the DS record at "
+    "the registrar so it matches the zone's keys. ACM's resolvers validate, "
+    "so they cannot see the record.",
+    "RFC 4035 §5.5"},
+  [DV_F_CAA_NONE] = {
+    "No CAA records: any CA may issue",
+    "Nothing to fix.", "RFC 8659 §3"},
+  [DV_F_CAA_ALLOWS_AMAZON] = {
+    "CAA allows Amazon to issue",
+    "Nothing to fix.",
+    "RFC 8659 §4; https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"},
+  [DV_F_CAA_FORBIDS_AMAZON] = {
+    "CAA does not allow Amazon to issue (ACM: CAA_ERROR)",
+    "Add a CAA record at the name shown: 0 issue \"amazon.com\" (for "
+    "wildcards also 0 issuewild \"amazon.com\" if issuewild is used). Any "
+    "of amazon.com, amazontrust.com, awstrust.com, amazonaws.com works.",
+    "RFC 8659 §4.2; https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"},
+  [DV_F_CAA_FORBIDS_ALL] = {
+    "CAA forbids every CA (issue \";\")",
+    "Replace the empty issue property with 0 issue \"amazon.com\" if you want "
+    "ACM certificates for this name.",
+    "RFC 8659 §4.2"},
+  [DV_F_CAA_CRITICAL_UNKNOWN_TAG] = {
+    "CAA has an unknown property marked critical: no CA may issue",
+    "Remove the critical flag (128) from the unknown property, or remove the "
+    "property.",
+    "RFC 8659 §4.1"},
+  [DV_F_CAA_LOOKUP_FAILED] = {
+    "A CAA lookup failed: CAs must not issue (ACM: CAA_ERROR)",
+    "Fix the name servers of the zone in the evidence so that CAA queries "
+    "get an answer (NOERROR, even with no records); some servers mishandle "
+    "unknown types.",
+    "RFC 8659 §3; https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-caa.html"},
+  [DV_F_PREFLIGHT_USE_DNS] = {
+    "Request with DNS validation",
+    "The zone is reachable, CAA allows Amazon and DNSSEC is not broken: "
+    "choose DNS validation and create the CNAME ACM shows. It also renews "
+    "without anyone clicking a mail.",
+    ACM_DNS},
+  [DV_F_PREFLIGHT_USE_EMAIL] = {
+    "Only e-mail validation can work for this name",
+    "DNS validation would fail (see the findings); e-mail validation can "
+    "reach the validation domain shown. Fix DNS to get automatic renewals.",
+    ACM_EMAIL},
+  [DV_F_PREFLIGHT_NO_METHOD] = {
+    "Neither DNS nor e-mail validation can work as things are",
+    "Fix the problems listed before requesting the certificate. CAA applies "
+    "to every validation method; DNS validation needs the zone's servers to "
+    "answer; e-mail validation needs an MX.",
+    ACM_DNS "; " ACM_EMAIL},
+  [DV_F_WHOIS_CONTACT_EMAIL] = {
+    "A WHOIS contact has a real e-mail address",
+    "Before mid-2024 ACM also mailed this address; certificates requested "
+    "then may list it in ValidationEmails. New requests use only the five "
+    "addresses of the validation domain.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"},
+  [DV_F_WHOIS_CONTACT_PROXY] = {
+    "A WHOIS contact is a privacy-proxy relay address",
+    "Mail to the relay is forwarded -- or filtered -- by the privacy "
+    "service. If an old certificate's validation mail went there, check "
+    "the forwarding settings at the registrar.",
+    "ICANN RAA 2013, Specification on Privacy and Proxy Registrations"},
+  [DV_F_WHOIS_NO_CONTACT_EMAIL] = {
+    "No WHOIS contact e-mail is published (redacted, web form or absent)",
+    "Normal since GDPR. ACM's e-mail validation cannot use WHOIS contacts "
+    "here; it relies on the five addresses of the validation domain.",
+    "ICANN Registration Data Policy; RFC 9537"},
+  [DV_F_WHOIS_THROTTLED] = {
+    "The WHOIS/RDAP server throttled the lookup",
+    "The reply is a rate-limit notice, not registration data. Wait and "
+    "retry later, from another network, or use the registry's RDAP "
+    "service.",
+    "RFC 3912; RFC 9110 §15.5.20 (429) via RFC 7480"},
+  [DV_F_WHOIS_CAPTCHA] = {
+    "The registry answers only after a CAPTCHA",
+    "Automated lookups cannot get the contacts; look them up in the "
+    "registry's web interface.",
+    "RFC 3912"},
+  [DV_F_WHOIS_WEB_ONLY] = {
+    "The registry publishes registration data on a web page only",
+    "Use the registry's web lookup shown in the evidence.",
+    "RFC 3912"},
+  [DV_F_WHOIS_NOT_FOUND] = {
+    "The registry has no such domain",
+    "Check the spelling and the registrable domain; an unregistered domain "
+    "cannot be validated at all.",
+    "RFC 3912; RFC 9083 §6"},
   [DV_F_DNS_RESOLVER_FAILED] = {
     "The recursive resolver could not be used (refused, unreachable or "
     "malformed answer)",

@@ -41,6 +41,43 @@ typedef enum {
   X(EMAIL_OK, INFO)                                                            \
   X(EMAIL_USE_SUPERDOMAIN, ERROR)                                              \
   X(EMAIL_NO_ROUTE, FATAL)                                                     \
+  X(DNS_RECORD_SHARED, INFO)                                                   \
+  X(DNS_CNAME_OK, INFO)                                                        \
+  X(DNS_CNAME_MISSING, ERROR)                                                  \
+  X(DNS_CNAME_MISSING_ON_SOME, ERROR)                                          \
+  X(DNS_CNAME_WRONG_VALUE, ERROR)                                              \
+  X(DNS_CNAME_VALUE_ZONE_APPENDED, ERROR)                                      \
+  X(DNS_CNAME_DOUBLED_SUFFIX, ERROR)                                           \
+  X(DNS_CNAME_NO_UNDERSCORE, ERROR)                                            \
+  X(DNS_TXT_INSTEAD_OF_CNAME, ERROR)                                           \
+  X(DNS_CNAME_AND_OTHER_DATA, ERROR)                                           \
+  X(DNS_CNAME_CHAIN, WARNING)                                                  \
+  X(DNS_CNAME_CHAIN_TOO_LONG, ERROR)                                           \
+  X(DNS_CNAME_ONLY_PRIVATE_VIEW, ERROR)                                        \
+  X(DNS_RECORD_IN_CHILD_ZONE, WARNING)                                         \
+  X(DNS_NEGATIVE_CACHED, WARNING)                                              \
+  X(DNS_SERVER_LAME, WARNING)                                                  \
+  X(DNS_SERVER_UNREACHABLE, WARNING)                                           \
+  X(DNS_NO_AUTHORITATIVE_ANSWER, ERROR)                                        \
+  X(DNSSEC_SECURE, INFO)                                                       \
+  X(DNSSEC_INSECURE, INFO)                                                     \
+  X(DNSSEC_BOGUS, ERROR)                                                       \
+  X(CAA_NONE, INFO)                                                            \
+  X(CAA_ALLOWS_AMAZON, INFO)                                                   \
+  X(CAA_FORBIDS_AMAZON, ERROR)                                                 \
+  X(CAA_FORBIDS_ALL, ERROR)                                                    \
+  X(CAA_CRITICAL_UNKNOWN_TAG, ERROR)                                           \
+  X(CAA_LOOKUP_FAILED, ERROR)                                                  \
+  X(PREFLIGHT_USE_DNS, INFO)                                                   \
+  X(PREFLIGHT_USE_EMAIL, WARNING)                                              \
+  X(PREFLIGHT_NO_METHOD, FATAL)                                                \
+  X(WHOIS_CONTACT_EMAIL, INFO)                                                 \
+  X(WHOIS_CONTACT_PROXY, INFO)                                                 \
+  X(WHOIS_NO_CONTACT_EMAIL, INFO)                                              \
+  X(WHOIS_THROTTLED, WARNING)                                                  \
+  X(WHOIS_CAPTCHA, WARNING)                                                    \
+  X(WHOIS_WEB_ONLY, WARNING)                                                   \
+  X(WHOIS_NOT_FOUND, ERROR)                                                    \
   X(DNS_RESOLVER_FAILED, ERROR)                                                \
   X(RUN_DEADLINE, ERROR)
 

@@ -48,6 +48,12 @@ int main(int argc, char **argv)
   }
   if (strcmp(cfg.command, "email") == 0)
     rc = dv_cmd_email(&cfg);
+  else if (strcmp(cfg.command, "dns") == 0)
+    rc = dv_cmd_dns(&cfg);
+  else if (strcmp(cfg.command, "preflight") == 0)
+    rc = dv_cmd_preflight(&cfg);
+  else if (strcmp(cfg.command, "whois") == 0)
+    rc = dv_cmd_whois(&cfg);
   else if (strcmp(cfg.command, "explain") == 0)
     rc = dv_cmd_explain(&cfg);
   if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)

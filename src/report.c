@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../dns/resolver.h"
 #include "names.h"
 #include "report.h"
 
@@ -203,4 +204,13 @@ int dv_report_json_print(FILE *out, json_t *doc)
   int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
   fputc('\n', out);
   return rc;
+}
+
+void dv_report_dns_trace(void *arg, const struct dv_dns_answer *a)
+{
+  (void)arg;
+  fprintf(stderr, "dns: ");
+  dv_report_safe(stderr, a->qname);
+  fprintf(stderr, " %s -> %s (%lld ms)\n", dv_dns_type_str(a->qtype),
+          dv_dns_status_str(a->status), (long long)a->rtt_ms);
 }

@@ -45,4 +45,8 @@ int dv_report_json_print(FILE *out, json_t *doc);
 /* json_string that never fails on odd bytes: they are escaped first. */
 json_t *dv_json_str(const char *s);
 
+/* -vv: one line per DNS answer on stderr (a dv_resolver trace hook). */
+struct dv_dns_answer;
+void dv_report_dns_trace(void *arg, const struct dv_dns_answer *a);
+
 #endif

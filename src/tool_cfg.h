@@ -26,6 +26,12 @@ typedef struct {
   char **args;
   size_t nargs;
   const char *names_file; /* email -f */
+  const char **cnames;    /* dns --cname RN=RV (repeatable) */
+  size_t ncnames;
+  const char *records_file; /* dns --records FILE */
+  const char *whois_input;  /* whois --input FILE */
+  const char *whois_domain; /* whois --domain NAME */
+  const char *whois_server; /* whois --server HOST */
 } dv_cfg;
 
 #endif

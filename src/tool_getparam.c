@@ -150,6 +150,11 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     }
     break;
   case DV_OPT_FILE: cfg->names_file = val; break;
+  case DV_OPT_CNAME: cfg->cnames[cfg->ncnames++] = val; break;
+  case DV_OPT_RECORDS: cfg->records_file = val; break;
+  case DV_OPT_INPUT: cfg->whois_input = val; break;
+  case DV_OPT_DOMAIN: cfg->whois_domain = val; break;
+  case DV_OPT_SERVER: cfg->whois_server = val; break;
   }
   return DV_PARAM_OK;
 }
@@ -169,7 +174,8 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
   memset(cfg, 0, sizeof(*cfg));
   cfg->timeout_s = 20;
   cfg->args = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
-  if (!cfg->args)
+  cfg->cnames = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+  if (!cfg->args || !cfg->cnames)
     return DV_PARAM_NOMEM;
   msg[0] = '\0';
   for (int i = 1; i < argc; i++) {
@@ -260,5 +266,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
 void dv_cfg_free(dv_cfg *cfg)
 {
   free(cfg->args);
+  free(cfg->cnames);
   cfg->args = NULL;
+  cfg->cnames = NULL;
 }

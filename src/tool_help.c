@@ -23,6 +23,33 @@ const dv_command dv_commands[] = {
    "failures. It lists the five addresses ACM mails (admin@, "
    "administrator@, hostmaster@, postmaster@, webmaster@) and gives a "
    "verdict per name: the validation domain to use, or the fix."},
+  {"dns", "[NAME] --cname RECORD_NAME=RECORD_VALUE... | --records FILE",
+   "is ACM's validation CNAME in place at every authoritative server",
+   "Checks each validation record ACM gave (from --cname, the CSV the ACM "
+   "console exports, or `aws acm describe-certificate` JSON): the zone and "
+   "its delegated name servers, the record at every one of them directly "
+   "(lame, unreachable, stale servers), the recursive resolver's view "
+   "(negative caching, private views), the classic mistakes (doubled zone "
+   "suffix, missing underscore, value with the zone appended, TXT instead "
+   "of CNAME, CNAME plus other data, long CNAME chains, a record in the "
+   "wrong zone), DNSSEC, and CAA for the certificate name. NAME (the "
+   "certificate name) is needed only when it is not the record name "
+   "without its first label."},
+  {"preflight", "NAME...",
+   "before requesting: which validation method will work for each name",
+   "For each NAME: can DNS validation work (zone served by its name "
+   "servers, CAA allows Amazon, DNSSEC not broken), can e-mail validation "
+   "work (the e-mail checks), which names share a record (*.example.com "
+   "and example.com), and the method and validation domain to choose."},
+  {"whois", "--input FILE [--domain NAME] [--server HOST]",
+   "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
+   "Analyses a WHOIS (port 43) or RDAP reply saved elsewhere -- WHOIS text "
+   "or RDAP JSON, detected automatically; \"-\" reads standard input. "
+   "Reports the registrant, admin and tech contacts as email, proxy (a "
+   "privacy relay), redacted, web_form or absent, and whether the reply "
+   "was throttled, asks for a CAPTCHA or points to a web-only registry. "
+   "ACM mailed these contacts only until mid-2024. Live lookups are not "
+   "built yet."},
   {"explain", "[CODE]",
    "print a finding's catalogue entry (all codes without CODE)",
    "Prints the severity, title, remediation and reference of a finding code "
@@ -56,6 +83,22 @@ const dv_option dv_options[] = {
    "read names from FILE, one per line (- for standard input)",
    "Read further names from FILE, one per line; empty lines and lines "
    "starting with # are ignored. \"-\" reads standard input."},
+  {DV_OPT_CNAME, "cname", 0, "RECORD_NAME=RECORD_VALUE", "dns",
+   "a validation record as ACM shows it (repeatable)", NULL},
+  {DV_OPT_RECORDS, "records", 0, "FILE", "dns",
+   "records from the ACM console's CSV or describe-certificate JSON",
+   "Read the validation records from FILE: the CSV the ACM console exports "
+   "(columns Domain Name, Record Name, Record Type, Record Value) or the "
+   "JSON printed by `aws acm describe-certificate` "
+   "(Certificate.DomainValidationOptions[].ResourceRecord). \"-\" reads "
+   "standard input; the format is detected."},
+  {DV_OPT_INPUT, "input", 0, "FILE", "whois",
+   "a saved WHOIS or RDAP reply to analyse (- for standard input)", NULL},
+  {DV_OPT_DOMAIN, "domain", 0, "NAME", "whois",
+   "the domain the reply is about (for the report)", NULL},
+  {DV_OPT_SERVER, "server", 0, "HOST", "whois",
+   "the server that sent the reply (helps recognise web-only registries)",
+   NULL},
 };
 const size_t dv_noptions = sizeof(dv_options) / sizeof(dv_options[0]);
 

@@ -6,6 +6,13 @@
 
 int dv_cmd_email(dv_cfg *cfg);
 int dv_cmd_explain(dv_cfg *cfg);
+int dv_cmd_dns(dv_cfg *cfg);
+int dv_cmd_preflight(dv_cfg *cfg);
+int dv_cmd_whois(dv_cfg *cfg);
+
+/* Find a data file (patterns.conf, ...): DVCHECK_DATADIR, the installed
+ * pkgdatadir, or the source tree. Returns 0 and the path, or -1. */
+int dv_data_path(const char *file, char *out, size_t outlen);
 
 /* Print "dvcheck: error: ..." on stderr (the message is made safe). */
 void dv_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -61,6 +61,11 @@ with tempfile.TemporaryDirectory() as tmp:
                 with open(path, "wb") as out:
                     out.write(data + b"\n")
                 check(f"file {shown!r}", GLOBAL + ["email", "-f", path], must)
+            elif how == "records":
+                path = os.path.join(tmp, "records")
+                with open(path, "wb") as out:
+                    out.write(data)
+                check(f"records {shown!r}", GLOBAL + ["dns", "--records", path], must)
             elif how == "argv":
                 check(f"argv {shown!r}", shlex.split(text), must)
     # Generated hostile files.

@@ -33,7 +33,10 @@ case $out in *"$(printf '\033')"*) nok "no colour into a pipe";; *) ok "no colou
 # JSON output validates against doc/json-schema.json (needs the lab)
 if "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1 && "$PY" -c 'import jsonschema' 2>/dev/null; then
   for args in "email good.test app.good.test nullmx.test mxip.test bücher.test *.good.test" \
-              "--resolver 127.53.1.3 email good.test" "--resolver 127.53.0.99 --timeout 1 email good.test"; do
+              "--resolver 127.53.1.3 email good.test" "--resolver 127.53.0.99 --timeout 1 email good.test" \
+              "dns --records $SRCDIR/tests/cases/describe-dnsok.json" \
+              "dns --records $SRCDIR/tests/cases/console-export.csv" \
+              "preflight dnsok.test *.dnsok.test caa-forbid.test servfail.test"; do
     # shellcheck disable=SC2086
     if "$DVCHECK" --resolver 127.53.0.53 --json $args | "$PY" -c '
 import json, sys, jsonschema

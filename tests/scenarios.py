@@ -17,6 +17,7 @@ Every run also checks: --json output parses and has schema 1, the text
 output has no raw control characters, and the exit code matches in both.
 """
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def dig(doc, path):
 
 
 def run_case(dv, resolver, c):
-    args = shlex.split(c["run"])
+    args = shlex.split(os.path.expandvars(c["run"]))
     glob = ["--resolver", c.get("resolver", resolver)]
     if "timeout" in c:
         glob += ["--timeout", c["timeout"]]

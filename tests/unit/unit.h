@@ -7,4 +7,6 @@ Suite *suite_dnsmsg(void);
 Suite *suite_email(void);
 Suite *suite_loop(void);
 Suite *suite_getparam(void);
+Suite *suite_sigv4(void);
+Suite *suite_caa(void);
 #endif

@@ -1,0 +1,874 @@
+/* dvcheck -- DNS-validation checks. See check_dns.h.
+ *
+ * Per record, in stages, all on the loop:
+ *   1. NS for the record name and each ancestor (recursive): the deepest
+ *      owner with its own NS RRset is the zone the record must live in.
+ *   2. A/AAAA for each of that zone's name servers.
+ *   3. At every server directly (RD=0): CNAME and TXT at the name, the SOA,
+ *      and the mistake variants (name.zone.zone, name without '_').
+ * In parallel: the resolver's CNAME (and the chain it leads to), DNSSEC
+ * (SOA with DO, then CD on SERVFAIL), and CAA for the certificate name.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check_dns.h"
+
+/* ---- context ------------------------------------------------------------ */
+
+dv_dns_ctx_status dv_dns_ctx_init(dv_dns_ctx *ctx, dv_loop *loop,
+                                  const char *servers)
+{
+  dv_resolver_opts o;
+  memset(ctx, 0, sizeof(*ctx));
+  ctx->loop = loop;
+  dv_resolver_opts_init(&o);
+  o.servers = servers;
+  if (dv_resolver_new(loop, &o, &ctx->rec) != DV_RESOLVER_OK)
+    return DV_DNS_CTX_RESOLVER;
+  o.dnssec_ok = 1;
+  if (dv_resolver_new(loop, &o, &ctx->rec_do) != DV_RESOLVER_OK)
+    return DV_DNS_CTX_RESOLVER;
+  o.checking_disabled = 1;
+  if (dv_resolver_new(loop, &o, &ctx->rec_cd) != DV_RESOLVER_OK)
+    return DV_DNS_CTX_RESOLVER;
+  return DV_DNS_CTX_OK;
+}
+
+void dv_dns_ctx_free(dv_dns_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->nservers; i++)
+    dv_resolver_free(ctx->servers[i].res);
+  dv_resolver_free(ctx->rec);
+  dv_resolver_free(ctx->rec_do);
+  dv_resolver_free(ctx->rec_cd);
+  memset(ctx, 0, sizeof(*ctx));
+}
+
+/* One non-recursive channel per authoritative address, shared by records. */
+static dv_resolver *ctx_server(dv_dns_ctx *ctx, const char *addr)
+{
+  dv_resolver_opts o;
+  char csv[64];
+  for (size_t i = 0; i < ctx->nservers; i++)
+    if (strcmp(ctx->servers[i].addr, addr) == 0)
+      return ctx->servers[i].res;
+  if (ctx->nservers >= sizeof(ctx->servers) / sizeof(ctx->servers[0]))
+    return NULL;
+  dv_resolver_opts_init(&o);
+  o.recurse = 0;
+  o.timeout_ms = 1500;
+  o.tries = 2;
+  snprintf(csv, sizeof(csv), strchr(addr, ':') ? "[%s]:53" : "%s:53", addr);
+  o.servers = csv;
+  if (dv_resolver_new(ctx->loop, &o, &ctx->servers[ctx->nservers].res) !=
+      DV_RESOLVER_OK) {
+    ctx->nomem = 1;
+    return NULL;
+  }
+  snprintf(ctx->servers[ctx->nservers].addr, 46, "%s", addr);
+  return ctx->servers[ctx->nservers++].res;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+int dv_dns_name_normalise(const char *in, char *out, size_t outlen, char *why,
+                          size_t whylen)
+{
+  size_t l = strlen(in), o = 0, label = 0;
+  while (l && (in[l - 1] == ' ' || in[l - 1] == '\t' || in[l - 1] == '\r'))
+    l--;
+  while (l && (*in == ' ' || *in == '\t')) {
+    in++;
+    l--;
+  }
+  if (l && in[l - 1] == '.')
+    l--;
+  if (l == 0) {
+    snprintf(why, whylen, "empty name");
+    return -1;
+  }
+  if (l > 253 || l >= outlen) {
+    snprintf(why, whylen, "longer than 253 characters");
+    return -1;
+  }
+  for (size_t i = 0; i < l; i++) {
+    unsigned char c = (unsigned char)in[i];
+    if (c == '.') {
+      if (label == 0) {
+        snprintf(why, whylen, "empty label");
+        return -1;
+      }
+      label = 0;
+    } else if (isalnum(c) || c == '-' || c == '_' ||
+               (c == '*' && i == 0 && (l == 1 || in[1] == '.'))) {
+      if (++label > 63) {
+        snprintf(why, whylen, "label longer than 63 characters");
+        return -1;
+      }
+    } else {
+      snprintf(why, whylen,
+               c < 0x20 || c >= 0x7F ? "byte 0x%02X not allowed"
+                                     : "character '%c' not allowed",
+               c);
+      return -1;
+    }
+    out[o++] = (char)tolower(c);
+  }
+  out[o] = '\0';
+  if (!strchr(out, '.')) {
+    snprintf(why, whylen, "a single label is not a record name");
+    return -1;
+  }
+  return 0;
+}
+
+static void strip_dot(char *s)
+{
+  size_t l = strlen(s);
+  if (l > 1 && s[l - 1] == '.')
+    s[l - 1] = '\0';
+  for (char *p = s; *p; p++)
+    *p = (char)tolower((unsigned char)*p);
+}
+
+void dv_dns_record_init(dv_dns_record *r, const char *cert_name,
+                        const char *rname, const char *rvalue)
+{
+  memset(r, 0, sizeof(*r));
+  r->shared_with = -1;
+  r->zone_idx = -1;
+  snprintf(r->cert_name, sizeof(r->cert_name), "%s", cert_name);
+  snprintf(r->rname, sizeof(r->rname), "%s", rname);
+  snprintf(r->rvalue, sizeof(r->rvalue), "%s", rvalue);
+  r->rec_st = r->chain_st = r->sec_st = r->cd_st = DV_DNS_CANCELLED;
+  dv_caa_init(&r->caa, cert_name);
+}
+
+/* ---- stage 3: every authoritative server -------------------------------- */
+
+typedef enum { AQ_CNAME, AQ_TXT, AQ_SOA, AQ_DOUBLED, AQ_NOUNDER } aq_kind;
+
+typedef struct {
+  dv_dns_record *r;
+  size_t idx;
+  aq_kind kind;
+} dv_aq;
+
+static void first_cname(const dv_dns_answer *a, const char *owner, char *out,
+                        size_t outlen)
+{
+  out[0] = '\0';
+  if (!a->have_msg)
+    return;
+  for (size_t i = 0; i < a->msg.nrr; i++) {
+    const dv_dns_rr *rr = &a->msg.rr[i];
+    if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_CNAME &&
+        dv_dns_name_eq(rr->name, owner)) {
+      if (dv_dns_rr_target(&a->msg, rr, out, outlen) == 0)
+        strip_dot(out);
+      return;
+    }
+  }
+}
+
+static void first_txt(const dv_dns_answer *a, const char *owner, char *out,
+                      size_t outlen)
+{
+  out[0] = '\0';
+  if (!a->have_msg)
+    return;
+  for (size_t i = 0; i < a->msg.nrr; i++) {
+    const dv_dns_rr *rr = &a->msg.rr[i];
+    size_t o = 0, n;
+    const unsigned char *d;
+    if (rr->section != DV_SEC_ANSWER || rr->type != DV_T_TXT ||
+        !dv_dns_name_eq(rr->name, owner) || rr->rdlen < 1)
+      continue;
+    d = a->msg.buf + rr->rdoff;
+    n = d[0];
+    if (n + 1 > rr->rdlen)
+      n = rr->rdlen - 1;
+    for (size_t k = 0; k < n && o + 5 < outlen; k++) {
+      unsigned char c = d[1 + k];
+      if (c >= 0x20 && c < 0x7F && c != '\\')
+        out[o++] = (char)c;
+      else
+        o += (size_t)snprintf(out + o, 5, "\\x%02X", c);
+    }
+    out[o] = '\0';
+    if (!o) {
+      snprintf(out, outlen, "(empty)");
+    }
+    return;
+  }
+}
+
+static void auth_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_aq *q = arg;
+  dv_auth_answer *s = &q->r->auth[q->idx];
+  switch (q->kind) {
+  case AQ_CNAME:
+    s->cname_st = a->status;
+    s->aa = a->have_msg && a->msg.aa;
+    first_cname(a, q->r->rname, s->cname, sizeof(s->cname));
+    break;
+  case AQ_TXT:
+    s->txt_st = a->status;
+    first_txt(a, q->r->rname, s->txt, sizeof(s->txt));
+    break;
+  case AQ_DOUBLED: {
+    char owner[2 * DV_NAME_LEN + 2];
+    s->doubled_st = a->status;
+    snprintf(owner, sizeof(owner), "%s.%s", q->r->rname, q->r->zone);
+    first_cname(a, owner, s->doubled, sizeof(s->doubled));
+    break;
+  }
+  case AQ_NOUNDER:
+    s->nounder_st = a->status;
+    first_cname(a, q->r->rname + 1, s->nounder, sizeof(s->nounder));
+    break;
+  case AQ_SOA:
+    s->soa_st = a->status;
+    if (a->status == DV_DNS_OK && a->msg.aa) {
+      for (size_t i = 0; i < a->msg.nrr; i++) {
+        const dv_dns_rr *rr = &a->msg.rr[i];
+        char mname[DV_DNS_NAME_MAX];
+        if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_SOA &&
+            dv_dns_rr_soa(&a->msg, rr, mname, sizeof(mname),
+                          &s->soa_minimum) == 0) {
+          const unsigned char *p = a->msg.buf + rr->rdoff + rr->rdlen - 20;
+          s->serial = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+                      ((uint32_t)p[2] << 8) | p[3];
+          s->soa_ttl = rr->ttl;
+          s->soa_ok = 1;
+          break;
+        }
+      }
+    }
+    break;
+  }
+  free(q);
+}
+
+static void ask_auth(dv_dns_record *r, size_t idx, aq_kind kind,
+                     const char *name, uint16_t type)
+{
+  dv_aq *q = calloc(1, sizeof(*q));
+  if (!q) {
+    r->ctx->nomem = 1;
+    return;
+  }
+  q->r = r;
+  q->idx = idx;
+  q->kind = kind;
+  if (dv_resolver_query(r->auth[idx].res, name, type, auth_answer, q) !=
+      DV_RESOLVER_OK) {
+    free(q);
+    r->ctx->nomem = 1;
+  }
+}
+
+static void sec_answer(void *arg, const dv_dns_answer *a);
+static void cd_answer(void *arg, const dv_dns_answer *a);
+
+static void stage3(dv_dns_record *r)
+{
+  char doubled[2 * DV_NAME_LEN + 2];
+  snprintf(doubled, sizeof(doubled), "%s.%s", r->rname, r->zone);
+  for (size_t i = 0; i < r->nauth; i++) {
+    dv_auth_answer *s = &r->auth[i];
+    s->cname_st = s->txt_st = s->soa_st = s->doubled_st = s->nounder_st =
+        DV_DNS_CANCELLED;
+    s->res = ctx_server(r->ctx, s->addr);
+    if (!s->res)
+      continue;
+    ask_auth(r, i, AQ_CNAME, r->rname, DV_T_CNAME);
+    ask_auth(r, i, AQ_TXT, r->rname, DV_T_TXT);
+    ask_auth(r, i, AQ_SOA, r->zone, DV_T_SOA);
+    if (strlen(doubled) <= 253)
+      ask_auth(r, i, AQ_DOUBLED, doubled, DV_T_CNAME);
+    if (r->rname[0] == '_')
+      ask_auth(r, i, AQ_NOUNDER, r->rname + 1, DV_T_CNAME);
+  }
+  /* DNSSEC on the zone's SOA */
+  if (dv_resolver_query(r->ctx->rec_do, r->zone, DV_T_SOA, sec_answer, r) !=
+      DV_RESOLVER_OK)
+    r->ctx->nomem = 1;
+}
+
+/* ---- stage 2: addresses of the zone's name servers ----------------------- */
+
+typedef struct {
+  dv_dns_record *r;
+  size_t ns;
+} dv_nsq;
+
+static void ns_addr_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_nsq *q = arg;
+  dv_dns_record *r = q->r;
+  const char *ns = r->zprobe[r->zone_idx].ns[q->ns];
+  char final[DV_DNS_NAME_MAX];
+
+  if (a->status == DV_DNS_OK &&
+      dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 8) >=
+          0) {
+    for (size_t i = 0; i < a->msg.nrr && r->nauth < DV_DNS_MAX_SERVERS; i++) {
+      const dv_dns_rr *rr = &a->msg.rr[i];
+      dv_auth_answer *s;
+      if (rr->section != DV_SEC_ANSWER || rr->type != a->qtype ||
+          !dv_dns_name_eq(rr->name, final))
+        continue;
+      s = &r->auth[r->nauth];
+      if (dv_dns_rr_addr(&a->msg, rr, s->addr, sizeof(s->addr)) < 0)
+        continue;
+      memmove(s->ns, ns, strlen(ns) + 1);
+      r->nauth++;
+    }
+  } else if (a->qtype == DV_T_A && a->status != DV_DNS_OK &&
+             r->nauth < DV_DNS_MAX_SERVERS) {
+    /* keep the server in the list, without an address */
+    dv_auth_answer *s = &r->auth[r->nauth++];
+    memmove(s->ns, ns, strlen(ns) + 1);
+    s->addr[0] = '\0';
+    s->cname_st = a->status;
+  }
+  free(q);
+  if (--r->apending == 0)
+    stage3(r);
+}
+
+static void stage2(dv_dns_record *r)
+{
+  dv_zone_probe *z;
+  int best = -1;
+  /* the deepest owner with its own NS RRset */
+  for (size_t i = 0; i < r->nzprobe; i++)
+    if (r->zprobe[i].has_ns) {
+      best = (int)i;
+      break;
+    }
+  if (best < 0)
+    return; /* no zone found: classified later */
+  r->zone_idx = best;
+  z = &r->zprobe[best];
+  snprintf(r->zone, sizeof(r->zone), "%s", z->name);
+  r->apending = 2 * z->nns;
+  for (size_t i = 0; i < z->nns; i++) {
+    static const uint16_t types[2] = {DV_T_A, DV_T_AAAA};
+    for (int t = 0; t < 2; t++) {
+      dv_nsq *q = calloc(1, sizeof(*q));
+      if (!q) {
+        r->ctx->nomem = 1;
+        r->apending--;
+        continue;
+      }
+      q->r = r;
+      q->ns = i;
+      if (dv_resolver_query(r->ctx->rec_cd, z->ns[i], types[t],
+                            ns_addr_answer, q) != DV_RESOLVER_OK) {
+        free(q);
+        r->ctx->nomem = 1;
+        r->apending--;
+      }
+    }
+  }
+}
+
+/* ---- stage 1: find the zone --------------------------------------------- */
+
+static void zone_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_zone_probe *z = arg;
+  z->status = a->status;
+  if (a->status == DV_DNS_OK) {
+    for (size_t i = 0; i < a->msg.nrr && z->nns < DV_DNS_MAX_NS; i++) {
+      const dv_dns_rr *rr = &a->msg.rr[i];
+      if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_NS &&
+          dv_dns_name_eq(rr->name, z->name) &&
+          dv_dns_rr_target(&a->msg, rr, z->ns[z->nns], DV_DNS_NAME_MAX) == 0)
+        z->nns++;
+    }
+    z->has_ns = z->nns > 0;
+  }
+}
+
+typedef struct {
+  dv_dns_record *r;
+  size_t idx;
+} dv_zq;
+
+static void zone_answer_wrap(void *arg, const dv_dns_answer *a)
+{
+  dv_zq *q = arg;
+  dv_dns_record *r = q->r;
+  zone_answer(&r->zprobe[q->idx], a);
+  free(q);
+  if (--r->zpending == 0)
+    stage2(r);
+}
+
+/* ---- the resolver's view: CNAME and the chain it leads to ---------------- */
+
+static void chain_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_dns_record *r = arg;
+  char next[DV_DNS_NAME_MAX];
+  r->chain_st = a->status;
+  first_cname(a, a->qname, next, sizeof(next));
+  if (!next[0] || r->nchain >= DV_DNS_MAX_CHAIN)
+    return;
+  snprintf(r->chain[r->nchain++], DV_DNS_NAME_MAX, "%s", next);
+  if (strcasecmp(next, r->rvalue) == 0)
+    return;
+  if (dv_resolver_query(r->ctx->rec, next, DV_T_CNAME, chain_answer, r) !=
+      DV_RESOLVER_OK)
+    r->ctx->nomem = 1;
+}
+
+static void rec_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_dns_record *r = arg;
+  r->rec_st = a->status;
+  first_cname(a, r->rname, r->rec_cname, sizeof(r->rec_cname));
+  if (r->rec_cname[0]) {
+    snprintf(r->chain[0], DV_DNS_NAME_MAX, "%s", r->rec_cname);
+    r->nchain = 1;
+    r->chain_st = DV_DNS_OK;
+    if (strcasecmp(r->rec_cname, r->rvalue) != 0 &&
+        dv_resolver_query(r->ctx->rec, r->rec_cname, DV_T_CNAME, chain_answer,
+                          r) != DV_RESOLVER_OK)
+      r->ctx->nomem = 1;
+  }
+}
+
+static void sec_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_dns_record *r = arg;
+  r->sec_st = a->status;
+  r->sec_ad = a->have_msg && a->msg.ad;
+  if (a->status == DV_DNS_SERVFAIL &&
+      dv_resolver_query(r->ctx->rec_cd, r->zone, DV_T_SOA, cd_answer, r) !=
+          DV_RESOLVER_OK)
+    r->ctx->nomem = 1;
+}
+
+static void cd_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_dns_record *r = arg;
+  r->cd_st = a->status;
+}
+
+void dv_dns_record_start(dv_dns_ctx *ctx, dv_dns_record *r)
+{
+  const char *p = r->rname;
+  r->ctx = ctx;
+  /* the record name and every ancestor above it, but not the TLD */
+  while (p && strchr(p, '.') && r->nzprobe < DV_DNS_MAX_ZONE_LEVELS) {
+    dv_zone_probe *z = &r->zprobe[r->nzprobe++];
+    snprintf(z->name, sizeof(z->name), "%s", p);
+    z->status = DV_DNS_CANCELLED;
+    p = strchr(p, '.') + 1;
+  }
+  r->zpending = r->nzprobe;
+  for (size_t i = 0; i < r->nzprobe; i++) {
+    dv_zq *q = calloc(1, sizeof(*q));
+    if (!q) {
+      ctx->nomem = 1;
+      r->zpending--;
+      continue;
+    }
+    q->r = r;
+    q->idx = i;
+    /* CD=1: a zone with broken DNSSEC is still found and inspected */
+    if (dv_resolver_query(ctx->rec_cd, r->zprobe[i].name, DV_T_NS,
+                          zone_answer_wrap, q) != DV_RESOLVER_OK) {
+      free(q);
+      ctx->nomem = 1;
+      r->zpending--;
+    }
+  }
+  if (dv_resolver_query(ctx->rec, r->rname, DV_T_CNAME, rec_answer, r) !=
+      DV_RESOLVER_OK)
+    ctx->nomem = 1;
+  dv_caa_start(&r->caa, ctx->rec);
+}
+
+/* ---- classification ----------------------------------------------------- */
+
+static int is_failure(dv_dns_status st)
+{
+  return st == DV_DNS_TIMEOUT || st == DV_DNS_UNREACHABLE ||
+         st == DV_DNS_SERVFAIL || st == DV_DNS_BADRESP || st == DV_DNS_ERROR;
+}
+
+static void server_list(dv_dns_record *r, int (*pred)(const dv_auth_answer *,
+                                                     const dv_dns_record *),
+                        char *out, size_t outlen)
+{
+  size_t o = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < r->nauth; i++) {
+    int n;
+    if (!pred(&r->auth[i], r))
+      continue;
+    n = snprintf(out + o, outlen - o, "%s%s (%s)", o ? ", " : "",
+                 r->auth[i].ns, r->auth[i].addr[0] ? r->auth[i].addr
+                                                   : "no address");
+    if (n < 0 || (size_t)n >= outlen - o)
+      break;
+    o += (size_t)n;
+  }
+}
+
+static int srv_usable(const dv_auth_answer *s)
+{
+  return s->addr[0] && s->aa &&
+         (s->cname_st == DV_DNS_OK || s->cname_st == DV_DNS_NODATA ||
+          s->cname_st == DV_DNS_NXDOMAIN);
+}
+static int srv_lame(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  (void)r;
+  return s->addr[0] && (s->cname_st == DV_DNS_REFUSED ||
+                        (!s->aa && !is_failure(s->cname_st) &&
+                         s->cname_st != DV_DNS_CANCELLED));
+}
+static int srv_unreach(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  (void)r;
+  return !s->addr[0] || (is_failure(s->cname_st) && s->cname_st !=
+                                                        DV_DNS_SERVFAIL) ||
+         s->cname_st == DV_DNS_SERVFAIL;
+}
+static int srv_correct(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  return srv_usable(s) && strcasecmp(s->cname, r->rvalue) == 0;
+}
+static int srv_missing(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  return srv_usable(s) && !s->cname[0];
+}
+static int srv_wrong(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  return srv_usable(s) && s->cname[0] && strcasecmp(s->cname, r->rvalue);
+}
+
+static size_t count(dv_dns_record *r,
+                    int (*pred)(const dv_auth_answer *, const dv_dns_record *))
+{
+  size_t n = 0;
+  for (size_t i = 0; i < r->nauth; i++)
+    n += (size_t)(pred(&r->auth[i], r) != 0);
+  return n;
+}
+
+/* Show where two names part: "expected ... / found ..." with a marker. */
+static void value_diff(const char *want, const char *got, char *out,
+                       size_t outlen)
+{
+  size_t i = 0;
+  while (want[i] && got[i] && tolower((unsigned char)want[i]) ==
+                                  tolower((unsigned char)got[i]))
+    i++;
+  snprintf(out, outlen, "first difference at character %zu", i + 1);
+}
+
+void dv_dns_record_finish(dv_dns_record *r)
+{
+  dv_findings *fl = &r->findings;
+  dv_finding *f;
+  char list[1024];
+  size_t usable, correct, missing, wrong;
+  int any_cancel = 0;
+  const char *subj = r->rname;
+
+  for (size_t i = 0; i < r->nzprobe; i++)
+    any_cancel |= r->zprobe[i].status == DV_DNS_CANCELLED;
+  for (size_t i = 0; i < r->nauth; i++)
+    any_cancel |= r->auth[i].cname_st == DV_DNS_CANCELLED && r->auth[i].addr[0];
+  if (any_cancel || r->rec_st == DV_DNS_CANCELLED) {
+    r->incomplete = 1;
+    dv_findings_add(fl, DV_F_RUN_DEADLINE, subj);
+    return;
+  }
+  if (r->zone_idx < 0) {
+    /* No zone found. Our resolver's fault, the domain's absence, or a
+     * delegation nobody answers for? */
+    size_t nx = 0;
+    for (size_t i = 0; i < r->nzprobe; i++) {
+      dv_dns_status st = r->zprobe[i].status;
+      if (st == DV_DNS_REFUSED || st == DV_DNS_UNREACHABLE ||
+          st == DV_DNS_BADRESP || st == DV_DNS_ERROR) {
+        r->incomplete = 1;
+        f = dv_findings_add(fl, DV_F_DNS_RESOLVER_FAILED, subj);
+        dv_finding_ev(fl, f, "query", "%s NS", r->zprobe[i].name);
+        dv_finding_ev(fl, f, "result", "%s", dv_dns_status_str(st));
+        return;
+      }
+      nx += st == DV_DNS_NXDOMAIN;
+    }
+    if (nx == r->nzprobe) {
+      f = dv_findings_add(fl, DV_F_DOMAIN_NXDOMAIN, subj);
+      dv_finding_ev(fl, f, "query", "%s NS",
+                    r->zprobe[r->nzprobe - 1].name);
+    } else {
+      f = dv_findings_add(fl, DV_F_DNS_NO_AUTHORITATIVE_ANSWER, subj);
+      for (size_t i = 0; i < r->nzprobe; i++)
+        if (r->zprobe[i].status != DV_DNS_NXDOMAIN &&
+            r->zprobe[i].status != DV_DNS_NODATA) {
+          dv_finding_ev(fl, f, "query", "%s NS", r->zprobe[i].name);
+          dv_finding_ev(fl, f, "result", "%s",
+                        dv_dns_status_str(r->zprobe[i].status));
+          break;
+        }
+    }
+    goto caa;
+  }
+  /* server health */
+  server_list(r, srv_lame, list, sizeof(list));
+  if (list[0]) {
+    f = dv_findings_add(fl, DV_F_DNS_SERVER_LAME, subj);
+    dv_finding_ev(fl, f, "zone", "%s", r->zone);
+    dv_finding_ev(fl, f, "servers", "%s", list);
+  }
+  server_list(r, srv_unreach, list, sizeof(list));
+  if (list[0]) {
+    f = dv_findings_add(fl, DV_F_DNS_SERVER_UNREACHABLE, subj);
+    dv_finding_ev(fl, f, "zone", "%s", r->zone);
+    dv_finding_ev(fl, f, "servers", "%s", list);
+  }
+  usable = 0;
+  for (size_t i = 0; i < r->nauth; i++)
+    usable += (size_t)srv_usable(&r->auth[i]);
+  if (r->preflight) {
+    if (usable == 0) {
+      f = dv_findings_add(fl, DV_F_DNS_NO_AUTHORITATIVE_ANSWER, subj);
+      dv_finding_ev(fl, f, "zone", "%s", r->zone);
+    }
+    goto dnssec;
+  }
+  correct = count(r, srv_correct);
+  missing = count(r, srv_missing);
+  wrong = count(r, srv_wrong);
+
+  if (usable == 0) {
+    f = dv_findings_add(fl, DV_F_DNS_NO_AUTHORITATIVE_ANSWER, subj);
+    dv_finding_ev(fl, f, "zone", "%s", r->zone);
+  } else if (correct == usable) {
+    f = dv_findings_add(fl, DV_F_DNS_CNAME_OK, subj);
+    dv_finding_ev(fl, f, "value", "%s.", r->rvalue);
+    server_list(r, srv_correct, list, sizeof(list));
+    dv_finding_ev(fl, f, "servers", "%s", list);
+  } else if (correct > 0) {
+    f = dv_findings_add(fl, DV_F_DNS_CNAME_MISSING_ON_SOME, subj);
+    server_list(r, srv_correct, list, sizeof(list));
+    dv_finding_ev(fl, f, "have_it", "%s", list);
+    server_list(r, srv_missing, list, sizeof(list));
+    if (list[0])
+      dv_finding_ev(fl, f, "missing_on", "%s", list);
+    server_list(r, srv_wrong, list, sizeof(list));
+    if (list[0])
+      dv_finding_ev(fl, f, "wrong_on", "%s", list);
+    for (size_t i = 0; i < r->nauth; i++)
+      if (r->auth[i].soa_ok)
+        dv_finding_ev(fl, f, "serial", "%s: %u", r->auth[i].ns,
+                      r->auth[i].serial);
+  } else if (wrong > 0) {
+    /* everyone has a CNAME, but with another value */
+    const char *got = NULL;
+    char zoned[2 * DV_NAME_LEN + 2], diff[128];
+    for (size_t i = 0; i < r->nauth && !got; i++)
+      if (srv_wrong(&r->auth[i], r))
+        got = r->auth[i].cname;
+    snprintf(zoned, sizeof(zoned), "%s.%s", r->rvalue, r->zone);
+    if (strcasecmp(got, zoned) == 0) {
+      f = dv_findings_add(fl, DV_F_DNS_CNAME_VALUE_ZONE_APPENDED, subj);
+    } else {
+      /* a chain that ends at the expected value? */
+      size_t hops = 0;
+      int reaches = 0;
+      for (size_t i = 0; i < r->nchain; i++) {
+        hops = i + 1;
+        if (strcasecmp(r->chain[i], r->rvalue) == 0) {
+          reaches = 1;
+          break;
+        }
+      }
+      if (reaches && hops > 5) {
+        f = dv_findings_add(fl, DV_F_DNS_CNAME_CHAIN_TOO_LONG, subj);
+        dv_finding_ev(fl, f, "cnames", "%zu", hops);
+      } else if (reaches) {
+        f = dv_findings_add(fl, DV_F_DNS_CNAME_CHAIN, subj);
+        dv_finding_ev(fl, f, "cnames", "%zu", hops);
+      } else if (r->nchain >= DV_DNS_MAX_CHAIN) {
+        f = dv_findings_add(fl, DV_F_DNS_CNAME_CHAIN_TOO_LONG, subj);
+        dv_finding_ev(fl, f, "cnames", "more than %d", DV_DNS_MAX_CHAIN - 1);
+      } else {
+        f = dv_findings_add(fl, DV_F_DNS_CNAME_WRONG_VALUE, subj);
+      }
+    }
+    value_diff(r->rvalue, got, diff, sizeof(diff));
+    dv_finding_ev(fl, f, "expected", "%s.", r->rvalue);
+    dv_finding_ev(fl, f, "found", "%s.", got);
+    dv_finding_ev(fl, f, "difference", "%s", diff);
+  } else if (missing > 0) {
+    /* nobody has a CNAME at the name: look for the classic mistakes */
+    int explained = 0;
+    for (size_t i = 0; i < r->nauth; i++) {
+      const dv_auth_answer *s = &r->auth[i];
+      if (!srv_usable(s))
+        continue;
+      if (s->doubled[0] && !explained) {
+        f = dv_findings_add(fl, DV_F_DNS_CNAME_DOUBLED_SUFFIX, subj);
+        dv_finding_ev(fl, f, "found_at", "%s.%s.", r->rname, r->zone);
+        dv_finding_ev(fl, f, "value", "%s.", s->doubled);
+        explained = 1;
+      }
+      if (s->nounder[0] && !explained) {
+        f = dv_findings_add(fl, DV_F_DNS_CNAME_NO_UNDERSCORE, subj);
+        dv_finding_ev(fl, f, "found_at", "%s.", r->rname + 1);
+        dv_finding_ev(fl, f, "value", "%s.", s->nounder);
+        explained = 1;
+      }
+      if (s->txt[0] && !explained) {
+        f = dv_findings_add(fl, DV_F_DNS_TXT_INSTEAD_OF_CNAME, subj);
+        dv_finding_ev(fl, f, "txt", "\"%s\"", s->txt);
+        explained = 1;
+      }
+    }
+    if (!explained && r->rec_cname[0] &&
+        strcasecmp(r->rec_cname, r->rvalue) == 0) {
+      f = dv_findings_add(fl, DV_F_DNS_CNAME_ONLY_PRIVATE_VIEW, subj);
+      server_list(r, srv_missing, list, sizeof(list));
+      dv_finding_ev(fl, f, "authoritative_without_it", "%s", list);
+      explained = 1;
+    }
+    if (!explained) {
+      f = dv_findings_add(fl, DV_F_DNS_CNAME_MISSING, subj);
+      dv_finding_ev(fl, f, "zone", "%s", r->zone);
+      server_list(r, srv_missing, list, sizeof(list));
+      dv_finding_ev(fl, f, "asked", "%s", list);
+      /* the zone is a delegated child below the registrable domain */
+      if (r->zone_idx + 1 < (int)r->nzprobe) {
+        dv_finding *g;
+        const char *parent = strchr(r->zone, '.');
+        int child = 0;
+        for (size_t i = (size_t)r->zone_idx + 1; i < r->nzprobe; i++)
+          if (r->zprobe[i].has_ns && parent &&
+              strcasecmp(r->zprobe[i].name, parent + 1) == 0)
+            child = 1;
+        if (child && !dv_name_is_public_suffix(parent + 1)) {
+          g = dv_findings_add(fl, DV_F_DNS_RECORD_IN_CHILD_ZONE, subj);
+          dv_finding_ev(fl, g, "zone", "%s", r->zone);
+          dv_finding_ev(fl, g, "parent", "%s", parent + 1);
+        }
+      }
+    }
+  }
+  /* the recursive resolver's view against the servers' */
+  if (usable > 0 && correct == usable &&
+      (r->rec_st == DV_DNS_NXDOMAIN || r->rec_st == DV_DNS_NODATA)) {
+    uint32_t ttl = 0;
+    for (size_t i = 0; i < r->nauth; i++)
+      if (r->auth[i].soa_ok) {
+        ttl = r->auth[i].soa_minimum < r->auth[i].soa_ttl
+                  ? r->auth[i].soa_minimum
+                  : r->auth[i].soa_ttl;
+        break;
+      }
+    f = dv_findings_add(fl, DV_F_DNS_NEGATIVE_CACHED, subj);
+    dv_finding_ev(fl, f, "resolver", "%s", dv_dns_status_str(r->rec_st));
+    dv_finding_ev(fl, f, "negative_ttl", "%u s (min of SOA minimum and SOA TTL)",
+                  ttl);
+  }
+  /* CNAME plus other data at the same name */
+  for (size_t i = 0; i < r->nauth; i++) {
+    const dv_auth_answer *s = &r->auth[i];
+    if (srv_usable(s) && s->cname[0] && s->txt[0]) {
+      f = dv_findings_add(fl, DV_F_DNS_CNAME_AND_OTHER_DATA, subj);
+      dv_finding_ev(fl, f, "server", "%s (%s)", s->ns, s->addr);
+      dv_finding_ev(fl, f, "txt", "\"%s\"", s->txt);
+      break;
+    }
+  }
+dnssec:
+  if (r->sec_st == DV_DNS_SERVFAIL && r->cd_st == DV_DNS_OK) {
+    f = dv_findings_add(fl, DV_F_DNSSEC_BOGUS, subj);
+    dv_finding_ev(fl, f, "zone", "%s", r->zone);
+    dv_finding_ev(fl, f, "evidence", "SOA: SERVFAIL; with CD=1: answered");
+  } else if (r->sec_st == DV_DNS_OK) {
+    f = dv_findings_add(fl, r->sec_ad ? DV_F_DNSSEC_SECURE
+                                      : DV_F_DNSSEC_INSECURE,
+                        subj);
+    dv_finding_ev(fl, f, "zone", "%s", r->zone);
+  }
+caa:
+  if (dv_caa_finish(&r->caa, fl, r->cert_name) == DV_CAA_UNKNOWN)
+    r->incomplete = 1;
+}
+
+int dv_dns_record_caa_ok(const dv_dns_record *r)
+{
+  return r->caa.verdict == DV_CAA_NONE || r->caa.verdict == DV_CAA_ALLOWS;
+}
+
+int dv_dns_record_zone_ok(const dv_dns_record *r)
+{
+  size_t usable = 0;
+  for (size_t i = 0; i < r->nauth; i++)
+    usable += (size_t)srv_usable(&r->auth[i]);
+  return r->zone_idx >= 0 && usable > 0 && dv_dns_record_caa_ok(r) &&
+         !(r->sec_st == DV_DNS_SERVFAIL && r->cd_st == DV_DNS_OK);
+}
+
+const char *dv_dns_record_dnssec_word(const dv_dns_record *r)
+{
+  if (r->sec_st == DV_DNS_SERVFAIL && r->cd_st == DV_DNS_OK)
+    return "bogus";
+  if (r->sec_st == DV_DNS_OK)
+    return r->sec_ad ? "secure" : "insecure";
+  return "unknown";
+}
+
+const char *dv_caa_verdict_word(dv_caa_verdict v)
+{
+  switch (v) {
+  case DV_CAA_NONE: return "none";
+  case DV_CAA_ALLOWS: return "allows";
+  case DV_CAA_FORBIDS: return "forbids";
+  case DV_CAA_FAILED: return "failed";
+  default: return "unknown";
+  }
+}
+
+const char *dv_auth_state_word(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  if (!s->addr[0])
+    return "no_address";
+  if (srv_lame(s, r))
+    return "lame";
+  if (srv_unreach(s, r))
+    return "unreachable";
+  if (r->preflight)
+    return "ok";
+  if (srv_correct(s, r))
+    return "correct";
+  if (srv_wrong(s, r))
+    return "wrong_value";
+  if (srv_missing(s, r))
+    return "missing";
+  return "unknown";
+}
+
+void dv_dns_record_free(dv_dns_record *r)
+{
+  dv_findings_free(&r->findings);
+}

@@ -1,0 +1,115 @@
+/* dvcheck -- DNS-validation checks: is ACM's CNAME in place, correct, and
+ * visible at every authoritative server and at the resolver; the classic
+ * mistakes; DNSSEC; CAA for the certificate name. */
+#ifndef DV_CHECK_DNS_H
+#define DV_CHECK_DNS_H
+
+#include <stdint.h>
+
+#include "../dns/resolver.h"
+#include "check_caa.h"
+#include "findings.h"
+#include "loop.h"
+#include "names.h"
+
+#define DV_DNS_MAX_NS 8
+#define DV_DNS_MAX_SERVERS 16
+#define DV_DNS_MAX_ZONE_LEVELS 12
+#define DV_DNS_MAX_CHAIN 8
+
+typedef struct {
+  char ns[DV_DNS_NAME_MAX];
+  char addr[46];
+  dv_resolver *res; /* shared per address, owned by the context */
+  dv_dns_status cname_st, txt_st, soa_st, doubled_st, nounder_st;
+  int aa;
+  char cname[DV_DNS_NAME_MAX];   /* CNAME at the record name, "" if none */
+  char txt[512];                 /* TXT at the record name (first string) */
+  char doubled[DV_DNS_NAME_MAX]; /* CNAME at name.zone */
+  char nounder[DV_DNS_NAME_MAX]; /* CNAME at the name without '_' */
+  uint32_t serial, soa_minimum, soa_ttl;
+  int soa_ok;
+} dv_auth_answer;
+
+typedef struct {
+  char name[DV_NAME_LEN];
+  dv_dns_status status;
+  int has_ns;
+  char ns[DV_DNS_MAX_NS][DV_DNS_NAME_MAX];
+  size_t nns;
+} dv_zone_probe;
+
+typedef struct dv_dns_record {
+  char cert_name[DV_NAME_LEN];  /* as ACM lists it, may start with "*." */
+  char rname[DV_NAME_LEN];      /* record name, normalised, no final dot */
+  char rvalue[DV_NAME_LEN];     /* expected value, normalised */
+  int shared_with;              /* index of a record with the same rname, -1 */
+  int preflight;                /* no record yet: check the zone, CAA, DNSSEC */
+  /* zone discovery */
+  dv_zone_probe zprobe[DV_DNS_MAX_ZONE_LEVELS];
+  size_t nzprobe, zpending;
+  char zone[DV_NAME_LEN];
+  int zone_idx;
+  size_t apending;              /* NS address lookups outstanding */
+  dv_auth_answer auth[DV_DNS_MAX_SERVERS];
+  size_t nauth;
+  /* the recursive resolver's view */
+  dv_dns_status rec_st;
+  char rec_cname[DV_DNS_NAME_MAX];
+  char chain[DV_DNS_MAX_CHAIN][DV_DNS_NAME_MAX];
+  size_t nchain;
+  dv_dns_status chain_st;
+  /* DNSSEC (on the zone's SOA) */
+  dv_dns_status sec_st, cd_st;
+  int sec_ad;
+  dv_caa_check caa;
+  dv_findings findings;
+  int incomplete;
+  struct dv_dns_ctx *ctx;
+} dv_dns_record;
+
+typedef struct dv_dns_ctx {
+  dv_loop *loop;
+  dv_resolver *rec;    /* recursive, RD=1 */
+  dv_resolver *rec_do; /* recursive, DO=1 (AD bit) */
+  dv_resolver *rec_cd; /* recursive, DO=1 CD=1 */
+  struct {
+    char addr[46];
+    dv_resolver *res;
+  } servers[64];
+  size_t nservers;
+  int nomem;
+} dv_dns_ctx;
+
+typedef enum {
+  DV_DNS_CTX_OK = 0,
+  DV_DNS_CTX_NOMEM,
+  DV_DNS_CTX_RESOLVER
+} dv_dns_ctx_status;
+
+dv_dns_ctx_status dv_dns_ctx_init(dv_dns_ctx *ctx, dv_loop *loop,
+                                  const char *servers);
+void dv_dns_ctx_free(dv_dns_ctx *ctx);
+
+/* Normalise a DNS name typed by a user or pasted from ACM (underscores are
+ * fine here): lower case, no trailing dot, LDH/underscore labels. Returns 0
+ * or -1 with a reason in why. */
+int dv_dns_name_normalise(const char *in, char *out, size_t outlen, char *why,
+                          size_t whylen);
+
+void dv_dns_record_init(dv_dns_record *r, const char *cert_name,
+                        const char *rname, const char *rvalue);
+void dv_dns_record_start(dv_dns_ctx *ctx, dv_dns_record *r);
+void dv_dns_record_finish(dv_dns_record *r);
+/* After finish: can DNS validation work here (zone served, CAA allows,
+ * DNSSEC not bogus)? */
+int dv_dns_record_zone_ok(const dv_dns_record *r);
+/* CAA allows Amazon (or says nothing): needed by either method. */
+int dv_dns_record_caa_ok(const dv_dns_record *r);
+const char *dv_dns_record_dnssec_word(const dv_dns_record *r);
+const char *dv_caa_verdict_word(dv_caa_verdict v);
+const char *dv_auth_state_word(const dv_auth_answer *s,
+                               const dv_dns_record *r);
+void dv_dns_record_free(dv_dns_record *r);
+
+#endif

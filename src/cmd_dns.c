@@ -1,0 +1,506 @@
+/* dvcheck -- `dvcheck dns` and `dvcheck preflight`: orchestration and
+ * rendering. The checks live in check_dns.c, check_caa.c, check_email.c. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check_dns.h"
+#include "check_email.h"
+#include "loop.h"
+#include "report.h"
+#include "tool_input.h"
+#include "tool_operate.h"
+#include "tool_records.h"
+
+typedef struct {
+  dv_loop *loop;
+  dv_dns_ctx dns;
+  int started;
+} dv_run;
+
+static int run_open(dv_run *run, const dv_cfg *cfg)
+{
+  dv_dns_ctx_status st;
+  memset(run, 0, sizeof(*run));
+  run->loop = dv_loop_new();
+  if (!run->loop) {
+    dv_error("out of memory");
+    return -1;
+  }
+  dv_loop_deadline_set(run->loop, (int64_t)(cfg->timeout_s * 1000));
+  st = dv_dns_ctx_init(&run->dns, run->loop,
+                       cfg->resolvers[0] ? cfg->resolvers : NULL);
+  run->started = 1;
+  if (st != DV_DNS_CTX_OK) {
+    dv_error("cannot set up the DNS resolver");
+    return -1;
+  }
+  return 0;
+}
+
+static void run_close(dv_run *run)
+{
+  if (run->started)
+    dv_dns_ctx_free(&run->dns);
+  dv_loop_free(run->loop);
+}
+
+/* Run the loop; returns 1 if the deadline passed, -1 on loop failure. */
+static int run_loop(dv_run *run, const dv_cfg *cfg, int64_t t0)
+{
+  dv_loop_status ls = dv_loop_run(run->loop);
+  if (cfg->verbose)
+    fprintf(stderr, "dvcheck: %lu recursive DNS queries, %lld ms\n",
+            dv_resolver_sent(run->dns.rec), (long long)(dv_loop_now_ms() - t0));
+  if (ls == DV_LOOP_DEADLINE)
+    return 1;
+  if (ls != DV_LOOP_OK) {
+    dv_error("event loop: %s", dv_loop_status_str(ls));
+    return -1;
+  }
+  if (run->dns.nomem) {
+    dv_error("out of memory during the checks");
+    return -1;
+  }
+  return 0;
+}
+
+static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
+                         const char *sub, const dv_findings *fl,
+                         int incomplete)
+{
+  int any;
+  dv_severity worst = dv_findings_max(fl, &any);
+  fputs("== ", out);
+  dv_report_safe(out, title);
+  if (sub && *sub) {
+    fputs(" (", out);
+    dv_report_safe(out, sub);
+    fputc(')', out);
+  }
+  fputs("  ", out);
+  if (incomplete)
+    fputs("UNKNOWN (checks did not complete)", out);
+  else
+    dv_report_verdict(out, cfg, any, worst);
+  fputc('\n', out);
+}
+
+static void print_servers(FILE *out, const dv_dns_record *r)
+{
+  fputs("  zone ", out);
+  dv_report_safe(out, r->zone[0] ? r->zone : "(not found)");
+  fputs(", authoritative servers:\n", out);
+  for (size_t i = 0; i < r->nauth; i++) {
+    const dv_auth_answer *s = &r->auth[i];
+    char left[300];
+    snprintf(left, sizeof(left), "%s (%s)", s->ns,
+             s->addr[0] ? s->addr : "no address");
+    fputs("    ", out);
+    dv_report_safe(out, left);
+    fprintf(out, "%*s%-12s", (int)(strlen(left) < 36 ? 36 - strlen(left) : 1),
+            "", dv_auth_state_word(s, r));
+    if (s->soa_ok)
+      fprintf(out, " serial %u", s->serial);
+    if (s->cname[0] && !r->preflight) {
+      fputs(" -> ", out);
+      dv_report_safe(out, s->cname);
+    }
+    fputc('\n', out);
+  }
+}
+
+static json_t *record_json(const dv_dns_record *r)
+{
+  json_t *servers = json_array(), *chain = json_array(), *o;
+  for (size_t i = 0; servers && i < r->nauth; i++) {
+    const dv_auth_answer *s = &r->auth[i];
+    json_t *j = json_pack(
+        "{s:o, s:o, s:s, s:s, s:b, s:o, s:o}", "ns", dv_json_str(s->ns),
+        "address", dv_json_str(s->addr), "state", dv_auth_state_word(s, r),
+        "cname_lookup", dv_dns_status_str(s->cname_st), "authoritative",
+        s->aa, "cname", s->cname[0] ? dv_json_str(s->cname) : json_null(),
+        "txt", s->txt[0] ? dv_json_str(s->txt) : json_null());
+    if (j && s->soa_ok)
+      json_object_set_new(j, "serial", json_integer(s->serial));
+    if (j)
+      json_array_append_new(servers, j);
+  }
+  for (size_t i = 0; chain && i < r->nchain; i++)
+    json_array_append_new(chain, dv_json_str(r->chain[i]));
+  o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:s, s:o}, s:o, s:s, s:s}",
+                "name", dv_json_str(r->cert_name), "record_name",
+                dv_json_str(r->rname), "record_value", dv_json_str(r->rvalue),
+                "zone", r->zone[0] ? dv_json_str(r->zone) : json_null(),
+                "servers", servers ? servers : json_array(), "resolver",
+                "status", dv_dns_status_str(r->rec_st), "cname",
+                r->rec_cname[0] ? dv_json_str(r->rec_cname) : json_null(),
+                "chain", chain ? chain : json_array(), "dnssec",
+                dv_dns_record_dnssec_word(r), "caa",
+                dv_caa_verdict_word(r->caa.verdict));
+  return o;
+}
+
+static json_t *with_verdict(json_t *o, const dv_findings *fl, int incomplete)
+{
+  int any;
+  dv_severity worst = dv_findings_max(fl, &any);
+  if (!o)
+    return NULL;
+  json_object_set_new(o, "verdict",
+                      json_string(dv_report_status_word(
+                          dv_report_exit_code(any, worst, incomplete))));
+  json_object_set_new(o, "findings", dv_report_findings_json(fl));
+  return o;
+}
+
+/* Mark records that share a record name (*.example.com and example.com). */
+static void records_share(dv_dns_record *recs, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(recs[i].rname, recs[j].rname) == 0 &&
+          recs[j].shared_with < 0) {
+        recs[i].shared_with = (int)j;
+        break;
+      }
+}
+
+int dv_cmd_dns(dv_cfg *cfg)
+{
+  dv_record_list in = {0};
+  dv_dns_record *recs = NULL;
+  dv_run run;
+  char detail[512];
+  int rc = DV_EXIT_UNKNOWN, deadline = 0, incomplete = 0, any_all = 0, lr;
+  dv_severity worst_all = DV_SEV_INFO;
+  const char *cert = cfg->nargs ? cfg->args[0] : NULL;
+  int64_t t0 = dv_loop_now_ms();
+
+  memset(&run, 0, sizeof(run));
+  if (cfg->nargs > 1) {
+    dv_error("dns: give one certificate NAME (records: --cname or --records)");
+    goto out;
+  }
+  for (size_t i = 0; i < cfg->ncnames; i++) {
+    dv_records_status st =
+        dv_records_add_arg(&in, cert, cfg->cnames[i], detail, sizeof(detail));
+    if (st != DV_RECORDS_OK) {
+      dv_error("%s", st == DV_RECORDS_SYNTAX ? detail
+                                             : dv_records_status_str(st));
+      goto out;
+    }
+  }
+  if (cfg->records_file) {
+    dv_records_status st =
+        dv_records_read_file(&in, cfg->records_file, detail, sizeof(detail));
+    if (st != DV_RECORDS_OK) {
+      dv_error("%s: %s%s%s", cfg->records_file, dv_records_status_str(st),
+               st == DV_RECORDS_SYNTAX || st == DV_RECORDS_OPEN ? ": " : "",
+               st == DV_RECORDS_SYNTAX || st == DV_RECORDS_OPEN ? detail
+                                                                : "");
+      goto out;
+    }
+  }
+  if (!in.n) {
+    dv_error("dns: give --cname RECORD_NAME=RECORD_VALUE or --records FILE; "
+             "see 'dvcheck dns --help'");
+    goto out;
+  }
+  recs = calloc(in.n, sizeof(*recs));
+  if (!recs) {
+    dv_error("out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < in.n; i++)
+    dv_dns_record_init(&recs[i], in.v[i].cert_name, in.v[i].rname,
+                       in.v[i].rvalue);
+  records_share(recs, in.n);
+  if (run_open(&run, cfg) < 0)
+    goto out;
+  if (cfg->verbose >= 2)
+    fprintf(stderr, "dvcheck: -vv DNS traces are printed per resolver\n");
+  for (size_t i = 0; i < in.n; i++)
+    if (recs[i].shared_with < 0)
+      dv_dns_record_start(&run.dns, &recs[i]);
+  lr = run_loop(&run, cfg, t0);
+  if (lr < 0)
+    goto out;
+  deadline = lr;
+  for (size_t i = 0; i < in.n; i++) {
+    dv_dns_record *r = &recs[i];
+    int any;
+    dv_severity w;
+    if (r->shared_with >= 0) {
+      dv_finding *f = dv_findings_add(&r->findings, DV_F_DNS_RECORD_SHARED,
+                                      r->cert_name);
+      dv_finding_ev(&r->findings, f, "shared_with", "%s",
+                    recs[r->shared_with].cert_name);
+      dv_finding_ev(&r->findings, f, "record_name", "%s", r->rname);
+      continue;
+    }
+    dv_dns_record_finish(r);
+    incomplete |= r->incomplete;
+    w = dv_findings_max(&r->findings, &any);
+    if (any && w > worst_all)
+      worst_all = w;
+    any_all |= any;
+  }
+  rc = dv_report_exit_code(any_all, worst_all, deadline || incomplete);
+  if (cfg->json) {
+    json_t *arr = json_array(), *doc;
+    for (size_t i = 0; arr && i < in.n; i++) {
+      const dv_dns_record *r = recs[i].shared_with >= 0
+                                   ? &recs[recs[i].shared_with]
+                                   : &recs[i];
+      json_t *j = with_verdict(record_json(r), &recs[i].findings,
+                               recs[i].incomplete);
+      if (j && recs[i].shared_with >= 0)
+        json_object_set_new(j, "name", dv_json_str(recs[i].cert_name));
+      if (!j || json_array_append_new(arr, j) < 0) {
+        json_decref(arr);
+        arr = NULL;
+      }
+    }
+    doc = arr ? dv_report_envelope("dns", rc, deadline, arr) : NULL;
+    if (!doc) {
+      dv_error("out of memory building JSON");
+      rc = DV_EXIT_UNKNOWN;
+      goto out;
+    }
+    dv_report_json_print(stdout, doc);
+    json_decref(doc);
+  } else {
+    for (size_t i = 0; i < in.n; i++) {
+      const dv_dns_record *r = &recs[i];
+      char sub[DV_NAME_LEN + 16];
+      snprintf(sub, sizeof(sub), "for %s", r->cert_name);
+      print_header(stdout, cfg, r->rname, sub, &r->findings, r->incomplete);
+      fputs("  expected: CNAME ", stdout);
+      dv_report_safe(stdout, r->rvalue);
+      fputs(".\n", stdout);
+      if (r->shared_with < 0) {
+        print_servers(stdout, r);
+        fputs("  resolver: ", stdout);
+        fputs(dv_dns_status_str(r->rec_st), stdout);
+        if (r->rec_cname[0]) {
+          fputs(" -> ", stdout);
+          dv_report_safe(stdout, r->rec_cname);
+        }
+        printf("\n  DNSSEC: %s   CAA: %s\n", dv_dns_record_dnssec_word(r),
+               dv_caa_verdict_word(r->caa.verdict));
+      }
+      fputc('\n', stdout);
+      dv_report_findings_text(stdout, cfg, &r->findings);
+      fputc('\n', stdout);
+    }
+    printf("%zu record(s) checked: exit %d (%s)\n", in.n, rc,
+           dv_report_status_word(rc));
+  }
+out:
+  if (recs)
+    for (size_t i = 0; i < in.n; i++)
+      dv_dns_record_free(&recs[i]);
+  free(recs);
+  run_close(&run);
+  dv_records_free(&in);
+  return rc;
+}
+
+/* ---- preflight ------------------------------------------------------------ */
+
+typedef struct {
+  dv_email_result email;
+  dv_dns_record dns;
+  dv_findings findings;
+  int method; /* 0 none, 1 dns, 2 email */
+  int incomplete;
+} dv_preflight;
+
+static void findings_append(dv_findings *dst, const dv_findings *src)
+{
+  for (size_t i = 0; i < src->n; i++) {
+    const dv_finding *s = &src->v[i];
+    dv_finding *f = dv_findings_add(dst, s->code, s->subject);
+    for (size_t j = 0; f && j < s->nev; j++)
+      dv_finding_ev(dst, f, s->ev[j].key, "%s", s->ev[j].value);
+  }
+}
+
+int dv_cmd_preflight(dv_cfg *cfg)
+{
+  dv_preflight *pf = NULL;
+  dv_run run;
+  dv_email_ctx ectx = {0};
+  int rc = DV_EXIT_UNKNOWN, bad = 0, deadline = 0, any_all = 0, lr;
+  int incomplete = 0;
+  dv_severity worst_all = DV_SEV_INFO;
+  int64_t t0 = dv_loop_now_ms();
+
+  memset(&run, 0, sizeof(run));
+  if (cfg->nargs == 0) {
+    dv_error("preflight: give at least one NAME");
+    goto out;
+  }
+  pf = calloc(cfg->nargs, sizeof(*pf));
+  if (!pf) {
+    dv_error("out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < cfg->nargs; i++) {
+    char detail[256], shown[1100];
+    dv_name n;
+    const char *a = cfg->args[i];
+    dv_name_status st = dv_name_parse(a, strlen(a), &n, detail,
+                                      sizeof(detail));
+    dv_name_printable(a, strlen(a), shown, sizeof(shown));
+    if (st != DV_NAME_OK) {
+      dv_error("argument %zu: \"%.80s\": %s%s%s", i + 1, shown,
+               dv_name_status_str(st), detail[0] ? ": " : "", detail);
+      bad = 1;
+      continue;
+    }
+    if (dv_email_result_init(&pf[i].email, shown, &n) < 0) {
+      dv_error("out of memory");
+      goto out;
+    }
+    dv_dns_record_init(&pf[i].dns, n.ascii,
+                       n.wildcard ? n.ascii + 2 : n.ascii, "");
+    pf[i].dns.preflight = 1;
+  }
+  if (bad)
+    goto out;
+  if (run_open(&run, cfg) < 0)
+    goto out;
+  ectx.res = run.dns.rec;
+  for (size_t i = 0; i < cfg->nargs; i++) {
+    dv_email_start(&ectx, &pf[i].email);
+    dv_dns_record_start(&run.dns, &pf[i].dns);
+  }
+  lr = run_loop(&run, cfg, t0);
+  if (lr < 0 || ectx.nomem)
+    goto out;
+  deadline = lr;
+  for (size_t i = 0; i < cfg->nargs; i++) {
+    dv_preflight *p = &pf[i];
+    dv_finding *f;
+    int any;
+    dv_severity w;
+    dv_email_finish(&p->email);
+    dv_dns_record_finish(&p->dns);
+    p->incomplete = p->email.incomplete || p->dns.incomplete;
+    /* names sharing a DNS validation record */
+    for (size_t j = 0; j < cfg->nargs; j++)
+      if (j != i && strcmp(pf[j].dns.rname, p->dns.rname) == 0 &&
+          pf[j].dns.caa.wildcard != p->dns.caa.wildcard) {
+        f = dv_findings_add(&p->findings, DV_F_DNS_RECORD_SHARED,
+                            p->dns.cert_name);
+        dv_finding_ev(&p->findings, f, "shared_with", "%s",
+                      pf[j].dns.cert_name);
+      }
+    findings_append(&p->findings, &p->dns.findings);
+    if (dv_dns_record_zone_ok(&p->dns)) {
+      p->method = 1;
+      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_DNS,
+                          p->dns.cert_name);
+      dv_finding_ev(&p->findings, f, "zone", "%s", p->dns.zone);
+    } else if (!p->incomplete && !dv_dns_record_caa_ok(&p->dns)) {
+      /* CAA blocks issuance whatever the validation method */
+      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
+                          p->dns.cert_name);
+      dv_finding_ev(&p->findings, f, "because", "CAA: %s",
+                    dv_caa_verdict_word(p->dns.caa.verdict));
+    } else if (!p->incomplete) {
+      /* DNS cannot work: now the e-mail side decides */
+      findings_append(&p->findings, &p->email.findings);
+      if (p->email.chosen >= 0) {
+        p->method = 2;
+        f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_EMAIL,
+                            p->dns.cert_name);
+        dv_finding_ev(&p->findings, f, "validation_domain", "%s",
+                      p->email.cands[p->email.chosen].domain);
+      } else {
+        dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
+                        p->dns.cert_name);
+      }
+    }
+    incomplete |= p->incomplete;
+    w = dv_findings_max(&p->findings, &any);
+    if (any && w > worst_all)
+      worst_all = w;
+    any_all |= any;
+  }
+  rc = dv_report_exit_code(any_all, worst_all, deadline || incomplete);
+  if (cfg->json) {
+    json_t *arr = json_array(), *doc;
+    static const char *const methods[] = {"none", "dns", "email"};
+    for (size_t i = 0; arr && i < cfg->nargs; i++) {
+      dv_preflight *p = &pf[i];
+      const char *vd =
+          p->email.chosen >= 0 ? p->email.cands[p->email.chosen].domain : NULL;
+      json_t *j = json_pack(
+          "{s:o, s:s, s:{s:o, s:s, s:s, s:b}, s:{s:o}}", "name",
+          dv_json_str(p->dns.cert_name), "method",
+          p->incomplete ? "unknown" : methods[p->method], "dns", "zone",
+          p->dns.zone[0] ? dv_json_str(p->dns.zone) : json_null(), "caa",
+          dv_caa_verdict_word(p->dns.caa.verdict), "dnssec",
+          dv_dns_record_dnssec_word(&p->dns), "can_validate",
+          dv_dns_record_zone_ok(&p->dns), "email", "validation_domain",
+          vd ? dv_json_str(vd) : json_null());
+      j = with_verdict(j, &p->findings, p->incomplete);
+      if (!j || json_array_append_new(arr, j) < 0) {
+        json_decref(arr);
+        arr = NULL;
+      }
+    }
+    doc = arr ? dv_report_envelope("preflight", rc, deadline, arr) : NULL;
+    if (!doc) {
+      dv_error("out of memory building JSON");
+      rc = DV_EXIT_UNKNOWN;
+      goto out;
+    }
+    dv_report_json_print(stdout, doc);
+    json_decref(doc);
+  } else {
+    for (size_t i = 0; i < cfg->nargs; i++) {
+      dv_preflight *p = &pf[i];
+      static const char *const plan[] = {
+          "no method can work yet (fix the problems below)",
+          "DNS validation", "e-mail validation"};
+      print_header(stdout, cfg, p->dns.cert_name, NULL, &p->findings,
+                   p->incomplete);
+      printf("  plan: %s\n", p->incomplete ? "unknown" : plan[p->method]);
+      printf("  DNS validation: %s (zone %s, CAA %s, DNSSEC %s)\n",
+             dv_dns_record_zone_ok(&p->dns) ? "can work" : "cannot work",
+             p->dns.zone[0] ? p->dns.zone : "not found",
+             dv_caa_verdict_word(p->dns.caa.verdict),
+             dv_dns_record_dnssec_word(&p->dns));
+      fputs("  e-mail validation: ", stdout);
+      if (p->email.chosen >= 0) {
+        fputs("can work, ValidationDomain ", stdout);
+        dv_report_safe(stdout, p->email.cands[p->email.chosen].domain);
+        fputc('\n', stdout);
+      } else {
+        fputs("cannot work\n", stdout);
+      }
+      fputc('\n', stdout);
+      dv_report_findings_text(stdout, cfg, &p->findings);
+      fputc('\n', stdout);
+    }
+    printf("%zu name(s) checked: exit %d (%s)\n", cfg->nargs, rc,
+           dv_report_status_word(rc));
+  }
+out:
+  if (pf)
+    for (size_t i = 0; i < cfg->nargs; i++) {
+      dv_email_result_free(&pf[i].email);
+      dv_dns_record_free(&pf[i].dns);
+      dv_findings_free(&pf[i].findings);
+    }
+  free(pf);
+  run_close(&run);
+  return rc;
+}
