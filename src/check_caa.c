@@ -116,7 +116,7 @@ static int issuer_is_amazon(const char *value, char *issuer, size_t ilen)
 dv_caa_verdict dv_caa_evaluate(const dv_caa_rr *rr, size_t n, int wildcard,
                                dv_code *code, char *why, size_t whylen)
 {
-  size_t nissue = 0, nwild = 0, nprops = 0, nempty = 0;
+  size_t nwild = 0, nprops = 0, nempty = 0;
   const char *tag;
   char issuers[512] = "";
 
@@ -132,7 +132,6 @@ dv_caa_verdict dv_caa_evaluate(const dv_caa_rr *rr, size_t n, int wildcard,
                rr[i].value);
       return DV_CAA_FORBIDS;
     }
-    nissue += strcmp(rr[i].tag, "issue") == 0;
     nwild += strcmp(rr[i].tag, "issuewild") == 0;
   }
   /* RFC 8659 §4.3: for a wildcard, issuewild properties (if any) take

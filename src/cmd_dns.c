@@ -402,7 +402,14 @@ int dv_cmd_preflight(dv_cfg *cfg)
                       pf[j].dns.cert_name);
       }
     findings_append(&p->findings, &p->dns.findings);
-    if (dv_dns_record_zone_ok(&p->dns)) {
+    /* "_" + 32 hex + "." + name must fit in 253 characters */
+    if (strlen(p->dns.rname) + 34 > 253) {
+      f = dv_findings_add(&p->findings, DV_F_DNS_RECORD_NAME_TOO_LONG,
+                          p->dns.cert_name);
+      dv_finding_ev(&p->findings, f, "length", "%zu + 34 > 253",
+                    strlen(p->dns.rname));
+    }
+    if (dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253) {
       p->method = 1;
       f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_DNS,
                           p->dns.cert_name);
@@ -448,7 +455,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
           p->dns.zone[0] ? dv_json_str(p->dns.zone) : json_null(), "caa",
           dv_caa_verdict_word(p->dns.caa.verdict), "dnssec",
           dv_dns_record_dnssec_word(&p->dns), "can_validate",
-          dv_dns_record_zone_ok(&p->dns), "email", "validation_domain",
+          dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253,
+          "email", "validation_domain",
           vd ? dv_json_str(vd) : json_null());
       j = with_verdict(j, &p->findings, p->incomplete);
       if (!j || json_array_append_new(arr, j) < 0) {
@@ -474,7 +482,9 @@ int dv_cmd_preflight(dv_cfg *cfg)
                    p->incomplete);
       printf("  plan: %s\n", p->incomplete ? "unknown" : plan[p->method]);
       printf("  DNS validation: %s (zone %s, CAA %s, DNSSEC %s)\n",
-             dv_dns_record_zone_ok(&p->dns) ? "can work" : "cannot work",
+             dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253
+                 ? "can work"
+                 : "cannot work",
              p->dns.zone[0] ? p->dns.zone : "not found",
              dv_caa_verdict_word(p->dns.caa.verdict),
              dv_dns_record_dnssec_word(&p->dns));

@@ -139,6 +139,12 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "record for the name or one of its superdomains (up to the registrable "
     "domain), or request a new certificate with DNS validation.",
     ACM_EMAIL "; " ACM_DNS},
+  [DV_F_DNS_RECORD_NAME_TOO_LONG] = {
+    "The name is too long for a DNS validation record",
+    "ACM's record name is \"_\" + 32 characters + \".\" + the name, which "
+    "must fit in 253 characters: names longer than 219 characters can only "
+    "be validated by e-mail. Shorten the name or use e-mail validation.",
+    "RFC 1035 §2.3.4; " ACM_DNS},
   [DV_F_DNS_RECORD_SHARED] = {
     "This name shares its validation record with another name",
     "Nothing to fix: ACM gives *.example.com and example.com the same "

@@ -41,6 +41,7 @@ typedef enum {
   X(EMAIL_OK, INFO)                                                            \
   X(EMAIL_USE_SUPERDOMAIN, ERROR)                                              \
   X(EMAIL_NO_ROUTE, FATAL)                                                     \
+  X(DNS_RECORD_NAME_TOO_LONG, ERROR)                                           \
   X(DNS_RECORD_SHARED, INFO)                                                   \
   X(DNS_CNAME_OK, INFO)                                                        \
   X(DNS_CNAME_MISSING, ERROR)                                                  \
