@@ -305,16 +305,18 @@ static void stage3(dv_dns_record *r)
 
 /* ---- stage 2: addresses of the zone's name servers ----------------------- */
 
+/* A callback's context: the record and the index of what was asked
+ * (a name server of the zone, or a zone probe). */
 typedef struct {
   dv_dns_record *r;
-  size_t ns;
-} dv_nsq;
+  size_t idx;
+} dv_rq;
 
 static void ns_addr_answer(void *arg, const dv_dns_answer *a)
 {
-  dv_nsq *q = arg;
+  dv_rq *q = arg;
   dv_dns_record *r = q->r;
-  const char *ns = r->zprobe[r->zone_idx].ns[q->ns];
+  const char *ns = r->zprobe[r->zone_idx].ns[q->idx];
   char final[DV_DNS_NAME_MAX];
 
   if (a->status == DV_DNS_OK &&
@@ -364,14 +366,14 @@ static void stage2(dv_dns_record *r)
   for (size_t i = 0; i < z->nns; i++) {
     static const uint16_t types[2] = {DV_T_A, DV_T_AAAA};
     for (int t = 0; t < 2; t++) {
-      dv_nsq *q = calloc(1, sizeof(*q));
+      dv_rq *q = calloc(1, sizeof(*q));
       if (!q) {
         r->ctx->nomem = 1;
         r->apending--;
         continue;
       }
       q->r = r;
-      q->ns = i;
+      q->idx = i;
       if (dv_resolver_query(r->ctx->rec_cd, z->ns[i], types[t],
                             ns_addr_answer, q) != DV_RESOLVER_OK) {
         free(q);
@@ -400,14 +402,9 @@ static void zone_answer(void *arg, const dv_dns_answer *a)
   }
 }
 
-typedef struct {
-  dv_dns_record *r;
-  size_t idx;
-} dv_zq;
-
 static void zone_answer_wrap(void *arg, const dv_dns_answer *a)
 {
-  dv_zq *q = arg;
+  dv_rq *q = arg;
   dv_dns_record *r = q->r;
   zone_answer(&r->zprobe[q->idx], a);
   free(q);
@@ -479,7 +476,7 @@ void dv_dns_record_start(dv_dns_ctx *ctx, dv_dns_record *r)
   }
   r->zpending = r->nzprobe;
   for (size_t i = 0; i < r->nzprobe; i++) {
-    dv_zq *q = calloc(1, sizeof(*q));
+    dv_rq *q = calloc(1, sizeof(*q));
     if (!q) {
       ctx->nomem = 1;
       r->zpending--;

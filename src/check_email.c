@@ -425,16 +425,6 @@ static void candidate_classify(dv_candidate *c)
   }
 }
 
-static void findings_copy(dv_findings *dst, const dv_findings *src)
-{
-  for (size_t i = 0; i < src->n; i++) {
-    const dv_finding *s = &src->v[i];
-    dv_finding *f = dv_findings_add(dst, s->code, s->subject);
-    for (size_t j = 0; f && j < s->nev; j++)
-      dv_finding_ev(dst, f, s->ev[j].key, "%s", s->ev[j].value);
-  }
-}
-
 void dv_email_finish(dv_email_result *r)
 {
   dv_findings *fl = &r->findings;
@@ -462,12 +452,12 @@ void dv_email_finish(dv_email_result *r)
   /* The name itself (after ACM's prefix removal) is the default validation
    * domain; its findings always count. Superdomains only matter -- and are
    * only reported -- when the default cannot receive mail. */
-  findings_copy(fl, &r->cands[0].findings);
+  dv_findings_append(fl, &r->cands[0].findings);
   if (r->cands[0].deliverable) {
     r->chosen = 0;
   } else {
     for (size_t i = 1; i < r->ncands; i++) {
-      findings_copy(fl, &r->cands[i].findings);
+      dv_findings_append(fl, &r->cands[i].findings);
       if (r->cands[i].deliverable && r->chosen < 0)
         r->chosen = (int)i;
     }

@@ -251,7 +251,7 @@ int dv_cmd_dns(dv_cfg *cfg)
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline || incomplete);
   if (cfg->json) {
-    json_t *arr = json_array(), *doc;
+    json_t *arr = json_array();
     for (size_t i = 0; arr && i < in.n; i++) {
       const dv_dns_record *r = recs[i].shared_with >= 0
                                    ? &recs[recs[i].shared_with]
@@ -260,19 +260,9 @@ int dv_cmd_dns(dv_cfg *cfg)
                                recs[i].incomplete);
       if (j && recs[i].shared_with >= 0)
         json_object_set_new(j, "name", dv_json_str(recs[i].cert_name));
-      if (!j || json_array_append_new(arr, j) < 0) {
-        json_decref(arr);
-        arr = NULL;
-      }
+      dv_json_push(&arr, j);
     }
-    doc = arr ? dv_report_envelope("dns", rc, deadline, arr) : NULL;
-    if (!doc) {
-      dv_error("out of memory building JSON");
-      rc = DV_EXIT_UNKNOWN;
-      goto out;
-    }
-    dv_report_json_print(stdout, doc);
-    json_decref(doc);
+    rc = dv_report_json_emit("dns", rc, deadline, arr);
   } else {
     for (size_t i = 0; i < in.n; i++) {
       const dv_dns_record *r = &recs[i];
@@ -319,16 +309,6 @@ typedef struct {
   int method; /* 0 none, 1 dns, 2 email */
   int incomplete;
 } dv_preflight;
-
-static void findings_append(dv_findings *dst, const dv_findings *src)
-{
-  for (size_t i = 0; i < src->n; i++) {
-    const dv_finding *s = &src->v[i];
-    dv_finding *f = dv_findings_add(dst, s->code, s->subject);
-    for (size_t j = 0; f && j < s->nev; j++)
-      dv_finding_ev(dst, f, s->ev[j].key, "%s", s->ev[j].value);
-  }
-}
 
 int dv_cmd_preflight(dv_cfg *cfg)
 {
@@ -401,7 +381,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
         dv_finding_ev(&p->findings, f, "shared_with", "%s",
                       pf[j].dns.cert_name);
       }
-    findings_append(&p->findings, &p->dns.findings);
+    dv_findings_append(&p->findings, &p->dns.findings);
     /* "_" + 32 hex + "." + name must fit in 253 characters */
     if (strlen(p->dns.rname) + 34 > 253) {
       f = dv_findings_add(&p->findings, DV_F_DNS_RECORD_NAME_TOO_LONG,
@@ -422,7 +402,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
                     dv_caa_verdict_word(p->dns.caa.verdict));
     } else if (!p->incomplete) {
       /* DNS cannot work: now the e-mail side decides */
-      findings_append(&p->findings, &p->email.findings);
+      dv_findings_append(&p->findings, &p->email.findings);
       if (p->email.chosen >= 0) {
         p->method = 2;
         f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_EMAIL,
@@ -442,7 +422,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline || incomplete);
   if (cfg->json) {
-    json_t *arr = json_array(), *doc;
+    json_t *arr = json_array();
     static const char *const methods[] = {"none", "dns", "email"};
     for (size_t i = 0; arr && i < cfg->nargs; i++) {
       dv_preflight *p = &pf[i];
@@ -458,20 +438,9 @@ int dv_cmd_preflight(dv_cfg *cfg)
           dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253,
           "email", "validation_domain",
           vd ? dv_json_str(vd) : json_null());
-      j = with_verdict(j, &p->findings, p->incomplete);
-      if (!j || json_array_append_new(arr, j) < 0) {
-        json_decref(arr);
-        arr = NULL;
-      }
+      dv_json_push(&arr, with_verdict(j, &p->findings, p->incomplete));
     }
-    doc = arr ? dv_report_envelope("preflight", rc, deadline, arr) : NULL;
-    if (!doc) {
-      dv_error("out of memory building JSON");
-      rc = DV_EXIT_UNKNOWN;
-      goto out;
-    }
-    dv_report_json_print(stdout, doc);
-    json_decref(doc);
+    rc = dv_report_json_emit("preflight", rc, deadline, arr);
   } else {
     for (size_t i = 0; i < cfg->nargs; i++) {
       dv_preflight *p = &pf[i];

@@ -299,22 +299,10 @@ int dv_cmd_email(dv_cfg *cfg)
     fprintf(stderr, "dvcheck: %zu name(s), %lu DNS queries, %lld ms\n", in.n,
             dv_resolver_sent(rs), (long long)(dv_loop_now_ms() - t0));
   if (cfg->json) {
-    json_t *arr = json_array(), *doc;
-    for (size_t i = 0; arr && i < in.n; i++) {
-      json_t *j = result_json(&res[i]);
-      if (!j || json_array_append_new(arr, j) < 0) {
-        json_decref(arr);
-        arr = NULL;
-      }
-    }
-    doc = arr ? dv_report_envelope("email", rc, deadline_hit, arr) : NULL;
-    if (!doc) {
-      dv_error("out of memory building JSON");
-      rc = DV_EXIT_UNKNOWN;
-      goto out;
-    }
-    dv_report_json_print(stdout, doc);
-    json_decref(doc);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < in.n; i++)
+      dv_json_push(&arr, result_json(&res[i]));
+    rc = dv_report_json_emit("email", rc, deadline_hit, arr);
   } else {
     for (size_t i = 0; i < in.n; i++)
       render_text(stdout, cfg, &res[i]);

@@ -174,7 +174,7 @@ int dv_cmd_whois(dv_cfg *cfg)
   worst = dv_findings_max(&fl, &any);
   rc = dv_report_exit_code(any, worst, 0);
   if (cfg->json) {
-    json_t *servers = json_array(), *res, *doc;
+    json_t *servers = json_array(), *res;
     if (servers && cfg->whois_server)
       json_array_append_new(servers, dv_json_str(cfg->whois_server));
     res = json_pack(
@@ -193,15 +193,8 @@ int dv_cmd_whois(dv_cfg *cfg)
     if (res)
       json_object_set_new(res, "verdict",
                           json_string(dv_report_status_word(rc)));
-    doc = res ? dv_report_envelope("whois", rc, 0, json_pack("[o]", res))
-              : NULL;
-    if (!doc) {
-      dv_error("out of memory building JSON");
-      rc = DV_EXIT_UNKNOWN;
-      goto out;
-    }
-    dv_report_json_print(stdout, doc);
-    json_decref(doc);
+    rc = dv_report_json_emit("whois", rc, 0,
+                             res ? json_pack("[o]", res) : NULL);
   } else {
     const dv_contact *roles[3] = {&w.registrant, &w.admin, &w.tech};
     static const char *const names[3] = {"registrant", "admin", "tech"};

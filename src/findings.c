@@ -469,6 +469,16 @@ void dv_finding_ev(dv_findings *list, dv_finding *f, const char *key,
   f->nev++;
 }
 
+void dv_findings_append(dv_findings *dst, const dv_findings *src)
+{
+  for (size_t i = 0; i < src->n; i++) {
+    const dv_finding *s = &src->v[i];
+    dv_finding *f = dv_findings_add(dst, s->code, s->subject);
+    for (size_t j = 0; f && j < s->nev; j++)
+      dv_finding_ev(dst, f, s->ev[j].key, "%s", s->ev[j].value);
+  }
+}
+
 int dv_findings_has(const dv_findings *list, dv_code code)
 {
   for (size_t i = 0; i < list->n; i++)

@@ -128,6 +128,8 @@ dv_finding *dv_findings_add(dv_findings *list, dv_code code,
                             const char *subject);
 void dv_finding_ev(dv_findings *list, dv_finding *f, const char *key,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Append copies of every finding of src (with evidence) to dst. */
+void dv_findings_append(dv_findings *dst, const dv_findings *src);
 int dv_findings_has(const dv_findings *list, dv_code code);
 dv_severity dv_findings_max(const dv_findings *list, int *any);
 void dv_findings_free(dv_findings *list);

@@ -199,6 +199,33 @@ json_t *dv_report_envelope(const char *command, int exit_code,
                    "deadline_hit", deadline_hit, "results", results);
 }
 
+void dv_json_push(json_t **arr, json_t *item)
+{
+  if (!*arr) {
+    json_decref(item);
+    return;
+  }
+  if (!item || json_array_append_new(*arr, item) < 0) {
+    json_decref(*arr);
+    *arr = NULL;
+  }
+}
+
+int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
+                        json_t *results)
+{
+  json_t *doc =
+      results ? dv_report_envelope(command, exit_code, deadline_hit, results)
+              : NULL;
+  if (!doc) {
+    fputs("dvcheck: error: out of memory building JSON\n", stderr);
+    return DV_EXIT_UNKNOWN;
+  }
+  dv_report_json_print(stdout, doc);
+  json_decref(doc);
+  return exit_code;
+}
+
 int dv_report_json_print(FILE *out, json_t *doc)
 {
   int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);

@@ -39,6 +39,14 @@ const char *dv_report_status_word(int exit_code);
  * and returns the document (NULL on allocation failure). */
 json_t *dv_report_envelope(const char *command, int exit_code,
                            int deadline_hit, json_t *results);
+/* Append item to *arr; on failure drop the whole array (*arr = NULL), so
+ * callers can push in a loop and check once. */
+void dv_json_push(json_t **arr, json_t *item);
+/* Wrap results (stolen; NULL means an allocation failed earlier) in the
+ * envelope and print it to stdout. Returns exit_code, or DV_EXIT_UNKNOWN
+ * after reporting an allocation failure. */
+int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
+                        json_t *results);
 /* Dump a JSON document to out; returns 0 or -1. */
 int dv_report_json_print(FILE *out, json_t *doc);
 
