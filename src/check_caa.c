@@ -44,7 +44,7 @@ static void caa_rr_parse(const dv_dns_msg *m, const dv_dns_rr *rr,
                          dv_caa_rr *out)
 {
   const unsigned char *d = m->buf + rr->rdoff;
-  size_t tl, vl, o = 0;
+  size_t tl, vl;
   memset(out, 0, sizeof(*out));
   if (rr->rdlen < 2)
     return;
@@ -55,14 +55,8 @@ static void caa_rr_parse(const dv_dns_msg *m, const dv_dns_rr *rr,
   for (size_t i = 0; i < tl && i + 1 < sizeof(out->tag); i++)
     out->tag[i] = (char)tolower(d[2 + i]);
   vl = rr->rdlen - 2 - tl;
-  for (size_t i = 0; i < vl && o + 5 < sizeof(out->value); i++) {
-    unsigned char ch = d[2 + tl + i];
-    if (ch >= 0x20 && ch < 0x7F && ch != '\\')
-      out->value[o++] = (char)ch;
-    else
-      o += (size_t)snprintf(out->value + o, 5, "\\x%02X", ch);
-  }
-  out->value[o] = '\0';
+  dv_name_printable((const char *)d + 2 + tl, vl, out->value,
+                    sizeof(out->value));
 }
 
 static void caa_answer(void *arg, const dv_dns_answer *a)

@@ -185,7 +185,7 @@ static void first_txt(const dv_dns_answer *a, const char *owner, char *out,
     return;
   for (size_t i = 0; i < a->msg.nrr; i++) {
     const dv_dns_rr *rr = &a->msg.rr[i];
-    size_t o = 0, n;
+    size_t n;
     const unsigned char *d;
     if (rr->section != DV_SEC_ANSWER || rr->type != DV_T_TXT ||
         !dv_dns_name_eq(rr->name, owner) || rr->rdlen < 1)
@@ -194,17 +194,9 @@ static void first_txt(const dv_dns_answer *a, const char *owner, char *out,
     n = d[0];
     if (n + 1 > rr->rdlen)
       n = rr->rdlen - 1;
-    for (size_t k = 0; k < n && o + 5 < outlen; k++) {
-      unsigned char c = d[1 + k];
-      if (c >= 0x20 && c < 0x7F && c != '\\')
-        out[o++] = (char)c;
-      else
-        o += (size_t)snprintf(out + o, 5, "\\x%02X", c);
-    }
-    out[o] = '\0';
-    if (!o) {
+    dv_name_printable((const char *)d + 1, n, out, outlen);
+    if (!out[0])
       snprintf(out, outlen, "(empty)");
-    }
     return;
   }
 }

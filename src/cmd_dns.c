@@ -232,8 +232,6 @@ int dv_cmd_dns(dv_cfg *cfg)
   deadline = lr;
   for (size_t i = 0; i < in.n; i++) {
     dv_dns_record *r = &recs[i];
-    int any;
-    dv_severity w;
     if (r->shared_with >= 0) {
       dv_finding *f = dv_findings_add(&r->findings, DV_F_DNS_RECORD_SHARED,
                                       r->cert_name);
@@ -244,10 +242,7 @@ int dv_cmd_dns(dv_cfg *cfg)
     }
     dv_dns_record_finish(r);
     incomplete |= r->incomplete;
-    w = dv_findings_max(&r->findings, &any);
-    if (any && w > worst_all)
-      worst_all = w;
-    any_all |= any;
+    dv_findings_fold(&r->findings, &any_all, &worst_all);
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline || incomplete);
   if (cfg->json) {
@@ -367,8 +362,6 @@ int dv_cmd_preflight(dv_cfg *cfg)
   for (size_t i = 0; i < cfg->nargs; i++) {
     dv_preflight *p = &pf[i];
     dv_finding *f;
-    int any;
-    dv_severity w;
     dv_email_finish(&p->email);
     dv_dns_record_finish(&p->dns);
     p->incomplete = p->email.incomplete || p->dns.incomplete;
@@ -415,10 +408,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
       }
     }
     incomplete |= p->incomplete;
-    w = dv_findings_max(&p->findings, &any);
-    if (any && w > worst_all)
-      worst_all = w;
-    any_all |= any;
+    dv_findings_fold(&p->findings, &any_all, &worst_all);
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline || incomplete);
   if (cfg->json) {

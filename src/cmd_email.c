@@ -275,18 +275,13 @@ int dv_cmd_email(dv_cfg *cfg)
     goto out;
   }
   for (size_t i = 0; i < in.n; i++) {
-    int any;
-    dv_severity w;
     dv_email_finish(&res[i]);
     incomplete |= res[i].incomplete;
     if (res[i].findings.nomem) {
       dv_error("out of memory");
       goto out;
     }
-    w = dv_findings_max(&res[i].findings, &any);
-    if (any && w > worst_all)
-      worst_all = w;
-    any_all |= any;
+    dv_findings_fold(&res[i].findings, &any_all, &worst_all);
   }
   if (deadline_hit) {
     /* Say so once, against the run itself. */

@@ -4,7 +4,6 @@
  * and renders the result. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "names.h"
 #include "report.h"
+#include "tool_input.h"
 #include "tool_operate.h"
 #include "whois_parse.h"
 
@@ -33,35 +33,6 @@ int dv_data_path(const char *file, char *out, size_t outlen)
       return -1; /* an explicit DVCHECK_DATADIR must hold the file */
   }
   return -1;
-}
-
-static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
-{
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  char *buf;
-  if (!f) {
-    snprintf(err, errlen, "%s", strerror(errno));
-    return NULL;
-  }
-  buf = malloc(DV_WHOIS_INPUT_MAX + 1);
-  if (!buf) {
-    snprintf(err, errlen, "out of memory");
-    goto out;
-  }
-  *len = fread(buf, 1, DV_WHOIS_INPUT_MAX + 1, f);
-  if (ferror(f)) {
-    snprintf(err, errlen, "%s", strerror(errno));
-    free(buf);
-    buf = NULL;
-  } else if (*len > DV_WHOIS_INPUT_MAX) {
-    snprintf(err, errlen, "larger than 16 MiB");
-    free(buf);
-    buf = NULL;
-  }
-out:
-  if (f != stdin)
-    fclose(f);
-  return buf;
 }
 
 static json_t *contact_json(const dv_contact *c)
@@ -144,7 +115,13 @@ int dv_cmd_whois(dv_cfg *cfg)
     dv_error("%s", err);
     goto out;
   }
-  buf = read_all(cfg->whois_input, &len, err, sizeof(err));
+  switch (dv_input_slurp(cfg->whois_input, DV_WHOIS_INPUT_MAX, &buf, &len,
+                         err, sizeof(err))) {
+  case DV_INPUT_OK: break;
+  case DV_INPUT_OPEN: break; /* err holds strerror() */
+  case DV_INPUT_TOO_BIG: snprintf(err, sizeof(err), "larger than 16 MiB"); break;
+  default: snprintf(err, sizeof(err), "out of memory"); break;
+  }
   if (!buf) {
     dv_error("%s: %s",
              dv_name_printable(cfg->whois_input, strlen(cfg->whois_input),

@@ -499,6 +499,16 @@ dv_severity dv_findings_max(const dv_findings *list, int *any)
   return max;
 }
 
+void dv_findings_fold(const dv_findings *list, int *any_all,
+                      dv_severity *worst_all)
+{
+  int any;
+  dv_severity w = dv_findings_max(list, &any);
+  if (any && w > *worst_all)
+    *worst_all = w;
+  *any_all |= any;
+}
+
 void dv_findings_free(dv_findings *list)
 {
   for (size_t i = 0; i < list->n; i++) {

@@ -132,6 +132,9 @@ void dv_finding_ev(dv_findings *list, dv_finding *f, const char *key,
 void dv_findings_append(dv_findings *dst, const dv_findings *src);
 int dv_findings_has(const dv_findings *list, dv_code code);
 dv_severity dv_findings_max(const dv_findings *list, int *any);
+/* Fold list into a running (any, worst) pair across several subjects. */
+void dv_findings_fold(const dv_findings *list, int *any_all,
+                      dv_severity *worst_all);
 void dv_findings_free(dv_findings *list);
 
 #endif

@@ -46,12 +46,12 @@ dv_input_status dv_input_add(dv_input_list *l, const char *s, size_t len,
   return DV_INPUT_OK;
 }
 
-dv_input_status dv_input_read_file(dv_input_list *l, const char *path,
-                                   char *errmsg, size_t errlen)
+dv_input_status dv_input_slurp(const char *path, size_t max, char **out,
+                               size_t *outlen, char *errmsg, size_t errlen)
 {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   char *buf = NULL;
-  size_t len = 0, cap = 0, lineno = 0;
+  size_t len = 0, cap = 0;
   dv_input_status st = DV_INPUT_OK;
 
   if (!f) {
@@ -63,7 +63,7 @@ dv_input_status dv_input_read_file(dv_input_list *l, const char *path,
     if (len == cap) {
       size_t ncap = cap ? cap * 2 : 65536;
       char *n;
-      if (cap >= DV_INPUT_MAX_BYTES) {
+      if (cap > max) {
         st = DV_INPUT_TOO_BIG;
         goto out;
       }
@@ -86,10 +86,31 @@ dv_input_status dv_input_read_file(dv_input_list *l, const char *path,
       break;
     }
   }
-  if (len > DV_INPUT_MAX_BYTES) {
+  if (len > max) {
     st = DV_INPUT_TOO_BIG;
     goto out;
   }
+  buf[len] = '\0';
+  *out = buf;
+  *outlen = len;
+  buf = NULL;
+out:
+  free(buf);
+  if (f != stdin)
+    fclose(f);
+  return st;
+}
+
+dv_input_status dv_input_read_file(dv_input_list *l, const char *path,
+                                   char *errmsg, size_t errlen)
+{
+  char *buf = NULL;
+  size_t len = 0, lineno = 0;
+  dv_input_status st = dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len,
+                                      errmsg, errlen);
+
+  if (st != DV_INPUT_OK)
+    return st;
   for (size_t i = 0; i < len;) {
     size_t j = i, s, e;
     char where[64];
@@ -114,8 +135,6 @@ dv_input_status dv_input_read_file(dv_input_list *l, const char *path,
   }
 out:
   free(buf);
-  if (f != stdin)
-    fclose(f);
   return st;
 }
 

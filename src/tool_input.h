@@ -29,6 +29,10 @@ typedef enum {
 const char *dv_input_status_str(dv_input_status st);
 dv_input_status dv_input_add(dv_input_list *l, const char *s, size_t len,
                              const char *where);
+/* Read all of FILE ("-" = stdin), at most max bytes, into a NUL-terminated
+ * buffer the caller frees. errmsg gets strerror() detail on DV_INPUT_OPEN. */
+dv_input_status dv_input_slurp(const char *path, size_t max, char **out,
+                               size_t *outlen, char *errmsg, size_t errlen);
 /* Read FILE ("-" = stdin) one name per line; blank lines and #-comments are
  * skipped. errmsg gets strerror() detail on DV_INPUT_OPEN. */
 dv_input_status dv_input_read_file(dv_input_list *l, const char *path,

@@ -1,7 +1,6 @@
 /* dvcheck -- validation record input. See tool_records.h. */
 #include "config.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,50 +264,31 @@ out:
 dv_records_status dv_records_read_file(dv_record_list *l, const char *path,
                                        char *detail, size_t dlen)
 {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   char *buf = NULL;
-  size_t len = 0;
+  size_t len = 0, i = 0;
   dv_records_status st;
 
-  if (!f) {
-    snprintf(detail, dlen, "%s", strerror(errno));
-    return DV_RECORDS_OPEN;
+  switch (dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len, detail,
+                         dlen)) {
+  case DV_INPUT_OK: break;
+  case DV_INPUT_OPEN: return DV_RECORDS_OPEN;
+  case DV_INPUT_TOO_BIG: return DV_RECORDS_TOO_BIG;
+  default: return DV_RECORDS_NOMEM;
   }
-  buf = malloc(DV_INPUT_MAX_BYTES + 1);
-  if (!buf) {
-    st = DV_RECORDS_NOMEM;
-    goto out;
-  }
-  len = fread(buf, 1, DV_INPUT_MAX_BYTES + 1, f);
-  if (ferror(f)) {
-    snprintf(detail, dlen, "%s", strerror(errno));
-    st = DV_RECORDS_OPEN;
-    goto out;
-  }
-  if (len > DV_INPUT_MAX_BYTES) {
-    st = DV_RECORDS_TOO_BIG;
-    goto out;
-  }
-  buf[len] = '\0';
   if (memchr(buf, '\0', len)) {
     snprintf(detail, dlen, "the file contains NUL bytes (not CSV or JSON)");
     st = DV_RECORDS_SYNTAX;
     goto out;
   }
-  {
-    size_t i = 0;
-    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
-                       buf[i] == '\n'))
-      i++;
-    if (i < len && (buf[i] == '{' || buf[i] == '['))
-      st = parse_json(l, buf, len, detail, dlen);
-    else
-      st = parse_csv(l, buf, detail, dlen);
-  }
+  while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+                     buf[i] == '\n'))
+    i++;
+  if (i < len && (buf[i] == '{' || buf[i] == '['))
+    st = parse_json(l, buf, len, detail, dlen);
+  else
+    st = parse_csv(l, buf, detail, dlen);
 out:
   free(buf);
-  if (f != stdin)
-    fclose(f);
   return st;
 }
 
