@@ -342,6 +342,61 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "Check the spelling and the registrable domain; an unregistered domain "
     "cannot be validated at all.",
     "RFC 3912; RFC 9083 §6"},
+  [DV_F_EXPIRY_EXPIRED] = {
+    "The certificate has expired",
+    "Clients reject it now. For an AMAZON_ISSUED certificate request a new "
+    "one (an expired certificate is not renewed) and attach it where the old "
+    "one is used (InUseBy); for an IMPORTED one import a renewed certificate "
+    "into the same ARN.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
+  [DV_F_EXPIRY_IMPORTED] = {
+    "Imported certificate expires soon: ACM never renews imported "
+    "certificates",
+    "Get a renewed certificate from its issuer and re-import it into the "
+    "same ARN (aws acm import-certificate --certificate-arn ...), so every "
+    "service using it picks it up; or replace it with an ACM-issued "
+    "certificate that renews itself.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/import-reimport.html"},
+  [DV_F_EXPIRY_NOT_IN_USE] = {
+    "Not renewed: ACM renews only certificates that are in use "
+    "(RenewalEligibility INELIGIBLE)",
+    "Associate the certificate with a load balancer, CloudFront "
+    "distribution, API Gateway or other integrated service before it "
+    "expires, or let it lapse if it is no longer needed.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
+  [DV_F_EXPIRY_PRIVATE] = {
+    "Private certificate expires soon; ACM renews it through its private CA",
+    "Nothing to do if the private CA is active and the certificate is in "
+    "use; check the CA's state and permissions if renewal does not happen.",
+    "https://docs.aws.amazon.com/privateca/latest/userguide/PcaRenewCert.html"},
+  [DV_F_EXPIRY_RENEWAL_FAILED] = {
+    "Managed renewal failed (RenewalSummary FAILED)",
+    "Read RenewalStatusReason (dvcheck cert ARN explains it), fix the cause "
+    "-- usually validation no longer works for some name -- then request a "
+    "new certificate if the old one cannot renew in time.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-renewal.html"},
+  [DV_F_EXPIRY_EMAIL_RENEWAL] = {
+    "E-mail-validated: renewal needs someone to approve a validation mail",
+    "Make sure someone reads the validation addresses of each domain and "
+    "approves ACM's renewal mail (sent from 45 days before expiry), or "
+    "replace the certificate with a DNS-validated one that renews without "
+    "anyone.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/email-renewal-validation.html"},
+  [DV_F_EXPIRY_DNS_RENEWAL] = {
+    "DNS-validated and the validation CNAMEs are in place: ACM will renew",
+    "Nothing to fix; keep the CNAME records.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/dns-renewal-validation.html"},
+  [DV_F_EXPIRY_DNS_CNAME_MISSING] = {
+    "DNS-validated, but a validation CNAME is gone: renewal will fail",
+    "Put the CNAME records back (dvcheck cert ARN shows them and where they "
+    "are missing); ACM renews automatically once it sees them.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/dns-renewal-validation.html"},
+  [DV_F_EXPIRY_RENEWAL_PENDING] = {
+    "Expires soon; ACM's managed renewal has not finished yet",
+    "Usually nothing to do: ACM renews eligible certificates from 60 days "
+    "before expiry. Run dvcheck cert ARN to see whether validation can "
+    "succeed.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
   [DV_F_DNS_RESOLVER_FAILED] = {
     "The recursive resolver could not be used (refused, unreachable or "
     "malformed answer)",

@@ -79,6 +79,15 @@ typedef enum {
   X(WHOIS_CAPTCHA, WARNING)                                                    \
   X(WHOIS_WEB_ONLY, WARNING)                                                   \
   X(WHOIS_NOT_FOUND, ERROR)                                                    \
+  X(EXPIRY_EXPIRED, FATAL)                                                     \
+  X(EXPIRY_IMPORTED, ERROR)                                                    \
+  X(EXPIRY_NOT_IN_USE, ERROR)                                                  \
+  X(EXPIRY_PRIVATE, INFO)                                                      \
+  X(EXPIRY_RENEWAL_FAILED, ERROR)                                              \
+  X(EXPIRY_EMAIL_RENEWAL, WARNING)                                             \
+  X(EXPIRY_DNS_RENEWAL, INFO)                                                  \
+  X(EXPIRY_DNS_CNAME_MISSING, ERROR)                                           \
+  X(EXPIRY_RENEWAL_PENDING, INFO)                                              \
   X(DNS_RESOLVER_FAILED, ERROR)                                                \
   X(RUN_DEADLINE, ERROR)
 

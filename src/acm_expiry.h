@@ -1,0 +1,37 @@
+/* dvcheck -- which ACM certificates need attention before they expire, and
+ * why (pure classification; the expiry and audit commands do the I/O).
+ *
+ * ACM renews AMAZON_ISSUED certificates from 60 days before expiry, but
+ * only when they are in use (RenewalEligibility ELIGIBLE) and validation
+ * can be repeated without a human: DNS-validated names need their CNAME
+ * still in place; e-mail-validated names need someone to click a mail.
+ * IMPORTED certificates are never renewed by ACM. The default window is 45
+ * days, the point where ACM's own "DaysToExpiry" events start. */
+#ifndef DV_ACM_EXPIRY_H
+#define DV_ACM_EXPIRY_H
+
+#include <jansson.h>
+#include <time.h>
+
+#include "findings.h"
+
+#define DV_EXPIRY_DEFAULT_DAYS 45
+
+typedef struct {
+  int expiring;      /* NotAfter within the window (or already past) */
+  long days_left;    /* floor((NotAfter - now) / 1 day); negative: expired */
+  dv_code code;      /* the main finding (valid when expiring) */
+  int need_dns_check;   /* DNS-validated names: look at the CNAMEs */
+  int need_describe;    /* a summary is not enough to decide */
+  const char *method;   /* "DNS", "EMAIL", "HTTP", "mixed" or NULL */
+} dv_expiry_verdict;
+
+/* Classify a CertificateSummary (ListCertificates) or CertificateDetail
+ * (DescribeCertificate). With a summary, need_describe says whether a
+ * DescribeCertificate is needed to finish (validation methods, renewal
+ * state). Returns 0, or -1 when the certificate has no NotAfter (not
+ * issued yet: nothing to expire). */
+int dv_expiry_classify(const json_t *cert, time_t now, long days,
+                       dv_expiry_verdict *out);
+
+#endif
