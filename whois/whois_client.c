@@ -819,6 +819,7 @@ static void lookup_ask(dv_wlookup *l)
       }
       l->r.backoff_skipped = 1;
       l->r.backoff_ms = st->backoff_ms;
+      snprintf(l->r.backoff_why, sizeof(l->r.backoff_why), "throttled");
       if(!l->r.have_info) {
         dv_whois_info_init(&l->r.info, "whois");
         l->r.info.throttled = 1;
@@ -832,6 +833,22 @@ static void lookup_ask(dv_wlookup *l)
   } else {
     wait = dv_whois_bucket_take(&st->tokens, &st->last_ms, now,
                                 c->o.rate_per_min, c->o.burst);
+    if(wait > 0 && wait + c->o.total_ms > dv_loop_deadline_left_ms(c->loop)) {
+      /* the next free slot for this server comes too late: do not wait
+       * for it (and do not exceed the rate either) */
+      dv_whois_hop *h = lookup_hop(l);
+      if(h) {
+        h->skipped = 1;
+        h->status = DV_WFETCH_CANCELLED;
+      }
+      l->r.backoff_skipped = 1;
+      l->r.backoff_ms = wait;
+      snprintf(l->r.backoff_why, sizeof(l->r.backoff_why), "rate limit");
+      if(!l->r.have_info)
+        l->r.failed = 1;
+      lookup_done(l);
+      return;
+    }
     if(wait == 0) {
       if(c->o.verbose)
         fprintf(stderr, "dvcheck: whois: asking %s (%s) about %s\n", l->host,

@@ -140,7 +140,8 @@ typedef struct {
   int no_server;               /* the table says none, IANA knows none */
   char no_server_why[64];
   int backoff_skipped;         /* a server was not asked (again) */
-  int64_t backoff_ms;          /* the backoff that was in force */
+  int64_t backoff_ms;          /* the backoff / wait that was in force */
+  char backoff_why[16];        /* "throttled" or "rate limit" */
   int failed;                  /* no usable reply from the first server */
   int cancelled;               /* the run's deadline cut it short */
 } dv_whois_lookup_result;
