@@ -19,8 +19,8 @@ the shapes real registries and registrars use):
   127.43.0.9   huge reply: 5 MB of filler, then an e-mail line
   127.43.0.10  binary: NUL bytes, ANSI escapes, invalid UTF-8 around a real
                record
-  127.43.0.11  throttles the first query for each domain, then answers as
-               the registrar
+  127.43.0.11  throttles every other query for a domain (the 1st, 3rd, ...)
+               and answers the others as the registrar
   127.43.0.12  chain: refers to .13, .13 to .14, .14 to .15, ... (hop limit)
   127.43.0.20  IANA: "refer:" 127.43.0.1 for TLDs zz and test, no refer for
                others
@@ -55,7 +55,7 @@ REFERRALS = {
 }
 
 _once_lock = threading.Lock()
-_once_seen = set()
+_once_seen = {}
 
 
 def registry_reply(domain):
@@ -211,9 +211,9 @@ class Handler(socketserver.StreamRequestHandler):
                       junk)
         elif addr == "127.43.0.11":
             with _once_lock:
-                first = q not in _once_seen
-                _once_seen.add(q)
-            if first:
+                n = _once_seen.get(q, 0)
+                _once_seen[q] = n + 1
+            if n % 2 == 0:
                 self.send("WHOIS LIMIT EXCEEDED - SEE WWW.REGISTRY.EXAMPLE/"
                           "WHOIS FOR DETAILS\r\n")
             else:
