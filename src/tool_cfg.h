@@ -32,6 +32,14 @@ typedef struct {
   const char *whois_input;  /* whois --input FILE */
   const char *whois_domain; /* whois --domain NAME */
   const char *whois_server; /* whois --server HOST */
+  /* ACM: cert, certs (--region/--endpoint-url: same fields as the
+   * credential-chain branch) */
+  const char *aws_region;        /* --region */
+  const char *aws_endpoint_url;  /* --endpoint-url */
+  int resend, dry_run, yes;      /* cert --resend --dry-run --yes */
+  const char *resend_domain;     /* cert --domain */
+  const char *validation_domain; /* cert --validation-domain */
+  const char *cert_status;       /* certs --status S[,S...] */
 } dv_cfg;
 
 #endif
