@@ -518,7 +518,9 @@ def check_arn(store, value, region, member="certificateArn"):
 
 
 def apply_fault(store, key, fault):
-    """Cycle of count+1 calls: the first COUNT fail, the next succeeds."""
+    """Cycle of count+1 calls: the first COUNT fail, the next succeeds.
+    KEY is (access key id, ARN or "*"): clients with different keys do not
+    disturb each other's cycles."""
     if not fault:
         return
     if fault["kind"] == "delay":
@@ -541,13 +543,13 @@ def apply_fault(store, key, fault):
 
 def op_describe(store, req, region, ctx):
     c = check_arn(store, req.get("CertificateArn"), region)
-    apply_fault(store, c["arn"], c.get("fault"))
+    apply_fault(store, (ctx["akid"], c["arn"]), c.get("fault"))
     return {"Certificate": store.detail(c)}
 
 
 def op_get(store, req, region, ctx):
     c = check_arn(store, req.get("CertificateArn"), region)
-    apply_fault(store, c["arn"], c.get("fault"))
+    apply_fault(store, (ctx["akid"], c["arn"]), c.get("fault"))
     if c["status"] in ("PENDING_VALIDATION", "FAILED", "VALIDATION_TIMED_OUT"):
         raise ApiError("RequestInProgressException",
                        "Certificate %s is in status %s: its certificate is not available."
@@ -715,7 +717,7 @@ def op_resend(store, req, region, ctx):
                                    "Member must satisfy regular expression pattern: "
                                    "(\\*\\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\\.)+"
                                    "((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])")
-    apply_fault(store, c["arn"], c.get("fault"))
+    apply_fault(store, (ctx["akid"], c["arn"]), c.get("fault"))
     if c["type"] != "AMAZON_ISSUED":
         raise ApiError("InvalidStateException",
                        "Certificate %s is of type %s; validation email applies only to "
@@ -784,10 +786,15 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         rid = str(uuid.uuid4())
         st = self.store
-        if self.path == "/_lab/reset":
+        if self.path.startswith("/_lab/reset"):
+            m = re.search(r"[?&]key=([A-Z0-9]+)", self.path)
             with st.lock:
-                st.fault_count.clear()
-                st.log.clear()
+                if m:
+                    for k in [k for k in st.fault_count if k[0] == m.group(1)]:
+                        del st.fault_count[k]
+                else:
+                    st.fault_count.clear()
+                    st.log.clear()
             return self._send(200, {"reset": True}, rid, "application/json")
         if self.path.startswith("/_lab/log"):
             m = re.search(r"[?&]since=(\d+)", self.path)
@@ -835,8 +842,10 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
                                "because no identity-based policy allows the acm:%s action"
                                % (key["user"], op, req.get("CertificateArn") or "*", op),
                                ns="", msgkey="Message")
-            apply_fault(st, "key:" + key["access_key"], key.get("fault"))
+            ctx["akid"] = key["access_key"]
+            apply_fault(st, (key["access_key"], "*"), key.get("fault"))
             out = OPS[op](st, req, region, ctx)
+            ctx.pop("akid", None)
             entry.update(status=200, **ctx)
             self._log(entry)
             return self._send(200, out, rid)
