@@ -79,7 +79,7 @@ typedef struct {
   dv_acm_error err;
   char detail[256];
   long http_code;
-  int attempts, skew_known;
+  int attempts, skew_known, pages;
   long skew_s;
   json_t *json; /* owned */
   int done;
@@ -163,6 +163,7 @@ static void outcome_cb(void *arg, const dv_acm_result *res)
   snprintf(o->detail, sizeof(o->detail), "%s", res->detail);
   o->http_code = res->http_code;
   o->attempts = res->attempts;
+  o->pages = res->pages;
   o->skew_known = res->skew_known;
   o->skew_s = res->skew_s;
   o->json = res->json ? json_incref(res->json) : NULL;
@@ -337,6 +338,11 @@ static int email_start(dv_cert_run *run, dv_dvo *d)
   if (dv_name_parse(vd, strlen(vd), &n, detail, sizeof(detail)) !=
       DV_NAME_OK)
     return 0; /* not checkable: world stays not_checked */
+  /* check exactly the domain ACM mails (no "www." removal here) */
+  if (n.www_removed && !n.wildcard) {
+    snprintf(n.mail_domain, sizeof(n.mail_domain), "%s", n.ascii);
+    n.www_removed = 0;
+  }
   if (dns_ctx_on(run) < 0)
     return -1;
   if (dv_email_result_init(&d->email, vd, &n) < 0)
@@ -702,7 +708,7 @@ static void emails_compare(dv_dvo *d)
 }
 
 /* Which side is wrong for one name: ACM's ValidationStatus vs the world. */
-static void dvo_verdict(dv_dvo *d)
+static void dvo_verdict(dv_dvo *d, int auto_renewal)
 {
   dv_findings *fl = &d->findings;
   dv_finding *f = NULL;
@@ -734,6 +740,8 @@ static void dvo_verdict(dv_dvo *d)
     if (d->world == WORLD_BROKEN) {
       f = dv_findings_add(fl, DV_F_ACM_NAME_PENDING_WORLD_BLOCKS, d->domain);
       d->side = "world";
+    } else if (d->world == WORLD_OK && d->renewal && auto_renewal) {
+      d->side = "none"; /* ACM is renewing on its own */
     } else if (d->world == WORLD_OK && is_dns) {
       f = dv_findings_add(fl, DV_F_ACM_NAME_PENDING_DNS_READY, d->domain);
       d->side = "acm";
@@ -1055,6 +1063,9 @@ static void dvo_text(FILE *out, const dv_cfg *cfg, const dv_dvo *d)
   }
   if (d->check)
     d->check->render(out, d->same_as ? d->same_as : d);
+  else
+    fputs("      world: not checked (no domain validation for this "
+          "certificate type or method)\n", out);
   fprintf(out, "      wrong side: %s\n",
           strcmp(d->side, "world") == 0  ? "the world (fix DNS / mail)"
           : strcmp(d->side, "acm") == 0  ? "ACM (the world is ready)"
@@ -1333,9 +1344,13 @@ int dv_cmd_cert(dv_cfg *cfg)
     goto out;
   }
   cert_findings(&run);
-  /* the world's view: one check per distinct record / validation domain */
+  /* the world's view: one check per distinct record / validation domain
+   * (imported and private certificates are not domain-validated) */
   for (size_t i = 0; i < run.ndvos; i++) {
     dv_dvo *d = &run.dvos[i];
+    const char *type = jstr(run.cert, "Type");
+    if (type[0] && strcmp(type, "AMAZON_ISSUED") != 0)
+      d->check = NULL;
     if (!d->check)
       continue;
     d->same_as = dvo_twin(&run, i);
@@ -1360,7 +1375,9 @@ int dv_cmd_cert(dv_cfg *cfg)
       d->world = d->same_as->world;
     if (d->world == WORLD_UNKNOWN)
       run.incomplete = 1;
-    dvo_verdict(d);
+    dvo_verdict(d, strcmp(jstr(json_object_get(run.cert, "RenewalSummary"),
+                               "RenewalStatus"),
+                          "PENDING_AUTO_RENEWAL") == 0);
   }
   if (cfg->resend && !run.deadline && resend_run(&run) < 0)
     goto out;
@@ -1462,6 +1479,10 @@ int dv_cmd_certs(dv_cfg *cfg)
   } else {
     rc = DV_EXIT_OK;
     list = json_object_get(run.desc.json, "CertificateSummaryList");
+    if (cfg->verbose)
+      fprintf(stderr, "dvcheck: ListCertificates: %zu certificate(s) in %d "
+              "page(s), %d request(s)\n", json_array_size(list),
+              run.desc.pages, run.desc.attempts);
   }
   if (cfg->json) {
     json_t *arr = json_array();
@@ -1505,18 +1526,22 @@ int dv_cmd_certs(dv_cfg *cfg)
     if (rc != DV_EXIT_OK) {
       dv_report_findings_text(stdout, cfg, &fl);
     } else {
-      printf("%-22s %-11s %-13s %-14s %-20s %s\n", "STATUS", "TYPE", "KEY",
-             "NOT AFTER", "DOMAIN", "ARN");
+      printf("%-20s %-13s %-13s %-10s %-5s %-24s %s\n", "STATUS", "TYPE",
+             "KEY", "NOT AFTER", "IN USE", "DOMAIN", "ARN");
       json_array_foreach(list, i, s) {
-        char tb[32] = "-", dom[80];
+        char tb[32] = "-", dom[80], stt[40], typ[40], key[40];
+        json_t *iu = json_object_get(s, "InUse");
         time_t t;
         if (jtime(s, "NotAfter", &t) == 0)
           iso_time(t, tb, sizeof(tb));
         tb[10] = '\0';
-        dv_name_printable(jstr(s, "DomainName"), strlen(jstr(s, "DomainName")),
-                          dom, sizeof(dom));
-        printf("%-22.22s %-11.11s %-13.13s %-14s %-20s ", jstr(s, "Status"),
-               jstr(s, "Type"), jstr(s, "KeyAlgorithm"), tb, dom);
+        jcopy(dom, sizeof(dom), s, "DomainName");
+        jcopy(stt, sizeof(stt), s, "Status");
+        jcopy(typ, sizeof(typ), s, "Type");
+        jcopy(key, sizeof(key), s, "KeyAlgorithm");
+        printf("%-20s %-13s %-13s %-10s %-6s %-24s ", stt, typ, key, tb,
+               json_is_true(iu) ? "yes" : json_is_false(iu) ? "no" : "-",
+               dom);
         dv_report_safe(stdout, jstr(s, "CertificateArn"));
         fputc('\n', stdout);
       }
