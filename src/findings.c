@@ -14,6 +14,17 @@
 #define ACM_EMAIL "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"
 #define ACM_TROUBLE "https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-validation.html"
 #define ACM_DNS "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html"
+/* ACM client (cert, certs) */
+#define ACM_RENEW "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"
+#define ACM_FAILED "https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-failed.html"
+#define ACM_API_CERT "https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html"
+#define ACM_CAA "https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"
+#define ACM_PCA "https://docs.aws.amazon.com/privateca/latest/userguide/PcaTsIssueCerts.html"
+#define ACM_SLR "https://docs.aws.amazon.com/acm/latest/userguide/acm-slr.html"
+#define ACM_RESEND "https://docs.aws.amazon.com/acm/latest/APIReference/API_ResendValidationEmail.html"
+#define ACM_ERRORS "https://docs.aws.amazon.com/acm/latest/APIReference/CommonErrors.html"
+#define ACM_RETRY "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html"
+#define ACM_CREDS "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html"
 
 typedef struct {
   const char *title, *fix, *reference;
@@ -449,6 +460,297 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "before expiry. Run dvcheck cert ARN to see whether validation can "
     "succeed.",
     "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
+  /* ---- ACM: certificate status, failure reasons, renewal, API ---------- */
+  [DV_F_ACM_STATUS_PENDING_VALIDATION] = {
+    "ACM is waiting for domain validation",
+    "Complete validation for every name still PENDING_VALIDATION (listed "
+    "with ACM's view and the world's view): publish the CNAME ACM expects, "
+    "or have someone at one of the mailed addresses approve the e-mail. ACM "
+    "gives up after 72 hours (VALIDATION_TIMED_OUT).",
+    ACM_TROUBLE},
+  [DV_F_ACM_STATUS_ISSUED] = {
+    "The certificate is issued",
+    "Nothing to fix. For renewal, keep the validation CNAME published (DNS) "
+    "or the validation mailboxes working (e-mail).",
+    ACM_RENEW},
+  [DV_F_ACM_STATUS_INACTIVE] = {
+    "The certificate is inactive",
+    "An inactive certificate cannot be used or renewed. Request a new "
+    "certificate for the same names (and remove this one when nothing uses "
+    "it).",
+    ACM_API_CERT},
+  [DV_F_ACM_STATUS_EXPIRED] = {
+    "The certificate has expired",
+    "ACM did not renew it (imported, not in use, or validation for the "
+    "renewal failed). Request a new certificate, validate it, and attach it "
+    "to the services that use the old one.",
+    ACM_RENEW},
+  [DV_F_ACM_STATUS_VALIDATION_TIMED_OUT] = {
+    "Validation was not completed within 72 hours",
+    "This request cannot be validated any more. Fix what blocked validation "
+    "(see the names below), then request a new certificate; with DNS "
+    "validation, create the CNAME before or right after the request.",
+    ACM_TROUBLE},
+  [DV_F_ACM_STATUS_REVOKED] = {
+    "The certificate was revoked",
+    "A revoked certificate cannot be used again. Request a new certificate "
+    "and replace it wherever it is deployed.",
+    ACM_API_CERT},
+  [DV_F_ACM_STATUS_FAILED] = {
+    "The certificate request failed",
+    "See the failure reason below; fix its cause, then request a new "
+    "certificate (a failed request cannot be retried).",
+    ACM_FAILED},
+  [DV_F_ACM_FAILURE_NO_AVAILABLE_CONTACTS] = {
+    "Failure: ACM found no address to send the validation e-mail to",
+    "The validation domain cannot receive mail (see the MX findings): "
+    "publish an MX record for it, choose a superdomain that receives mail "
+    "as ValidationDomain, or request the certificate with DNS validation.",
+    ACM_FAILED},
+  [DV_F_ACM_FAILURE_ADDITIONAL_VERIFICATION_REQUIRED] = {
+    "Failure: Amazon needs more information before issuing",
+    "ACM flags some names (e.g. ones resembling well-known brands) for "
+    "manual review. Open a case with AWS Support (Account and billing) "
+    "asking to verify the request; no DNS change helps.",
+    ACM_FAILED},
+  [DV_F_ACM_FAILURE_DOMAIN_NOT_ALLOWED] = {
+    "Failure: one or more names are not allowed",
+    "ACM refuses names such as amazonaws.com subdomains or names on its "
+    "block list. Remove the name from the request (use your own domain), "
+    "or contact AWS Support if you believe it is wrong.",
+    ACM_FAILED},
+  [DV_F_ACM_FAILURE_INVALID_PUBLIC_DOMAIN] = {
+    "Failure: a name is not a valid public domain",
+    "Check spelling and that the top-level domain exists in the public DNS "
+    "(internal names such as .local or .corp cannot get public "
+    "certificates); request again with valid names.",
+    ACM_FAILED},
+  [DV_F_ACM_FAILURE_DOMAIN_VALIDATION_DENIED] = {
+    "Failure: validation was denied",
+    "A recipient of the validation e-mail (or the domain owner) rejected "
+    "the request, or ACM was not permitted to validate. Confirm the names "
+    "with the domain owner, then request a new certificate.",
+    ACM_FAILED},
+  [DV_F_ACM_FAILURE_CAA_ERROR] = {
+    "Failure: CAA records forbid Amazon to issue",
+    "Add a CAA record allowing amazon.com (0 issue \"amazon.com\", and "
+    "issuewild for wildcards) at the name or its closest ancestor with CAA; "
+    "the CAA findings below show what the world has. Then request again.",
+    "RFC 8659; " ACM_CAA},
+  [DV_F_ACM_FAILURE_PCA_LIMIT_EXCEEDED] = {
+    "Failure: the private CA reached its certificate limit",
+    "Raise the AWS Private CA quota (Service Quotas) or use another CA, "
+    "then request again.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_INVALID_ARN] = {
+    "Failure: the private CA ARN is invalid",
+    "Request again with the ARN of an existing AWS Private CA in this "
+    "account and region (aws acm-pca list-certificate-authorities).",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_INVALID_STATE] = {
+    "Failure: the private CA is not active",
+    "The CA is disabled, pending, expired or deleted. Activate it (or "
+    "restore it) in AWS Private CA, then request again.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_REQUEST_FAILED] = {
+    "Failure: the private CA rejected the request",
+    "Check the CA's status and audit report in AWS Private CA; retry the "
+    "request, or contact AWS Support with the certificate ARN.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_NAME_CONSTRAINTS_VALIDATION] = {
+    "Failure: a name violates the private CA's name constraints",
+    "Request only names the CA's NameConstraints extension permits, or "
+    "issue from a CA without that constraint.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_RESOURCE_NOT_FOUND] = {
+    "Failure: the private CA does not exist",
+    "The CA was deleted or is in another account or region. Request again "
+    "with an existing CA.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_INVALID_ARGS] = {
+    "Failure: the private CA rejected the request's parameters",
+    "Check the key algorithm and names against what the CA accepts, then "
+    "request again.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_INVALID_DURATION] = {
+    "Failure: the validity asked for exceeds the private CA's",
+    "A certificate cannot outlive its CA: renew or replace the CA "
+    "certificate, or request a shorter validity.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_PCA_ACCESS_DENIED] = {
+    "Failure: ACM may not use the private CA",
+    "Grant ACM access to the CA (a resource policy or AWS RAM share for a "
+    "cross-account CA, and acm-pca:IssueCertificate permissions), then "
+    "request again.",
+    ACM_PCA},
+  [DV_F_ACM_FAILURE_SLR_NOT_FOUND] = {
+    "Failure: ACM's service-linked role is missing",
+    "Create it (aws iam create-service-linked-role --aws-service-name "
+    "acm.amazonaws.com) or let ACM create it by requesting again with a "
+    "principal that may call iam:CreateServiceLinkedRole.",
+    ACM_SLR},
+  [DV_F_ACM_FAILURE_OTHER] = {
+    "Failure: ACM gives no specific reason (OTHER)",
+    "Check the names (typos, names you do not control, CAA), request "
+    "again; if it fails again, contact AWS Support with the certificate "
+    "ARN.",
+    ACM_FAILED},
+  [DV_F_ACM_RENEWAL_PENDING_AUTO_RENEWAL] = {
+    "Managed renewal is in progress and needs nothing from you yet",
+    "Nothing to fix. ACM is renewing automatically; keep the validation "
+    "CNAMEs (DNS) or mailboxes (e-mail) in place.",
+    ACM_RENEW},
+  [DV_F_ACM_RENEWAL_PENDING_VALIDATION] = {
+    "Renewal is waiting for domain validation",
+    "ACM could not revalidate every name on its own: restore the CNAMEs "
+    "ACM lists for the renewal, or approve the renewal e-mail (resend it "
+    "with dvcheck cert ARN --resend). If it is not done before expiry, the "
+    "certificate expires.",
+    ACM_RENEW},
+  [DV_F_ACM_RENEWAL_SUCCESS] = {
+    "The last managed renewal succeeded",
+    "Nothing to fix.",
+    ACM_RENEW},
+  [DV_F_ACM_RENEWAL_FAILED] = {
+    "Managed renewal failed",
+    "See the renewal's failure reason and the names below. Fix the cause "
+    "and request a new certificate before this one expires; attach it where "
+    "the old one is used.",
+    ACM_RENEW},
+  [DV_F_ACM_NAME_VALIDATED] = {
+    "ACM validated the name, and the world still agrees",
+    "Nothing to fix.",
+    ACM_DNS},
+  [DV_F_ACM_NAME_VALIDATED_WORLD_CHANGED] = {
+    "ACM validated the name, but the world no longer shows what validated it",
+    "The next renewal will need it again: restore the validation CNAME "
+    "(DNS) or the mail route to the validation domain (e-mail), as the "
+    "findings for this name show.",
+    ACM_RENEW},
+  [DV_F_ACM_NAME_PENDING_WORLD_BLOCKS] = {
+    "The world is wrong: what ACM needs is not in place",
+    "ACM is right to wait. Fix the problem the world shows for this name "
+    "(the DNS or mail findings next to it); ACM retries on its own while "
+    "the request is pending.",
+    ACM_TROUBLE},
+  [DV_F_ACM_NAME_PENDING_DNS_READY] = {
+    "The world is right: the CNAME is in place, but ACM still says pending",
+    "ACM checks periodically and may take up to a few hours after the "
+    "record appears. If it stays pending for longer, make sure the record "
+    "is visible from the public Internet (no split-horizon view) and that "
+    "CAA allows Amazon.",
+    ACM_DNS},
+  [DV_F_ACM_NAME_PENDING_EMAIL_UNANSWERED] = {
+    "Mail to the validation domain can be delivered; nobody approved yet",
+    "Ask the people behind the mailed addresses to look for the mail from "
+    "no-reply@certificates.amazon.com (also in spam) and click Approve; "
+    "resend it within 72 hours with dvcheck cert ARN --resend.",
+    ACM_EMAIL},
+  [DV_F_ACM_NAME_FAILED] = {
+    "ACM marked validation of this name as FAILED",
+    "Fix the cause (the certificate's failure reason and the world's view "
+    "of this name), then request a new certificate.",
+    ACM_TROUBLE},
+  [DV_F_ACM_NAME_NO_RECORD_YET] = {
+    "DNS validation, but ACM has not published the CNAME for this name yet",
+    "ACM generates the record shortly after the request; run the check "
+    "again in a minute. If it never appears, the request is probably stuck: "
+    "request again.",
+    ACM_DNS},
+  [DV_F_ACM_NAME_HTTP_VALIDATION] = {
+    "HTTP validation (CloudFront-managed): not checked here",
+    "Nothing to check with DNS or mail: ACM validates these names through "
+    "the HTTP redirect CloudFront serves.",
+    ACM_API_CERT},
+  [DV_F_ACM_EMAILS_WHOIS_CONTACTS] = {
+    "ACM also mailed WHOIS contacts: the rule before mid-2024",
+    "Requests made since mid-2024 are mailed only at the five addresses of "
+    "the validation domain (admin, administrator, hostmaster, postmaster, "
+    "webmaster); the WHOIS contacts listed here reflect the old rule. Make "
+    "sure one of the five works before you rely on a renewal.",
+    ACM_EMAIL},
+  [DV_F_ACM_EMAILS_UNEXPECTED] = {
+    "ACM's address list lacks some of the five standard addresses",
+    "Compare ValidationEmails with admin@, administrator@, hostmaster@, "
+    "postmaster@ and webmaster@ the ValidationDomain; if ACM mailed a "
+    "different domain than you expected, resend with --validation-domain.",
+    ACM_EMAIL},
+  [DV_F_ACM_RESEND_SENT] = {
+    "ACM accepted the request to resend the validation e-mail",
+    "Watch the listed mailboxes (and spam folders) for the mail from "
+    "no-reply@certificates.amazon.com and approve it.",
+    ACM_RESEND},
+  [DV_F_ACM_RESEND_DRY_RUN] = {
+    "Dry run: the validation e-mail would be resent (nothing was sent)",
+    "Run again without --dry-run to send it.",
+    ACM_RESEND},
+  [DV_F_ACM_RESEND_NOT_EMAIL] = {
+    "Cannot resend: the name is validated by DNS, not e-mail",
+    "There is no e-mail to resend. Create the CNAME record ACM lists for "
+    "the name (dvcheck checks it above); ACM validates on its own once it "
+    "sees it.",
+    ACM_DNS},
+  [DV_F_ACM_RESEND_NOT_PENDING] = {
+    "Cannot resend: nothing is pending e-mail validation",
+    "ACM resends only for a certificate (or renewal) in PENDING_VALIDATION. "
+    "For a failed or timed-out request, request a new certificate.",
+    ACM_RESEND},
+  [DV_F_ACM_RESEND_WINDOW_CLOSED] = {
+    "Cannot resend: more than 72 hours since the request",
+    "ACM resends only within 72 hours of the request (or of the last "
+    "resend). Request a new certificate -- consider DNS validation -- and "
+    "delete this one.",
+    ACM_RESEND},
+  [DV_F_ACM_RESEND_BAD_TARGET] = {
+    "Cannot resend: --domain or --validation-domain does not fit the "
+    "certificate",
+    "--domain must be one of the certificate's names pending e-mail "
+    "validation; --validation-domain must be that name (without *.) or a "
+    "superdomain of it.",
+    ACM_RESEND},
+  [DV_F_ACM_RESEND_REJECTED] = {
+    "ACM refused to resend the validation e-mail",
+    "See ACM's error: InvalidStateException means the certificate is not "
+    "pending e-mail validation (or the 72 hours passed); "
+    "InvalidDomainValidationOptionsException means the domain or validation "
+    "domain is not one ACM accepts for this certificate.",
+    ACM_RESEND},
+  [DV_F_ACM_API_NOT_FOUND] = {
+    "ACM has no such certificate",
+    "Check the ARN, the account your credentials belong to, and the region "
+    "(the ARN's region is used).",
+    ACM_API_CERT},
+  [DV_F_ACM_API_ACCESS_DENIED] = {
+    "ACM refused the credentials or the permission",
+    "Check that the access key is valid and active, the session token not "
+    "expired, and the policy allows acm:DescribeCertificate, "
+    "acm:ListCertificates and (for --resend) acm:ResendValidationEmail.",
+    ACM_ERRORS},
+  [DV_F_ACM_API_ERROR] = {
+    "ACM returned an error",
+    "See the error code and message; the request ID helps AWS Support.",
+    ACM_ERRORS},
+  [DV_F_ACM_API_THROTTLED] = {
+    "ACM kept throttling the requests (after retries)",
+    "Another tool is using the account's ACM request quota: retry later, "
+    "lower the request rate of automation, or ask for a higher quota.",
+    ACM_RETRY},
+  [DV_F_ACM_API_UNREACHABLE] = {
+    "The ACM endpoint could not be reached",
+    "Check network access to the endpoint (proxies, firewalls, VPC "
+    "endpoints), the endpoint URL, and AWS_CA_BUNDLE if TLS verification "
+    "failed.",
+    ACM_ERRORS},
+  [DV_F_ACM_CLOCK_SKEW] = {
+    "This machine's clock is wrong: ACM rejected the signature's time",
+    "Synchronise the clock (chrony, systemd-timesyncd or ntpd); AWS "
+    "accepts requests only within 5 minutes of its own time.",
+    ACM_ERRORS},
+  [DV_F_ACM_CREDENTIALS_MISSING] = {
+    "No AWS credentials were found",
+    "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN "
+    "for temporary credentials) for an identity allowed to read ACM.",
+    ACM_CREDS},
   [DV_F_DNS_RESOLVER_FAILED] = {
     "The recursive resolver could not be used (refused, unreachable or "
     "malformed answer)",

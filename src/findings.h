@@ -97,6 +97,58 @@ typedef enum {
   X(EXPIRY_DNS_RENEWAL, INFO)                                                  \
   X(EXPIRY_DNS_CNAME_MISSING, ERROR)                                           \
   X(EXPIRY_RENEWAL_PENDING, INFO)                                              \
+  X(ACM_STATUS_PENDING_VALIDATION, WARNING)                                    \
+  X(ACM_STATUS_ISSUED, INFO)                                                   \
+  X(ACM_STATUS_INACTIVE, WARNING)                                              \
+  X(ACM_STATUS_EXPIRED, ERROR)                                                 \
+  X(ACM_STATUS_VALIDATION_TIMED_OUT, ERROR)                                    \
+  X(ACM_STATUS_REVOKED, ERROR)                                                 \
+  X(ACM_STATUS_FAILED, ERROR)                                                  \
+  X(ACM_FAILURE_NO_AVAILABLE_CONTACTS, ERROR)                                  \
+  X(ACM_FAILURE_ADDITIONAL_VERIFICATION_REQUIRED, ERROR)                       \
+  X(ACM_FAILURE_DOMAIN_NOT_ALLOWED, ERROR)                                     \
+  X(ACM_FAILURE_INVALID_PUBLIC_DOMAIN, ERROR)                                  \
+  X(ACM_FAILURE_DOMAIN_VALIDATION_DENIED, ERROR)                               \
+  X(ACM_FAILURE_CAA_ERROR, ERROR)                                              \
+  X(ACM_FAILURE_PCA_LIMIT_EXCEEDED, ERROR)                                     \
+  X(ACM_FAILURE_PCA_INVALID_ARN, ERROR)                                        \
+  X(ACM_FAILURE_PCA_INVALID_STATE, ERROR)                                      \
+  X(ACM_FAILURE_PCA_REQUEST_FAILED, ERROR)                                     \
+  X(ACM_FAILURE_PCA_NAME_CONSTRAINTS_VALIDATION, ERROR)                        \
+  X(ACM_FAILURE_PCA_RESOURCE_NOT_FOUND, ERROR)                                 \
+  X(ACM_FAILURE_PCA_INVALID_ARGS, ERROR)                                       \
+  X(ACM_FAILURE_PCA_INVALID_DURATION, ERROR)                                   \
+  X(ACM_FAILURE_PCA_ACCESS_DENIED, ERROR)                                      \
+  X(ACM_FAILURE_SLR_NOT_FOUND, ERROR)                                          \
+  X(ACM_FAILURE_OTHER, ERROR)                                                  \
+  X(ACM_RENEWAL_PENDING_AUTO_RENEWAL, INFO)                                    \
+  X(ACM_RENEWAL_PENDING_VALIDATION, WARNING)                                   \
+  X(ACM_RENEWAL_SUCCESS, INFO)                                                 \
+  X(ACM_RENEWAL_FAILED, ERROR)                                                 \
+  X(ACM_NAME_VALIDATED, INFO)                                                  \
+  X(ACM_NAME_VALIDATED_WORLD_CHANGED, WARNING)                                 \
+  X(ACM_NAME_PENDING_WORLD_BLOCKS, ERROR)                                      \
+  X(ACM_NAME_PENDING_DNS_READY, WARNING)                                       \
+  X(ACM_NAME_PENDING_EMAIL_UNANSWERED, WARNING)                                \
+  X(ACM_NAME_FAILED, ERROR)                                                    \
+  X(ACM_NAME_NO_RECORD_YET, WARNING)                                           \
+  X(ACM_NAME_HTTP_VALIDATION, INFO)                                            \
+  X(ACM_EMAILS_WHOIS_CONTACTS, INFO)                                           \
+  X(ACM_EMAILS_UNEXPECTED, WARNING)                                            \
+  X(ACM_RESEND_SENT, INFO)                                                     \
+  X(ACM_RESEND_DRY_RUN, INFO)                                                  \
+  X(ACM_RESEND_NOT_EMAIL, ERROR)                                               \
+  X(ACM_RESEND_NOT_PENDING, ERROR)                                             \
+  X(ACM_RESEND_WINDOW_CLOSED, ERROR)                                           \
+  X(ACM_RESEND_BAD_TARGET, ERROR)                                              \
+  X(ACM_RESEND_REJECTED, ERROR)                                                \
+  X(ACM_API_NOT_FOUND, ERROR)                                                  \
+  X(ACM_API_ACCESS_DENIED, ERROR)                                              \
+  X(ACM_API_ERROR, ERROR)                                                      \
+  X(ACM_API_THROTTLED, ERROR)                                                  \
+  X(ACM_API_UNREACHABLE, ERROR)                                                \
+  X(ACM_CLOCK_SKEW, ERROR)                                                     \
+  X(ACM_CREDENTIALS_MISSING, ERROR)                                            \
   X(DNS_RESOLVER_FAILED, ERROR)                                                \
   X(RUN_DEADLINE, ERROR)
 

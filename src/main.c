@@ -56,6 +56,10 @@ int main(int argc, char **argv)
     rc = dv_cmd_whois(&cfg);
   else if (strcmp(cfg.command, "explain") == 0)
     rc = dv_cmd_explain(&cfg);
+  else if (strcmp(cfg.command, "cert") == 0)
+    rc = dv_cmd_cert(&cfg);
+  else if (strcmp(cfg.command, "certs") == 0)
+    rc = dv_cmd_certs(&cfg);
   if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
     rc = DV_EXIT_UNKNOWN;
   dv_names_cleanup();

@@ -39,6 +39,14 @@ typedef struct {
   double whois_timeout_s;         /* --whois-timeout (0 = default) */
   int acm_legacy;                 /* email --acm-legacy */
   int contacts;                   /* email --contacts */
+  /* ACM: cert, certs (--region/--endpoint-url: same fields as the
+   * credential-chain branch) */
+  const char *aws_region;        /* --region */
+  const char *aws_endpoint_url;  /* --endpoint-url */
+  int resend, dry_run, yes;      /* cert --resend --dry-run --yes */
+  const char *resend_domain;     /* cert --domain */
+  const char *validation_domain; /* cert --validation-domain */
+  const char *cert_status;       /* certs --status S[,S...] */
 } dv_cfg;
 
 #endif

@@ -110,13 +110,23 @@ static int parse_timeout(const char *arg, double *out)
   return 0;
 }
 
-static const dv_option *find_long(const char *name, size_t len)
+static int option_allowed(const dv_cfg *cfg, const dv_option *o);
+
+/* The option of that name for the current command, else any of that name
+ * (an option name may belong to several commands, e.g. --domain). */
+static const dv_option *find_long(const dv_cfg *cfg, const char *name,
+                                  size_t len)
 {
+  const dv_option *any = NULL;
   for (size_t i = 0; i < dv_noptions; i++)
     if (strlen(dv_options[i].lname) == len &&
-        strncmp(dv_options[i].lname, name, len) == 0)
-      return &dv_options[i];
-  return NULL;
+        strncmp(dv_options[i].lname, name, len) == 0) {
+      if (option_allowed(cfg, &dv_options[i]))
+        return &dv_options[i];
+      if (!any)
+        any = &dv_options[i];
+    }
+  return any;
 }
 
 static const dv_option *find_short(char c)
@@ -177,6 +187,14 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   }
   case DV_OPT_ACM_LEGACY: cfg->acm_legacy = 1; break;
   case DV_OPT_CONTACTS: cfg->contacts = 1; break;
+  case DV_OPT_REGION: cfg->aws_region = val; break;
+  case DV_OPT_ENDPOINT_URL: cfg->aws_endpoint_url = val; break;
+  case DV_OPT_RESEND: cfg->resend = 1; break;
+  case DV_OPT_CERT_DOMAIN: cfg->resend_domain = val; break;
+  case DV_OPT_VALIDATION_DOMAIN: cfg->validation_domain = val; break;
+  case DV_OPT_DRY_RUN: cfg->dry_run = 1; break;
+  case DV_OPT_YES: cfg->yes = 1; break;
+  case DV_OPT_STATUS: cfg->cert_status = val; break;
   }
   return DV_PARAM_OK;
 }
@@ -222,7 +240,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
     if (a[1] == '-') {
       const char *name = a + 2, *eq = strchr(name, '=');
       size_t len = eq ? (size_t)(eq - name) : strlen(name);
-      const dv_option *o = find_long(name, len);
+      const dv_option *o = find_long(cfg, name, len);
       const char *val = NULL;
       if (!o || !option_allowed(cfg, o)) {
         snprintf(msg, msglen, "unknown option '%s'%s",

@@ -61,6 +61,30 @@ const dv_command dv_commands[] = {
    "~/.cache/dvcheck), refreshed from data.iana.org when its max age has "
    "passed. DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
    "referrals name 127.0.0.0/8 or ::1."},
+  {"cert", "ARN [--resend [--domain D] [--validation-domain V] [--dry-run] "
+   "[--yes]]",
+   "one ACM certificate: ACM's view of each name next to what the world "
+   "shows",
+   "Calls ACM's DescribeCertificate for ARN and shows, for every name of "
+   "the certificate and of a pending renewal, ACM's view (validation "
+   "method, ValidationStatus, ValidationDomain, the addresses ACM mailed, "
+   "the CNAME ACM expects) next to the world's: the e-mail checks on the "
+   "ValidationDomain or the DNS checks on the CNAME, and says which side is "
+   "wrong. Explains the certificate status, failure reason and renewal "
+   "status. With --resend, asks ACM to send the validation e-mail again -- "
+   "only for e-mail-validated names that are pending validation, within "
+   "ACM's 72-hour window; it shows the addresses first and asks for "
+   "confirmation on a terminal (--yes skips the question, and is required "
+   "without a terminal). Credentials come from AWS_ACCESS_KEY_ID, "
+   "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; the region from the ARN; "
+   "the endpoint from --endpoint-url, AWS_ENDPOINT_URL_ACM or "
+   "AWS_ENDPOINT_URL; the CA bundle from AWS_CA_BUNDLE."},
+  {"certs", "[--region R] [--status S[,S...]]",
+   "list the ACM certificates of a region (every page, every key type)",
+   "Calls ACM's ListCertificates over all pages, asking for every key type "
+   "(by default ACM lists only RSA_2048 certificates), optionally only "
+   "those with the given statuses (PENDING_VALIDATION, ISSUED, INACTIVE, "
+   "EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED), and prints a table."},
   {"explain", "[CODE]",
    "print a finding's catalogue entry (all codes without CODE)",
    "Prints the severity, title, remediation and reference of a finding code "
@@ -141,6 +165,27 @@ const dv_option dv_options[] = {
    "Look up and show the registrable domain's WHOIS/RDAP contacts as a "
    "section marked \"not used by ACM since 2024\". Off by default so that "
    "`dvcheck email` stays a fast DNS-only check."},
+  {DV_OPT_REGION, "region", 0, "REGION", NULL,
+   "AWS region for ACM (a certificate ARN's own region wins)",
+   "AWS region for the ACM commands when no ARN names one; else "
+   "AWS_REGION or AWS_DEFAULT_REGION."},
+  {DV_OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", NULL,
+   "ACM endpoint to call instead of https://acm.REGION.amazonaws.com",
+   "Send ACM API calls to URL (also AWS_ENDPOINT_URL_ACM or "
+   "AWS_ENDPOINT_URL). TLS is always verified; AWS_CA_BUNDLE names the CA "
+   "bundle."},
+  {DV_OPT_RESEND, "resend", 0, NULL, "cert",
+   "resend the validation e-mail (pending e-mail validation only)", NULL},
+  {DV_OPT_CERT_DOMAIN, "domain", 0, "NAME", "cert",
+   "with --resend: only this name of the certificate", NULL},
+  {DV_OPT_VALIDATION_DOMAIN, "validation-domain", 0, "NAME", "cert",
+   "with --resend: mail this domain (the name or a superdomain)", NULL},
+  {DV_OPT_DRY_RUN, "dry-run", 0, NULL, "cert",
+   "with --resend: show who would be mailed, send nothing", NULL},
+  {DV_OPT_YES, "yes", 0, NULL, "cert",
+   "with --resend: do not ask for confirmation", NULL},
+  {DV_OPT_STATUS, "status", 0, "STATUS[,STATUS...]", "certs",
+   "only certificates with these statuses", NULL},
 };
 const size_t dv_noptions = sizeof(dv_options) / sizeof(dv_options[0]);
 

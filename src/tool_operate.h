@@ -9,6 +9,8 @@ int dv_cmd_explain(dv_cfg *cfg);
 int dv_cmd_dns(dv_cfg *cfg);
 int dv_cmd_preflight(dv_cfg *cfg);
 int dv_cmd_whois(dv_cfg *cfg);
+int dv_cmd_cert(dv_cfg *cfg);
+int dv_cmd_certs(dv_cfg *cfg);
 
 /* Find a data file (patterns.conf, ...): DVCHECK_DATADIR, the installed
  * pkgdatadir, or the source tree. Returns 0 and the path, or -1. */

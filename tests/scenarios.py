@@ -9,10 +9,12 @@ A .cases file holds stanzas separated by blank lines:
     codes:   MX_IMPLICIT EMAIL_USE_SUPERDOMAIN MX_OK
     json:    results.0.validation_domain = good.test     (optional, repeatable)
     resolver: 127.53.0.99                 (optional; default: the lab's)
-    env:     NAME=VALUE [NAME=VALUE...]   (optional; extra environment)
     timeout: 10                           (optional --timeout)
+    env:     NAME=VALUE ...               (optional; shell words, $VARS
+                                           expanded; NAME= unsets NAME)
 
-`codes` is the exact set of finding codes that must fire (all subjects,
+A stanza with `defaults: yes` gives its keys (e.g. `env`) to every later
+case of its file. `codes` is the exact set of finding codes that must fire (all subjects,
 all names) -- a code firing where it is not expected fails the case too.
 Every run also checks: --json output parses and has schema 1, the text
 output has no raw control characters, and the exit code matches in both.
@@ -26,14 +28,19 @@ import sys
 
 def parse(path):
     cases, cur = [], {}
+    defaults = {}
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
             if line.startswith("#"):
                 continue
             if not line.strip():
-                if cur:
-                    cases.append(cur)
+                if cur.get("defaults"):
+                    defaults = {k: v for k, v in cur.items()
+                                if k not in ("defaults", "where")}
+                    cur = {}
+                elif cur:
+                    cases.append({**defaults, **cur})
                     cur = {}
                 continue
             key, _, val = line.partition(":")
@@ -44,9 +51,20 @@ def parse(path):
             else:
                 cur[key] = val
             cur.setdefault("where", f"{path}:{lineno}")
-    if cur:
-        cases.append(cur)
+    if cur and not cur.get("defaults"):
+        cases.append({**defaults, **cur})
     return cases
+
+
+def case_env(c):
+    env = dict(os.environ)
+    for word in shlex.split(c.get("env", "")):
+        k, _, v = word.partition("=")
+        if v:
+            env[k] = os.path.expandvars(v)
+        else:
+            env.pop(k, None)
+    return env
 
 
 def dig(doc, path):
@@ -65,12 +83,9 @@ def run_case(dv, resolver, c):
         glob += ["--timeout", c["timeout"]]
     problems = []
     want_exit = int(c["exit"])
-    env = dict(os.environ)
-    for kv in shlex.split(os.path.expandvars(c.get("env", ""))):
-        k, _, v = kv.partition("=")
-        env[k] = v
+    env = case_env(c)
     p = subprocess.run([dv, "--json"] + glob + args, capture_output=True,
-                       timeout=120, env=env)
+                       timeout=120, env=env, stdin=subprocess.DEVNULL)
     if p.returncode != want_exit:
         problems.append(f"--json exit {p.returncode}, want {want_exit}")
     try:
@@ -98,7 +113,7 @@ def run_case(dv, resolver, c):
         if json.dumps(actual) != val and str(actual) != val:
             problems.append(f"json {path} = {json.dumps(actual)}, want {val}")
     t = subprocess.run([dv, "--no-color"] + glob + args, capture_output=True,
-                       timeout=120, env=env)
+                       timeout=120, env=env, stdin=subprocess.DEVNULL)
     if t.returncode != want_exit:
         problems.append(f"text exit {t.returncode}, want {want_exit}")
     bad = [b for b in t.stdout + t.stderr if b < 0x20 and b not in (9, 10)]

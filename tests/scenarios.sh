@@ -1,6 +1,10 @@
 #!/bin/sh
-# Declarative scenario tests: tests/cases/*.cases against the DNS lab.
+# Declarative scenario tests: tests/cases/*.cases against the DNS lab
+# (cert.cases needs the lab ACM server: tests/cert-cases.sh runs it).
 . "$SRCDIR/tests/lib.sh"
 lab_up
-exec "$PY" "$SRCDIR/tests/scenarios.py" "$DVCHECK" "$LAB_RESOLVER" \
-  "$SRCDIR"/tests/cases/*.cases
+set --
+for f in "$SRCDIR"/tests/cases/*.cases; do
+  [ "${f##*/}" = cert.cases ] || set -- "$@" "$f"
+done
+exec "$PY" "$SRCDIR/tests/scenarios.py" "$DVCHECK" "$LAB_RESOLVER" "$@"

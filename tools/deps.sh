@@ -7,7 +7,7 @@ libc-ares-dev libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev
 libidn2-dev libpsl-dev publicsuffix check
 nsd unbound bind9-dnsutils ldnsutils python3 python3-jsonschema
 valgrind bsdextrautils util-linux openssl curl
-awscli python3-botocore nagios4-core"
+awscli python3-botocore nagios4-core python3-cryptography"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Scenario tests for `dvcheck cert` / `certs` (tests/cases/cert.cases)
+# against the lab ACM server and the DNS lab.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/acm-client-lib.sh"
+acm_reset
+"$PY" "$SRCDIR/tests/scenarios.py" "$DVCHECK" "$LAB_RESOLVER" "$SRCDIR/tests/cases/cert.cases"
