@@ -10,4 +10,5 @@ Suite *suite_getparam(void);
 Suite *suite_sigv4(void);
 Suite *suite_caa(void);
 Suite *suite_asff(void);
+Suite *suite_ratelimit(void);
 #endif
