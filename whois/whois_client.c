@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ratelimit.h"
 #include "whois_client.h"
 #include "whois_int.h"
 
@@ -52,27 +53,6 @@ void dv_whois_client_opts_init(dv_whois_client_opts *o)
   o->max_hops = 3;
   o->backoff_cap_ms = 60000;
   o->max_retries = 1;
-}
-
-int64_t dv_whois_bucket_take(double *tokens, int64_t *last_ms, int64_t now_ms,
-                             double rate_per_min, double burst)
-{
-  double per_ms = rate_per_min / 60000.0;
-  if(burst < 1)
-    burst = 1;
-  if(now_ms > *last_ms) {
-    *tokens += (double)(now_ms - *last_ms) * per_ms;
-    if(*tokens > burst)
-      *tokens = burst;
-  }
-  *last_ms = now_ms;
-  if(*tokens >= 1.0) {
-    *tokens -= 1.0;
-    return 0;
-  }
-  if(per_ms <= 0)
-    return INT64_MAX;
-  return (int64_t)((1.0 - *tokens) / per_ms) + 1;
 }
 
 /* ---- per-server politeness state -------------------------------------- */
@@ -831,7 +811,7 @@ static void lookup_ask(dv_wlookup *l)
       return;
     }
   } else {
-    wait = dv_whois_bucket_take(&st->tokens, &st->last_ms, now,
+    wait = dv_bucket_take_raw(&st->tokens, &st->last_ms, now,
                                 c->o.rate_per_min, c->o.burst);
     if(wait > 0 && wait + c->o.total_ms > dv_loop_deadline_left_ms(c->loop)) {
       /* the next free slot for this server comes too late: do not wait

@@ -64,12 +64,6 @@ typedef struct {
 
 void dv_whois_client_opts_init(dv_whois_client_opts *o);
 
-/* Token bucket (pure, for tests): refill TOKENS (at most BURST) at RATE per
- * minute for the ms since *LAST_MS (updated to NOW_MS). Takes a token and
- * returns 0 when one is available, else the ms until one will be. */
-int64_t dv_whois_bucket_take(double *tokens, int64_t *last_ms, int64_t now_ms,
-                             double rate_per_min, double burst);
-
 typedef struct dv_whois_client dv_whois_client;
 
 /* RES may be NULL (then only IP-literal servers work). SERVERS and PAT must
