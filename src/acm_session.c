@@ -1,0 +1,277 @@
+/* dvcheck -- shared set-up of the ACM commands. See acm_session.h. */
+#include "config.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acm_env.h"
+#include "acm_session.h"
+#include "names.h"
+#include "report.h"
+#include "tool_operate.h"
+
+/* The commercial-partition regions ACM serves (AWS Regional Services
+ * list); "all" asks each, and skips the ones the account has not enabled
+ * (opt-in regions answer UnrecognizedClientException). */
+static const char *const acm_all_regions[] = {
+    "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",
+    "af-south-1",     "ap-east-1",      "ap-east-2",      "ap-south-1",
+    "ap-south-2",     "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-northeast-1",
+    "ap-northeast-2", "ap-northeast-3", "ca-central-1",   "ca-west-1",
+    "eu-central-1",   "eu-central-2",   "eu-west-1",      "eu-west-2",
+    "eu-west-3",      "eu-south-1",     "eu-south-2",     "eu-north-1",
+    "il-central-1",   "me-south-1",     "me-central-1",   "mx-central-1",
+    "sa-east-1"};
+
+int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
+                         int *all, char *why, size_t whylen)
+{
+  static char single[64];
+  static char buf[1024];
+  char *p, *save = NULL;
+  *n = 0;
+  *all = 0;
+  if (cfg->aws_region && strcmp(cfg->aws_region, "all") == 0) {
+    size_t i;
+    for (i = 0; i < sizeof(acm_all_regions) / sizeof(acm_all_regions[0]);
+         i++)
+      out[(*n)++] = acm_all_regions[i];
+    *all = 1;
+    return 0;
+  }
+  if (!cfg->aws_region || !strchr(cfg->aws_region, ',')) {
+    if (dv_acm_env_region(cfg, NULL, single, sizeof(single), why, whylen) <
+        0)
+      return -1;
+    out[(*n)++] = single;
+    return 0;
+  }
+  if (strlen(cfg->aws_region) >= sizeof(buf)) {
+    snprintf(why, whylen, "--region: too long");
+    return -1;
+  }
+  snprintf(buf, sizeof(buf), "%s", cfg->aws_region);
+  for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+    size_t i;
+    int dup = 0;
+    if (!dv_acm_region_valid(p, NULL)) {
+      char shown[80];
+      dv_name_printable(p, strlen(p), shown, sizeof(shown));
+      snprintf(why, whylen, "--region: '%s' is not a region name (e.g. "
+               "us-east-1)", shown);
+      return -1;
+    }
+    for (i = 0; i < *n; i++)
+      dup |= strcmp(out[i], p) == 0;
+    if (dup)
+      continue;
+    if (*n >= DV_ACM_MAX_REGIONS) {
+      snprintf(why, whylen, "--region: at most %d regions",
+               DV_ACM_MAX_REGIONS);
+      return -1;
+    }
+    out[(*n)++] = p;
+  }
+  if (!*n) {
+    snprintf(why, whylen, "--region: no region given");
+    return -1;
+  }
+  return 0;
+}
+
+static int session_no_creds(const char *command, const dv_cfg *cfg,
+                            const char *why)
+{
+  dv_findings fl = {0};
+  dv_finding *f;
+  int rc = DV_EXIT_UNKNOWN;
+  dv_error("%s", why);
+  if (cfg->json) {
+    json_t *arr = json_array();
+    f = dv_findings_add(&fl, DV_F_ACM_CREDENTIALS_MISSING, "credentials");
+    dv_finding_ev(&fl, f, "detail", "%s", why);
+    dv_json_push(&arr, json_pack("{s:s, s:o}", "kind", "error", "findings",
+                                 dv_report_findings_json(&fl)));
+    rc = dv_report_json_emit(command, DV_EXIT_UNKNOWN, 0, arr);
+    dv_findings_free(&fl);
+  }
+  return rc;
+}
+
+int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
+{
+  dv_acm_creds creds;
+  char why[300];
+  memset(s, 0, sizeof(*s));
+  s->cfg = cfg;
+  if (dv_acm_env_credentials(cfg, &creds, why, sizeof(why)) < 0)
+    return session_no_creds(command, cfg, why);
+  s->access_key_id = creds.access_key_id;
+  s->secret_access_key = creds.secret_access_key;
+  s->session_token = creds.session_token;
+  s->creds_source = creds.source;
+  s->loop = dv_loop_new();
+  if (!s->loop)
+    goto nomem;
+  dv_loop_deadline_set(s->loop, (int64_t)(cfg->timeout_s * 1000));
+  s->http = dv_http_new(s->loop, cfg->verbose);
+  if (!s->http)
+    goto nomem;
+  if (cfg->verbose)
+    fprintf(stderr, "dvcheck: credentials from the %s\n", s->creds_source);
+  return DV_ACM_SESSION_READY;
+nomem:
+  dv_error("out of memory");
+  dv_acm_session_close(s);
+  return DV_EXIT_UNKNOWN;
+}
+
+dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
+                              char *endpoint, size_t endpointlen, char *why,
+                              size_t whylen)
+{
+  dv_acm_opts ao;
+  dv_acm *c;
+  if (s->nclients >= DV_ACM_MAX_REGIONS) {
+    snprintf(why, whylen, "too many regions");
+    return NULL;
+  }
+  if (dv_acm_env_endpoint(s->cfg, region, endpoint, endpointlen, why,
+                          whylen) < 0)
+    return NULL;
+  memset(&ao, 0, sizeof(ao));
+  ao.region = region;
+  ao.endpoint = endpoint;
+  ao.access_key_id = s->access_key_id;
+  ao.secret_access_key = s->secret_access_key;
+  ao.session_token = s->session_token;
+  ao.cainfo = dv_acm_env_cainfo(s->cfg);
+  ao.verbose = s->cfg->verbose;
+  ao.clock_offset_s = dv_acm_env_clock_offset();
+  c = dv_acm_new(s->loop, s->http, &ao, why, whylen);
+  if (c)
+    s->clients[s->nclients++] = c;
+  return c;
+}
+
+int dv_acm_session_run(dv_acm_session *s)
+{
+  dv_loop_status ls = dv_loop_run(s->loop);
+  if (ls == DV_LOOP_DEADLINE)
+    return 1;
+  if (ls != DV_LOOP_OK) {
+    dv_error("event loop: %s", dv_loop_status_str(ls));
+    return -1;
+  }
+  return 0;
+}
+
+static void session_wipe(char **p)
+{
+  if (*p) {
+    OPENSSL_cleanse(*p, strlen(*p));
+    free(*p);
+    *p = NULL;
+  }
+}
+
+void dv_acm_session_close(dv_acm_session *s)
+{
+  size_t i;
+  for (i = 0; i < s->nclients; i++)
+    dv_acm_free(s->clients[i]);
+  s->nclients = 0;
+  dv_http_free(s->http);
+  s->http = NULL;
+  dv_loop_free(s->loop);
+  s->loop = NULL;
+  free(s->access_key_id);
+  s->access_key_id = NULL;
+  session_wipe(&s->secret_access_key);
+  session_wipe(&s->session_token);
+}
+
+void dv_acm_result_keep(dv_acm_result_copy *c, const dv_acm_result *res)
+{
+  memset(c, 0, sizeof(*c));
+  c->status = res->status;
+  c->err = res->err;
+  snprintf(c->detail, sizeof(c->detail), "%s", res->detail);
+  c->http_code = res->http_code;
+  c->attempts = res->attempts;
+  c->skew_known = res->skew_known;
+  c->skew_s = res->skew_s;
+}
+
+void dv_acm_result_copy_finding(dv_findings *fl, const char *subject,
+                                const char *op, const dv_acm_result_copy *o)
+{
+  dv_code code = DV_F_ACM_API_ERROR;
+  dv_finding *f;
+  static const char *const denied[] = {
+      "AccessDeniedException",     "AccessDenied",
+      "UnrecognizedClientException", "InvalidClientTokenId",
+      "InvalidSignatureException", "SignatureDoesNotMatch",
+      "ExpiredTokenException",     "MissingAuthenticationToken",
+      "MissingAuthenticationTokenException", "IncompleteSignature",
+      "IncompleteSignatureException"};
+  switch (o->status) {
+  case DV_ACM_OK:
+    return;
+  case DV_ACM_THROTTLED:
+    code = DV_F_ACM_API_THROTTLED;
+    break;
+  case DV_ACM_SKEW:
+    code = DV_F_ACM_CLOCK_SKEW;
+    break;
+  case DV_ACM_TRANSPORT:
+    code = DV_F_ACM_API_UNREACHABLE;
+    break;
+  case DV_ACM_CANCELLED:
+    code = DV_F_RUN_DEADLINE;
+    break;
+  case DV_ACM_API_ERROR:
+    if (strcmp(o->err.code, "ResourceNotFoundException") == 0)
+      code = DV_F_ACM_API_NOT_FOUND;
+    for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)
+      if (strcmp(o->err.code, denied[i]) == 0)
+        code = DV_F_ACM_API_ACCESS_DENIED;
+    break;
+  default:
+    break;
+  }
+  f = dv_findings_add(fl, code, subject);
+  dv_finding_ev(fl, f, "operation", "%s", op);
+  if (o->err.code[0])
+    dv_finding_ev(fl, f, "error", "%s", o->err.code);
+  if (o->err.message[0])
+    dv_finding_ev(fl, f, "message", "%s", o->err.message);
+  if (o->err.request_id[0])
+    dv_finding_ev(fl, f, "request_id", "%s", o->err.request_id);
+  if (o->detail[0])
+    dv_finding_ev(fl, f, "detail", "%s", o->detail);
+  if (o->http_code)
+    dv_finding_ev(fl, f, "http_status", "%ld", o->http_code);
+  dv_finding_ev(fl, f, "attempts", "%d", o->attempts);
+  if (o->status == DV_ACM_SKEW) {
+    if (o->skew_known)
+      dv_finding_ev(fl, f, "skew",
+                    "this machine's clock is %ld s %s ACM's (from the "
+                    "response's Date header)",
+                    o->skew_s < 0 ? -o->skew_s : o->skew_s,
+                    o->skew_s > 0 ? "behind" : "ahead of");
+    else
+      dv_finding_ev(fl, f, "skew", "unknown (no Date header)");
+  }
+}
+
+void dv_acm_result_finding(dv_findings *fl, const char *subject,
+                           const char *op, const dv_acm_result *res)
+{
+  dv_acm_result_copy c;
+  dv_acm_result_keep(&c, res);
+  dv_acm_result_copy_finding(fl, subject, op, &c);
+}

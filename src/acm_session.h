@@ -1,0 +1,65 @@
+/* dvcheck -- what every ACM command sets up: the loop, HTTP, credentials
+ * and one ACM client per region; the regions a command covers; and the
+ * finding for a failed API call. */
+#ifndef DV_ACM_SESSION_H
+#define DV_ACM_SESSION_H
+
+#include "acm_client.h"
+#include "findings.h"
+#include "http.h"
+#include "loop.h"
+#include "tool_cfg.h"
+
+#define DV_ACM_MAX_REGIONS 48
+#define DV_ACM_SESSION_READY (-100)
+
+typedef struct {
+  dv_cfg *cfg;
+  dv_loop *loop;
+  dv_http *http;
+  char *access_key_id;
+  char *secret_access_key; /* secret: wiped on close */
+  char *session_token;     /* secret */
+  const char *creds_source;
+  dv_acm *clients[DV_ACM_MAX_REGIONS];
+  size_t nclients;
+} dv_acm_session;
+
+/* Credentials, loop, HTTP. DV_ACM_SESSION_READY, or the exit status the
+ * command must end with (the error has been reported, as JSON too). */
+int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command);
+
+/* A client for region (endpoint resolved for it; written to endpoint). */
+dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
+                              char *endpoint, size_t endpointlen, char *why,
+                              size_t whylen);
+
+/* Run the loop: 0 done, 1 the deadline passed, -1 loop failure. */
+int dv_acm_session_run(dv_acm_session *s);
+void dv_acm_session_close(dv_acm_session *s);
+
+/* --region: one region, "R1,R2,...", or "all" (every commercial region;
+ * *all set: regions not enabled for the account are skipped quietly).
+ * Without --region: AWS_REGION, AWS_DEFAULT_REGION (one region). */
+int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
+                         int *all, char *why, size_t whylen);
+
+/* The parts of a failed call worth keeping after its callback. */
+typedef struct {
+  dv_acm_status status;
+  dv_acm_error err;
+  char detail[256];
+  long http_code;
+  int attempts;
+  int skew_known;
+  long skew_s;
+} dv_acm_result_copy;
+
+void dv_acm_result_keep(dv_acm_result_copy *c, const dv_acm_result *res);
+/* Add the finding for a failed call (nothing for DV_ACM_OK). */
+void dv_acm_result_copy_finding(dv_findings *fl, const char *subject,
+                                const char *op, const dv_acm_result_copy *c);
+void dv_acm_result_finding(dv_findings *fl, const char *subject,
+                           const char *op, const dv_acm_result *res);
+
+#endif

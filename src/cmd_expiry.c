@@ -1,0 +1,572 @@
+/* dvcheck -- `dvcheck expiry`: every ACM certificate that expires within N
+ * days, across regions, with what stands between it and a renewal.
+ *
+ * Per region: ListCertificates (all pages, every key type); each summary is
+ * classified (acm_expiry.c); those that expire in the window and need more
+ * than the summary get a DescribeCertificate -- paced by a token bucket well
+ * under ACM's request quota -- and DNS-validated ones get the DNS checks on
+ * their validation CNAMEs, all concurrently on one loop. Output: text, JSON,
+ * or ASFF (--format asff: a BatchImportFindings request body). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "acm_client.h"
+#include "acm_expiry.h"
+#include "acm_session.h"
+#include "check_dns.h"
+#include "names.h"
+#include "ratelimit.h"
+#include "report.h"
+#include "report_asff.h"
+#include "tool_operate.h"
+
+/* DescribeCertificate: ACM's quota is 10 requests a second per account and
+ * region; stay at half of it, at most 4 in flight. */
+#define EX_DESCRIBE_PER_MIN 300.0
+#define EX_DESCRIBE_BURST 5.0
+#define EX_MAX_INFLIGHT 4
+#define EX_MAX_RECORDS 16
+
+struct ex_region;
+
+typedef struct {
+  struct ex_region *reg;
+  json_t *summary; /* ref held */
+  json_t *detail;  /* ref held; NULL until described */
+  char arn[DV_ARN_MAX];
+  char domain[300];
+  dv_expiry_verdict v;
+  dv_dns_record recs[EX_MAX_RECORDS];
+  size_t nrecs;
+  int describe_failed;
+  dv_acm_result_copy api; /* the failed DescribeCertificate */
+  dv_findings findings;
+} ex_cert;
+
+typedef struct ex_region {
+  struct ex_run *run;
+  char name[32];
+  char endpoint[600];
+  dv_acm *acm;
+  int listed;   /* ListCertificates answered */
+  int skipped;  /* region not enabled for the account ("all" only) */
+  size_t nlisted;
+  ex_cert *certs;
+  size_t ncerts;
+  size_t next; /* next cert to consider for DescribeCertificate */
+  int inflight;
+  dv_bucket bucket;
+  dv_timer timer;
+  dv_findings findings; /* region-level: API errors */
+} ex_region;
+
+typedef struct ex_run {
+  dv_cfg *cfg;
+  dv_acm_session sess;
+  dv_dns_ctx dns;
+  int dns_on;
+  ex_region *regions;
+  size_t nregions;
+  int all_regions;
+  long days;
+  time_t now;
+} ex_run;
+
+static const char *jstr(const json_t *o, const char *k)
+{
+  const json_t *v = json_object_get(o, k);
+  return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* ---- DNS checks for DNS-validated names ------------------------------------ */
+
+static void ex_dns_start(ex_run *run, ex_cert *c)
+{
+  const json_t *dvos = json_object_get(c->detail, "DomainValidationOptions");
+  const json_t *it;
+  size_t i;
+  if (!run->dns_on) {
+    if (dv_dns_ctx_init(&run->dns, run->sess.loop,
+                        run->cfg->resolvers[0] ? run->cfg->resolvers
+                                               : NULL) != DV_DNS_CTX_OK)
+      return; /* the verdict stays "renewal expected", marked unchecked */
+    run->dns_on = 1;
+  }
+  json_array_foreach(dvos, i, it)
+  {
+    const json_t *rr = json_object_get(it, "ResourceRecord");
+    char rn[DV_NAME_LEN], rv[DV_NAME_LEN], why[128];
+    if (strcmp(jstr(it, "ValidationMethod"), "DNS") != 0 ||
+        !json_is_object(rr) || strcasecmp(jstr(rr, "Type"), "CNAME") != 0)
+      continue;
+    if (dv_dns_name_normalise(jstr(rr, "Name"), rn, sizeof(rn), why,
+                              sizeof(why)) < 0 ||
+        dv_dns_name_normalise(jstr(rr, "Value"), rv, sizeof(rv), why,
+                              sizeof(why)) < 0)
+      continue;
+    if (c->nrecs >= EX_MAX_RECORDS)
+      break;
+    /* the same record for *.x and x: check it once */
+    int dup = 0;
+    for (size_t k = 0; k < c->nrecs; k++)
+      if (strcasecmp(c->recs[k].rname, rn) == 0)
+        dup = 1;
+    if (dup)
+      continue;
+    dv_dns_record_init(&c->recs[c->nrecs], jstr(it, "DomainName"), rn, rv);
+    dv_dns_record_start(&run->dns, &c->recs[c->nrecs]);
+    c->nrecs++;
+  }
+}
+
+/* ---- DescribeCertificate pump ----------------------------------------------- */
+
+static void ex_pump(ex_region *reg);
+
+static void ex_on_describe(void *arg, const dv_acm_result *res)
+{
+  ex_cert *c = arg;
+  ex_region *reg = c->reg;
+  reg->inflight--;
+  if (res->status == DV_ACM_OK &&
+      json_is_object(json_object_get(res->json, "Certificate"))) {
+    c->detail = json_incref(json_object_get(res->json, "Certificate"));
+    if (dv_expiry_classify(c->detail, reg->run->now, reg->run->days, &c->v) ==
+            0 &&
+        c->v.need_dns_check)
+      ex_dns_start(reg->run, c);
+  } else {
+    c->describe_failed = 1;
+    dv_acm_result_keep(&c->api, res);
+  }
+  ex_pump(reg);
+}
+
+static void ex_on_timer(void *arg)
+{
+  ex_region *reg = arg;
+  dv_loop_unref(reg->run->sess.loop);
+  ex_pump(reg);
+}
+
+static void ex_pump(ex_region *reg)
+{
+  dv_loop *loop = reg->run->sess.loop;
+  while (reg->next < reg->ncerts && reg->inflight < EX_MAX_INFLIGHT) {
+    ex_cert *c = &reg->certs[reg->next];
+    int64_t wait;
+    if (!c->v.need_describe) {
+      reg->next++;
+      continue;
+    }
+    if (dv_loop_deadline_left_ms(loop) == 0)
+      return;
+    wait = dv_bucket_take(&reg->bucket, dv_loop_now_ms());
+    if (wait > 0) {
+      if (!reg->timer.due_ms) {
+        dv_loop_ref(loop); /* the timer is outstanding work */
+        dv_loop_timer_arm(loop, &reg->timer, wait, ex_on_timer, reg);
+      }
+      return;
+    }
+    reg->next++;
+    reg->inflight++;
+    if (dv_acm_describe_certificate(reg->acm, c->arn, ex_on_describe, c) <
+        0) {
+      reg->inflight--;
+      c->describe_failed = 1;
+      snprintf(c->api.detail, sizeof(c->api.detail), "out of memory");
+      c->api.status = DV_ACM_INTERNAL;
+    }
+  }
+}
+
+/* ---- ListCertificates ------------------------------------------------------- */
+
+static int ex_region_not_enabled(const dv_acm_result *res)
+{
+  static const char *const codes[] = {"UnrecognizedClientException",
+                                      "InvalidClientTokenId", "AuthFailure",
+                                      "OptInRequired"};
+  size_t i;
+  if (res->status != DV_ACM_API_ERROR)
+    return 0;
+  for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+    if (strcmp(res->err.code, codes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static void ex_on_list(void *arg, const dv_acm_result *res)
+{
+  ex_region *reg = arg;
+  ex_run *run = reg->run;
+  const json_t *list, *it;
+  size_t i, n;
+
+  reg->listed = 1;
+  if (res->status != DV_ACM_OK) {
+    if (run->all_regions && ex_region_not_enabled(res)) {
+      reg->skipped = 1;
+      return;
+    }
+    dv_acm_result_finding(&reg->findings, reg->name, "ListCertificates", res);
+    return;
+  }
+  list = json_object_get(res->json, "CertificateSummaryList");
+  n = json_array_size(list);
+  reg->nlisted = n;
+  reg->certs = calloc(n ? n : 1, sizeof(*reg->certs));
+  if (!reg->certs) {
+    reg->findings.nomem = 1;
+    return;
+  }
+  json_array_foreach(list, i, it)
+  {
+    ex_cert *c = &reg->certs[reg->ncerts];
+    dv_expiry_verdict v;
+    if (dv_expiry_classify(it, run->now, run->days, &v) < 0 || !v.expiring)
+      continue;
+    c->reg = reg;
+    c->summary = json_incref((json_t *)it);
+    c->v = v;
+    snprintf(c->arn, sizeof(c->arn), "%s", jstr(it, "CertificateArn"));
+    snprintf(c->domain, sizeof(c->domain), "%s", jstr(it, "DomainName"));
+    reg->ncerts++;
+  }
+  ex_pump(reg);
+}
+
+/* ---- verdicts ------------------------------------------------------------------ */
+
+static void ex_cert_finish(ex_cert *c)
+{
+  const json_t *src = c->detail ? c->detail : c->summary;
+  dv_finding *f;
+  char ts[40];
+  int cname_missing = 0, dns_unknown = 0;
+  size_t i;
+
+  for (i = 0; i < c->nrecs; i++) {
+    dv_dns_record_finish(&c->recs[i]);
+    if (c->recs[i].incomplete)
+      dns_unknown = 1;
+    else if (!dv_findings_has(&c->recs[i].findings, DV_F_DNS_CNAME_OK))
+      cname_missing = 1;
+  }
+  if (c->v.code == DV_F_EXPIRY_DNS_RENEWAL && cname_missing)
+    c->v.code = DV_F_EXPIRY_DNS_CNAME_MISSING;
+  f = dv_findings_add(&c->findings, c->v.code, c->domain);
+  dv_finding_ev(&c->findings, f, "arn", "%s", c->arn);
+  dv_finding_ev(&c->findings, f, "region", "%s", c->reg->name);
+  if (c->v.days_left < 0)
+    dv_finding_ev(&c->findings, f, "expired", "%ld day(s) ago",
+                  -c->v.days_left);
+  else
+    dv_finding_ev(&c->findings, f, "days_left", "%ld", c->v.days_left);
+  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")),
+               ts, sizeof(ts));
+  dv_finding_ev(&c->findings, f, "not_after", "%s", ts);
+  dv_finding_ev(&c->findings, f, "type", "%s", jstr(src, "Type"));
+  if (*jstr(src, "RenewalEligibility"))
+    dv_finding_ev(&c->findings, f, "renewal_eligibility", "%s",
+                  jstr(src, "RenewalEligibility"));
+  if (c->v.method)
+    dv_finding_ev(&c->findings, f, "validation", "%s", c->v.method);
+  if (c->v.code == DV_F_EXPIRY_EMAIL_RENEWAL && cname_missing) {
+    f = dv_findings_add(&c->findings, DV_F_EXPIRY_DNS_CNAME_MISSING,
+                        c->domain);
+    dv_finding_ev(&c->findings, f, "arn", "%s", c->arn);
+  }
+  for (i = 0; i < c->nrecs; i++) {
+    if (!dv_findings_has(&c->recs[i].findings, DV_F_DNS_CNAME_OK) &&
+        !c->recs[i].incomplete)
+      dv_findings_append(&c->findings, &c->recs[i].findings);
+  }
+  if (dns_unknown) {
+    f = dv_findings_add(&c->findings, DV_F_RUN_DEADLINE, c->domain);
+    dv_finding_ev(&c->findings, f, "detail",
+                  "the DNS checks of the validation records did not finish");
+  }
+  if (c->describe_failed)
+    dv_acm_result_copy_finding(&c->findings, c->arn, "DescribeCertificate",
+                               &c->api);
+}
+
+static int ex_cmp(const void *a, const void *b)
+{
+  const ex_cert *x = *(ex_cert *const *)a, *y = *(ex_cert *const *)b;
+  if (x->v.days_left != y->v.days_left)
+    return x->v.days_left < y->v.days_left ? -1 : 1;
+  return strcmp(x->arn, y->arn);
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static json_t *ex_cert_json(const ex_cert *c)
+{
+  const json_t *src = c->detail ? c->detail : c->summary;
+  char ts[40];
+  int any;
+  dv_severity worst = dv_findings_max(&c->findings, &any);
+  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")),
+               ts, sizeof(ts));
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:o}",
+                   "kind", "certificate", "arn", c->arn, "region",
+                   c->reg->name, "domain", c->domain, "type",
+                   jstr(src, "Type"), "not_after", ts, "days_left",
+                   (json_int_t)c->v.days_left, "validation",
+                   c->v.method ? json_string(c->v.method) : json_null(),
+                   "verdict", dv_catalogue_get(c->v.code)->id, "severity",
+                   dv_severity_str(worst), "findings",
+                   dv_report_findings_json(&c->findings));
+}
+
+static json_t *ex_region_json(const ex_region *r)
+{
+  return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region",
+                   "region", r->name, "state",
+                   r->skipped  ? "not_enabled"
+                   : !r->listed ? "unfinished"
+                   : r->findings.n ? "error"
+                                   : "listed",
+                   "listed", (json_int_t)r->nlisted, "expiring",
+                   (json_int_t)r->ncerts, "findings",
+                   dv_report_findings_json(&r->findings));
+}
+
+static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
+                    size_t nregions_ok)
+{
+  FILE *out = stdout;
+  size_t i;
+  printf("Certificates expiring within %ld days (%zu listed in %zu "
+         "region(s)):\n\n",
+         run->days, listed, nregions_ok);
+  if (n)
+    printf("  %-15s %5s  %-13s %-28s %s\n", "REGION", "DAYS", "TYPE",
+           "DOMAIN", "VERDICT");
+  for (i = 0; i < n; i++) {
+    const ex_cert *c = v[i];
+    const json_t *src = c->detail ? c->detail : c->summary;
+    char dom[120];
+    dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
+    printf("  %-15s %5ld  %-13s %-28s ", c->reg->name, c->v.days_left,
+           jstr(src, "Type"), dom);
+    dv_report_sev(out, run->cfg,
+                  dv_catalogue_get(c->v.code)->severity);
+    printf(" %s\n", dv_catalogue_get(c->v.code)->id);
+  }
+  if (!n)
+    printf("  none\n");
+  for (i = 0; i < n; i++) {
+    int any;
+    if (dv_findings_max(&v[i]->findings, &any) < DV_SEV_WARNING)
+      continue;
+    printf("\n== ");
+    dv_report_safe(out, v[i]->arn);
+    printf("\n");
+    dv_report_findings_text(out, run->cfg, &v[i]->findings);
+  }
+  for (i = 0; i < run->nregions; i++) {
+    const ex_region *r = &run->regions[i];
+    if (r->findings.n) {
+      printf("\n== region %s\n", r->name);
+      dv_report_findings_text(out, run->cfg, &r->findings);
+    }
+  }
+}
+
+static int ex_asff(ex_run *run, ex_cert **v, size_t n)
+{
+  json_t *doc = json_object(), *arr = json_array();
+  size_t i;
+  int rc;
+  if (!doc || !arr) {
+    json_decref(doc);
+    json_decref(arr);
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    const ex_cert *c = v[i];
+    const dv_catalogue_entry *e = dv_catalogue_get(c->v.code);
+    dv_acm_arn arn;
+    char why[128], title[300], desc[700];
+    dv_asff_input in;
+    json_t *f;
+    if (dv_acm_arn_parse(c->arn, &arn, why, sizeof(why)) != DV_ARN_OK)
+      continue; /* a certificate without a usable ARN cannot be a resource */
+    if (c->v.days_left < 0)
+      snprintf(title, sizeof(title), "ACM certificate %s has expired",
+               c->domain);
+    else
+      snprintf(title, sizeof(title),
+               "ACM certificate %s expires in %ld day(s)", c->domain,
+               c->v.days_left);
+    snprintf(desc, sizeof(desc), "%s (%s).", e->title, e->id);
+    memset(&in, 0, sizeof(in));
+    in.cert = c->detail ? c->detail : c->summary;
+    in.arn = c->arn;
+    in.partition = arn.partition;
+    in.region = arn.region;
+    in.account = arn.account;
+    in.code = e->id;
+    in.severity = e->severity;
+    in.title = title;
+    in.description = desc;
+    in.remediation = e->fix;
+    in.now = run->now;
+    f = dv_asff_finding(&in);
+    if (!f || json_array_append_new(arr, f)) {
+      json_decref(arr);
+      json_decref(doc);
+      return -1;
+    }
+  }
+  json_object_set_new(doc, "Findings", arr);
+  rc = dv_report_json_print(stdout, doc);
+  json_decref(doc);
+  return rc;
+}
+
+/* ---- the command ------------------------------------------------------------------ */
+
+int dv_cmd_expiry(dv_cfg *cfg)
+{
+  ex_run run;
+  const char *regions[DV_ACM_MAX_REGIONS];
+  size_t nregions = 0, i, j, n = 0, listed = 0, nregions_ok = 0;
+  ex_cert **sorted = NULL;
+  int rc = DV_EXIT_UNKNOWN, any_all = 0, incomplete = 0, deadline;
+  dv_severity worst = DV_SEV_INFO;
+  char why[300];
+  int asff = cfg->format && strcmp(cfg->format, "asff") == 0;
+
+  memset(&run, 0, sizeof(run));
+  run.cfg = cfg;
+  run.days = cfg->expiry_days > 0 ? cfg->expiry_days : DV_EXPIRY_DEFAULT_DAYS;
+  run.now = time(NULL);
+  if (dv_acm_regions_parse(cfg, regions, &nregions, &run.all_regions, why,
+                           sizeof(why)) < 0) {
+    dv_error("%s", why);
+    return DV_EXIT_UNKNOWN;
+  }
+  rc = dv_acm_session_open(&run.sess, cfg, "expiry");
+  if (rc != DV_ACM_SESSION_READY)
+    return rc;
+  rc = DV_EXIT_UNKNOWN;
+  run.regions = calloc(nregions, sizeof(*run.regions));
+  if (!run.regions) {
+    dv_error("out of memory");
+    goto out;
+  }
+  run.nregions = nregions;
+  for (i = 0; i < nregions; i++) {
+    ex_region *r = &run.regions[i];
+    r->run = &run;
+    snprintf(r->name, sizeof(r->name), "%s", regions[i]);
+    dv_bucket_init(&r->bucket, EX_DESCRIBE_PER_MIN, EX_DESCRIBE_BURST,
+                   dv_loop_now_ms());
+    r->acm = dv_acm_session_client(&run.sess, r->name, r->endpoint,
+                                   sizeof(r->endpoint), why, sizeof(why));
+    if (!r->acm) {
+      dv_error("%s", why);
+      goto out;
+    }
+    if (dv_acm_list_certificates(r->acm, NULL, 0, ex_on_list, r) < 0) {
+      dv_error("out of memory");
+      goto out;
+    }
+  }
+  deadline = dv_acm_session_run(&run.sess);
+  if (deadline < 0)
+    goto out;
+
+  for (i = 0; i < run.nregions; i++) {
+    ex_region *r = &run.regions[i];
+    if (r->listed && !r->skipped && !r->findings.n)
+      nregions_ok++;
+    if (!r->listed || r->findings.n)
+      incomplete = 1;
+    dv_findings_fold(&r->findings, &any_all, &worst);
+    listed += r->nlisted;
+    n += r->ncerts;
+  }
+  sorted = calloc(n ? n : 1, sizeof(*sorted));
+  if (!sorted) {
+    dv_error("out of memory");
+    goto out;
+  }
+  n = 0;
+  for (i = 0; i < run.nregions; i++)
+    for (j = 0; j < run.regions[i].ncerts; j++) {
+      ex_cert *c = &run.regions[i].certs[j];
+      ex_cert_finish(c);
+      if (c->describe_failed)
+        incomplete = 1;
+      dv_findings_fold(&c->findings, &any_all, &worst);
+      sorted[n++] = c;
+    }
+  qsort(sorted, n, sizeof(*sorted), ex_cmp);
+  if (deadline)
+    incomplete = 1;
+  /* only warnings and worse count for the exit status: an expiring
+   * certificate that ACM will renew is information */
+  rc = dv_report_exit_code(any_all && worst >= DV_SEV_WARNING, worst,
+                           incomplete);
+  if (asff) {
+    if (ex_asff(&run, sorted, n) < 0) {
+      dv_error("cannot write the ASFF output");
+      rc = DV_EXIT_UNKNOWN;
+    }
+  } else if (cfg->json) {
+    json_t *arr = json_array();
+    for (i = 0; arr && i < run.nregions; i++)
+      dv_json_push(&arr, ex_region_json(&run.regions[i]));
+    for (i = 0; arr && i < n; i++)
+      dv_json_push(&arr, ex_cert_json(sorted[i]));
+    rc = dv_report_json_emit("expiry", rc, deadline, arr);
+  } else {
+    size_t need = 0;
+    ex_text(&run, sorted, n, listed, nregions_ok);
+    for (i = 0; i < n; i++) {
+      int any;
+      if (dv_findings_max(&sorted[i]->findings, &any) >= DV_SEV_WARNING)
+        need++;
+    }
+    for (i = 0; i < run.nregions; i++)
+      if (run.regions[i].skipped && cfg->verbose)
+        fprintf(stderr, "dvcheck: %s: region not enabled for this account, "
+                "skipped\n", run.regions[i].name);
+    printf("\n%zu certificate(s) expire within %ld days, %zu need action: "
+           "exit %d (%s)\n",
+           n, run.days, need, rc, dv_report_status_word(rc));
+  }
+out:
+  free(sorted);
+  for (i = 0; i < run.nregions; i++) {
+    ex_region *r = &run.regions[i];
+    for (j = 0; j < r->ncerts; j++) {
+      ex_cert *c = &r->certs[j];
+      for (size_t k = 0; k < c->nrecs; k++)
+        dv_dns_record_free(&c->recs[k]);
+      json_decref(c->summary);
+      json_decref(c->detail);
+      dv_findings_free(&c->findings);
+    }
+    free(r->certs);
+    dv_findings_free(&r->findings);
+    if (run.sess.loop)
+      dv_loop_timer_disarm(run.sess.loop, &r->timer);
+  }
+  free(run.regions);
+  if (run.dns_on)
+    dv_dns_ctx_free(&run.dns);
+  dv_acm_session_close(&run.sess);
+  return rc;
+}
