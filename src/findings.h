@@ -79,6 +79,18 @@ typedef enum {
   X(WHOIS_CAPTCHA, WARNING)                                                    \
   X(WHOIS_WEB_ONLY, WARNING)                                                   \
   X(WHOIS_NOT_FOUND, ERROR)                                                    \
+  X(ENDPOINT_OK, INFO)                                                          \
+  X(ENDPOINT_CERT_EXPECTED, INFO)                                              \
+  X(ENDPOINT_CERT_NOT_EXPECTED, WARNING)                                       \
+  X(ENDPOINT_CERT_EXPIRING, WARNING)                                           \
+  X(ENDPOINT_CERT_EXPIRED, ERROR)                                              \
+  X(ENDPOINT_CERT_NOT_YET_VALID, ERROR)                                        \
+  X(ENDPOINT_CHAIN_UNTRUSTED, ERROR)                                           \
+  X(ENDPOINT_NAME_MISMATCH, ERROR)                                             \
+  X(ENDPOINT_HANDSHAKE_FAILED, ERROR)                                          \
+  X(ENDPOINT_CONNECT_FAILED, ERROR)                                            \
+  X(ENDPOINT_TIMEOUT, ERROR)                                                   \
+  X(ENDPOINT_RESOLVE_FAILED, ERROR)                                            \
   X(DNS_RESOLVER_FAILED, ERROR)                                                \
   X(RUN_DEADLINE, ERROR)
 

@@ -32,6 +32,13 @@ typedef struct {
   const char *whois_input;  /* whois --input FILE */
   const char *whois_domain; /* whois --domain NAME */
   const char *whois_server; /* whois --server HOST */
+  /* endpoint, check */
+  const char *expect_pem;   /* --expect-pem FILE */
+  const char *warning;      /* check -w RANGE */
+  const char *critical;     /* check -c RANGE */
+  const char *check_host;   /* check --host HOST[:PORT] */
+  const char *check_domain; /* check --domain NAME */
+  const char *check_arn;    /* check --arn ARN */
 } dv_cfg;
 
 #endif
