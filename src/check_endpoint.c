@@ -371,9 +371,16 @@ static void ep_end(dv_endpoint *e, dv_ep_status st, const char *fmt, ...)
   }
 }
 
+static void ep_cancel(void *arg);
+
 static void ep_timeout(void *arg)
 {
   dv_endpoint *e = arg;
+  if (strcmp(e->phase, "resolve") == 0) {
+    /* the resolver, not the endpoint, is silent: no verdict */
+    ep_cancel(e);
+    return;
+  }
   ep_end(e, DV_EP_TIMEOUT, "no %s within %lld ms", e->phase,
          (long long)e->timeout_ms);
 }
