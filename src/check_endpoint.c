@@ -670,6 +670,17 @@ int dv_endpoint_start(dv_endpoint *e, dv_loop *loop, dv_resolver *res,
     snprintf(why, whylen, "out of memory");
     return -1;
   }
+  {
+    /* end a little before the run's deadline (measured now: loading the CA
+     * store can take a while), so a silent endpoint is reported as
+     * ENDPOINT_TIMEOUT rather than as no verdict */
+    int64_t left = dv_loop_deadline_left_ms(loop), m;
+    if (left != INT64_MAX) {
+      m = left / 5 < 500 ? left / 5 : 500;
+      if (e->timeout_ms > left - m)
+        e->timeout_ms = left - m > 1 ? left - m : 1;
+    }
+  }
   dv_loop_ref(loop);
   e->refd = 1;
   dv_loop_timer_arm(loop, &e->timer, e->timeout_ms, ep_timeout, e);
@@ -825,7 +836,7 @@ dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
   dv_resolver *res = NULL;
   dv_ep_run_status rc = DV_EP_RUN_INTERNAL;
   dv_loop_status ls;
-  int64_t total_ms = (int64_t)(timeout_s * 1000), margin;
+  int64_t total_ms = (int64_t)(timeout_s * 1000);
 
   memset(e, 0, sizeof(*e));
   e->fd = -1;
@@ -865,11 +876,7 @@ dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
       goto out;
     }
   }
-  /* the check's own timeout ends a little before the run's deadline, so a
-   * silent endpoint is reported as ENDPOINT_TIMEOUT, not as no verdict */
-  margin = total_ms / 5 < 500 ? total_ms / 5 : 500;
-  if (dv_endpoint_start(e, loop, res, total_ms - margin, NULL, why, whylen) <
-      0)
+  if (dv_endpoint_start(e, loop, res, total_ms, NULL, why, whylen) < 0)
     goto out;
   ls = dv_loop_run(loop);
   if (ls != DV_LOOP_OK && ls != DV_LOOP_DEADLINE) {
