@@ -9,9 +9,10 @@ A .cases file holds stanzas separated by blank lines:
     codes:   MX_IMPLICIT EMAIL_USE_SUPERDOMAIN MX_OK
     json:    results.0.validation_domain = good.test     (optional, repeatable)
     resolver: 127.53.0.99                 (optional; default: the lab's)
+    env:     NAME=VALUE [NAME=VALUE...]   (optional; extra environment;
+                                           $VARS expanded, e.g. $LAB_CA_DIR
+                                           = the lab's CA directory)
     timeout: 10                           (optional --timeout)
-    env:     NAME=VALUE ...               (optional; $VARS expanded, e.g.
-                                           $LAB_CA_DIR = the lab's CA dir)
     stdout:  DV OK - .*                   (optional: plug-in mode; the
                                            first stdout line must match
                                            this regex entirely; no --json
