@@ -39,6 +39,13 @@ typedef struct {
   double whois_timeout_s;         /* --whois-timeout (0 = default) */
   int acm_legacy;                 /* email --acm-legacy */
   int contacts;                   /* email --contacts */
+  /* endpoint, check */
+  const char *expect_pem;   /* --expect-pem FILE */
+  const char *warning;      /* check -w RANGE */
+  const char *critical;     /* check -c RANGE */
+  const char *check_host;   /* check --host HOST[:PORT] */
+  const char *check_domain; /* check --domain NAME */
+  const char *check_arn;    /* check --arn ARN */
 } dv_cfg;
 
 #endif

@@ -110,21 +110,39 @@ static int parse_timeout(const char *arg, double *out)
   return 0;
 }
 
-static const dv_option *find_long(const char *name, size_t len)
+static int option_allowed(const dv_cfg *cfg, const dv_option *o)
 {
-  for (size_t i = 0; i < dv_noptions; i++)
-    if (strlen(dv_options[i].lname) == len &&
-        strncmp(dv_options[i].lname, name, len) == 0)
-      return &dv_options[i];
-  return NULL;
+  return !o->command || dv_option_for(o, cfg->command);
 }
 
-static const dv_option *find_short(char c)
+/* An option name may appear once per command (--domain of whois and of
+ * check): prefer the row allowed here, else any row (for the message). */
+static const dv_option *find_long(const dv_cfg *cfg, const char *name,
+                                  size_t len)
 {
+  const dv_option *any = NULL;
   for (size_t i = 0; i < dv_noptions; i++)
-    if (dv_options[i].sname == c)
-      return &dv_options[i];
-  return NULL;
+    if (strlen(dv_options[i].lname) == len &&
+        strncmp(dv_options[i].lname, name, len) == 0) {
+      if (option_allowed(cfg, &dv_options[i]))
+        return &dv_options[i];
+      if (!any)
+        any = &dv_options[i];
+    }
+  return any;
+}
+
+static const dv_option *find_short(const dv_cfg *cfg, char c)
+{
+  const dv_option *any = NULL;
+  for (size_t i = 0; i < dv_noptions; i++)
+    if (dv_options[i].sname == c) {
+      if (option_allowed(cfg, &dv_options[i]))
+        return &dv_options[i];
+      if (!any)
+        any = &dv_options[i];
+    }
+  return any;
 }
 
 static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
@@ -177,13 +195,14 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   }
   case DV_OPT_ACM_LEGACY: cfg->acm_legacy = 1; break;
   case DV_OPT_CONTACTS: cfg->contacts = 1; break;
+  case DV_OPT_EXPECT_PEM: cfg->expect_pem = val; break;
+  case DV_OPT_WARNING: cfg->warning = val; break;
+  case DV_OPT_CRITICAL: cfg->critical = val; break;
+  case DV_OPT_CHECK_HOST: cfg->check_host = val; break;
+  case DV_OPT_CHECK_DOMAIN: cfg->check_domain = val; break;
+  case DV_OPT_CHECK_ARN: cfg->check_arn = val; break;
   }
   return DV_PARAM_OK;
-}
-
-static int option_allowed(const dv_cfg *cfg, const dv_option *o)
-{
-  return !o->command || dv_option_for(o, cfg->command);
 }
 
 dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
@@ -222,7 +241,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
     if (a[1] == '-') {
       const char *name = a + 2, *eq = strchr(name, '=');
       size_t len = eq ? (size_t)(eq - name) : strlen(name);
-      const dv_option *o = find_long(name, len);
+      const dv_option *o = find_long(cfg, name, len);
       const char *val = NULL;
       if (!o || !option_allowed(cfg, o)) {
         snprintf(msg, msglen, "unknown option '%s'%s",
@@ -252,7 +271,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
     }
     /* bundled short options: -vv, -fFILE, -f FILE */
     for (const char *p = a + 1; *p; p++) {
-      const dv_option *o = find_short(*p);
+      const dv_option *o = find_short(cfg, *p);
       const char *val = NULL;
       if (!o || !option_allowed(cfg, o)) {
         char c[8];
