@@ -405,6 +405,79 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "Current ACM requests do not mail WHOIS contacts: fix the MX or use "
     "DNS validation.",
     "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"},
+  [DV_F_ENDPOINT_OK] = {
+    "The endpoint serves a trusted certificate that is valid for the name",
+    "Nothing to fix. The evidence shows when the served certificate "
+    "expires; ACM renews its certificates from 60 days before expiry and "
+    "deploys them to integrated services (ELB, CloudFront, API Gateway).",
+    "RFC 5280 §6; RFC 6125 §6"},
+  [DV_F_ENDPOINT_CERT_EXPECTED] = {
+    "The endpoint serves the expected certificate",
+    "Nothing to fix: the served leaf certificate has the same SHA-256 "
+    "fingerprint as the expected one.",
+    "RFC 5280 §4.1"},
+  [DV_F_ENDPOINT_CERT_NOT_EXPECTED] = {
+    "The endpoint serves a different certificate than expected (often: the "
+    "load balancer still serves the old one)",
+    "Attach the expected certificate to the listener, distribution or "
+    "custom domain that serves this name (ELB: modify the listener's "
+    "default certificate or its certificate list; CloudFront: the "
+    "distribution's viewer certificate; API Gateway: the custom domain "
+    "name), and check every region and every node behind the name.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/acm-services.html"},
+  [DV_F_ENDPOINT_CERT_EXPIRING] = {
+    "The served certificate expires soon",
+    "Renew or replace the certificate and deploy it to the endpoint. For "
+    "an ACM certificate, find out why managed renewal has not happened "
+    "(dvcheck dns / email for its validation records); an imported "
+    "certificate is never renewed by ACM: re-import a new one.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
+  [DV_F_ENDPOINT_CERT_EXPIRED] = {
+    "The served certificate has expired",
+    "Clients refuse the connection. Deploy a valid certificate to the "
+    "endpoint now; if ACM holds a renewed certificate, the endpoint is "
+    "still serving the old one.",
+    "RFC 5280 §4.1.2.5"},
+  [DV_F_ENDPOINT_CERT_NOT_YET_VALID] = {
+    "The served certificate is not valid yet (notBefore is in the future)",
+    "Check the clock of this host and of the server; a certificate issued "
+    "with a future start date is refused until then.",
+    "RFC 5280 §4.1.2.5"},
+  [DV_F_ENDPOINT_CHAIN_UNTRUSTED] = {
+    "The served certificate chain does not verify against the trust store",
+    "Serve the full chain (leaf and intermediates) from a CA that clients "
+    "trust. A self-signed or private-CA certificate is refused by public "
+    "clients; with a private CA give its bundle in DVCHECK_CA_BUNDLE.",
+    "RFC 5280 §6; RFC 8446 §4.4.2"},
+  [DV_F_ENDPOINT_NAME_MISMATCH] = {
+    "The served certificate is not valid for the name (or address) asked",
+    "Serve a certificate whose subject alternative names cover the name "
+    "clients use (for several names on one listener: SNI with a "
+    "certificate per name, or one certificate covering all of them).",
+    "RFC 6125 §6; RFC 2818 §3.1"},
+  [DV_F_ENDPOINT_HANDSHAKE_FAILED] = {
+    "The TLS handshake failed",
+    "The port does not speak TLS, or the server and client share no "
+    "protocol version or cipher, or the server rejected the SNI name. "
+    "Check the listener's protocol (HTTPS/TLS, not HTTP/TCP) and its "
+    "security policy.",
+    "RFC 8446 §4.1"},
+  [DV_F_ENDPOINT_CONNECT_FAILED] = {
+    "The TCP connection to the endpoint failed",
+    "Nothing listens on that address and port, or a firewall rejects the "
+    "connection: check the listener, security groups and network ACLs.",
+    "RFC 9293 §3.5"},
+  [DV_F_ENDPOINT_TIMEOUT] = {
+    "The endpoint did not answer in time",
+    "The connection or the handshake stalled (packets dropped by a "
+    "firewall, an overloaded or hung server). Check reachability from "
+    "this host, or raise --timeout.",
+    "RFC 9293 §3.8.3"},
+  [DV_F_ENDPOINT_RESOLVE_FAILED] = {
+    "The endpoint's host name does not resolve to an address",
+    "Check the name's A/AAAA (or alias) record at its DNS provider, or give "
+    "the address directly.",
+    "RFC 1034 §4.3.2"},
   [DV_F_EXPIRY_EXPIRED] = {
     "The certificate has expired",
     "Clients reject it now. For an AMAZON_ISSUED certificate request a new "

@@ -88,6 +88,18 @@ typedef enum {
   X(WHOIS_REPLY_TRUNCATED, INFO)                                               \
   X(WHOIS_BACKOFF, WARNING)                                                    \
   X(EMAIL_LEGACY_CONTACT_ROUTE, WARNING)                                       \
+  X(ENDPOINT_OK, INFO)                                                          \
+  X(ENDPOINT_CERT_EXPECTED, INFO)                                              \
+  X(ENDPOINT_CERT_NOT_EXPECTED, WARNING)                                       \
+  X(ENDPOINT_CERT_EXPIRING, WARNING)                                           \
+  X(ENDPOINT_CERT_EXPIRED, ERROR)                                              \
+  X(ENDPOINT_CERT_NOT_YET_VALID, ERROR)                                        \
+  X(ENDPOINT_CHAIN_UNTRUSTED, ERROR)                                           \
+  X(ENDPOINT_NAME_MISMATCH, ERROR)                                             \
+  X(ENDPOINT_HANDSHAKE_FAILED, ERROR)                                          \
+  X(ENDPOINT_CONNECT_FAILED, ERROR)                                            \
+  X(ENDPOINT_TIMEOUT, ERROR)                                                   \
+  X(ENDPOINT_RESOLVE_FAILED, ERROR)                                            \
   X(EXPIRY_EXPIRED, FATAL)                                                     \
   X(EXPIRY_IMPORTED, ERROR)                                                    \
   X(EXPIRY_NOT_IN_USE, ERROR)                                                  \

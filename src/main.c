@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -13,37 +14,90 @@
 #include "tool_help.h"
 #include "tool_operate.h"
 
+/* Nagios mode: invoked as check_dv (argv[0]), or the `check` command. In
+ * it, every error is one "DV UNKNOWN - ..." line on stdout. */
+static int main_check_mode(int argc, char **argv, char ***nargv)
+{
+  const char *base = argc > 0 && argv[0] ? strrchr(argv[0], '/') : NULL;
+  base = base ? base + 1 : argc > 0 && argv[0] ? argv[0] : "";
+  *nargv = NULL;
+  if (strcmp(base, "check_dv") == 0) {
+    char **n = calloc((size_t)argc + 2, sizeof(char *));
+    if (!n)
+      return -1;
+    n[0] = argv[0];
+    n[1] = (char *)"check";
+    for (int i = 1; i < argc; i++)
+      n[i + 1] = argv[i];
+    *nargv = n;
+    return 1;
+  }
+  /* decided after parsing: the command is "check" (or, if parsing failed
+   * before a command was seen, "check" is among the arguments) */
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "check") == 0)
+      return 1;
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   dv_cfg cfg;
   char msg[512];
-  int rc = DV_EXIT_UNKNOWN;
+  int rc = DV_EXIT_UNKNOWN, check_mode;
+  char **nargv;
   dv_param_status st;
 
   signal(SIGPIPE, SIG_IGN);
+  check_mode = main_check_mode(argc, argv, &nargv);
+  if (check_mode < 0) {
+    fputs("DV UNKNOWN - out of memory\n", stdout);
+    return DV_EXIT_UNKNOWN;
+  }
+  if (nargv) {
+    argv = nargv;
+    argc++;
+  }
   st = dv_getparam(argc, argv, &cfg, msg, sizeof(msg));
+  if (!nargv)
+    check_mode = (cfg.command && strcmp(cfg.command, "check") == 0) ||
+                 (!cfg.command && check_mode);
+  if (check_mode && st != DV_PARAM_OK && st != DV_PARAM_HELP &&
+      st != DV_PARAM_VERSION) {
+    rc = dv_check_unknown("%s", msg[0] ? msg : dv_param_status_str(st));
+    dv_cfg_free(&cfg);
+    free(nargv);
+    return rc;
+  }
   switch (st) {
   case DV_PARAM_OK:
     break;
   case DV_PARAM_HELP:
     dv_help_print(stdout, cfg.command);
     dv_cfg_free(&cfg);
+    free(nargv);
     return DV_EXIT_OK;
   case DV_PARAM_VERSION:
     dv_version_print(stdout);
     dv_cfg_free(&cfg);
+    free(nargv);
     return DV_EXIT_OK;
   default:
     dv_error("%s", msg[0] ? msg : dv_param_status_str(st));
     fprintf(stderr, "Try 'dvcheck --help'.\n");
     dv_cfg_free(&cfg);
+    free(nargv);
     return DV_EXIT_UNKNOWN;
   }
   dv_report_color_init(&cfg);
   if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS ||
       curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    dv_error("cannot initialise the network libraries");
+    if (check_mode)
+      dv_check_unknown("cannot initialise the network libraries");
+    else
+      dv_error("cannot initialise the network libraries");
     dv_cfg_free(&cfg);
+    free(nargv);
     return DV_EXIT_UNKNOWN;
   }
   if (strcmp(cfg.command, "email") == 0)
@@ -60,11 +114,16 @@ int main(int argc, char **argv)
     rc = dv_cmd_cert(&cfg);
   else if (strcmp(cfg.command, "certs") == 0)
     rc = dv_cmd_certs(&cfg);
+  else if (strcmp(cfg.command, "endpoint") == 0)
+    rc = dv_cmd_endpoint(&cfg);
+  else if (strcmp(cfg.command, "check") == 0)
+    rc = dv_cmd_check(&cfg);
   if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
     rc = DV_EXIT_UNKNOWN;
   dv_names_cleanup();
   curl_global_cleanup();
   ares_library_cleanup();
   dv_cfg_free(&cfg);
+  free(nargv);
   return rc;
 }

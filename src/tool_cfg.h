@@ -47,6 +47,13 @@ typedef struct {
   const char *resend_domain;     /* cert --domain */
   const char *validation_domain; /* cert --validation-domain */
   const char *cert_status;       /* certs --status S[,S...] */
+  /* endpoint, check */
+  const char *expect_pem;   /* --expect-pem FILE */
+  const char *warning;      /* check -w RANGE */
+  const char *critical;     /* check -c RANGE */
+  const char *check_host;   /* check --host HOST[:PORT] */
+  const char *check_domain; /* check --domain NAME */
+  const char *check_arn;    /* check --arn ARN */
 } dv_cfg;
 
 #endif

@@ -110,10 +110,13 @@ static int parse_timeout(const char *arg, double *out)
   return 0;
 }
 
-static int option_allowed(const dv_cfg *cfg, const dv_option *o);
+static int option_allowed(const dv_cfg *cfg, const dv_option *o)
+{
+  return !o->command || dv_option_for(o, cfg->command);
+}
 
-/* The option of that name for the current command, else any of that name
- * (an option name may belong to several commands, e.g. --domain). */
+/* An option name may appear once per command (--domain of whois and of
+ * check): prefer the row allowed here, else any row (for the message). */
 static const dv_option *find_long(const dv_cfg *cfg, const char *name,
                                   size_t len)
 {
@@ -129,12 +132,17 @@ static const dv_option *find_long(const dv_cfg *cfg, const char *name,
   return any;
 }
 
-static const dv_option *find_short(char c)
+static const dv_option *find_short(const dv_cfg *cfg, char c)
 {
+  const dv_option *any = NULL;
   for (size_t i = 0; i < dv_noptions; i++)
-    if (dv_options[i].sname == c)
-      return &dv_options[i];
-  return NULL;
+    if (dv_options[i].sname == c) {
+      if (option_allowed(cfg, &dv_options[i]))
+        return &dv_options[i];
+      if (!any)
+        any = &dv_options[i];
+    }
+  return any;
 }
 
 static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
@@ -195,13 +203,14 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_DRY_RUN: cfg->dry_run = 1; break;
   case DV_OPT_YES: cfg->yes = 1; break;
   case DV_OPT_STATUS: cfg->cert_status = val; break;
+  case DV_OPT_EXPECT_PEM: cfg->expect_pem = val; break;
+  case DV_OPT_WARNING: cfg->warning = val; break;
+  case DV_OPT_CRITICAL: cfg->critical = val; break;
+  case DV_OPT_CHECK_HOST: cfg->check_host = val; break;
+  case DV_OPT_CHECK_DOMAIN: cfg->check_domain = val; break;
+  case DV_OPT_CHECK_ARN: cfg->check_arn = val; break;
   }
   return DV_PARAM_OK;
-}
-
-static int option_allowed(const dv_cfg *cfg, const dv_option *o)
-{
-  return !o->command || dv_option_for(o, cfg->command);
 }
 
 dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
@@ -270,7 +279,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
     }
     /* bundled short options: -vv, -fFILE, -f FILE */
     for (const char *p = a + 1; *p; p++) {
-      const dv_option *o = find_short(*p);
+      const dv_option *o = find_short(cfg, *p);
       const char *val = NULL;
       if (!o || !option_allowed(cfg, o)) {
         char c[8];

@@ -89,6 +89,36 @@ const dv_command dv_commands[] = {
    "print a finding's catalogue entry (all codes without CODE)",
    "Prints the severity, title, remediation and reference of a finding code "
    "such as MX_NULL. Without CODE, lists every code."},
+  {"endpoint", "HOST[:PORT] [--expect-pem FILE]",
+   "which certificate a TLS endpoint serves, and is it trusted and current",
+   "Connects to HOST (a name, resolved like every lookup, or an IP "
+   "address; IPv6 as [ADDR]:PORT; port 443 by default), does a TLS "
+   "handshake with SNI and reports the served certificate: subject, SANs, "
+   "issuer, serial, SHA-256 fingerprint, validity and days to expiry. The "
+   "chain is verified against the system's trust store (or the bundle in "
+   "DVCHECK_CA_BUNDLE) and the name or address against the certificate. "
+   "Findings: expired, expiring within 45 days, not yet valid, untrusted "
+   "chain, name mismatch, handshake, connect and resolve failures, "
+   "timeouts. With --expect-pem, whether the endpoint serves that very "
+   "certificate (\"the load balancer still serves the old certificate\")."},
+  {"check", "--host HOST[:PORT] | --domain NAME | --arn ARN [-w RANGE] "
+            "[-c RANGE] [-t SECONDS]",
+   "Nagios/Icinga plug-in mode (also run as check_dv)",
+   "Follows the monitoring-plugins guidelines: one status line \"DV "
+   "OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata\", details on the "
+   "following lines, exit status 0/1/2/3. --host checks the endpoint's "
+   "certificate (as `dvcheck endpoint`): -w/-c are ranges for the days to "
+   "expiry (default -w 30: -c 14:, i.e. warn below 30 days, critical "
+   "below 14); an expired, untrusted or wrong-name certificate or an "
+   "unreachable endpoint is CRITICAL; a certificate other than "
+   "--expect-pem is WARNING. --domain checks whether validation can work "
+   "now (as `dvcheck preflight`): OK when DNS validation can work, "
+   "WARNING when only e-mail validation can, CRITICAL when neither can; "
+   "-w/-c, if given, are ranges for the number of methods that can work "
+   "(0-2). Ranges: N (0..N), N: (at least N), ~:N (at most N), N:M, and "
+   "@N:M (alert inside). --arn needs the ACM client (not built yet: "
+   "UNKNOWN). Bad usage and internal errors give one UNKNOWN line; the "
+   "whole check never runs longer than -t."},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);
 
@@ -100,7 +130,7 @@ const dv_option dv_options[] = {
    "Use this recursive resolver instead of the ones in /etc/resolv.conf. "
    "ADDR is an IPv4 or IPv6 address; write IPv6 with a port as "
    "[ADDR]:PORT. Repeat the option for several resolvers (at most 8)."},
-  {DV_OPT_TIMEOUT, "timeout", 0, "SECONDS", NULL,
+  {DV_OPT_TIMEOUT, "timeout", 't', "SECONDS", NULL,
    "deadline for the whole run (default 20)",
    "Deadline for the whole run, 0.1 to 3600 seconds (default 20). Work not "
    "finished by then is reported as RUN_DEADLINE and the exit status is 3."},
@@ -165,6 +195,21 @@ const dv_option dv_options[] = {
    "Look up and show the registrable domain's WHOIS/RDAP contacts as a "
    "section marked \"not used by ACM since 2024\". Off by default so that "
    "`dvcheck email` stays a fast DNS-only check."},
+  {DV_OPT_EXPECT_PEM, "expect-pem", 0, "FILE", "endpoint check",
+   "the certificate (PEM) the endpoint should serve (check: with --host)",
+   "Compare the served leaf certificate with the first certificate in "
+   "FILE (SHA-256 fingerprint): ENDPOINT_CERT_EXPECTED or "
+   "ENDPOINT_CERT_NOT_EXPECTED."},
+  {DV_OPT_CHECK_HOST, "host", 0, "HOST[:PORT]", "check",
+   "check the certificate a TLS endpoint serves", NULL},
+  {DV_OPT_CHECK_DOMAIN, "domain", 0, "NAME", "check",
+   "check that DNS or e-mail validation can work for NAME", NULL},
+  {DV_OPT_CHECK_ARN, "arn", 0, "ARN", "check",
+   "an ACM certificate (needs the ACM client: not available yet)", NULL},
+  {DV_OPT_WARNING, "warning", 'w', "RANGE", "check",
+   "warning range (--host: days to expiry, default 30:)", NULL},
+  {DV_OPT_CRITICAL, "critical", 'c', "RANGE", "check",
+   "critical range (--host: days to expiry, default 14:)", NULL},
   {DV_OPT_REGION, "region", 0, "REGION", NULL,
    "AWS region for ACM (a certificate ARN's own region wins)",
    "AWS region for the ACM commands when no ARN names one; else "

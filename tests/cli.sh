@@ -36,7 +36,9 @@ if "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1 && "$PY" -c 'import jsonschema
               "--resolver 127.53.1.3 email good.test" "--resolver 127.53.0.99 --timeout 1 email good.test" \
               "dns --records $SRCDIR/tests/cases/describe-dnsok.json" \
               "dns --records $SRCDIR/tests/cases/console-export.csv" \
-              "preflight dnsok.test *.dnsok.test caa-forbid.test servfail.test"; do
+              "preflight dnsok.test *.dnsok.test caa-forbid.test servfail.test" \
+              "endpoint current.endpoint.test --expect-pem ${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/ca/endpoint-old.pem" \
+              "endpoint 127.47.0.77"; do
     # shellcheck disable=SC2086
     if "$DVCHECK" --resolver 127.53.0.53 --json $args | "$PY" -c '
 import json, sys, jsonschema

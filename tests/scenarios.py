@@ -11,7 +11,12 @@ A .cases file holds stanzas separated by blank lines:
     resolver: 127.53.0.99                 (optional; default: the lab's)
     timeout: 10                           (optional --timeout)
     env:     NAME=VALUE ...               (optional; shell words, $VARS
-                                           expanded; NAME= unsets NAME)
+                                           expanded, e.g. $LAB_CA_DIR = the
+                                           lab's CA directory; NAME= unsets)
+    stdout:  DV OK - .*                   (optional: plug-in mode; the
+                                           first stdout line must match
+                                           this regex entirely; no --json
+                                           run, no codes)
 
 A stanza with `defaults: yes` gives its keys (e.g. `env`) to every later
 case of its file. `codes` is the exact set of finding codes that must fire (all subjects,
@@ -21,6 +26,7 @@ output has no raw control characters, and the exit code matches in both.
 """
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -76,6 +82,26 @@ def dig(doc, path):
     return doc
 
 
+
+def run_plugin(dv, glob, args, want_exit, c):
+    """Nagios plug-in mode: one status line first, exit status."""
+    problems = []
+    t = subprocess.run([dv] + glob + args, capture_output=True, timeout=120,
+                       env=case_env(c))
+    if t.returncode != want_exit:
+        problems.append(f"exit {t.returncode}, want {want_exit}")
+    out = t.stdout.decode("utf-8", "replace")
+    first = out.split("\n", 1)[0]
+    if not re.fullmatch(c["stdout"], first):
+        problems.append(f"first line {first!r} does not match {c['stdout']!r}")
+    if not out.endswith("\n"):
+        problems.append("output does not end with a newline")
+    bad = [b for b in t.stdout + t.stderr if b < 0x20 and b not in (9, 10)]
+    if bad:
+        problems.append("output contains control characters")
+    return problems
+
+
 def run_case(dv, resolver, c):
     args = shlex.split(os.path.expandvars(c["run"]))
     glob = ["--resolver", c.get("resolver", resolver)]
@@ -83,9 +109,10 @@ def run_case(dv, resolver, c):
         glob += ["--timeout", c["timeout"]]
     problems = []
     want_exit = int(c["exit"])
-    env = case_env(c)
+    if "stdout" in c:
+        return run_plugin(dv, glob, args, want_exit, c)
     p = subprocess.run([dv, "--json"] + glob + args, capture_output=True,
-                       timeout=120, env=env, stdin=subprocess.DEVNULL)
+                       timeout=120, env=case_env(c), stdin=subprocess.DEVNULL)
     if p.returncode != want_exit:
         problems.append(f"--json exit {p.returncode}, want {want_exit}")
     try:
@@ -113,7 +140,7 @@ def run_case(dv, resolver, c):
         if json.dumps(actual) != val and str(actual) != val:
             problems.append(f"json {path} = {json.dumps(actual)}, want {val}")
     t = subprocess.run([dv, "--no-color"] + glob + args, capture_output=True,
-                       timeout=120, env=env, stdin=subprocess.DEVNULL)
+                       timeout=120, env=case_env(c), stdin=subprocess.DEVNULL)
     if t.returncode != want_exit:
         problems.append(f"text exit {t.returncode}, want {want_exit}")
     bad = [b for b in t.stdout + t.stderr if b < 0x20 and b not in (9, 10)]
@@ -124,6 +151,8 @@ def run_case(dv, resolver, c):
 
 def main():
     dv, resolver, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+    lab = os.environ.get("DVCHECK_LAB_DIR") or "/tmp/dvcheck-lab"
+    os.environ.setdefault("LAB_CA_DIR", os.path.join(lab, "ca"))
     n = failed = 0
     for path in files:
         for c in parse(path):

@@ -12,4 +12,5 @@ Suite *suite_caa(void);
 Suite *suite_asff(void);
 Suite *suite_expiry(void);
 Suite *suite_ratelimit(void);
+Suite *suite_nagios(void);
 #endif
