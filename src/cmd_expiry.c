@@ -396,7 +396,7 @@ static int ex_asff(ex_run *run, ex_cert **v, size_t n)
     const ex_cert *c = v[i];
     const dv_catalogue_entry *e = dv_catalogue_get(c->v.code);
     dv_acm_arn arn;
-    char why[128], title[300], desc[700];
+    char why[128], title[400], desc[700];
     dv_asff_input in;
     json_t *f;
     if (dv_acm_arn_parse(c->arn, &arn, why, sizeof(why)) != DV_ARN_OK)

@@ -118,6 +118,8 @@ int main(int argc, char **argv)
     rc = dv_cmd_endpoint(&cfg);
   else if (strcmp(cfg.command, "check") == 0)
     rc = dv_cmd_check(&cfg);
+  else if (strcmp(cfg.command, "expiry") == 0)
+    rc = dv_cmd_expiry(&cfg);
   if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
     rc = DV_EXIT_UNKNOWN;
   dv_names_cleanup();

@@ -54,6 +54,9 @@ typedef struct {
   const char *check_host;   /* check --host HOST[:PORT] */
   const char *check_domain; /* check --domain NAME */
   const char *check_arn;    /* check --arn ARN */
+  /* expiry, audit */
+  long expiry_days;   /* --days N (0 = default) */
+  const char *format; /* --format text|json|asff */
 } dv_cfg;
 
 #endif

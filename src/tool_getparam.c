@@ -209,6 +209,29 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_CHECK_HOST: cfg->check_host = val; break;
   case DV_OPT_CHECK_DOMAIN: cfg->check_domain = val; break;
   case DV_OPT_CHECK_ARN: cfg->check_arn = val; break;
+  case DV_OPT_DAYS: {
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(val, &end, 10);
+    if (!*val || *end || errno || v < 1 || v > 3650) {
+      snprintf(msg, msglen, "--days '%s': give whole days, 1 to 3650",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->expiry_days = v;
+    break;
+  }
+  case DV_OPT_FORMAT:
+    if (strcmp(val, "text") && strcmp(val, "json") && strcmp(val, "asff")) {
+      snprintf(msg, msglen, "--format '%s': give text, json or asff",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->format = val;
+    if (strcmp(val, "json") == 0)
+      cfg->json = 1;
+    break;
   }
   return DV_PARAM_OK;
 }

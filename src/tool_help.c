@@ -119,6 +119,22 @@ const dv_command dv_commands[] = {
    "@N:M (alert inside). --arn needs the ACM client (not built yet: "
    "UNKNOWN). Bad usage and internal errors give one UNKNOWN line; the "
    "whole check never runs longer than -t."},
+  {"expiry", "[--region R|R1,R2|all] [--days N] [--format text|json|asff]",
+   "ACM certificates expiring within N days, and what blocks their renewal",
+   "Lists every certificate of the region(s) (ListCertificates, every page "
+   "and key type) and reports those that expire within N days (default "
+   "45, when ACM's own DaysToExpiry events start): IMPORTED ones (ACM never "
+   "renews them), ones not in use (ACM renews only certificates in use), "
+   "e-mail-validated ones (renewal needs someone to approve a mail), "
+   "DNS-validated ones with the DNS checks on the validation CNAMEs that "
+   "renewal needs, failed renewals and expired ones. --region all asks "
+   "every commercial region and skips those not enabled for the account. "
+   "DescribeCertificate calls are paced well under ACM's request quota. "
+   "--format asff prints a Security Hub BatchImportFindings request body "
+   "(one finding per certificate): aws securityhub batch-import-findings "
+   "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
+   "expire without renewal, 1 for warnings, 0 when ACM will renew "
+   "everything in the window."},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);
 
@@ -219,6 +235,10 @@ const dv_option dv_options[] = {
    "Send ACM API calls to URL (also AWS_ENDPOINT_URL_ACM or "
    "AWS_ENDPOINT_URL). TLS is always verified; AWS_CA_BUNDLE names the CA "
    "bundle."},
+  {DV_OPT_DAYS, "days", 0, "N", "expiry",
+   "the expiry window in days (default 45)", NULL},
+  {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",
+   "output format (asff: Security Hub findings)", NULL},
   {DV_OPT_RESEND, "resend", 0, NULL, "cert",
    "resend the validation e-mail (pending e-mail validation only)", NULL},
   {DV_OPT_CERT_DOMAIN, "domain", 0, "NAME", "cert",
