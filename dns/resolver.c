@@ -33,7 +33,13 @@ typedef struct dv_qentry {
   struct dv_qentry *ready_next; /* on the delivery queue */
   int queued;
   int traced;
+  struct dv_qentry *pending_next; /* waiting for an in-flight slot */
 } dv_qentry;
+
+/* At most this many queries on the wire at once (per resolver): a burst of
+ * hundreds of UDP queries loses packets, and c-ares then waits a whole
+ * retry timeout. Queries beyond the cap wait in FIFO order. */
+#define RESOLVER_DEFAULT_MAX_INFLIGHT 64
 
 struct dv_resolver {
   dv_loop *loop;
@@ -44,7 +50,9 @@ struct dv_resolver {
   dv_qentry *entries;
   dv_qentry *ready;
   unsigned long inflight;
+  unsigned long max_inflight;
   unsigned long sent;
+  dv_qentry *pending, *pending_tail;
   int cancelled; /* deadline passed or closing: no new network queries */
 };
 
@@ -215,6 +223,8 @@ static dv_dns_status classify(dv_qentry *e)
   }
 }
 
+static void resolver_pending_drain(dv_resolver *r);
+
 static void resolver_answer(void *arg, int status, int timeouts,
                             unsigned char *abuf, int alen)
 {
@@ -226,6 +236,7 @@ static void resolver_answer(void *arg, int status, int timeouts,
   e->ans.rtt_ms = dv_loop_now_ms() - e->started_ms;
   if (r->inflight)
     r->inflight--;
+  resolver_pending_drain(r);
   if (status == ARES_SUCCESS && abuf && alen > 0) {
     if (dv_dns_msg_parse(abuf, (size_t)alen, &e->ans.msg) != DV_DNS_MSG_OK) {
       e->ans.status = DV_DNS_BADRESP;
@@ -309,11 +320,47 @@ static int build_query(const dv_resolver *r, const char *name, uint16_t type,
   return 0;
 }
 
+static void resolver_answer(void *arg, int status, int timeouts,
+                            unsigned char *abuf, int alen);
+
+/* Put e on the wire (or fail it). */
+static void resolver_send(dv_resolver *r, dv_qentry *e)
+{
+  unsigned char q[512];
+  size_t qlen;
+  if (r->cancelled ||
+      build_query(r, e->name, e->type, q, sizeof(q), &qlen) < 0) {
+    e->done = 1;
+    e->ans.status = r->cancelled ? DV_DNS_CANCELLED : DV_DNS_ERROR;
+    resolver_queue(r, e);
+    return;
+  }
+  e->started_ms = dv_loop_now_ms();
+  r->inflight++;
+  r->sent++;
+  ares_send(r->ch, q, (int)qlen, resolver_answer, e);
+  resolver_timer_update(r);
+}
+
+/* Send waiting queries while there is room (or fail them when cancelled). */
+static void resolver_pending_drain(dv_resolver *r)
+{
+  while (r->pending && (r->cancelled || r->inflight < r->max_inflight)) {
+    dv_qentry *e = r->pending;
+    r->pending = e->pending_next;
+    if (!r->pending)
+      r->pending_tail = NULL;
+    e->pending_next = NULL;
+    resolver_send(r, e);
+  }
+}
+
 static void resolver_cancel(void *arg)
 {
   dv_resolver *r = arg;
   r->cancelled = 1;
   ares_cancel(r->ch);
+  resolver_pending_drain(r);
 }
 
 dv_resolver_status dv_resolver_new(dv_loop *loop, const dv_resolver_opts *o,
@@ -329,6 +376,8 @@ dv_resolver_status dv_resolver_new(dv_loop *loop, const dv_resolver_opts *o,
     return DV_RESOLVER_NOMEM;
   r->loop = loop;
   r->opts = *o;
+  r->max_inflight = o->max_inflight > 0 ? (unsigned long)o->max_inflight
+                                        : RESOLVER_DEFAULT_MAX_INFLIGHT;
   memset(&ao, 0, sizeof(ao));
   ao.sock_state_cb = resolver_sock_state;
   ao.sock_state_cb_data = r;
@@ -365,6 +414,7 @@ void dv_resolver_free(dv_resolver *r)
     return;
   r->cancelled = 1;
   ares_cancel(r->ch); /* outstanding callbacks run with ECANCELLED */
+  resolver_pending_drain(r);
   resolver_deliver(r);
   ares_destroy(r->ch);
   dv_loop_timer_disarm(r->loop, &r->timer);
@@ -386,8 +436,6 @@ unsigned long dv_resolver_sent(const dv_resolver *r)
 dv_resolver_status dv_resolver_query(dv_resolver *r, const char *name,
                                      uint16_t type, dv_dns_cb cb, void *arg)
 {
-  unsigned char q[512];
-  size_t qlen;
   dv_qentry *e;
   dv_waiter *w = calloc(1, sizeof(*w));
 
@@ -420,15 +468,14 @@ dv_resolver_status dv_resolver_query(dv_resolver *r, const char *name,
   e->next = r->entries;
   r->entries = e;
   e->started_ms = dv_loop_now_ms();
-  if (r->cancelled || build_query(r, name, type, q, sizeof(q), &qlen) < 0) {
-    e->done = 1;
-    e->ans.status = r->cancelled ? DV_DNS_CANCELLED : DV_DNS_ERROR;
-    resolver_queue(r, e);
+  if (r->inflight >= r->max_inflight && !r->cancelled) {
+    if (r->pending_tail)
+      r->pending_tail->pending_next = e;
+    else
+      r->pending = e;
+    r->pending_tail = e;
     return DV_RESOLVER_OK;
   }
-  r->inflight++;
-  r->sent++;
-  ares_send(r->ch, q, (int)qlen, resolver_answer, e);
-  resolver_timer_update(r);
+  resolver_send(r, e);
   return DV_RESOLVER_OK;
 }

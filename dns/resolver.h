@@ -43,6 +43,7 @@ typedef struct {
   const char *servers; /* "ip[:port],..." (c-ares csv); NULL = system */
   int timeout_ms;      /* per try */
   int tries;
+  int max_inflight;    /* queries on the wire at once; 0 = 64 */
   int recurse;         /* RD bit */
   int dnssec_ok;       /* EDNS DO bit */
   int checking_disabled; /* CD bit */

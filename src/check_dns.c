@@ -559,14 +559,104 @@ static size_t count(dv_dns_record *r,
   return n;
 }
 
-/* Show where two names part: "expected ... / found ..." with a marker. */
+/* Split a name into at most 16 labels (pointers into buf). */
+static size_t diff_labels(const char *name, char *buf, size_t buflen,
+                          char **lab, size_t max)
+{
+  size_t n = 0;
+  char *p;
+  snprintf(buf, buflen, "%s", name);
+  p = buf;
+  while (*p && n < max) {
+    char *dot = strchr(p, '.');
+    lab[n++] = p;
+    if (!dot)
+      break;
+    *dot = '\0';
+    p = dot + 1;
+  }
+  return n;
+}
+
+static int diff_is_token(const char *l)
+{
+  size_t i, n = strlen(l);
+  if (n != 33 || l[0] != '_')
+    return 0;
+  for (i = 1; i < n; i++)
+    if (!isxdigit((unsigned char)l[i]))
+      return 0;
+  return 1;
+}
+
+/* Say how two names differ, in the terms people make the mistakes in:
+ * truncated, extra text, a different token (another request's value), a
+ * missing or extra label, or which label differs and where. */
 static void value_diff(const char *want, const char *got, char *out,
                        size_t outlen)
 {
-  size_t i = 0;
+  char wb[300], gb[300], *wl[16], *gl[16];
+  size_t i = 0, nw, ng, wlen = strlen(want), glen = strlen(got);
   while (want[i] && got[i] && tolower((unsigned char)want[i]) ==
                                   tolower((unsigned char)got[i]))
     i++;
+  if (i == glen && glen < wlen) {
+    snprintf(out, outlen,
+             "found is cut short: the last %zu characters are missing "
+             "(copied incompletely?)",
+             wlen - glen);
+    return;
+  }
+  if (i == wlen && wlen < glen) {
+    snprintf(out, outlen, "found has %zu extra characters at the end",
+             glen - wlen);
+    return;
+  }
+  nw = diff_labels(want, wb, sizeof(wb), wl, 16);
+  ng = diff_labels(got, gb, sizeof(gb), gl, 16);
+  if (nw == ng) {
+    size_t ndiff = 0, first = 0;
+    for (size_t k = 0; k < nw; k++)
+      if (strcasecmp(wl[k], gl[k]) != 0) {
+        if (!ndiff)
+          first = k;
+        ndiff++;
+      }
+    if (ndiff == 1 && first == 0 && diff_is_token(wl[0]) &&
+        diff_is_token(gl[0])) {
+      snprintf(out, outlen,
+               "a different validation token in the first label: the value "
+               "of another (older?) certificate request");
+      return;
+    }
+    if (ndiff == 1) {
+      size_t c = 0;
+      while (wl[first][c] && tolower((unsigned char)wl[first][c]) ==
+                                 tolower((unsigned char)gl[first][c]))
+        c++;
+      snprintf(out, outlen,
+               "label %zu differs from its character %zu (first difference "
+               "at character %zu of the value)",
+               first + 1, c + 1, i + 1);
+      return;
+    }
+  } else if (nw == ng + 1 || ng == nw + 1) {
+    /* one label missing or added: align from both ends */
+    char **lng = nw > ng ? wl : gl, **sht = nw > ng ? gl : wl;
+    size_t nl = nw > ng ? nw : ng, k = 0;
+    while (k < nl - 1 && strcasecmp(lng[k], sht[k]) == 0)
+      k++;
+    size_t j = k;
+    while (j < nl - 1 && strcasecmp(lng[j + 1], sht[j]) == 0)
+      j++;
+    if (j == nl - 1) {
+      char shown[80];
+      dv_name_printable(lng[k], strlen(lng[k]), shown, sizeof(shown));
+      snprintf(out, outlen, "label %zu (\"%s\") is %s", k + 1, shown,
+               nw > ng ? "missing" : "extra");
+      return;
+    }
+  }
   snprintf(out, outlen, "first difference at character %zu", i + 1);
 }
 
