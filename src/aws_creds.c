@@ -580,13 +580,8 @@ dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
     v = shared_get(&sh, "ca_bundle");
   }
   if (v && *v) {
-    const char *home = getenv("HOME");
-    int n;
-    if (v[0] == '~' && v[1] == '/' && home && *home)
-      n = snprintf(path, pathlen, "%s%s", home, v + 1);
-    else
-      n = snprintf(path, pathlen, "%s", v);
-    if (n < 0 || (size_t)n >= pathlen) {
+    /* as given: botocore expands nothing here either */
+    if ((size_t)snprintf(path, pathlen, "%s", v) >= pathlen) {
       path[0] = '\0';
       snprintf(err, errlen, "CA bundle path too long");
       st = DV_AWS_CFG_E_CONFIG;

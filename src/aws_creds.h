@@ -150,7 +150,7 @@ dv_aws_cfg_status dv_aws_endpoint_resolve(const dv_aws_opts *o,
                                           char *err, size_t errlen);
 
 /* The CA bundle for AWS HTTPS calls: AWS_CA_BUNDLE, else the profile's
- * ca_bundle ("~/" expanded); "" when none (use the default store). */
+ * ca_bundle (as given); "" and DV_AWS_CFG_NONE when none (use the default store). */
 dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
                                    size_t pathlen, char *err, size_t errlen);
 

@@ -32,6 +32,10 @@ typedef struct {
   const char *whois_input;  /* whois --input FILE */
   const char *whois_domain; /* whois --domain NAME */
   const char *whois_server; /* whois --server HOST */
+  /* AWS: the AWS CLI's global options (aws_creds.h) */
+  const char *aws_profile;      /* --profile NAME */
+  const char *aws_region;       /* --region R */
+  const char *aws_endpoint_url; /* --endpoint-url URL */
 } dv_cfg;
 
 #endif

@@ -40,6 +40,7 @@ CLASSES = [
     ("PartialCredentialsError", None, "partial"),
     ("InvalidRegionError", None, "bad-region"),
     ("NoRegionError", None, "no-region"),
+    ("InvalidConfigError", None, "config"),
 ]
 
 
@@ -58,6 +59,8 @@ def classify(exc):
                               botocore.utils.ContainerMetadataFetcher)):
             return "container"
         tb = tb.tb_next
+    if isinstance(exc, RuntimeError) and "expired" in str(exc):
+        return "expired"
     if isinstance(exc, botocore.exceptions.CredentialRetrievalError):
         return exc.kwargs.get("provider", "retrieval")
     return "other:" + name
@@ -160,6 +163,11 @@ def main():
         if a.trace:
             traceback.print_exc()
         print("endpoint: error %s" % classify(e))
+    try:
+        ca = sess.get_config_variable("ca_bundle")
+    except Exception:  # noqa: BLE001
+        ca = None
+    print("ca_bundle: %s" % (ca if ca else "none"))
     return 0
 
 
