@@ -132,6 +132,9 @@ def main():
             traceback.print_exc()
         print("credentials: error %s" % classify(e))
 
+    # a fresh session per fact: botocore caches a half-read configuration
+    # after a parse error, which the AWS CLI never gets to use
+    sess = botocore.session.Session(profile=a.profile)
     region = None
     try:
         # the AWS CLI v2 region chain (awscli/clidriver.py)
@@ -150,6 +153,7 @@ def main():
             traceback.print_exc()
         print("region: error %s" % classify(e))
 
+    sess = botocore.session.Session(profile=a.profile)
     try:
         if region is None and not a.endpoint_url:
             print("endpoint: none")
@@ -163,6 +167,7 @@ def main():
         if a.trace:
             traceback.print_exc()
         print("endpoint: error %s" % classify(e))
+    sess = botocore.session.Session(profile=a.profile)
     try:
         ca = sess.get_config_variable("ca_bundle")
     except Exception:  # noqa: BLE001
