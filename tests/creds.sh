@@ -62,7 +62,7 @@ expect() {
   no_secrets "$d" "$a$(cat "$H/probe.err")"
   got=$(printf '%s\n' "$a" | paste -sd '|' -)
   case "$got" in
-    $want) ok "$d -- $(printf '%s\n' "$a" | head -n 1 | cut -c1-60)" ;;
+    "$want") ok "$d -- $(printf '%s\n' "$a" | head -n 1 | cut -c1-60)" ;;
     *) nok "$d"; diag "want: $want" "got:  $got" "$(grep creds_probe "$H/probe.err")" ;;
   esac
 }
@@ -213,7 +213,7 @@ expect "credential_process: timeout (botocore would wait forever)" "" \
 end=$(date +%s)
 if [ $((end - start)) -le 5 ]; then ok "credential_process timeout took $((end - start)) s (killed)"
 else nok "credential_process timeout took $((end - start)) s"; fi
-grep -q 'did not finish within' "$H/probe.err" && ok "timeout is explained" || nok "timeout is explained"
+if grep -q 'did not finish within' "$H/probe.err"; then ok "timeout is explained"; else nok "timeout is explained"; fi
 
 # ---- profiles that need STS / SSO -----------------------------------------
 fresh
