@@ -66,7 +66,7 @@ static int gen_man(void)
     roff(c->doc);
     printf("\n");
     for (size_t j = 0; j < dv_noptions; j++)
-      if (dv_options[j].command && strcmp(dv_options[j].command, c->name) == 0)
+      if (dv_option_for(&dv_options[j], c->name))
         option_man(&dv_options[j]);
   }
   printf(".SH GLOBAL OPTIONS\n");

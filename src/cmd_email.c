@@ -9,6 +9,7 @@
 
 #include "../dns/resolver.h"
 #include "check_email.h"
+#include "check_whois.h"
 #include "loop.h"
 #include "names.h"
 #include "report.h"
@@ -43,7 +44,77 @@ static const char *candidate_route(const dv_candidate *c, char *buf,
   return buf;
 }
 
-static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r)
+/* --contacts / --acm-legacy: the WHOIS/RDAP check of each registrable
+ * domain (shared by the names under it). */
+static dv_whois_check *contacts_for(dv_whois_check *wc, size_t nwc,
+                                    const dv_email_result *r)
+{
+  for (size_t k = 0; wc && k < nwc; k++)
+    if (strcmp(wc[k].domain, r->name.registrable) == 0)
+      return &wc[k];
+  return NULL;
+}
+
+/* --acm-legacy: real (or proxy) contact addresses rescue "no route". */
+static void legacy_rescue(dv_email_result *r, const dv_whois_check *c)
+{
+  const dv_contact *roles[3];
+  dv_findings keep = {0};
+  dv_finding *f;
+  int n = 0;
+  if (!c || !c->have_info || c->info.throttled ||
+      !dv_findings_has(&r->findings, DV_F_EMAIL_NO_ROUTE))
+    return;
+  roles[0] = &c->info.registrant;
+  roles[1] = &c->info.admin;
+  roles[2] = &c->info.tech;
+  for (int i = 0; i < 3; i++)
+    if (roles[i]->status == DV_CONTACT_EMAIL ||
+        roles[i]->status == DV_CONTACT_PROXY)
+      n++;
+  if (!n)
+    return;
+  for (size_t i = 0; i < r->findings.n; i++) {
+    dv_findings one = {0};
+    if (r->findings.v[i].code == DV_F_EMAIL_NO_ROUTE)
+      continue;
+    one.v = &r->findings.v[i];
+    one.n = 1;
+    dv_findings_append(&keep, &one);
+  }
+  f = dv_findings_add(&keep, DV_F_EMAIL_LEGACY_CONTACT_ROUTE, r->name.ascii);
+  for (int i = 0; i < 3; i++)
+    if (roles[i]->status == DV_CONTACT_EMAIL ||
+        roles[i]->status == DV_CONTACT_PROXY)
+      dv_finding_ev(&keep, f, i == 0 ? "registrant" : i == 1 ? "admin" : "tech",
+                    "%s%s", roles[i]->email,
+                    roles[i]->status == DV_CONTACT_PROXY ? " (proxy)" : "");
+  if (keep.nomem) {
+    r->findings.nomem = 1;
+    dv_findings_free(&keep);
+    return;
+  }
+  dv_findings_free(&r->findings);
+  r->findings = keep;
+}
+
+static void render_contacts(FILE *out, const dv_cfg *cfg,
+                            const dv_whois_check *c)
+{
+  fputs("  WHOIS/RDAP contacts of ", out);
+  dv_report_safe(out, c->domain);
+  fputs(cfg->acm_legacy ? " (pre-2024 rule: they count as recipients):\n"
+                        : " (not used by ACM since 2024):\n",
+        out);
+  dv_whois_check_text_body(out, c, 4);
+  if (c->findings.n) {
+    fputc('\n', out);
+    dv_report_findings_text(out, cfg, &c->findings);
+  }
+}
+
+static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
+                        const dv_whois_check *wc)
 {
   int any;
   dv_severity worst = dv_findings_max(&r->findings, &any);
@@ -92,6 +163,8 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r)
           "MX)\n",
           out);
   }
+  if (wc)
+    render_contacts(out, cfg, wc);
   fputc('\n', out);
   dv_report_findings_text(out, cfg, &r->findings);
   fputc('\n', out);
@@ -206,8 +279,12 @@ int dv_cmd_email(dv_cfg *cfg)
   int bad;
   dv_severity worst_all = DV_SEV_INFO;
   char msg[256];
+  dv_whois_ctx wctx;
+  dv_whois_check *wc = NULL;
+  size_t nwc = 0;
   int64_t t0 = dv_loop_now_ms();
 
+  memset(&wctx, 0, sizeof(wctx));
   for (size_t i = 0; i < cfg->nargs; i++) {
     char where[32];
     snprintf(where, sizeof(where), "argument %zu", i + 1);
@@ -263,6 +340,28 @@ int dv_cmd_email(dv_cfg *cfg)
   ctx.res = rs;
   for (size_t i = 0; i < in.n; i++)
     dv_email_start(&ctx, &res[i]);
+  if (cfg->contacts || cfg->acm_legacy) {
+    char err[512];
+    if (dv_whois_ctx_init(&wctx, cfg, loop, rs, err, sizeof(err)) < 0) {
+      dv_error("%s", err);
+      goto out;
+    }
+    wc = calloc(in.n, sizeof(*wc));
+    if (!wc) {
+      dv_error("out of memory");
+      goto out;
+    }
+    for (size_t i = 0; i < in.n; i++) {
+      if (contacts_for(wc, nwc, &res[i]))
+        continue;
+      dv_whois_check_init(&wc[nwc], res[i].name.registrable);
+      if (dv_whois_check_add_name(&wc[nwc], res[i].name.registrable) < 0) {
+        dv_error("out of memory");
+        goto out;
+      }
+      dv_whois_check_start(&wctx, &wc[nwc++]);
+    }
+  }
   ls = dv_loop_run(loop);
   if (ls == DV_LOOP_DEADLINE)
     deadline_hit = 1;
@@ -274,8 +373,12 @@ int dv_cmd_email(dv_cfg *cfg)
     dv_error("out of memory during the checks");
     goto out;
   }
+  for (size_t k = 0; k < nwc; k++)
+    dv_whois_check_finish(&wc[k]);
   for (size_t i = 0; i < in.n; i++) {
     dv_email_finish(&res[i]);
+    if (cfg->acm_legacy)
+      legacy_rescue(&res[i], contacts_for(wc, nwc, &res[i]));
     incomplete |= res[i].incomplete;
     if (res[i].findings.nomem) {
       dv_error("out of memory");
@@ -295,12 +398,22 @@ int dv_cmd_email(dv_cfg *cfg)
             dv_resolver_sent(rs), (long long)(dv_loop_now_ms() - t0));
   if (cfg->json) {
     json_t *arr = json_array();
-    for (size_t i = 0; arr && i < in.n; i++)
-      dv_json_push(&arr, result_json(&res[i]));
+    for (size_t i = 0; arr && i < in.n; i++) {
+      json_t *o = result_json(&res[i]);
+      const dv_whois_check *c = contacts_for(wc, nwc, &res[i]);
+      if (o && c) {
+        json_t *j = dv_whois_check_json(c);
+        if (j)
+          json_object_set_new(j, "used_by_acm",
+                              json_boolean(cfg->acm_legacy));
+        json_object_set_new(o, "contacts", j ? j : json_null());
+      }
+      dv_json_push(&arr, o);
+    }
     rc = dv_report_json_emit("email", rc, deadline_hit, arr);
   } else {
     for (size_t i = 0; i < in.n; i++)
-      render_text(stdout, cfg, &res[i]);
+      render_text(stdout, cfg, &res[i], contacts_for(wc, nwc, &res[i]));
     printf("%zu name(s) checked: exit %d (%s)\n", in.n, rc,
            dv_report_status_word(rc));
   }
@@ -309,6 +422,10 @@ out:
     for (size_t i = 0; i < in.n; i++)
       dv_email_result_free(&res[i]);
   free(res);
+  for (size_t k = 0; k < nwc; k++)
+    dv_whois_check_free(&wc[k]);
+  free(wc);
+  dv_whois_ctx_free(&wctx);
   dv_resolver_free(rs);
   dv_loop_free(loop);
   dv_input_free(&in);

@@ -14,6 +14,9 @@
 #include "tool_input.h"
 #include "tool_operate.h"
 #include "whois_parse.h"
+#include "check_whois.h"
+#include "loop.h"
+#include "../dns/resolver.h"
 
 #define DV_WHOIS_INPUT_MAX (16u << 20)
 
@@ -35,53 +38,167 @@ int dv_data_path(const char *file, char *out, size_t outlen)
   return -1;
 }
 
-static json_t *contact_json(const dv_contact *c)
+/* `dvcheck whois NAME...`: one live lookup per registrable domain. */
+static int whois_live(dv_cfg *cfg)
 {
-  return json_pack("{s:s, s:o, s:o}", "status", dv_contact_status_str(c->status),
-                   "email", c->email[0] ? dv_json_str(c->email) : json_null(),
-                   "raw", c->raw[0] ? dv_json_str(c->raw) : json_null());
-}
+  dv_whois_check *checks = NULL;
+  size_t nchecks = 0;
+  dv_loop *loop = NULL;
+  dv_resolver *rs = NULL;
+  dv_resolver_opts ro;
+  dv_whois_ctx ctx;
+  int rc = DV_EXIT_UNKNOWN, bad = 0, any_all = 0;
+  int deadline_hit = 0, incomplete = 0;
+  dv_severity worst_all = DV_SEV_INFO;
+  dv_loop_status ls;
+  char err[512];
+  int64_t t0 = dv_loop_now_ms();
 
-static void add_findings(dv_findings *fl, const dv_whois_info *w,
-                         const char *subject)
-{
-  const dv_contact *roles[3] = {&w->registrant, &w->admin, &w->tech};
-  static const char *const names[3] = {"registrant", "admin", "tech"};
-  dv_finding *f;
-  int emails = 0;
-
-  if (w->throttled) {
-    f = dv_findings_add(fl, DV_F_WHOIS_THROTTLED, subject);
-    dv_finding_ev(fl, f, "source", "%s", w->source);
+  memset(&ctx, 0, sizeof(ctx));
+  if (cfg->whois_domain || cfg->whois_server) {
+    dv_error("whois: --domain and --server go with --input FILE");
+    return DV_EXIT_UNKNOWN;
   }
-  if (w->captcha)
-    dv_findings_add(fl, DV_F_WHOIS_CAPTCHA, subject);
-  if (w->web_only[0]) {
-    f = dv_findings_add(fl, DV_F_WHOIS_WEB_ONLY, subject);
-    dv_finding_ev(fl, f, "url", "%s", w->web_only);
+  if (!cfg->nargs) {
+    dv_error("whois: give at least one NAME, or --input FILE (see 'dvcheck "
+             "whois --help')");
+    return DV_EXIT_UNKNOWN;
   }
-  if (w->not_found && !w->throttled)
-    dv_findings_add(fl, DV_F_WHOIS_NOT_FOUND, subject);
-  if (w->throttled || w->not_found)
-    return;
-  for (int i = 0; i < 3; i++) {
-    if (roles[i]->status == DV_CONTACT_EMAIL ||
-        roles[i]->status == DV_CONTACT_PROXY) {
-      emails++;
-      f = dv_findings_add(fl, roles[i]->status == DV_CONTACT_PROXY
-                                  ? DV_F_WHOIS_CONTACT_PROXY
-                                  : DV_F_WHOIS_CONTACT_EMAIL,
-                          subject);
-      dv_finding_ev(fl, f, "role", "%s", names[i]);
-      dv_finding_ev(fl, f, "email", "%s", roles[i]->email);
+  checks = calloc(cfg->nargs, sizeof(*checks));
+  if (!checks) {
+    dv_error("out of memory");
+    return DV_EXIT_UNKNOWN;
+  }
+  for (size_t i = 0; i < cfg->nargs; i++) {
+    char detail[256], shown[1100];
+    dv_name n;
+    dv_name_status st;
+    size_t k;
+    const char *a = cfg->args[i];
+    dv_name_printable(a, strlen(a), shown, sizeof(shown));
+    st = dv_name_parse(a, strlen(a), &n, detail, sizeof(detail));
+    if (st == DV_NAME_NOMEM)
+      goto nomem;
+    if (st != DV_NAME_OK) {
+      dv_error("argument %zu: \"%.80s%s\": %s%s%s", i + 1, shown,
+               strlen(shown) > 80 ? "..." : "", dv_name_status_str(st),
+               detail[0] ? ": " : "", detail);
+      bad = 1;
+      continue;
     }
+    for (k = 0; k < nchecks; k++)
+      if (strcmp(checks[k].domain, n.registrable) == 0)
+        break;
+    if (k == nchecks)
+      dv_whois_check_init(&checks[nchecks++], n.registrable);
+    if (dv_whois_check_add_name(&checks[k], shown) < 0)
+      goto nomem;
   }
-  if (!emails) {
-    f = dv_findings_add(fl, DV_F_WHOIS_NO_CONTACT_EMAIL, subject);
-    for (int i = 0; i < 3; i++)
-      dv_finding_ev(fl, f, names[i], "%s",
-                    dv_contact_status_str(roles[i]->status));
+  if (bad)
+    goto out;
+  loop = dv_loop_new();
+  if (!loop)
+    goto nomem;
+  dv_loop_deadline_set(loop, (int64_t)(cfg->timeout_s * 1000));
+  dv_resolver_opts_init(&ro);
+  ro.servers = cfg->resolvers[0] ? cfg->resolvers : NULL;
+  if (cfg->verbose >= 2)
+    ro.trace = dv_report_dns_trace;
+  if (dv_resolver_new(loop, &ro, &rs) != DV_RESOLVER_OK)
+    rs = NULL; /* IP-literal servers still work */
+  if (dv_whois_ctx_init(&ctx, cfg, loop, rs, err, sizeof(err)) < 0) {
+    dv_error("%s", err);
+    goto out;
   }
+  for (size_t k = 0; k < nchecks; k++)
+    dv_whois_check_start(&ctx, &checks[k]);
+  ls = dv_loop_run(loop);
+  if (ls == DV_LOOP_DEADLINE)
+    deadline_hit = 1;
+  else if (ls != DV_LOOP_OK) {
+    dv_error("event loop: %s", dv_loop_status_str(ls));
+    goto out;
+  }
+  if (ctx.nomem)
+    goto nomem;
+  for (size_t k = 0; k < nchecks; k++) {
+    dv_whois_check_finish(&checks[k]);
+    if (checks[k].findings.nomem)
+      goto nomem;
+    incomplete |= checks[k].incomplete;
+    dv_findings_fold(&checks[k].findings, &any_all, &worst_all);
+  }
+  if (deadline_hit) {
+    dv_finding *f = dv_findings_add(&checks[0].findings, DV_F_RUN_DEADLINE,
+                                    "run");
+    dv_finding_ev(&checks[0].findings, f, "timeout_s", "%g", cfg->timeout_s);
+  }
+  rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
+  if (cfg->verbose)
+    fprintf(stderr, "dvcheck: %zu domain(s), %lu WHOIS queries, %lld ms\n",
+            nchecks, dv_whois_client_sent(ctx.wc),
+            (long long)(dv_loop_now_ms() - t0));
+  if (cfg->json) {
+    json_t *arr = json_array();
+    for (size_t k = 0; arr && k < nchecks; k++) {
+      json_t *o = dv_whois_check_json(&checks[k]);
+      int any;
+      dv_severity worst = dv_findings_max(&checks[k].findings, &any);
+      if (o)
+        json_object_set_new(
+            o, "verdict",
+            json_string(dv_report_status_word(dv_report_exit_code(
+                any, worst, checks[k].incomplete))));
+      dv_json_push(&arr, o);
+    }
+    rc = dv_report_json_emit("whois", rc, deadline_hit, arr);
+  } else {
+    for (size_t k = 0; k < nchecks; k++) {
+      const dv_whois_check *c = &checks[k];
+      int any;
+      dv_severity worst = dv_findings_max(&c->findings, &any);
+      fputs("== ", stdout);
+      dv_report_safe(stdout, c->domain);
+      if (c->have_info)
+        printf(" (%s)  ", c->info.source);
+      else
+        fputs("  ", stdout);
+      if (c->incomplete)
+        fputs("UNKNOWN (no usable answer)", stdout);
+      else
+        dv_report_verdict(stdout, cfg, any, worst);
+      fputc('\n', stdout);
+      if (c->nnames > 1 || strcmp(c->names[0], c->domain) != 0) {
+        fputs("  for:        ", stdout);
+        for (size_t i = 0; i < c->nnames; i++) {
+          if (i)
+            fputs(", ", stdout);
+          dv_report_safe(stdout, c->names[i]);
+        }
+        fputc('\n', stdout);
+      }
+      dv_whois_check_text_body(stdout, c, 2);
+      fputs("  (ACM stopped mailing WHOIS contacts in 2024; they matter only "
+            "for older certificates)\n\n",
+            stdout);
+      dv_report_findings_text(stdout, cfg, &c->findings);
+      fputc('\n', stdout);
+    }
+    printf("%zu domain(s) looked up: exit %d (%s)\n", nchecks, rc,
+           dv_report_status_word(rc));
+  }
+  goto out;
+nomem:
+  dv_error("out of memory");
+  rc = DV_EXIT_UNKNOWN;
+out:
+  dv_whois_ctx_free(&ctx);
+  dv_resolver_free(rs);
+  dv_loop_free(loop);
+  for (size_t k = 0; k < nchecks; k++)
+    dv_whois_check_free(&checks[k]);
+  free(checks);
+  return rc;
 }
 
 int dv_cmd_whois(dv_cfg *cfg)
@@ -97,11 +214,8 @@ int dv_cmd_whois(dv_cfg *cfg)
   dv_severity worst;
   const char *subject = cfg->whois_domain ? cfg->whois_domain : "input";
 
-  if (!cfg->whois_input) {
-    dv_error("whois: live WHOIS/RDAP lookups are not built yet; analyse a "
-             "saved reply with --input FILE (see 'dvcheck whois --help')");
-    goto out;
-  }
+  if (!cfg->whois_input)
+    return whois_live(cfg);
   if (cfg->nargs) {
     dv_error("whois --input takes no NAME (use --domain NAME)");
     goto out;
@@ -143,7 +257,7 @@ int dv_cmd_whois(dv_cfg *cfg)
              dv_whois_status_str(st));
     goto out;
   }
-  add_findings(&fl, &w, subject);
+  dv_whois_info_findings(&fl, &w, subject);
   if (fl.nomem) {
     dv_error("out of memory");
     goto out;
@@ -155,13 +269,11 @@ int dv_cmd_whois(dv_cfg *cfg)
     if (servers && cfg->whois_server)
       json_array_append_new(servers, dv_json_str(cfg->whois_server));
     res = json_pack(
-        "{s:o, s:s, s:{s:o, s:o, s:o}, s:b, s:b, s:o, s:b, s:b, s:o, s:o, "
-        "s:o}",
+        "{s:o, s:s, s:o, s:b, s:b, s:o, s:b, s:b, s:o, s:o, s:o}",
         "domain", cfg->whois_domain ? dv_json_str(cfg->whois_domain)
                                     : json_null(),
-        "source", w.source, "contacts", "registrant",
-        contact_json(&w.registrant), "admin", contact_json(&w.admin), "tech",
-        contact_json(&w.tech), "throttled", w.throttled, "captcha", w.captcha,
+        "source", w.source, "contacts", dv_whois_contacts_json(&w),
+        "throttled", w.throttled, "captcha", w.captcha,
         "web_only", w.web_only[0] ? dv_json_str(w.web_only) : json_null(),
         "not_found", w.not_found, "truncated", w.truncated, "servers",
         servers ? servers : json_array(), "referral",

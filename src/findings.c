@@ -342,6 +342,58 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "Check the spelling and the registrable domain; an unregistered domain "
     "cannot be validated at all.",
     "RFC 3912; RFC 9083 §6"},
+  [DV_F_WHOIS_LOOKUP_FAILED] = {
+    "No WHOIS or RDAP server gave a usable answer",
+    "The evidence lists each server asked and what went wrong (timeout, "
+    "reset, refused, malformed answer). Retry later or with a longer "
+    "--whois-timeout; the contacts are unknown, not absent.",
+    "RFC 3912; RFC 7480"},
+  [DV_F_WHOIS_SERVER_FAILED] = {
+    "A server further down the referral chain did not answer usefully",
+    "The registry answered but the registrar's server (named in the "
+    "referral or RDAP `related` link) timed out, reset the connection or "
+    "sent garbage: the contacts shown are the registry's only. Retry later.",
+    "RFC 3912; RFC 9083 §4.2"},
+  [DV_F_WHOIS_RDAP_FALLBACK] = {
+    "RDAP gave no usable answer: the port-43 WHOIS reply was used",
+    "Nothing to fix. The evidence says why RDAP failed (network error, "
+    "malformed JSON, throttled).",
+    "ICANN gTLD RDAP profile (port 43 optional since 28 Jan 2025)"},
+  [DV_F_WHOIS_NO_SERVER] = {
+    "The registry publishes neither RDAP nor port-43 WHOIS",
+    "Look the contacts up at the registrar or the registry's web site; "
+    "automated lookups are not possible for this TLD.",
+    "IANA root zone database; RFC 9224"},
+  [DV_F_WHOIS_REFERRAL_IGNORED] = {
+    "A WHOIS referral was not followed (empty, URL, IP literal, private or "
+    "loopback)",
+    "Nothing to fix for validation. The registry's \"Registrar WHOIS "
+    "Server:\" value is not a usable host name, so only the registry's "
+    "record is shown; ask the registrar directly if you need its record.",
+    "RFC 3912; ICANN RAA 2013 Registration Data Directory Service Specification"},
+  [DV_F_WHOIS_REFERRAL_LOOP] = {
+    "WHOIS/RDAP referrals loop or go on too long: stopped",
+    "The referral chain names a server already asked, or more servers than "
+    "dvcheck follows; the data shown is from the servers asked before.",
+    "RFC 3912; RFC 9083 §4.2"},
+  [DV_F_WHOIS_REPLY_TRUNCATED] = {
+    "The WHOIS reply was larger than 1 MiB: the rest was not read",
+    "Real replies are a few KiB; a huge one is a misbehaving server. Only "
+    "the first 1 MiB was analysed.",
+    "RFC 3912"},
+  [DV_F_WHOIS_BACKOFF] = {
+    "dvcheck did not ask a WHOIS server again: it throttled this run",
+    "The server rate-limited an earlier query and its backoff outlasts the "
+    "run's deadline, so dvcheck did not hammer it. Retry later or lower "
+    "--whois-rate.",
+    "RFC 3912"},
+  [DV_F_EMAIL_LEGACY_CONTACT_ROUTE] = {
+    "Only a WHOIS contact can receive the validation mail (pre-2024 rule)",
+    "No candidate domain receives mail, but the WHOIS contact shown in the "
+    "evidence could under ACM's rule before mid-2024 (--acm-legacy). "
+    "Current ACM requests do not mail WHOIS contacts: fix the MX or use "
+    "DNS validation.",
+    "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"},
   [DV_F_DNS_RESOLVER_FAILED] = {
     "The recursive resolver could not be used (refused, unreachable or "
     "malformed answer)",

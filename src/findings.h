@@ -79,6 +79,15 @@ typedef enum {
   X(WHOIS_CAPTCHA, WARNING)                                                    \
   X(WHOIS_WEB_ONLY, WARNING)                                                   \
   X(WHOIS_NOT_FOUND, ERROR)                                                    \
+  X(WHOIS_LOOKUP_FAILED, WARNING)                                              \
+  X(WHOIS_SERVER_FAILED, WARNING)                                              \
+  X(WHOIS_RDAP_FALLBACK, INFO)                                                 \
+  X(WHOIS_NO_SERVER, WARNING)                                                  \
+  X(WHOIS_REFERRAL_IGNORED, INFO)                                              \
+  X(WHOIS_REFERRAL_LOOP, WARNING)                                              \
+  X(WHOIS_REPLY_TRUNCATED, INFO)                                               \
+  X(WHOIS_BACKOFF, WARNING)                                                    \
+  X(EMAIL_LEGACY_CONTACT_ROUTE, WARNING)                                       \
   X(DNS_RESOLVER_FAILED, ERROR)                                                \
   X(RUN_DEADLINE, ERROR)
 

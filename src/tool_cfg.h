@@ -32,6 +32,13 @@ typedef struct {
   const char *whois_input;  /* whois --input FILE */
   const char *whois_domain; /* whois --domain NAME */
   const char *whois_server; /* whois --server HOST */
+  /* live WHOIS/RDAP (whois NAME..., email --contacts / --acm-legacy) */
+  const char *whois_servers_file; /* --whois-servers FILE */
+  const char *rdap_bootstrap;     /* --rdap-bootstrap FILE|none */
+  double whois_rate;              /* --whois-rate per minute (0 = default) */
+  double whois_timeout_s;         /* --whois-timeout (0 = default) */
+  int acm_legacy;                 /* email --acm-legacy */
+  int contacts;                   /* email --contacts */
   /* AWS: the AWS CLI's global options (aws_creds.h) */
   const char *aws_profile;      /* --profile NAME */
   const char *aws_region;       /* --region R */

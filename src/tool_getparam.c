@@ -156,6 +156,28 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_INPUT: cfg->whois_input = val; break;
   case DV_OPT_DOMAIN: cfg->whois_domain = val; break;
   case DV_OPT_SERVER: cfg->whois_server = val; break;
+  case DV_OPT_WHOIS_SERVERS: cfg->whois_servers_file = val; break;
+  case DV_OPT_RDAP_BOOTSTRAP: cfg->rdap_bootstrap = val; break;
+  case DV_OPT_WHOIS_RATE:
+  case DV_OPT_WHOIS_TIMEOUT: {
+    char *end;
+    double v, hi = 600;
+    errno = 0;
+    v = strtod(val, &end);
+    if (!*val || *end || errno || !isfinite(v) || v < 0.1 || v > hi) {
+      snprintf(msg, msglen, "--%s '%s': give a number between 0.1 and %g",
+               o->lname, dv_name_printable(val, strlen(val), shown,
+                                           sizeof(shown)), hi);
+      return DV_PARAM_BAD_ARG;
+    }
+    if (o->id == DV_OPT_WHOIS_RATE)
+      cfg->whois_rate = v;
+    else
+      cfg->whois_timeout_s = v;
+    break;
+  }
+  case DV_OPT_ACM_LEGACY: cfg->acm_legacy = 1; break;
+  case DV_OPT_CONTACTS: cfg->contacts = 1; break;
   case DV_OPT_PROFILE: cfg->aws_profile = val; break;
   case DV_OPT_REGION:
     if (!dv_aws_region_valid(val)) {
@@ -181,7 +203,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
 
 static int option_allowed(const dv_cfg *cfg, const dv_option *o)
 {
-  return !o->command || (cfg->command && strcmp(cfg->command, o->command) == 0);
+  return !o->command || dv_option_for(o, cfg->command);
 }
 
 dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,

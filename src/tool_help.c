@@ -41,15 +41,26 @@ const dv_command dv_commands[] = {
    "servers, CAA allows Amazon, DNSSEC not broken), can e-mail validation "
    "work (the e-mail checks), which names share a record (*.example.com "
    "and example.com), and the method and validation domain to choose."},
-  {"whois", "--input FILE [--domain NAME] [--server HOST]",
+  {"whois", "NAME... | --input FILE [--domain NAME] [--server HOST]",
    "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
-   "Analyses a WHOIS (port 43) or RDAP reply saved elsewhere -- WHOIS text "
-   "or RDAP JSON, detected automatically; \"-\" reads standard input. "
+   "Looks up the registrable domain of each NAME (once per domain, however "
+   "many names share it): RDAP first (IANA bootstrap, the registry, then "
+   "the registrar's RDAP server from the `related` link), port-43 WHOIS as "
+   "the fallback and for TLDs without RDAP (the server table, IANA's "
+   "refer: for unknown TLDs, the thin registry's \"Registrar WHOIS "
+   "Server:\" referral). Each server gets at most --whois-rate queries a "
+   "minute; a throttled reply makes dvcheck back off, not retry in a loop. "
+   "With --input FILE, analyses a reply saved elsewhere instead -- WHOIS "
+   "text or RDAP JSON, detected automatically; \"-\" reads standard input; "
+   "no network. "
    "Reports the registrant, admin and tech contacts as email, proxy (a "
    "privacy relay), redacted, web_form or absent, and whether the reply "
    "was throttled, asks for a CAPTCHA or points to a web-only registry. "
-   "ACM mailed these contacts only until mid-2024. Live lookups are not "
-   "built yet."},
+   "ACM mailed these contacts only until mid-2024. The RDAP bootstrap is "
+   "cached in $XDG_CACHE_HOME/dvcheck/rdap-dns.json (default "
+   "~/.cache/dvcheck), refreshed from data.iana.org when its max age has "
+   "passed. DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
+   "referrals name 127.0.0.0/8 or ::1."},
   {"explain", "[CODE]",
    "print a finding's catalogue entry (all codes without CODE)",
    "Prints the severity, title, remediation and reference of a finding code "
@@ -99,6 +110,37 @@ const dv_option dv_options[] = {
   {DV_OPT_SERVER, "server", 0, "HOST", "whois",
    "the server that sent the reply (helps recognise web-only registries)",
    NULL},
+  {DV_OPT_WHOIS_SERVERS, "whois-servers", 0, "FILE", "whois email",
+   "WHOIS server table to use instead of the shipped servers.conf",
+   "Use FILE (the format of the shipped servers.conf: SUFFIX TARGET "
+   "[QUERY]) instead of the built-in WHOIS server table, e.g. to point "
+   "dvcheck at test servers given as IP literals."},
+  {DV_OPT_RDAP_BOOTSTRAP, "rdap-bootstrap", 0, "FILE|none", "whois email",
+   "RDAP bootstrap (IANA dns.json format); none: port-43 WHOIS only",
+   "Read the RDAP bootstrap (RFC 9224 dns.json) from FILE instead of the "
+   "cache / data.iana.org / the built-in table; \"none\" turns RDAP off."},
+  {DV_OPT_WHOIS_RATE, "whois-rate", 0, "N", "whois email",
+   "queries a minute per WHOIS server (default 20, at most 600)",
+   "At most N queries a minute to one WHOIS server (token bucket, bursts "
+   "of 2), 0.1 to 600, default 20. After a throttled reply dvcheck waits "
+   "two query intervals (at least 1 s, doubling, at most 60 s) and asks "
+   "once more only if that fits in the run's deadline."},
+  {DV_OPT_WHOIS_TIMEOUT, "whois-timeout", 0, "SECONDS", "whois email",
+   "time for one WHOIS/RDAP reply (default 10)",
+   "Time for one WHOIS or RDAP server to answer completely, 0.1 to 600 "
+   "seconds (default 10; connecting and each pause between bytes get at "
+   "most 5 s of it)."},
+  {DV_OPT_ACM_LEGACY, "acm-legacy", 0, NULL, "email",
+   "pre-2024 rule: WHOIS contacts count as validation recipients",
+   "Apply ACM's rule from before mid-2024: look up the registrable "
+   "domain's WHOIS/RDAP contacts, and count their real (or proxy) "
+   "addresses as validation recipients, so they can rescue a name whose "
+   "domains receive no mail."},
+  {DV_OPT_CONTACTS, "contacts", 0, NULL, "email",
+   "also show the WHOIS/RDAP contacts (not used by ACM since 2024)",
+   "Look up and show the registrable domain's WHOIS/RDAP contacts as a "
+   "section marked \"not used by ACM since 2024\". Off by default so that "
+   "`dvcheck email` stays a fast DNS-only check."},
   /* AWS: the AWS CLI's global options, resolved as the CLI does */
   {DV_OPT_PROFILE, "profile", 0, "NAME", NULL,
    "AWS profile for ACM calls (default: AWS_PROFILE, else \"default\")",
@@ -134,6 +176,22 @@ const char dv_exit_doc[] =
     "3  could not complete: bad usage or input, internal error, or the "
     "deadline passed before a verdict\n";
 
+int dv_option_for(const dv_option *o, const char *cmd)
+{
+  size_t n = cmd ? strlen(cmd) : 0;
+  const char *p = o->command;
+  if (!p || !n)
+    return 0;
+  while (*p) {
+    size_t w = strcspn(p, " ");
+    if (w == n && strncmp(p, cmd, n) == 0)
+      return 1;
+    p += w;
+    p += strspn(p, " ");
+  }
+  return 0;
+}
+
 const dv_command *dv_command_find(const char *name)
 {
   for (size_t i = 0; i < dv_ncommands; i++)
@@ -161,7 +219,7 @@ void dv_help_print(FILE *out, const char *command)
     fprintf(out, "Usage: dvcheck [options] %s %s\n\n%s.\n\nOptions:\n",
             c->name, c->synopsis, c->summary);
     for (size_t i = 0; i < dv_noptions; i++)
-      if (dv_options[i].command && strcmp(dv_options[i].command, c->name) == 0)
+      if (dv_option_for(&dv_options[i], c->name))
         help_option(out, &dv_options[i]);
   } else {
     fprintf(out,

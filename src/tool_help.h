@@ -10,6 +10,8 @@ typedef enum {
   DV_OPT_JSON, DV_OPT_RESOLVER, DV_OPT_TIMEOUT, DV_OPT_VERBOSE,
   DV_OPT_NO_COLOR, DV_OPT_HELP, DV_OPT_VERSION, DV_OPT_FILE,
   DV_OPT_CNAME, DV_OPT_RECORDS, DV_OPT_INPUT, DV_OPT_DOMAIN, DV_OPT_SERVER,
+  DV_OPT_WHOIS_SERVERS, DV_OPT_RDAP_BOOTSTRAP, DV_OPT_WHOIS_RATE,
+  DV_OPT_WHOIS_TIMEOUT, DV_OPT_ACM_LEGACY, DV_OPT_CONTACTS,
   /* AWS (aws_creds.h) */
   DV_OPT_PROFILE, DV_OPT_REGION, DV_OPT_ENDPOINT_URL
 } dv_opt_id;
@@ -19,7 +21,8 @@ typedef struct {
   const char *lname; /* without "--" */
   char sname;        /* 0 = none */
   const char *arg;   /* NULL = flag */
-  const char *command; /* NULL = global, else the command it belongs to */
+  const char *command; /* NULL = global, else the command(s) it belongs to,
+                        * space-separated ("whois email") */
   const char *help;  /* one line for --help */
   const char *doc;   /* longer text for the man page (NULL = help) */
 } dv_option;
@@ -39,6 +42,8 @@ extern const size_t dv_ncommands;
 extern const char dv_exit_doc[];
 
 const dv_command *dv_command_find(const char *name);
+/* Does option O belong to command CMD (never true for global options)? */
+int dv_option_for(const dv_option *o, const char *cmd);
 void dv_help_print(FILE *out, const char *command);
 void dv_version_print(FILE *out);
 

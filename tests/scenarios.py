@@ -9,6 +9,7 @@ A .cases file holds stanzas separated by blank lines:
     codes:   MX_IMPLICIT EMAIL_USE_SUPERDOMAIN MX_OK
     json:    results.0.validation_domain = good.test     (optional, repeatable)
     resolver: 127.53.0.99                 (optional; default: the lab's)
+    env:     NAME=VALUE [NAME=VALUE...]   (optional; extra environment)
     timeout: 10                           (optional --timeout)
 
 `codes` is the exact set of finding codes that must fire (all subjects,
@@ -64,8 +65,12 @@ def run_case(dv, resolver, c):
         glob += ["--timeout", c["timeout"]]
     problems = []
     want_exit = int(c["exit"])
+    env = dict(os.environ)
+    for kv in shlex.split(os.path.expandvars(c.get("env", ""))):
+        k, _, v = kv.partition("=")
+        env[k] = v
     p = subprocess.run([dv, "--json"] + glob + args, capture_output=True,
-                       timeout=120)
+                       timeout=120, env=env)
     if p.returncode != want_exit:
         problems.append(f"--json exit {p.returncode}, want {want_exit}")
     try:
@@ -93,7 +98,7 @@ def run_case(dv, resolver, c):
         if json.dumps(actual) != val and str(actual) != val:
             problems.append(f"json {path} = {json.dumps(actual)}, want {val}")
     t = subprocess.run([dv, "--no-color"] + glob + args, capture_output=True,
-                       timeout=120)
+                       timeout=120, env=env)
     if t.returncode != want_exit:
         problems.append(f"text exit {t.returncode}, want {want_exit}")
     bad = [b for b in t.stdout + t.stderr if b < 0x20 and b not in (9, 10)]

@@ -928,6 +928,8 @@ static dv_whois_status scan_lines(struct parse *ps)
            0) {
       char tmp[256];
       dv_whois_printable(tmp, sizeof(tmp), cap, caplen);
+      if(!ps->out->referral_raw[0])
+        copy_str(ps->out->referral_raw, sizeof(ps->out->referral_raw), tmp);
       (void)dv_whois_referral_normalize(tmp, ps->out->referral,
                                         sizeof(ps->out->referral));
     }

@@ -71,6 +71,8 @@ typedef struct {
   int truncated;      /* input longer than DV_WHOIS_MAX_INPUT */
   char web_only[512]; /* the registry only answers on this web page, or "" */
   char referral[256]; /* validated "Registrar WHOIS Server:" host, or "" */
+  char referral_raw[256]; /* the first referral value as found (printable),
+                           * also when validation rejected it, or "" */
   char source[8];     /* "whois" or "rdap" */
 } dv_whois_info;
 

@@ -17,6 +17,7 @@ int main(void)
   srunner_add_suite(sr, suite_caa());
   srunner_add_suite(sr, suite_awsconfig());
   srunner_add_suite(sr, suite_asff());
+  srunner_add_suite(sr, suite_ratelimit());
   srunner_run_all(sr, CK_ENV);
   failed = srunner_ntests_failed(sr);
   srunner_free(sr);

@@ -11,4 +11,5 @@ Suite *suite_sigv4(void);
 Suite *suite_caa(void);
 Suite *suite_awsconfig(void);
 Suite *suite_asff(void);
+Suite *suite_ratelimit(void);
 #endif
