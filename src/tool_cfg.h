@@ -46,6 +46,10 @@ typedef struct {
   const char *check_host;   /* check --host HOST[:PORT] */
   const char *check_domain; /* check --domain NAME */
   const char *check_arn;    /* check --arn ARN */
+  /* AWS: the AWS CLI's global options (aws_creds.h) */
+  const char *aws_profile;      /* --profile NAME */
+  const char *aws_region;       /* --region R */
+  const char *aws_endpoint_url; /* --endpoint-url URL */
 } dv_cfg;
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_creds.h"
 #include "names.h"
 #include "tool_getparam.h"
 #include "tool_help.h"
@@ -201,6 +202,25 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_CHECK_HOST: cfg->check_host = val; break;
   case DV_OPT_CHECK_DOMAIN: cfg->check_domain = val; break;
   case DV_OPT_CHECK_ARN: cfg->check_arn = val; break;
+  case DV_OPT_PROFILE: cfg->aws_profile = val; break;
+  case DV_OPT_REGION:
+    if (!dv_aws_region_valid(val)) {
+      snprintf(msg, msglen,
+               "--region '%s': not a region name (like us-east-1)",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->aws_region = val;
+    break;
+  case DV_OPT_ENDPOINT_URL:
+    if (strncmp(val, "https://", 8) != 0 && strncmp(val, "http://", 7) != 0) {
+      snprintf(msg, msglen,
+               "--endpoint-url '%s': give a URL (https://host[:port])",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->aws_endpoint_url = val;
+    break;
   }
   return DV_PARAM_OK;
 }
