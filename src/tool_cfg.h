@@ -57,6 +57,7 @@ typedef struct {
   /* expiry, audit */
   long expiry_days;   /* --days N (0 = default) */
   const char *format; /* --format text|json|asff */
+  const char *aws_profile;      /* --profile NAME */
 } dv_cfg;
 
 #endif

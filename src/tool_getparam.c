@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_creds.h"
 #include "names.h"
 #include "tool_getparam.h"
 #include "tool_help.h"
@@ -96,6 +97,31 @@ int dv_resolver_arg_add(dv_cfg *cfg, const char *arg, char *msg, size_t msglen)
 bad:
   snprintf(msg, msglen, "--resolver '%s': expected ADDR[:PORT]", shown);
   return -1;
+}
+
+/* --region: a region, a comma-separated list of regions, or "all" (the
+ * commands that take one region reject the last two themselves). */
+static int dv_region_arg_valid(const char *val)
+{
+  char buf[64];
+  const char *p = val;
+  if (strcmp(val, "all") == 0)
+    return 1;
+  if (!*val || strlen(val) > 1024)
+    return 0;
+  while (*p) {
+    size_t n = strcspn(p, ",");
+    if (n == 0 || n >= sizeof(buf))
+      return 0;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    if (!dv_aws_region_valid(buf))
+      return 0;
+    p += n;
+    if (*p == ',' && !*++p)
+      return 0;
+  }
+  return 1;
 }
 
 static int parse_timeout(const char *arg, double *out)
@@ -195,8 +221,6 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   }
   case DV_OPT_ACM_LEGACY: cfg->acm_legacy = 1; break;
   case DV_OPT_CONTACTS: cfg->contacts = 1; break;
-  case DV_OPT_REGION: cfg->aws_region = val; break;
-  case DV_OPT_ENDPOINT_URL: cfg->aws_endpoint_url = val; break;
   case DV_OPT_RESEND: cfg->resend = 1; break;
   case DV_OPT_CERT_DOMAIN: cfg->resend_domain = val; break;
   case DV_OPT_VALIDATION_DOMAIN: cfg->validation_domain = val; break;
@@ -231,6 +255,26 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     cfg->format = val;
     if (strcmp(val, "json") == 0)
       cfg->json = 1;
+    break;
+  case DV_OPT_PROFILE: cfg->aws_profile = val; break;
+  case DV_OPT_REGION:
+    if (!dv_region_arg_valid(val)) {
+      snprintf(msg, msglen,
+               "--region '%s': not a region name (like us-east-1), a list "
+               "(us-east-1,eu-west-1) or all",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->aws_region = val;
+    break;
+  case DV_OPT_ENDPOINT_URL:
+    if (strncmp(val, "https://", 8) != 0 && strncmp(val, "http://", 7) != 0) {
+      snprintf(msg, msglen,
+               "--endpoint-url '%s': give a URL (https://host[:port])",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->aws_endpoint_url = val;
     break;
   }
   return DV_PARAM_OK;

@@ -226,15 +226,33 @@ const dv_option dv_options[] = {
    "warning range (--host: days to expiry, default 30:)", NULL},
   {DV_OPT_CRITICAL, "critical", 'c', "RANGE", "check",
    "critical range (--host: days to expiry, default 14:)", NULL},
+  /* AWS: the AWS CLI's global options, resolved as the CLI does */
+  {DV_OPT_PROFILE, "profile", 0, "NAME", NULL,
+   "AWS profile for ACM calls (default: AWS_PROFILE, else \"default\")",
+   "Use this profile of ~/.aws/config and ~/.aws/credentials (or "
+   "AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). As with the AWS CLI, an "
+   "explicit --profile ignores AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. "
+   "Credentials come, first match wins, from the environment, the "
+   "credentials file, credential_process, the config file, the container "
+   "credential endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI) "
+   "and EC2 instance metadata (IMDSv2; AWS_EC2_METADATA_DISABLED=true turns "
+   "it off). Profiles that need STS or SSO (role_arn, sso_*) are not "
+   "supported."},
   {DV_OPT_REGION, "region", 0, "REGION", NULL,
-   "AWS region for ACM (a certificate ARN's own region wins)",
-   "AWS region for the ACM commands when no ARN names one; else "
-   "AWS_REGION or AWS_DEFAULT_REGION."},
+   "AWS region (default: the ARN's, AWS_REGION, AWS_DEFAULT_REGION, profile)",
+   "The AWS region for ACM calls when no certificate ARN gives one. "
+   "Otherwise the AWS CLI's order applies: AWS_REGION, AWS_DEFAULT_REGION, "
+   "the profile's region. expiry and audit also take a list "
+   "(us-east-1,eu-west-1) or \"all\" (every commercial region; those not "
+   "enabled for the account are skipped)."},
   {DV_OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", NULL,
-   "ACM endpoint to call instead of https://acm.REGION.amazonaws.com",
-   "Send ACM API calls to URL (also AWS_ENDPOINT_URL_ACM or "
-   "AWS_ENDPOINT_URL). TLS is always verified; AWS_CA_BUNDLE names the CA "
-   "bundle."},
+   "send ACM calls to URL instead of https://acm.REGION.amazonaws.com",
+   "Send ACM API calls to URL. Without it: AWS_ENDPOINT_URL_ACM, "
+   "AWS_ENDPOINT_URL, the profile's services section or endpoint_url "
+   "(unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else "
+   "https://acm.REGION.amazonaws.com (amazonaws.com.cn in China). "
+   "AWS_CA_BUNDLE or the profile's ca_bundle names the CA certificates to "
+   "trust."},
   {DV_OPT_DAYS, "days", 0, "N", "expiry",
    "the expiry window in days (default 45)", NULL},
   {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",

@@ -19,7 +19,9 @@ typedef enum {
   DV_OPT_EXPECT_PEM, DV_OPT_WARNING, DV_OPT_CRITICAL, DV_OPT_CHECK_HOST,
   DV_OPT_CHECK_DOMAIN, DV_OPT_CHECK_ARN,
   /* expiry, audit */
-  DV_OPT_DAYS, DV_OPT_FORMAT
+  DV_OPT_DAYS, DV_OPT_FORMAT,
+  /* AWS (aws_creds.h) */
+  DV_OPT_PROFILE
 } dv_opt_id;
 
 typedef struct {

@@ -1,0 +1,1703 @@
+/* dvcheck -- AWS credentials, region and endpoint (see aws_creds.h).
+ *
+ * References: botocore/credentials.py (create_credential_resolver and the
+ * providers), botocore/utils.py (IMDSFetcher, ContainerMetadataFetcher),
+ * botocore/configloader.py, awscli/clidriver.py (the region chain) and the
+ * AWS CLI user guide ("Configuration and credential file settings",
+ * "Sourcing credentials with an external process", "Service-specific
+ * endpoints").
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "aws_config.h"
+#include "aws_creds.h"
+
+extern char **environ;
+
+#define DEFAULT_PROCESS_TIMEOUT_MS 30000
+#define PROCESS_MAX_STDOUT (256 * 1024)
+#define PROCESS_MAX_STDERR (16 * 1024)
+#define CONTAINER_HOST "169.254.170.2"
+#define CONTAINER_TIMEOUT_MS 2000
+#define CONTAINER_ATTEMPTS 3
+#define CONTAINER_SLEEP_MS 1000
+#define IMDS_BASE_URL "http://169.254.169.254/"
+#define IMDS_BASE_URL_V6 "http://[fd00:ec2::254]/"
+#define IMDS_TOKEN_TTL "21600"
+#define IMDS_CREDS_PATH "latest/meta-data/iam/security-credentials/"
+#define META_MAX_BODY (64 * 1024)
+
+static const char *const creds_status_str[] = {
+    [DV_AWS_CREDS_OK] = "ok",
+    [DV_AWS_CREDS_NONE] = "no credentials found",
+    [DV_AWS_CREDS_E_PROFILE_NOT_FOUND] = "profile not found",
+    [DV_AWS_CREDS_E_CONFIG] = "bad AWS configuration file",
+    [DV_AWS_CREDS_E_PARTIAL] = "partial credentials",
+    [DV_AWS_CREDS_E_PROCESS] = "credential_process failed",
+    [DV_AWS_CREDS_E_CONTAINER] = "container credentials failed",
+    [DV_AWS_CREDS_E_EXPIRED] = "credentials expired",
+    [DV_AWS_CREDS_E_UNSUPPORTED] = "credential source not supported",
+    [DV_AWS_CREDS_E_CANCELLED] = "cancelled",
+    [DV_AWS_CREDS_E_NOMEM] = "out of memory",
+};
+
+const char *dv_aws_creds_status_str(dv_aws_creds_status st)
+{
+  if ((size_t)st < sizeof(creds_status_str) / sizeof(creds_status_str[0]))
+    return creds_status_str[st];
+  return "unknown";
+}
+
+static const char *const source_str[] = {
+    [DV_AWS_SRC_NONE] = "none",
+    [DV_AWS_SRC_ENV] = "env",
+    [DV_AWS_SRC_SHARED_CREDENTIALS] = "shared-credentials-file",
+    [DV_AWS_SRC_PROCESS] = "custom-process",
+    [DV_AWS_SRC_CONFIG] = "config-file",
+    [DV_AWS_SRC_CONTAINER] = "container-role",
+    [DV_AWS_SRC_IMDS] = "iam-role",
+};
+
+const char *dv_aws_source_str(dv_aws_source src)
+{
+  if ((size_t)src < sizeof(source_str) / sizeof(source_str[0]))
+    return source_str[src];
+  return "unknown";
+}
+
+static const char *const cfg_status_str[] = {
+    [DV_AWS_CFG_OK] = "ok",
+    [DV_AWS_CFG_NONE] = "not configured",
+    [DV_AWS_CFG_E_PROFILE_NOT_FOUND] = "profile not found",
+    [DV_AWS_CFG_E_CONFIG] = "bad AWS configuration file",
+    [DV_AWS_CFG_E_BAD_REGION] = "invalid region name",
+    [DV_AWS_CFG_E_BAD_URL] = "invalid endpoint URL",
+    [DV_AWS_CFG_E_NOMEM] = "out of memory",
+};
+
+const char *dv_aws_cfg_status_str(dv_aws_cfg_status st)
+{
+  if ((size_t)st < sizeof(cfg_status_str) / sizeof(cfg_status_str[0]))
+    return cfg_status_str[st];
+  return "unknown";
+}
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static void wipe_free(char *s)
+{
+  if (s) {
+    OPENSSL_cleanse(s, strlen(s));
+    free(s);
+  }
+}
+
+/* A printable, bounded copy of untrusted text for error messages. */
+static void shown(const char *s, size_t n, char *out, size_t outlen)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n && s[i] && o + 5 < outlen; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f)
+      out[o++] = (char)c;
+    else
+      o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+  }
+  if (outlen)
+    out[o < outlen ? o : outlen - 1] = '\0';
+}
+
+static const char *env_nonempty(const char *name)
+{
+  const char *v = getenv(name);
+  return v && *v ? v : NULL;
+}
+
+static int str_true(const char *v)
+{
+  return v && strcasecmp(v, "true") == 0;
+}
+
+/* ISO 8601 / RFC 3339 UTC time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)
+ * (also a space instead of T, and no zone = UTC). */
+static int parse_time(const char *s, time_t *out)
+{
+  struct tm tm;
+  int y, mo, d, h, mi, se, n = 0;
+  long off = 0;
+  const char *p;
+  time_t t;
+  memset(&tm, 0, sizeof(tm));
+  if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+    return -1;
+  p = s + 10;
+  if (*p != 'T' && *p != 't' && *p != ' ')
+    return -1;
+  p++;
+  n = 0;
+  if (sscanf(p, "%2d:%2d:%2d%n", &h, &mi, &se, &n) != 3 || n != 8)
+    return -1;
+  p += 8;
+  if (*p == '.') {
+    p++;
+    if (!isdigit((unsigned char)*p))
+      return -1;
+    while (isdigit((unsigned char)*p))
+      p++;
+  }
+  if (*p == 'Z' || *p == 'z')
+    p++;
+  else if (*p == '+' || *p == '-') {
+    int oh, om;
+    n = 0;
+    if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5)
+      return -1;
+    off = (oh * 3600L + om * 60L) * (*p == '+' ? 1 : -1);
+    p += 6;
+  }
+  if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+      se > 60)
+    return -1;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = se;
+  t = timegm(&tm);
+  if (t == (time_t)-1)
+    return -1;
+  *out = t - off;
+  return 0;
+}
+
+/* ---- the shared files and the profile ---------------------------------------- */
+
+typedef struct {
+  char profile[256];
+  int explicit_profile; /* named by --profile or the environment */
+  int from_option;      /* --profile: skip the environment's keys */
+  dv_awscfg_file config, creds;
+  const dv_awscfg_section *cfg_sec;  /* [profile P] / [default] in config */
+  const dv_awscfg_section *cred_sec; /* [P] in credentials */
+  char config_path[PATH_MAX];
+  char creds_path[PATH_MAX];
+} shared;
+
+static void shared_free(shared *sh)
+{
+  dv_awscfg_free(&sh->config);
+  dv_awscfg_free(&sh->creds);
+  sh->cfg_sec = sh->cred_sec = NULL;
+}
+
+/* The section of config for profile name (the last one wins, as in
+ * botocore's dict). */
+static const dv_awscfg_section *config_profile(const dv_awscfg_file *f,
+                                               const char *prefix,
+                                               const char *name)
+{
+  const dv_awscfg_section *found = NULL;
+  char nm[256];
+  for (size_t i = 0; i < f->nsections; i++)
+    if (dv_awscfg_section_prefixed(f->sections[i].name, prefix, nm,
+                                   sizeof(nm)) == 0 &&
+        strcmp(nm, name) == 0)
+      found = &f->sections[i];
+  return found;
+}
+
+/* Load both files. Returns 0, or -1 (config error, err set), -2 (nomem). */
+static int shared_load(const dv_aws_opts *o, shared *sh, char *err,
+                       size_t errlen)
+{
+  const char *p;
+  dv_awscfg_status st;
+  char e[600];
+
+  memset(sh, 0, sizeof(*sh));
+  if (o && o->profile) {
+    p = o->profile;
+    sh->explicit_profile = sh->from_option = 1;
+  } else if ((p = env_nonempty("AWS_DEFAULT_PROFILE")) ||
+             (p = env_nonempty("AWS_PROFILE"))) {
+    sh->explicit_profile = 1;
+  } else
+    p = "default";
+  snprintf(sh->profile, sizeof(sh->profile), "%s", p);
+  p = env_nonempty("AWS_CONFIG_FILE");
+  snprintf(sh->config_path, sizeof(sh->config_path), "%s",
+           p ? p : "~/.aws/config");
+  p = env_nonempty("AWS_SHARED_CREDENTIALS_FILE");
+  snprintf(sh->creds_path, sizeof(sh->creds_path), "%s",
+           p ? p : "~/.aws/credentials");
+
+  st = dv_awscfg_load(sh->config_path, &sh->config, e, sizeof(e));
+  if (st == DV_AWSCFG_E_NOMEM)
+    return -2;
+  if (st != DV_AWSCFG_OK && st != DV_AWSCFG_NOT_FOUND) {
+    snprintf(err, errlen, "AWS config file %s", e);
+    return -1;
+  }
+  st = dv_awscfg_load(sh->creds_path, &sh->creds, e, sizeof(e));
+  if (st == DV_AWSCFG_E_NOMEM) {
+    shared_free(sh);
+    return -2;
+  }
+  if (st != DV_AWSCFG_OK && st != DV_AWSCFG_NOT_FOUND) {
+    snprintf(err, errlen, "AWS credentials file %s", e);
+    shared_free(sh);
+    return -1;
+  }
+  sh->cfg_sec = config_profile(&sh->config, "profile", sh->profile);
+  sh->cred_sec = dv_awscfg_section_find(&sh->creds, sh->profile);
+  return 0;
+}
+
+static int shared_profile_missing(const shared *sh, char *err, size_t errlen)
+{
+  char s[300];
+  if (!sh->explicit_profile || sh->cfg_sec || sh->cred_sec)
+    return 0;
+  shown(sh->profile, strlen(sh->profile), s, sizeof(s));
+  snprintf(err, errlen,
+           "the config profile (%.100s) could not be found in %.150s or %.150s", s,
+           sh->config_path, sh->creds_path);
+  return 1;
+}
+
+/* The profile's merged view: the credentials file's keys override. */
+static const char *shared_get(const shared *sh, const char *key)
+{
+  const char *v = NULL;
+  if (sh->cred_sec)
+    v = dv_awscfg_get(&sh->creds, sh->cred_sec, key);
+  if (!v && sh->cfg_sec)
+    v = dv_awscfg_get(&sh->config, sh->cfg_sec, key);
+  return v;
+}
+
+/* ---- region ------------------------------------------------------------------ */
+
+int dv_aws_region_valid(const char *r)
+{
+  size_t n = r ? strlen(r) : 0;
+  int digits_only = 1;
+  if (n < 1 || n > 63 || r[0] == '-' || r[n - 1] == '-')
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)r[i];
+    if (!isalnum(c) && c != '-')
+      return 0;
+    if (!isdigit(c))
+      digits_only = 0;
+  }
+  return !digits_only;
+}
+
+static dv_aws_cfg_status cfg_from_load(int r)
+{
+  return r == -2 ? DV_AWS_CFG_E_NOMEM : DV_AWS_CFG_E_CONFIG;
+}
+
+dv_aws_cfg_status dv_aws_region_resolve(const dv_aws_opts *o,
+                                        const char *arn_region, char *region,
+                                        size_t regionlen, const char **source,
+                                        char *err, size_t errlen)
+{
+  const char *v = NULL, *src = NULL;
+  dv_aws_cfg_status st = DV_AWS_CFG_OK;
+  shared sh;
+  int loaded = 0;
+  char s[200];
+
+  if (errlen)
+    err[0] = '\0';
+  if (regionlen)
+    region[0] = '\0';
+  if (arn_region && *arn_region) {
+    v = arn_region;
+    src = "arn";
+  } else if (o && o->region && *o->region) {
+    v = o->region;
+    src = "--region";
+  } else if ((v = env_nonempty("AWS_REGION"))) {
+    src = "AWS_REGION";
+  } else if ((v = env_nonempty("AWS_DEFAULT_REGION"))) {
+    src = "AWS_DEFAULT_REGION";
+  } else {
+    int r = shared_load(o, &sh, err, errlen);
+    if (r < 0)
+      return cfg_from_load(r);
+    loaded = 1;
+    if (shared_profile_missing(&sh, err, errlen)) {
+      st = DV_AWS_CFG_E_PROFILE_NOT_FOUND;
+      goto out;
+    }
+    v = shared_get(&sh, "region");
+    if (v && !*v)
+      v = NULL;
+    src = "profile";
+  }
+  if (!v) {
+    st = DV_AWS_CFG_NONE;
+    snprintf(err, errlen,
+             "no region: give --region, set AWS_REGION or add region to the "
+             "profile");
+    goto out;
+  }
+  if (!dv_aws_region_valid(v)) {
+    shown(v, strlen(v), s, sizeof(s));
+    snprintf(err, errlen,
+             "invalid region '%s' (from %s): expected a name like us-east-1",
+             s, src);
+    st = DV_AWS_CFG_E_BAD_REGION;
+    goto out;
+  }
+  if (strlen(v) >= regionlen) {
+    st = DV_AWS_CFG_E_BAD_REGION;
+    goto out;
+  }
+  snprintf(region, regionlen, "%s", v);
+  if (source)
+    *source = src;
+out:
+  if (loaded)
+    shared_free(&sh);
+  return st;
+}
+
+/* ---- endpoint ---------------------------------------------------------------- */
+
+/* botocore's partitions: a prefix, then \w+-\d+ up to the end. */
+static const struct {
+  const char *prefix;
+  const char *suffix;
+} partitions[] = {
+    {"us-isob-", "sc2s.sgov.gov"},
+    {"us-iso-", "c2s.ic.gov"},
+    {"us-gov-", "amazonaws.com"},
+    {"cn-", "amazonaws.com.cn"},
+};
+
+static int partition_tail(const char *p)
+{
+  const char *q = p;
+  while (isalnum((unsigned char)*q) || *q == '_')
+    q++;
+  if (q == p || *q != '-')
+    return 0;
+  p = ++q;
+  while (isdigit((unsigned char)*q))
+    q++;
+  return q > p && *q == '\0';
+}
+
+const char *dv_aws_region_dns_suffix(const char *region)
+{
+  for (size_t i = 0; i < sizeof(partitions) / sizeof(partitions[0]); i++) {
+    size_t n = strlen(partitions[i].prefix);
+    if (strncmp(region, partitions[i].prefix, n) == 0 &&
+        partition_tail(region + n))
+      return partitions[i].suffix;
+  }
+  return "amazonaws.com";
+}
+
+static int url_valid(const char *u)
+{
+  const char *h;
+  if (strncmp(u, "https://", 8) == 0)
+    h = u + 8;
+  else if (strncmp(u, "http://", 7) == 0)
+    h = u + 7;
+  else
+    return 0;
+  if (!*h || *h == '/' || *h == ':' || *h == '?' || *h == '#')
+    return 0;
+  for (const char *p = u; *p; p++)
+    if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+      return 0;
+  return 1;
+}
+
+dv_aws_cfg_status dv_aws_endpoint_resolve(const dv_aws_opts *o,
+                                          const char *service,
+                                          const char *region, char *url,
+                                          size_t urllen, const char **source,
+                                          char *err, size_t errlen)
+{
+  char envname[64], s[300];
+  const char *v = NULL, *src = NULL;
+  dv_aws_cfg_status st = DV_AWS_CFG_OK;
+  shared sh;
+  int loaded = 0, ignore;
+  size_t i;
+
+  if (errlen)
+    err[0] = '\0';
+  if (urllen)
+    url[0] = '\0';
+  if (o && o->endpoint_url && *o->endpoint_url) {
+    v = o->endpoint_url;
+    src = "--endpoint-url";
+    goto found;
+  }
+  {
+    int r = shared_load(o, &sh, err, errlen);
+    if (r < 0)
+      return cfg_from_load(r);
+    loaded = 1;
+  }
+  ignore = str_true(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+  if (!getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
+    ignore = str_true(shared_get(&sh, "ignore_configured_endpoint_urls"));
+  if (!ignore) {
+    snprintf(envname, sizeof(envname), "AWS_ENDPOINT_URL_");
+    for (i = 0; service[i] && strlen(envname) + 1 < sizeof(envname); i++) {
+      char c = service[i] == '-' ? '_' : (char)toupper((unsigned char)service[i]);
+      size_t n = strlen(envname);
+      envname[n] = c;
+      envname[n + 1] = '\0';
+    }
+    if ((v = env_nonempty(envname))) {
+      src = "AWS_ENDPOINT_URL_<SERVICE>";
+      goto found;
+    }
+    if ((v = env_nonempty("AWS_ENDPOINT_URL"))) {
+      src = "AWS_ENDPOINT_URL";
+      goto found;
+    }
+    if (sh.explicit_profile && !sh.cfg_sec && !sh.cred_sec) {
+      shared_profile_missing(&sh, err, errlen);
+      st = DV_AWS_CFG_E_PROFILE_NOT_FOUND;
+      goto out;
+    }
+    {
+      const char *svc = shared_get(&sh, "services");
+      if (svc) {
+        const dv_awscfg_section *ss =
+            config_profile(&sh.config, "services", svc);
+        if (!ss) {
+          shown(svc, strlen(svc), s, sizeof(s));
+          snprintf(err, errlen,
+                   "the profile uses services = %s, but the config file has "
+                   "no [services %s] section",
+                   s, s);
+          st = DV_AWS_CFG_E_CONFIG;
+          goto out;
+        }
+        v = dv_awscfg_sub_get(&sh.config, ss, service, "endpoint_url");
+        if (v && *v) {
+          src = "services-section";
+          goto found;
+        }
+      }
+    }
+    if ((v = shared_get(&sh, "endpoint_url")) && *v) {
+      src = "profile";
+      goto found;
+    }
+  }
+  if (!region || !*region) {
+    st = DV_AWS_CFG_NONE;
+    snprintf(err, errlen, "no region, so no endpoint");
+    goto out;
+  }
+  if (!dv_aws_region_valid(region)) {
+    shown(region, strlen(region), s, sizeof(s));
+    snprintf(err, errlen, "invalid region '%s'", s);
+    st = DV_AWS_CFG_E_BAD_REGION;
+    goto out;
+  }
+  if ((size_t)snprintf(url, urllen, "https://%s.%s.%s", service, region,
+                       dv_aws_region_dns_suffix(region)) >= urllen) {
+    st = DV_AWS_CFG_E_BAD_URL;
+    url[0] = '\0';
+  }
+  if (source)
+    *source = "default";
+  goto out;
+found:
+  if (!url_valid(v)) {
+    shown(v, strlen(v), s, sizeof(s));
+    snprintf(err, errlen,
+             "invalid endpoint URL '%s' (from %s): expected "
+             "https://host[:port][/path]",
+             s, src);
+    st = DV_AWS_CFG_E_BAD_URL;
+    goto out;
+  }
+  if (strlen(v) >= urllen) {
+    st = DV_AWS_CFG_E_BAD_URL;
+    snprintf(err, errlen, "endpoint URL too long");
+    goto out;
+  }
+  snprintf(url, urllen, "%s", v);
+  if (source)
+    *source = src;
+out:
+  if (loaded)
+    shared_free(&sh);
+  return st;
+}
+
+dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
+                                   size_t pathlen, char *err, size_t errlen)
+{
+  const char *v = env_nonempty("AWS_CA_BUNDLE");
+  shared sh;
+  int loaded = 0;
+  dv_aws_cfg_status st = DV_AWS_CFG_OK;
+  if (errlen)
+    err[0] = '\0';
+  if (pathlen)
+    path[0] = '\0';
+  if (!v) {
+    int r = shared_load(o, &sh, err, errlen);
+    if (r < 0)
+      return cfg_from_load(r);
+    loaded = 1;
+    v = shared_get(&sh, "ca_bundle");
+  }
+  if (v && *v) {
+    /* as given: botocore expands nothing here either */
+    if ((size_t)snprintf(path, pathlen, "%s", v) >= pathlen) {
+      path[0] = '\0';
+      snprintf(err, errlen, "CA bundle path too long");
+      st = DV_AWS_CFG_E_CONFIG;
+    }
+  } else
+    st = DV_AWS_CFG_NONE;
+  if (loaded)
+    shared_free(&sh);
+  return st;
+}
+
+/* ---- the credential chain ----------------------------------------------------- */
+
+typedef enum {
+  STEP_START,
+  STEP_PROCESS,
+  STEP_CONFIG,
+  STEP_CONTAINER,
+  STEP_IMDS,
+  STEP_DONE
+} step;
+
+typedef enum { IMDS_TOKEN, IMDS_ROLE, IMDS_CREDS } imds_phase;
+
+typedef struct {
+  char *buf;
+  size_t len, cap, max;
+  int fd;
+  int eof;
+} pipebuf;
+
+typedef struct {
+  dv_loop *loop;
+  dv_http *http;
+  dv_aws_creds_cb cb;
+  void *arg;
+  int verbose;
+  long process_timeout_ms;
+  char *container_host;
+  char *profile_opt; /* --profile */
+  shared sh;
+  int have_shared;
+  dv_aws_creds *res;
+  dv_timer timer;
+  step next;
+  /* credential_process */
+  pid_t pid;
+  int exited, wstatus, timed_out;
+  pipebuf out, err;
+  int64_t proc_deadline;
+  /* container / IMDS */
+  char *url;
+  char *auth; /* "Authorization: ..." SECRET */
+  int attempt, attempts;
+  long timeout_ms;
+  imds_phase phase;
+  char *imds_base;
+  char *imds_token; /* SECRET-ish: a session token for IMDS */
+  char *role;
+  char last_error[256];
+} resolver;
+
+static void resolver_continue(void *arg);
+static void run_step(resolver *r);
+
+void dv_aws_creds_free(dv_aws_creds *c)
+{
+  if (!c)
+    return;
+  free(c->profile);
+  free(c->access_key_id);
+  wipe_free(c->secret_access_key);
+  wipe_free(c->session_token);
+  free(c->expiration);
+  OPENSSL_cleanse(c, sizeof(*c));
+  free(c);
+}
+
+static void resolver_free(resolver *r)
+{
+  if (r->have_shared)
+    shared_free(&r->sh);
+  free(r->container_host);
+  free(r->profile_opt);
+  free(r->out.buf ? (OPENSSL_cleanse(r->out.buf, r->out.cap), r->out.buf)
+                  : NULL);
+  free(r->err.buf);
+  free(r->url);
+  wipe_free(r->auth);
+  free(r->imds_base);
+  wipe_free(r->imds_token);
+  free(r->role);
+  dv_aws_creds_free(r->res);
+  free(r);
+}
+
+/* Report and free. */
+static void finish(resolver *r, dv_aws_creds_status st)
+{
+  dv_aws_creds *c = r->res;
+  dv_loop *loop = r->loop;
+  r->res = NULL;
+  c->status = st;
+  if (st != DV_AWS_CREDS_OK) {
+    wipe_free(c->secret_access_key);
+    wipe_free(c->session_token);
+    c->secret_access_key = c->session_token = NULL;
+    if (!c->error[0])
+      snprintf(c->error, sizeof(c->error), "%s", dv_aws_creds_status_str(st));
+  }
+  if (r->verbose) {
+    if (st == DV_AWS_CREDS_OK)
+      fprintf(stderr, "aws: credentials from %s (profile %s, key id %s%s)\n",
+              dv_aws_source_str(c->source), c->profile ? c->profile : "-",
+              c->access_key_id ? c->access_key_id : "-",
+              c->session_token ? ", session token" : "");
+    else
+      fprintf(stderr, "aws: credentials: %s\n", c->error);
+  }
+  dv_loop_timer_disarm(loop, &r->timer);
+  r->cb(r->arg, c);
+  resolver_free(r);
+  dv_loop_unref(loop);
+}
+
+static int set_creds(resolver *r, dv_aws_source src, const char *akid,
+                     const char *secret, const char *token,
+                     const char *expiration)
+{
+  dv_aws_creds *c = r->res;
+  c->source = src;
+  c->access_key_id = strdup(akid);
+  c->secret_access_key = strdup(secret);
+  if (!c->access_key_id || !c->secret_access_key)
+    return -1;
+  if (token && *token && !(c->session_token = strdup(token)))
+    return -1;
+  if (expiration && *expiration) {
+    if (!(c->expiration = strdup(expiration)))
+      return -1;
+  }
+  return 0;
+}
+
+/* Expiration: parse and refuse expired credentials (botocore refreshes
+ * once, then raises). Returns the status to finish with. */
+static dv_aws_creds_status check_expiry(resolver *r)
+{
+  dv_aws_creds *c = r->res;
+  char s[120];
+  if (!c->expiration)
+    return DV_AWS_CREDS_OK;
+  if (parse_time(c->expiration, &c->expires) < 0) {
+    shown(c->expiration, strlen(c->expiration), s, sizeof(s));
+    snprintf(c->error, sizeof(c->error),
+             "%s: the expiration time '%s' is not an ISO 8601 time",
+             dv_aws_source_str(c->source), s);
+    return c->source == DV_AWS_SRC_PROCESS     ? DV_AWS_CREDS_E_PROCESS
+           : c->source == DV_AWS_SRC_CONTAINER ? DV_AWS_CREDS_E_CONTAINER
+                                               : DV_AWS_CREDS_E_EXPIRED;
+  }
+  if (c->expires <= time(NULL)) {
+    snprintf(c->error, sizeof(c->error),
+             "the credentials from %s expired at %s",
+             dv_aws_source_str(c->source), c->expiration);
+    return DV_AWS_CREDS_E_EXPIRED;
+  }
+  return DV_AWS_CREDS_OK;
+}
+
+/* Static keys from a file section (botocore: the key id present decides;
+ * a missing secret is a partial-credentials error). 1 = found. */
+static int static_keys(resolver *r, const dv_awscfg_file *f,
+                       const dv_awscfg_section *s, dv_aws_source src,
+                       const char *path, dv_aws_creds_status *st)
+{
+  const char *akid, *secret, *token;
+  if (!s || !(akid = dv_awscfg_get(f, s, "aws_access_key_id")))
+    return 0;
+  secret = dv_awscfg_get(f, s, "aws_secret_access_key");
+  if (!secret) {
+    snprintf(r->res->error, sizeof(r->res->error),
+             "partial credentials in %s: aws_access_key_id without "
+             "aws_secret_access_key",
+             path);
+    *st = DV_AWS_CREDS_E_PARTIAL;
+    return 1;
+  }
+  token = dv_awscfg_get(f, s, "aws_security_token");
+  if (!token)
+    token = dv_awscfg_get(f, s, "aws_session_token");
+  *st = set_creds(r, src, akid, secret, token, NULL) < 0 ? DV_AWS_CREDS_E_NOMEM
+                                                         : DV_AWS_CREDS_OK;
+  return 1;
+}
+
+/* ---- credential_process ---- */
+
+static void proc_check_done(resolver *r);
+
+static void pipe_read(void *arg, int fd, short revents)
+{
+  resolver *r = arg;
+  pipebuf *b = fd == r->out.fd ? &r->out : &r->err;
+  char tmp[4096];
+  (void)revents;
+  for (;;) {
+    ssize_t n = read(fd, tmp, sizeof(tmp));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      break;
+    if (n <= 0) {
+      b->eof = 1;
+      break;
+    }
+    if (b->len + (size_t)n > b->max) {
+      /* too much output: stop reading, the check below reports it */
+      b->len = b->max + 1;
+      b->eof = 1;
+      break;
+    }
+    if (b->len + (size_t)n + 1 > b->cap) {
+      size_t ncap = b->cap ? b->cap : 4096;
+      char *nb;
+      while (ncap < b->len + (size_t)n + 1)
+        ncap *= 2;
+      nb = malloc(ncap);
+      if (!nb) {
+        b->len = b->max + 1;
+        b->eof = 1;
+        break;
+      }
+      if (b->buf) {
+        memcpy(nb, b->buf, b->len);
+        OPENSSL_cleanse(b->buf, b->cap);
+        free(b->buf);
+      }
+      b->buf = nb;
+      b->cap = ncap;
+    }
+    memcpy(b->buf + b->len, tmp, (size_t)n);
+    b->len += (size_t)n;
+    b->buf[b->len] = '\0';
+  }
+  OPENSSL_cleanse(tmp, sizeof(tmp));
+  if (b->eof) {
+    dv_loop_io_set(r->loop, fd, 0, NULL, NULL);
+    close(fd);
+    b->fd = -1;
+    proc_check_done(r);
+  }
+}
+
+static void proc_kill(resolver *r)
+{
+  if (r->pid > 0 && !r->exited)
+    kill(-r->pid, SIGKILL);
+}
+
+static void proc_close_pipes(resolver *r)
+{
+  if (r->out.fd >= 0) {
+    dv_loop_io_set(r->loop, r->out.fd, 0, NULL, NULL);
+    close(r->out.fd);
+    r->out.fd = -1;
+  }
+  if (r->err.fd >= 0) {
+    dv_loop_io_set(r->loop, r->err.fd, 0, NULL, NULL);
+    close(r->err.fd);
+    r->err.fd = -1;
+  }
+}
+
+static void proc_result(resolver *r);
+
+/* Timer: reap the child, enforce the timeout. */
+static void proc_tick(void *arg)
+{
+  resolver *r = arg;
+  if (!r->exited) {
+    pid_t w = waitpid(r->pid, &r->wstatus, WNOHANG);
+    if (w == r->pid || (w < 0 && errno == ECHILD))
+      r->exited = 1;
+  }
+  if (!r->timed_out && dv_loop_now_ms() >= r->proc_deadline &&
+      (!r->exited || r->out.fd >= 0 || r->err.fd >= 0)) {
+    r->timed_out = 1;
+    proc_kill(r);
+    kill(-r->pid, SIGKILL); /* grandchildren holding the pipes */
+    proc_close_pipes(r);
+  }
+  if (r->exited && r->out.fd < 0 && r->err.fd < 0) {
+    proc_result(r);
+    return;
+  }
+  dv_loop_timer_arm(r->loop, &r->timer, r->timed_out ? 5 : 20, proc_tick, r);
+}
+
+static void proc_check_done(resolver *r)
+{
+  if (r->out.fd < 0 && r->err.fd < 0)
+    dv_loop_timer_arm(r->loop, &r->timer, 0, proc_tick, r);
+}
+
+static const char *json_str_field(json_t *o, const char *k)
+{
+  json_t *v = json_object_get(o, k);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void json_wipe_field(json_t *o, const char *k)
+{
+  json_t *v = json_object_get(o, k);
+  if (json_is_string(v))
+    OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+}
+
+static void proc_result(resolver *r)
+{
+  dv_aws_creds *c = r->res;
+  json_t *doc = NULL, *ver;
+  json_error_t je;
+  dv_aws_creds_status st = DV_AWS_CREDS_E_PROCESS;
+  const char *akid, *secret, *token, *exp;
+  char s[300];
+
+  if (r->timed_out) {
+    snprintf(c->error, sizeof(c->error),
+             "credential_process did not finish within %ld ms (killed)",
+             r->process_timeout_ms);
+    goto out;
+  }
+  if (WIFSIGNALED(r->wstatus) ||
+      (WIFEXITED(r->wstatus) && WEXITSTATUS(r->wstatus) != 0)) {
+    shown(r->err.buf ? r->err.buf : "", r->err.len > 200 ? 200 : r->err.len,
+          s, sizeof(s));
+    if (WIFSIGNALED(r->wstatus))
+      snprintf(c->error, sizeof(c->error),
+               "credential_process was killed by signal %d%s%s",
+               WTERMSIG(r->wstatus), s[0] ? ": " : "", s);
+    else if (WEXITSTATUS(r->wstatus) == 127 && r->out.len == 0)
+      snprintf(c->error, sizeof(c->error),
+               "credential_process could not be run (exit 127)%s%s",
+               s[0] ? ": " : "", s);
+    else
+      snprintf(c->error, sizeof(c->error),
+               "credential_process exited with status %d%s%s",
+               WEXITSTATUS(r->wstatus), s[0] ? ": " : "", s);
+    goto out;
+  }
+  if (r->out.len > r->out.max) {
+    snprintf(c->error, sizeof(c->error),
+             "credential_process wrote more than %d bytes",
+             PROCESS_MAX_STDOUT);
+    goto out;
+  }
+  doc = json_loadb(r->out.buf ? r->out.buf : "", r->out.len,
+                   JSON_DECODE_ANY, &je);
+  if (!doc || !json_is_object(doc)) {
+    snprintf(c->error, sizeof(c->error),
+             "credential_process output is not a JSON object%s%s",
+             doc ? "" : ": ", doc ? "" : je.text);
+    goto out;
+  }
+  ver = json_object_get(doc, "Version");
+  if (!(json_is_integer(ver) && json_integer_value(ver) == 1) &&
+      !(json_is_real(ver) && json_real_value(ver) == 1.0)) {
+    snprintf(c->error, sizeof(c->error),
+             "credential_process output has an unsupported Version "
+             "(supported: 1)");
+    goto out;
+  }
+  akid = json_str_field(doc, "AccessKeyId");
+  secret = json_str_field(doc, "SecretAccessKey");
+  token = json_str_field(doc, "SessionToken");
+  exp = json_str_field(doc, "Expiration");
+  if (!akid || !secret) {
+    snprintf(c->error, sizeof(c->error),
+             "credential_process output lacks %s",
+             !akid ? "AccessKeyId" : "SecretAccessKey");
+    goto out;
+  }
+  if (set_creds(r, DV_AWS_SRC_PROCESS, akid, secret, token, exp) < 0) {
+    st = DV_AWS_CREDS_E_NOMEM;
+    goto out;
+  }
+  st = check_expiry(r);
+out:
+  if (doc) {
+    json_wipe_field(doc, "SecretAccessKey");
+    json_wipe_field(doc, "SessionToken");
+    json_decref(doc);
+  }
+  finish(r, st);
+}
+
+static void proc_start(resolver *r, const char *cmd)
+{
+  dv_aws_creds *c = r->res;
+  int argc, po[2] = {-1, -1}, pe[2] = {-1, -1}, rc;
+  char **argv = dv_shlex_split(cmd, &argc);
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  int fa_ok = 0, at_ok = 0;
+  int64_t left;
+
+  if (!argv || argc == 0) {
+    snprintf(c->error, sizeof(c->error), "credential_process: %s",
+             argv ? "empty command"
+             : argc == -1 ? "unbalanced quotes or a trailing backslash"
+                          : "out of memory");
+    free(argv);
+    finish(r, argc == -2 ? DV_AWS_CREDS_E_NOMEM : DV_AWS_CREDS_E_PROCESS);
+    return;
+  }
+  if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0)
+    goto sys_fail;
+  if (posix_spawn_file_actions_init(&fa) != 0)
+    goto sys_fail;
+  fa_ok = 1;
+  if (posix_spawnattr_init(&at) != 0)
+    goto sys_fail;
+  at_ok = 1;
+  if (posix_spawn_file_actions_adddup2(&fa, po[1], 1) != 0 ||
+      posix_spawn_file_actions_adddup2(&fa, pe[1], 2) != 0 ||
+      posix_spawnattr_setpgroup(&at, 0) != 0 ||
+      posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP) != 0)
+    goto sys_fail;
+  rc = posix_spawnp(&r->pid, argv[0], &fa, &at, argv, environ);
+  if (rc != 0) {
+    char s[200];
+    shown(argv[0], strlen(argv[0]), s, sizeof(s));
+    snprintf(c->error, sizeof(c->error),
+             "credential_process: cannot run '%s': %s", s, strerror(rc));
+    r->pid = 0;
+    goto fail;
+  }
+  close(po[1]);
+  close(pe[1]);
+  po[1] = pe[1] = -1;
+  r->out.fd = po[0];
+  r->err.fd = pe[0];
+  r->out.max = PROCESS_MAX_STDOUT;
+  r->err.max = PROCESS_MAX_STDERR;
+  fcntl(po[0], F_SETFL, fcntl(po[0], F_GETFL) | O_NONBLOCK);
+  fcntl(pe[0], F_SETFL, fcntl(pe[0], F_GETFL) | O_NONBLOCK);
+  left = dv_loop_deadline_left_ms(r->loop);
+  if (left >= 0 && left < r->process_timeout_ms)
+    r->process_timeout_ms = left > 100 ? left - 50 : 50;
+  r->proc_deadline = dv_loop_now_ms() + r->process_timeout_ms;
+  if (dv_loop_io_set(r->loop, po[0], POLLIN, pipe_read, r) != DV_LOOP_OK ||
+      dv_loop_io_set(r->loop, pe[0], POLLIN, pipe_read, r) != DV_LOOP_OK) {
+    r->timed_out = 0;
+    proc_kill(r);
+  }
+  dv_loop_timer_arm(r->loop, &r->timer, 20, proc_tick, r);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
+  free(argv);
+  if (r->verbose)
+    fprintf(stderr, "aws: running credential_process (pid %ld)\n",
+            (long)r->pid);
+  return;
+sys_fail:
+  snprintf(c->error, sizeof(c->error), "credential_process: %s",
+           strerror(errno));
+fail:
+  if (fa_ok)
+    posix_spawn_file_actions_destroy(&fa);
+  if (at_ok)
+    posix_spawnattr_destroy(&at);
+  for (int i = 0; i < 2; i++) {
+    if (po[i] >= 0)
+      close(po[i]);
+    if (pe[i] >= 0)
+      close(pe[i]);
+  }
+  free(argv);
+  finish(r, DV_AWS_CREDS_E_PROCESS);
+}
+
+/* ---- container credentials ---- */
+
+static int host_allowed(const char *url)
+{
+  const char *h, *e;
+  char host[256];
+  unsigned char a[16];
+  size_t n;
+  if (strncmp(url, "https://", 8) == 0)
+    return 1;
+  if (strncmp(url, "http://", 7) != 0)
+    return 0;
+  h = url + 7;
+  e = h + strcspn(h, "/?#");
+  for (const char *at = h; at < e; at++) /* user info */
+    if (*at == '@')
+      h = at + 1;
+  if (*h == '[') {
+    const char *close = memchr(h, ']', (size_t)(e - h));
+    if (!close)
+      return 0;
+    h++;
+    n = (size_t)(close - h);
+  } else {
+    const char *colon = memchr(h, ':', (size_t)(e - h));
+    n = (size_t)((colon ? colon : e) - h);
+  }
+  if (n == 0 || n >= sizeof(host))
+    return 0;
+  memcpy(host, h, n);
+  host[n] = '\0';
+  for (char *p = host; *p; p++)
+    *p = (char)tolower((unsigned char)*p);
+  if (inet_pton(AF_INET, host, a) == 1)
+    return a[0] == 127 || strcmp(host, "169.254.170.2") == 0 ||
+           strcmp(host, "169.254.170.23") == 0;
+  if (inet_pton(AF_INET6, host, a) == 1) {
+    static const unsigned char lo[16] = {[15] = 1};
+    static const unsigned char ec2[16] = {0xfd, 0, 0x0e, 0xc2, [15] = 0x23};
+    return memcmp(a, lo, 16) == 0 || memcmp(a, ec2, 16) == 0;
+  }
+  return strcmp(host, "localhost") == 0;
+}
+
+static void http_send(resolver *r, const char *method, const char *url,
+                      const char *const *headers, dv_http_cb cb);
+static void container_resp(void *arg, const dv_http_resp *resp);
+
+static void container_attempt(void *arg)
+{
+  resolver *r = arg;
+  const char *hdrs[3] = {"Accept: application/json", r->auth, NULL};
+  http_send(r, "GET", r->url, hdrs, container_resp);
+}
+
+static void container_retry(resolver *r)
+{
+  if (++r->attempt >= CONTAINER_ATTEMPTS) {
+    snprintf(r->res->error, sizeof(r->res->error),
+             "container credentials: %s (after %d attempts)", r->last_error,
+             CONTAINER_ATTEMPTS);
+    finish(r, DV_AWS_CREDS_E_CONTAINER);
+    return;
+  }
+  dv_loop_timer_arm(r->loop, &r->timer, CONTAINER_SLEEP_MS, container_attempt,
+                    r);
+}
+
+static void container_resp(void *arg, const dv_http_resp *resp)
+{
+  resolver *r = arg;
+  json_t *doc;
+  const char *akid, *secret, *token, *exp;
+  dv_aws_creds_status st;
+
+  if (resp->status == DV_HTTP_CANCELLED) {
+    finish(r, DV_AWS_CREDS_E_CANCELLED);
+    return;
+  }
+  if (resp->status != DV_HTTP_OK) {
+    snprintf(r->last_error, sizeof(r->last_error), "%s: %.200s",
+             dv_http_status_str(resp->status), resp->error);
+    container_retry(r);
+    return;
+  }
+  if (resp->code != 200) {
+    snprintf(r->last_error, sizeof(r->last_error),
+             "HTTP status %ld from the endpoint", resp->code);
+    container_retry(r);
+    return;
+  }
+  doc = json_loadb(resp->body ? resp->body : "", resp->body_len, 0, NULL);
+  if (!doc || !json_is_object(doc)) {
+    json_decref(doc);
+    snprintf(r->last_error, sizeof(r->last_error),
+             "the endpoint's answer is not JSON");
+    container_retry(r);
+    return;
+  }
+  akid = json_str_field(doc, "AccessKeyId");
+  secret = json_str_field(doc, "SecretAccessKey");
+  token = json_str_field(doc, "Token");
+  exp = json_str_field(doc, "Expiration");
+  if (!akid || !secret || !token || !exp) {
+    snprintf(r->res->error, sizeof(r->res->error),
+             "container credentials: the answer lacks %s",
+             !akid     ? "AccessKeyId"
+             : !secret ? "SecretAccessKey"
+             : !token  ? "Token"
+                       : "Expiration");
+    st = DV_AWS_CREDS_E_CONTAINER;
+  } else if (set_creds(r, DV_AWS_SRC_CONTAINER, akid, secret, token, exp) < 0)
+    st = DV_AWS_CREDS_E_NOMEM;
+  else
+    st = check_expiry(r);
+  json_wipe_field(doc, "SecretAccessKey");
+  json_wipe_field(doc, "Token");
+  json_decref(doc);
+  finish(r, st);
+}
+
+/* Reads the token file (botocore >= 1.31: it wins over the variable). */
+static int container_token(resolver *r, char **tok)
+{
+  const char *path = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+  const char *v = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  *tok = NULL;
+  if (path && *path) {
+    char buf[8192];
+    ssize_t n;
+    size_t len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+      snprintf(r->res->error, sizeof(r->res->error),
+               "container credentials: cannot read "
+               "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %.300s: %s",
+               path, strerror(errno));
+      return -1;
+    }
+    while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+      len += (size_t)n;
+      if (len >= sizeof(buf) - 1)
+        break;
+    }
+    close(fd);
+    buf[len] = '\0';
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
+                       buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+      buf[--len] = '\0';
+    *tok = strdup(buf);
+    OPENSSL_cleanse(buf, sizeof(buf));
+  } else if (v) {
+    *tok = strdup(v);
+  } else
+    return 0;
+  if (!*tok)
+    return -2;
+  if (strpbrk(*tok, "\r\n")) {
+    snprintf(r->res->error, sizeof(r->res->error),
+             "container credentials: the authorization token contains a "
+             "line break (not a legal header value)");
+    wipe_free(*tok);
+    *tok = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+static void container_start(resolver *r)
+{
+  const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+  const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  char *tok = NULL, s[300];
+  int t;
+  size_t n;
+
+  if (rel) {
+    n = strlen(rel) + 64 + (r->container_host ? strlen(r->container_host) : 0);
+    r->url = malloc(n);
+    if (!r->url) {
+      finish(r, DV_AWS_CREDS_E_NOMEM);
+      return;
+    }
+    snprintf(r->url, n, "http://%s%s",
+             r->container_host ? r->container_host : CONTAINER_HOST, rel);
+  } else {
+    if (!host_allowed(full)) {
+      shown(full, strlen(full), s, sizeof(s));
+      snprintf(r->res->error, sizeof(r->res->error),
+               "AWS_CONTAINER_CREDENTIALS_FULL_URI %s is not allowed: it must "
+               "be https, a loopback address, 169.254.170.2, 169.254.170.23, "
+               "fd00:ec2::23 or localhost",
+               s);
+      finish(r, DV_AWS_CREDS_E_CONTAINER);
+      return;
+    }
+    if (!(r->url = strdup(full))) {
+      finish(r, DV_AWS_CREDS_E_NOMEM);
+      return;
+    }
+  }
+  t = container_token(r, &tok);
+  if (t < 0) {
+    finish(r, t == -2 ? DV_AWS_CREDS_E_NOMEM : DV_AWS_CREDS_E_CONTAINER);
+    return;
+  }
+  if (tok) {
+    n = strlen(tok) + 32;
+    r->auth = malloc(n);
+    if (!r->auth) {
+      wipe_free(tok);
+      finish(r, DV_AWS_CREDS_E_NOMEM);
+      return;
+    }
+    snprintf(r->auth, n, "Authorization: %s", tok);
+    wipe_free(tok);
+  }
+  if (!r->http) {
+    snprintf(r->res->error, sizeof(r->res->error),
+             "container credentials: no HTTP client");
+    finish(r, DV_AWS_CREDS_E_CONTAINER);
+    return;
+  }
+  r->attempt = 0;
+  r->timeout_ms = CONTAINER_TIMEOUT_MS;
+  container_attempt(r);
+}
+
+/* ---- EC2 instance metadata (IMDSv2, IMDSv1 fallback) ---- */
+
+static void imds_resp(void *arg, const dv_http_resp *resp);
+
+static void imds_request(resolver *r)
+{
+  char url[2048], tokhdr[1200];
+  const char *hdrs[3] = {NULL, NULL, NULL};
+  const char *sep = r->imds_base[strlen(r->imds_base) - 1] == '/' ? "" : "/";
+  switch (r->phase) {
+  case IMDS_TOKEN:
+    snprintf(url, sizeof(url), "%s%slatest/api/token", r->imds_base, sep);
+    hdrs[0] = "x-aws-ec2-metadata-token-ttl-seconds: " IMDS_TOKEN_TTL;
+    http_send(r, "PUT", url, hdrs, imds_resp);
+    return;
+  case IMDS_ROLE:
+    snprintf(url, sizeof(url), "%s%s" IMDS_CREDS_PATH, r->imds_base, sep);
+    break;
+  case IMDS_CREDS:
+    snprintf(url, sizeof(url), "%s%s" IMDS_CREDS_PATH "%s", r->imds_base, sep,
+             r->role);
+    break;
+  }
+  if (r->imds_token) {
+    snprintf(tokhdr, sizeof(tokhdr), "x-aws-ec2-metadata-token: %s",
+             r->imds_token);
+    hdrs[0] = tokhdr;
+  }
+  http_send(r, "GET", url, hdrs, imds_resp);
+  OPENSSL_cleanse(tokhdr, sizeof(tokhdr));
+}
+
+static void imds_none(resolver *r, const char *why)
+{
+  snprintf(r->res->error, sizeof(r->res->error),
+           "no credentials found (environment, shared files, "
+           "credential_process, container, instance metadata: %s)",
+           why);
+  finish(r, DV_AWS_CREDS_NONE);
+}
+
+static void imds_next_attempt(resolver *r, const char *why)
+{
+  if (++r->attempt < r->attempts) {
+    imds_request(r);
+    return;
+  }
+  if (r->phase == IMDS_TOKEN) { /* no token: try IMDSv1 */
+    r->phase = IMDS_ROLE;
+    r->attempt = 0;
+    imds_request(r);
+    return;
+  }
+  imds_none(r, why);
+}
+
+static int body_printable(const dv_http_resp *resp)
+{
+  if (!resp->body || resp->body_len == 0)
+    return 0;
+  for (size_t i = 0; i < resp->body_len; i++)
+    if ((unsigned char)resp->body[i] < 0x20 ||
+        (unsigned char)resp->body[i] >= 0x7f)
+      return 0;
+  return 1;
+}
+
+static void imds_resp(void *arg, const dv_http_resp *resp)
+{
+  resolver *r = arg;
+  char why[200];
+  if (resp->status == DV_HTTP_CANCELLED) {
+    finish(r, DV_AWS_CREDS_E_CANCELLED);
+    return;
+  }
+  if (resp->status != DV_HTTP_OK) {
+    snprintf(why, sizeof(why), "%s", dv_http_status_str(resp->status));
+    if (r->phase == IMDS_TOKEN && resp->status == DV_HTTP_TIMEOUT) {
+      r->phase = IMDS_ROLE; /* botocore: a token timeout means IMDSv1 */
+      r->attempt = 0;
+      imds_request(r);
+      return;
+    }
+    imds_next_attempt(r, why);
+    return;
+  }
+  snprintf(why, sizeof(why), "HTTP %ld", resp->code);
+  switch (r->phase) {
+  case IMDS_TOKEN:
+    if (resp->code == 200 && body_printable(resp) && resp->body_len < 1000) {
+      r->imds_token = strdup(resp->body);
+      if (!r->imds_token) {
+        finish(r, DV_AWS_CREDS_E_NOMEM);
+        return;
+      }
+    } else if (resp->code == 400) {
+      imds_none(r, "the token request was refused (HTTP 400)");
+      return;
+    } else if (resp->code != 200 && resp->code != 403 && resp->code != 404 &&
+               resp->code != 405) {
+      imds_next_attempt(r, why);
+      return;
+    }
+    r->phase = IMDS_ROLE;
+    r->attempt = 0;
+    imds_request(r);
+    return;
+  case IMDS_ROLE:
+    if (resp->code != 200 || !body_printable(resp) || resp->body_len > 512) {
+      imds_next_attempt(r, resp->code == 200 ? "no usable role name" : why);
+      return;
+    }
+    r->role = strdup(resp->body);
+    if (!r->role) {
+      finish(r, DV_AWS_CREDS_E_NOMEM);
+      return;
+    }
+    r->phase = IMDS_CREDS;
+    r->attempt = 0;
+    imds_request(r);
+    return;
+  case IMDS_CREDS: {
+    json_t *doc;
+    const char *akid, *secret, *token, *exp;
+    dv_aws_creds_status st;
+    if (resp->code != 200 || !resp->body_len) {
+      imds_next_attempt(r, why);
+      return;
+    }
+    doc = json_loadb(resp->body, resp->body_len, JSON_DECODE_ANY, NULL);
+    if (!doc) {
+      imds_next_attempt(r, "the credentials are not JSON");
+      return;
+    }
+    akid = json_str_field(doc, "AccessKeyId");
+    secret = json_str_field(doc, "SecretAccessKey");
+    token = json_str_field(doc, "Token");
+    exp = json_str_field(doc, "Expiration");
+    if (!json_is_object(doc) || !akid || !secret || !token || !exp) {
+      json_decref(doc);
+      imds_none(r, "the role's credentials lack a field");
+      return;
+    }
+    if (set_creds(r, DV_AWS_SRC_IMDS, akid, secret, token, exp) < 0)
+      st = DV_AWS_CREDS_E_NOMEM;
+    else {
+      time_t t;
+      st = DV_AWS_CREDS_OK;
+      if (parse_time(exp, &t) == 0) /* botocore only logs a bad one */
+        r->res->expires = t;
+    }
+    json_wipe_field(doc, "SecretAccessKey");
+    json_wipe_field(doc, "Token");
+    json_decref(doc);
+    finish(r, st);
+    return;
+  }
+  }
+}
+
+static void imds_start(resolver *r)
+{
+  const char *ep = env_nonempty("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  const char *mode = env_nonempty("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+  const char *tmo = env_nonempty("AWS_METADATA_SERVICE_TIMEOUT");
+  const char *att = env_nonempty("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+  char *end;
+  long v;
+
+  if (str_true(getenv("AWS_EC2_METADATA_DISABLED"))) {
+    imds_none(r, "disabled by AWS_EC2_METADATA_DISABLED");
+    return;
+  }
+  if (!r->http) {
+    imds_none(r, "no HTTP client");
+    return;
+  }
+  if (!ep)
+    ep = shared_get(&r->sh, "ec2_metadata_service_endpoint");
+  if (!mode)
+    mode = shared_get(&r->sh, "ec2_metadata_service_endpoint_mode");
+  if (!tmo)
+    tmo = shared_get(&r->sh, "metadata_service_timeout");
+  if (!att)
+    att = shared_get(&r->sh, "metadata_service_num_attempts");
+  if (!ep || !*ep)
+    ep = mode && strcasecmp(mode, "ipv6") == 0 ? IMDS_BASE_URL_V6
+                                               : IMDS_BASE_URL;
+  if (!url_valid(ep)) {
+    char s[300];
+    shown(ep, strlen(ep), s, sizeof(s));
+    snprintf(r->res->error, sizeof(r->res->error),
+             "invalid EC2 metadata endpoint '%s'", s);
+    finish(r, DV_AWS_CREDS_E_CONFIG);
+    return;
+  }
+  r->timeout_ms = 1000;
+  if (tmo) {
+    v = strtol(tmo, &end, 10);
+    if (!*end && v > 0 && v <= 60)
+      r->timeout_ms = v * 1000;
+  }
+  r->attempts = 1;
+  if (att) {
+    v = strtol(att, &end, 10);
+    if (!*end && v > 0 && v <= 10)
+      r->attempts = (int)v;
+  }
+  if (!(r->imds_base = strdup(ep))) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return;
+  }
+  r->phase = IMDS_TOKEN;
+  r->attempt = 0;
+  imds_request(r);
+}
+
+static void http_send(resolver *r, const char *method, const char *url,
+                      const char *const *headers, dv_http_cb cb)
+{
+  dv_http_req req;
+  dv_http_status st;
+  memset(&req, 0, sizeof(req));
+  req.method = method;
+  req.url = url;
+  req.headers = headers;
+  req.timeout_ms = r->timeout_ms;
+  req.connect_timeout_ms = r->timeout_ms;
+  req.max_body = META_MAX_BODY;
+  req.no_proxy = 1;
+  req.trace_label = r->next == STEP_IMDS ? "imds" : "container";
+  st = dv_http_request(r->http, &req, cb, r);
+  if (st != DV_HTTP_OK) {
+    /* report through the same path as a failed response */
+    dv_http_resp resp;
+    memset(&resp, 0, sizeof(resp));
+    resp.status = st;
+    resp.url = url;
+    snprintf(resp.error, sizeof(resp.error), "%s", dv_http_status_str(st));
+    if (st == DV_HTTP_NOMEM) {
+      finish(r, DV_AWS_CREDS_E_NOMEM);
+      return;
+    }
+    cb(r, &resp);
+  }
+}
+
+/* ---- the chain ---- */
+
+static int unsupported(resolver *r)
+{
+  static const char *const keys[][2] = {
+      {"role_arn", "assume-role (role_arn)"},
+      {"web_identity_token_file", "web identity (web_identity_token_file)"},
+      {"sso_start_url", "IAM Identity Center (sso_start_url)"},
+      {"sso_session", "IAM Identity Center (sso_session)"},
+      {"sso_account_id", "IAM Identity Center (sso_account_id)"},
+  };
+  const char *what = NULL;
+  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !what; i++)
+    if (shared_get(&r->sh, keys[i][0]))
+      what = keys[i][1];
+  if (!what && env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE") &&
+      env_nonempty("AWS_ROLE_ARN"))
+    what = "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)";
+  if (!what)
+    return 0;
+  snprintf(r->res->error, sizeof(r->res->error),
+           "profile %s uses %s, which needs AWS STS/SSO calls dvcheck does not "
+           "make; export temporary keys (e.g. `aws configure "
+           "export-credentials --format env`) or use credential_process",
+           r->sh.profile, what);
+  return 1;
+}
+
+static void run_step(resolver *r)
+{
+  dv_aws_creds *c = r->res;
+  dv_aws_creds_status st;
+  const char *v;
+  char err[900];
+  int lr;
+
+  switch (r->next) {
+  case STEP_START: {
+    dv_aws_opts lo;
+    memset(&lo, 0, sizeof(lo));
+    lo.profile = r->profile_opt;
+    lr = shared_load(&lo, &r->sh, err, sizeof(err));
+  }
+    if (lr < 0) {
+      snprintf(c->error, sizeof(c->error), "%.500s", err);
+      finish(r, lr == -2 ? DV_AWS_CREDS_E_NOMEM : DV_AWS_CREDS_E_CONFIG);
+      return;
+    }
+    r->have_shared = 1;
+    if (!(c->profile = strdup(r->sh.profile))) {
+      finish(r, DV_AWS_CREDS_E_NOMEM);
+      return;
+    }
+    if (shared_profile_missing(&r->sh, c->error, sizeof(c->error))) {
+      finish(r, DV_AWS_CREDS_E_PROFILE_NOT_FOUND);
+      return;
+    }
+    /* 1. the environment, unless --profile */
+    if (!r->sh.from_option && (v = env_nonempty("AWS_ACCESS_KEY_ID"))) {
+      const char *sec = env_nonempty("AWS_SECRET_ACCESS_KEY");
+      const char *tok = env_nonempty("AWS_SECURITY_TOKEN");
+      if (!sec) {
+        snprintf(c->error, sizeof(c->error),
+                 "partial credentials in the environment: AWS_ACCESS_KEY_ID "
+                 "without AWS_SECRET_ACCESS_KEY");
+        finish(r, DV_AWS_CREDS_E_PARTIAL);
+        return;
+      }
+      if (!tok)
+        tok = env_nonempty("AWS_SESSION_TOKEN");
+      if (set_creds(r, DV_AWS_SRC_ENV, v, sec, tok,
+                    env_nonempty("AWS_CREDENTIAL_EXPIRATION")) < 0) {
+        finish(r, DV_AWS_CREDS_E_NOMEM);
+        return;
+      }
+      finish(r, check_expiry(r));
+      return;
+    }
+    /* 2. what needs STS or SSO */
+    if (unsupported(r)) {
+      finish(r, DV_AWS_CREDS_E_UNSUPPORTED);
+      return;
+    }
+    /* 3. the credentials file */
+    if (static_keys(r, &r->sh.creds, r->sh.cred_sec,
+                    DV_AWS_SRC_SHARED_CREDENTIALS, r->sh.creds_path, &st)) {
+      finish(r, st);
+      return;
+    }
+    /* 4. credential_process */
+    if ((v = shared_get(&r->sh, "credential_process"))) {
+      r->next = STEP_CONFIG;
+      proc_start(r, v);
+      return;
+    }
+    r->next = STEP_CONFIG;
+    /* fall through */
+  case STEP_CONFIG:
+  case STEP_PROCESS:
+    /* 5. the config file */
+    if (static_keys(r, &r->sh.config, r->sh.cfg_sec, DV_AWS_SRC_CONFIG,
+                    r->sh.config_path, &st)) {
+      finish(r, st);
+      return;
+    }
+    r->next = STEP_CONTAINER;
+    /* fall through */
+  case STEP_CONTAINER:
+    /* 6. container credentials */
+    if (getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
+        getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+      container_start(r);
+      return;
+    }
+    r->next = STEP_IMDS;
+    /* fall through */
+  case STEP_IMDS:
+    /* 7. EC2 instance metadata */
+    imds_start(r);
+    return;
+  case STEP_DONE:
+    break;
+  }
+}
+
+static void resolver_continue(void *arg)
+{
+  run_step(arg);
+}
+
+int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
+                         dv_aws_creds_cb cb, void *arg)
+{
+  resolver *r = calloc(1, sizeof(*r));
+  if (!r)
+    return -1;
+  r->res = calloc(1, sizeof(*r->res));
+  if (!r->res) {
+    free(r);
+    return -1;
+  }
+  r->loop = loop;
+  r->http = http;
+  r->cb = cb;
+  r->arg = arg;
+  r->out.fd = r->err.fd = -1;
+  r->verbose = o ? o->verbose : 0;
+  r->process_timeout_ms = o && o->process_timeout_ms > 0
+                              ? o->process_timeout_ms
+                              : DEFAULT_PROCESS_TIMEOUT_MS;
+  if (o && o->container_host && !(r->container_host = strdup(o->container_host)))
+    goto nomem;
+  if (o && o->profile && !(r->profile_opt = strdup(o->profile)))
+    goto nomem;
+  r->next = STEP_START;
+  dv_loop_ref(loop);
+  dv_loop_timer_arm(loop, &r->timer, 0, resolver_continue, r);
+  return 0;
+nomem:
+  resolver_free(r);
+  return -1;
+}
