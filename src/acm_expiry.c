@@ -54,7 +54,9 @@ int dv_expiry_classify(const json_t *cert, time_t now, long days,
   if (!json_is_number(na))
     return -1;
   left_s = json_number_value(na) - (double)now;
-  out->days_left = (long)floor(left_s / 86400.0);
+  /* whole days: left (rounded down), or since expiry (rounded down) */
+  out->days_left = left_s > 0 ? (long)floor(left_s / 86400.0)
+                              : -(long)floor(-left_s / 86400.0);
   out->expiring = left_s < (double)days * 86400.0;
   out->method = expiry_method(cert);
   if (!out->expiring)

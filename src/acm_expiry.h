@@ -19,7 +19,7 @@
 
 typedef struct {
   int expiring;      /* NotAfter within the window (or already past) */
-  long days_left;    /* floor((NotAfter - now) / 1 day); negative: expired */
+  long days_left;    /* whole days left; expired: -(whole days since) */
   dv_code code;      /* the main finding (valid when expiring) */
   int need_dns_check;   /* DNS-validated names: look at the CNAMEs */
   int need_describe;    /* a summary is not enough to decide */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "acm_env.h"
+#include "aws_creds.h"
 #include "acm_session.h"
 #include "names.h"
 #include "report.h"
@@ -43,9 +44,18 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     return 0;
   }
   if (!cfg->aws_region || !strchr(cfg->aws_region, ',')) {
-    if (dv_acm_env_region(cfg, NULL, single, sizeof(single), why, whylen) <
-        0)
+    dv_aws_opts o;
+    const char *src = NULL;
+    memset(&o, 0, sizeof(o));
+    o.profile = cfg->aws_profile;
+    o.region = cfg->aws_region;
+    if (dv_aws_region_resolve(&o, NULL, single, sizeof(single), &src, why,
+                              whylen) != DV_AWS_CFG_OK) {
+      if (!*why)
+        snprintf(why, whylen, "no region: give --region REGION or set "
+                 "AWS_REGION");
       return -1;
+    }
     out[(*n)++] = single;
     return 0;
   }
@@ -101,18 +111,26 @@ static int session_no_creds(const char *command, const dv_cfg *cfg,
   return rc;
 }
 
+static void session_on_creds(void *arg, dv_aws_creds *c)
+{
+  dv_acm_session *s = arg;
+  s->creds = c;
+  s->creds_done = 1;
+}
+
 int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
 {
-  dv_acm_creds creds;
-  char why[300];
+  char why[600];
+  dv_loop_status ls;
   memset(s, 0, sizeof(*s));
   s->cfg = cfg;
-  if (dv_acm_env_credentials(cfg, &creds, why, sizeof(why)) < 0)
+  s->aws.profile = cfg->aws_profile;
+  s->aws.region = cfg->aws_region;
+  s->aws.endpoint_url = cfg->aws_endpoint_url;
+  s->aws.verbose = cfg->verbose;
+  if (dv_aws_ca_bundle(&s->aws, s->cainfo, sizeof(s->cainfo), why,
+                       sizeof(why)) != DV_AWS_CFG_OK)
     return session_no_creds(command, cfg, why);
-  s->access_key_id = creds.access_key_id;
-  s->secret_access_key = creds.secret_access_key;
-  s->session_token = creds.session_token;
-  s->creds_source = creds.source;
   s->loop = dv_loop_new();
   if (!s->loop)
     goto nomem;
@@ -120,8 +138,33 @@ int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
   s->http = dv_http_new(s->loop, cfg->verbose);
   if (!s->http)
     goto nomem;
+  /* phase 1: credentials (files, credential_process, container, IMDS) */
+  if (dv_aws_creds_resolve(s->loop, s->http, &s->aws, session_on_creds, s) <
+      0)
+    goto nomem;
+  ls = dv_loop_run(s->loop);
+  if (!s->creds_done || ls == DV_LOOP_DEADLINE) {
+    snprintf(why, sizeof(why), "finding AWS credentials took longer than "
+             "the run's deadline");
+    dv_acm_session_close(s);
+    return session_no_creds(command, cfg, why);
+  }
+  if (!s->creds || s->creds->status != DV_AWS_CREDS_OK) {
+    snprintf(why, sizeof(why), "%s",
+             s->creds && s->creds->error[0]
+                 ? s->creds->error
+                 : s->creds ? dv_aws_creds_status_str(s->creds->status)
+                            : "out of memory");
+    dv_acm_session_close(s);
+    return session_no_creds(command, cfg, why);
+  }
+  s->access_key_id = s->creds->access_key_id;
+  s->secret_access_key = s->creds->secret_access_key;
+  s->session_token = s->creds->session_token;
+  s->creds_source = dv_aws_source_str(s->creds->source);
   if (cfg->verbose)
-    fprintf(stderr, "dvcheck: credentials from the %s\n", s->creds_source);
+    fprintf(stderr, "dvcheck: AWS credentials from %s (profile %s)\n",
+            s->creds_source, s->creds->profile ? s->creds->profile : "-");
   return DV_ACM_SESSION_READY;
 nomem:
   dv_error("out of memory");
@@ -139,16 +182,24 @@ dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
     snprintf(why, whylen, "too many regions");
     return NULL;
   }
-  if (dv_acm_env_endpoint(s->cfg, region, endpoint, endpointlen, why,
-                          whylen) < 0)
-    return NULL;
+  {
+    const char *src = NULL;
+    dv_aws_cfg_status st = dv_aws_endpoint_resolve(
+        &s->aws, "acm", region, endpoint, endpointlen, &src, why, whylen);
+    if (st != DV_AWS_CFG_OK) {
+      if (!*why)
+        snprintf(why, whylen, "no ACM endpoint for region %s: %s", region,
+                 dv_aws_cfg_status_str(st));
+      return NULL;
+    }
+  }
   memset(&ao, 0, sizeof(ao));
   ao.region = region;
   ao.endpoint = endpoint;
   ao.access_key_id = s->access_key_id;
   ao.secret_access_key = s->secret_access_key;
   ao.session_token = s->session_token;
-  ao.cainfo = dv_acm_env_cainfo(s->cfg);
+  ao.cainfo = s->cainfo[0] ? s->cainfo : NULL;
   ao.verbose = s->cfg->verbose;
   ao.clock_offset_s = dv_acm_env_clock_offset();
   c = dv_acm_new(s->loop, s->http, &ao, why, whylen);
@@ -169,15 +220,6 @@ int dv_acm_session_run(dv_acm_session *s)
   return 0;
 }
 
-static void session_wipe(char **p)
-{
-  if (*p) {
-    OPENSSL_cleanse(*p, strlen(*p));
-    free(*p);
-    *p = NULL;
-  }
-}
-
 void dv_acm_session_close(dv_acm_session *s)
 {
   size_t i;
@@ -188,10 +230,9 @@ void dv_acm_session_close(dv_acm_session *s)
   s->http = NULL;
   dv_loop_free(s->loop);
   s->loop = NULL;
-  free(s->access_key_id);
-  s->access_key_id = NULL;
-  session_wipe(&s->secret_access_key);
-  session_wipe(&s->session_token);
+  dv_aws_creds_free(s->creds); /* wipes the secrets */
+  s->creds = NULL;
+  s->access_key_id = s->secret_access_key = s->session_token = NULL;
 }
 
 void dv_acm_result_keep(dv_acm_result_copy *c, const dv_acm_result *res)

@@ -5,6 +5,7 @@
 #define DV_ACM_SESSION_H
 
 #include "acm_client.h"
+#include "aws_creds.h"
 #include "findings.h"
 #include "http.h"
 #include "loop.h"
@@ -21,6 +22,10 @@ typedef struct {
   char *secret_access_key; /* secret: wiped on close */
   char *session_token;     /* secret */
   const char *creds_source;
+  dv_aws_opts aws;      /* profile, region, endpoint from the command line */
+  char cainfo[1024];    /* AWS_CA_BUNDLE / profile ca_bundle; "" = default */
+  dv_aws_creds *creds;  /* owned */
+  int creds_done;
   dv_acm *clients[DV_ACM_MAX_REGIONS];
   size_t nclients;
 } dv_acm_session;
@@ -40,7 +45,8 @@ void dv_acm_session_close(dv_acm_session *s);
 
 /* --region: one region, "R1,R2,...", or "all" (every commercial region;
  * *all set: regions not enabled for the account are skipped quietly).
- * Without --region: AWS_REGION, AWS_DEFAULT_REGION (one region). */
+ * Without --region: AWS_REGION, AWS_DEFAULT_REGION, the profile's region
+ * (one region). */
 int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
                          int *all, char *why, size_t whylen);
 

@@ -264,8 +264,9 @@ static void ex_cert_finish(ex_cert *c)
   f = dv_findings_add(&c->findings, c->v.code, c->domain);
   dv_finding_ev(&c->findings, f, "arn", "%s", c->arn);
   dv_finding_ev(&c->findings, f, "region", "%s", c->reg->name);
-  if (c->v.days_left < 0)
-    dv_finding_ev(&c->findings, f, "expired", "%ld day(s) ago",
+  if (c->v.code == DV_F_EXPIRY_EXPIRED)
+    dv_finding_ev(&c->findings, f, "expired",
+                  c->v.days_left ? "%ld day(s) ago" : "less than a day ago",
                   -c->v.days_left);
   else
     dv_finding_ev(&c->findings, f, "days_left", "%ld", c->v.days_left);
@@ -401,7 +402,7 @@ static int ex_asff(ex_run *run, ex_cert **v, size_t n)
     json_t *f;
     if (dv_acm_arn_parse(c->arn, &arn, why, sizeof(why)) != DV_ARN_OK)
       continue; /* a certificate without a usable ARN cannot be a resource */
-    if (c->v.days_left < 0)
+    if (c->v.code == DV_F_EXPIRY_EXPIRED)
       snprintf(title, sizeof(title), "ACM certificate %s has expired",
                c->domain);
     else

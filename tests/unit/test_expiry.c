@@ -102,7 +102,13 @@ START_TEST(expiry_days_left)
   j = json_pack("{s:s,s:I}", "Type", "IMPORTED", "NotAfter",
                 (json_int_t)(NOW - 5));
   ck_assert_int_eq(dv_expiry_classify(j, NOW, 45, &v), 0);
-  ck_assert_int_eq(v.days_left, -1);
+  ck_assert_int_eq(v.days_left, 0);
+  ck_assert(v.code == DV_F_EXPIRY_EXPIRED);
+  json_decref(j);
+  j = json_pack("{s:s,s:I}", "Type", "IMPORTED", "NotAfter",
+                (json_int_t)(NOW - 5 * DAY - 60));
+  ck_assert_int_eq(dv_expiry_classify(j, NOW, 45, &v), 0);
+  ck_assert_int_eq(v.days_left, -5);
   json_decref(j);
 }
 END_TEST

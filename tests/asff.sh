@@ -1,0 +1,82 @@
+#!/bin/sh
+# `dvcheck expiry --format asff` against the lab ACM server: the output is
+# a Security Hub BatchImportFindings request that botocore's own parameter
+# validation accepts, with the 12 attributes ASFF requires, and the AWS CLI
+# accepts it as --cli-input-json (it fails only at the connection: the
+# endpoint is a closed local port, nothing leaves the machine).
+. "$SRCDIR/tests/lib.sh"
+lab_up
+"$PY" -c 'import botocore' 2>/dev/null || skip_all "python3-botocore not installed"
+ACM=${DV_ACM_ENDPOINT:-https://127.45.0.1}
+CA=${DV_ACM_CA:-/tmp/dvcheck-lab/ca/ca.pem}
+curl -s --max-time 3 --cacert "$CA" "$ACM/_lab/ping" >/dev/null 2>&1 ||
+  skip_all "lab ACM server not reachable at $ACM"
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+run() {
+  env -i PATH="$PATH" HOME="$T" AWS_ACCESS_KEY_ID=AKIDLABEXAMPLE0000001 \
+    AWS_SECRET_ACCESS_KEY=labSecret/EXAMPLEKEY/00000000000000000001 \
+    AWS_CA_BUNDLE="$CA" AWS_ENDPOINT_URL_ACM="$ACM" AWS_EC2_METADATA_DISABLED=true \
+    "$DVCHECK" --resolver "$LAB_RESOLVER" expiry --format asff "$@"
+}
+for region in us-east-1 ap-southeast-2; do
+  run --region "$region" > "$T/$region.json"
+  rc=$?
+  if [ "$rc" = 2 ]; then ok "asff $region: exit 2 (certificates will lapse)"
+  else nok "asff $region: exit $rc, want 2"; fi
+  if out=$("$PY" - "$T/$region.json" 2>&1 <<'PYEOF'
+import json, re, sys
+import botocore.session
+from botocore.validate import ParamValidator
+doc = json.load(open(sys.argv[1]))
+op = botocore.session.get_session().get_service_model("securityhub") \
+    .operation_model("BatchImportFindings")
+report = ParamValidator().validate(doc, op.input_shape)
+if report.has_errors():
+    sys.exit("botocore: " + report.generate_report())
+req = ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId",
+       "Types", "CreatedAt", "UpdatedAt", "Severity", "Title", "Description",
+       "Resources"]
+fs = doc["Findings"]
+if not fs:
+    sys.exit("no findings")
+ids = set()
+for f in fs:
+    miss = [k for k in req if k not in f]
+    if miss:
+        sys.exit("missing %s in %s" % (miss, f.get("Id")))
+    if not re.fullmatch(r"arn:aws:securityhub:[a-z0-9-]+:\d{12}:product/\d{12}/default", f["ProductArn"]):
+        sys.exit("ProductArn " + f["ProductArn"])
+    if len(f["Title"]) > 256 or len(f["Description"]) > 1024:
+        sys.exit("Title/Description too long")
+    if f["Severity"]["Label"] not in ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"):
+        sys.exit("severity")
+    r = f["Resources"][0]
+    if r["Type"] != "AwsCertificateManagerCertificate" or not r["Id"].startswith("arn:aws:acm:"):
+        sys.exit("resource")
+    for t in ("CreatedAt", "UpdatedAt"):
+        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f[t]):
+            sys.exit("timestamp " + f[t])
+    ids.add(f["Id"])
+if len(ids) != len(fs):
+    sys.exit("finding Ids are not unique")
+print(len(fs))
+PYEOF
+  ); then ok "asff $region: $out findings valid for BatchImportFindings (botocore)"
+  else nok "asff $region: invalid"; diag "$out"; fi
+done
+# the AWS CLI parses the file as BatchImportFindings input (no
+# "Parameter validation failed"); the call itself goes to a closed port
+if [ -x /usr/bin/aws ]; then
+  out=$(env -i PATH="$PATH" HOME="$T" AWS_ACCESS_KEY_ID=AKIDX AWS_SECRET_ACCESS_KEY=x \
+    AWS_EC2_METADATA_DISABLED=true /usr/bin/aws --region us-east-1 \
+    --endpoint-url http://127.0.0.1:9 --cli-read-timeout 2 --cli-connect-timeout 2 \
+    securityhub batch-import-findings --cli-input-json "file://$T/us-east-1.json" 2>&1)
+  if printf '%s' "$out" | grep -qi 'connect' &&
+     ! printf '%s' "$out" | grep -qi 'validation\|unknown parameter\|invalid type'; then
+    ok "aws securityhub batch-import-findings accepts the file"
+  else nok "aws CLI rejected the ASFF file"; diag "$out"; fi
+else
+  T_N=$((T_N + 1)); echo "ok $T_N # SKIP /usr/bin/aws not installed"
+fi
+done_testing
