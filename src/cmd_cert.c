@@ -840,6 +840,7 @@ static int resend_plan(dv_cert_run *run)
   int renewal_pending =
       strcmp(jstr(rs, "RenewalStatus"), "PENDING_VALIDATION") == 0;
   size_t named = 0, email_named = 0;
+  const char *other_method = "DNS";
   time_t t0, now = time(NULL);
   char tb[32], why[160];
 
@@ -853,6 +854,8 @@ static int resend_plan(dv_cert_run *run)
     named++;
     if (strcmp(d->method, "EMAIL") == 0)
       email_named++;
+    else if (d->method[0])
+      other_method = d->method;
   }
   if (cfg->resend_domain && !named) {
     refuse(run, DV_F_ACM_RESEND_BAD_TARGET, cfg->resend_domain, "reason",
@@ -862,7 +865,7 @@ static int resend_plan(dv_cert_run *run)
   if (named && !email_named) {
     refuse(run, DV_F_ACM_RESEND_NOT_EMAIL,
            cfg->resend_domain ? cfg->resend_domain : run->arn.arn, "method",
-           "DNS");
+           other_method);
     return 0;
   }
   if (!issuance_pending && !renewal_pending) {
@@ -1324,8 +1327,11 @@ int dv_cmd_cert(dv_cfg *cfg)
   if (run_loop(&run) < 0)
     goto out;
   if (run.desc.status != DV_ACM_OK) {
-    api_finding(&run.findings, run.arn.arn, "DescribeCertificate",
-                &run.desc);
+    if (run.desc.status == DV_ACM_CANCELLED)
+      run.deadline = 1; /* RUN_DEADLINE below */
+    else
+      api_finding(&run.findings, run.arn.arn, "DescribeCertificate",
+                  &run.desc);
     run.incomplete = 1;
     goto report;
   }
@@ -1474,6 +1480,8 @@ int dv_cmd_certs(dv_cfg *cfg)
   if (run_loop(&run) < 0)
     goto out;
   if (run.desc.status != DV_ACM_OK) {
+    if (run.desc.status == DV_ACM_CANCELLED)
+      run.deadline = 1;
     api_finding(&fl, run.region, "ListCertificates", &run.desc);
     rc = DV_EXIT_UNKNOWN;
   } else {

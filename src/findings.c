@@ -578,10 +578,10 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "Run again without --dry-run to send it.",
     ACM_RESEND},
   [DV_F_ACM_RESEND_NOT_EMAIL] = {
-    "Cannot resend: the name is validated by DNS, not e-mail",
+    "Cannot resend: the name is validated by DNS (or HTTP), not e-mail",
     "There is no e-mail to resend. Create the CNAME record ACM lists for "
     "the name (dvcheck checks it above); ACM validates on its own once it "
-    "sees it.",
+    "sees it. HTTP-validated names are validated through CloudFront.",
     ACM_DNS},
   [DV_F_ACM_RESEND_NOT_PENDING] = {
     "Cannot resend: nothing is pending e-mail validation",

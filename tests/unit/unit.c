@@ -15,6 +15,7 @@ int main(void)
   srunner_add_suite(sr, suite_getparam());
   srunner_add_suite(sr, suite_sigv4());
   srunner_add_suite(sr, suite_caa());
+  srunner_add_suite(sr, suite_acm());
   srunner_add_suite(sr, suite_asff());
   srunner_run_all(sr, CK_ENV);
   failed = srunner_ntests_failed(sr);

@@ -9,5 +9,6 @@ Suite *suite_loop(void);
 Suite *suite_getparam(void);
 Suite *suite_sigv4(void);
 Suite *suite_caa(void);
+Suite *suite_acm(void);
 Suite *suite_asff(void);
 #endif
