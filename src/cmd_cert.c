@@ -672,8 +672,15 @@ static void emails_compare(dv_dvo *d)
 {
   const char *vd = d->vdomain[0] ? d->vdomain : strip_wild(d->domain);
   char extra[1024] = "", missing[512] = "";
-  if (!d->nemails)
+  if (!d->nemails) {
+    /* e.g. NO_AVAILABLE_CONTACTS: ACM found nobody to mail */
+    dv_finding *f = dv_findings_add(&d->findings, DV_F_ACM_EMAILS_UNEXPECTED,
+                                    d->domain);
+    dv_finding_ev(&d->findings, f, "not_listed", "all five (ACM lists no "
+                  "address)");
+    dv_finding_ev(&d->findings, f, "validation_domain", "%s", vd);
     return;
+  }
   for (size_t i = 0; i < d->nemails; i++) {
     const char *at = strrchr(d->emails[i], '@');
     int standard = 0;
