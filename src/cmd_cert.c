@@ -1007,6 +1007,8 @@ static int resend_run(dv_cert_run *run)
       run->resend_state = 4;
       return 0;
     }
+    /* the time spent answering does not count against the deadline */
+    dv_loop_deadline_set(run->loop, (int64_t)(cfg->timeout_s * 1000));
   }
   run->resend_state = 3;
   for (size_t i = 0; i < run->ntargets; i++)
@@ -1508,8 +1510,7 @@ int dv_cmd_certs(dv_cfg *cfg)
                                    "verdict", "unknown", "findings",
                                    dv_report_findings_json(&fl)));
     json_array_foreach(list, i, s) {
-      json_t *obj = json_object(), *v;
-      const char *k;
+      json_t *obj = json_object();
       char tb[32];
       time_t t;
       static const char *const keep[] = {
@@ -1518,8 +1519,6 @@ int dv_cmd_certs(dv_cfg *cfg)
       static const char *const as[] = {
           "arn", "domain_name", "status", "type", "key_algorithm", "in_use",
           "renewal_eligibility", "more_names"};
-      (void)k;
-      (void)v;
       for (size_t j = 0; obj && j < 8; j++) {
         json_t *x = json_object_get(s, keep[j]);
         if (json_is_string(x))
