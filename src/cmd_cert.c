@@ -1283,10 +1283,11 @@ static void run_free(dv_cert_run *run)
   free(run->targets);
   json_decref(run->desc.json);
   dv_findings_free(&run->findings);
+  /* HTTP first: a request it cancels reports back to the ACM client */
+  dv_http_free(run->http);
   dv_acm_free(run->acm);
   if (run->dns_on)
     dv_dns_ctx_free(&run->dns);
-  dv_http_free(run->http);
   dv_loop_free(run->loop);
 }
 

@@ -11,7 +11,7 @@ DV() { "$DVCHECK" --resolver "$LAB_RESOLVER" "$@"; }
 acm_reset
 OUT=$ACM_T/out
 sends() { acm_log_count ResendValidationEmail; }
-calls() { acm_log_count DescribeCertificate; }
+calls() { acm_log_count DescribeCertificate "${ARN}20"; }
 
 # --resend without a terminal and without --yes: refused before any API call
 n0=$(sends) d0=$(calls)
