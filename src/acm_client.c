@@ -412,6 +412,7 @@ typedef struct dv_acm_req {
   dv_timer timer;
   int timer_armed;
   int in_flight;
+  int clipped;         /* this attempt's timeout is the run's deadline */
   int is_list;
   json_t *acc;         /* ListCertificates: all summaries */
   int pages;
@@ -738,8 +739,11 @@ static void attempt_send(void *arg)
   hreq.body_len = strlen(body);
   left = (long)dv_loop_deadline_left_ms(c->loop);
   hreq.timeout_ms = c->timeout_ms;
-  if (left > 0 && left < hreq.timeout_ms)
+  r->clipped = 0;
+  if (left > 0 && left < hreq.timeout_ms) {
     hreq.timeout_ms = left;
+    r->clipped = 1;
+  }
   hreq.max_body = 8u << 20;
   hreq.cainfo = c->cainfo;
   hreq.trace_label = "acm";
@@ -800,7 +804,8 @@ static void http_done(void *arg, const dv_http_resp *resp)
   if (c->verbose)
     fprintf(stderr, "acm: %s -> %s %ld (%ld ms)\n", r->op,
             dv_http_status_str(resp->status), resp->code, resp->elapsed_ms);
-  if (resp->status == DV_HTTP_CANCELLED) {
+  if (resp->status == DV_HTTP_CANCELLED ||
+      (resp->status == DV_HTTP_TIMEOUT && r->clipped)) {
     r->res.status = DV_ACM_CANCELLED;
     snprintf(r->res.detail, sizeof(r->res.detail), "%s",
              "the run's deadline passed");

@@ -672,8 +672,15 @@ static void emails_compare(dv_dvo *d)
 {
   const char *vd = d->vdomain[0] ? d->vdomain : strip_wild(d->domain);
   char extra[1024] = "", missing[512] = "";
-  if (!d->nemails)
+  if (!d->nemails) {
+    /* e.g. NO_AVAILABLE_CONTACTS: ACM found nobody to mail */
+    dv_finding *f = dv_findings_add(&d->findings, DV_F_ACM_EMAILS_UNEXPECTED,
+                                    d->domain);
+    dv_finding_ev(&d->findings, f, "not_listed", "all five (ACM lists no "
+                  "address)");
+    dv_finding_ev(&d->findings, f, "validation_domain", "%s", vd);
     return;
+  }
   for (size_t i = 0; i < d->nemails; i++) {
     const char *at = strrchr(d->emails[i], '@');
     int standard = 0;
@@ -840,6 +847,7 @@ static int resend_plan(dv_cert_run *run)
   int renewal_pending =
       strcmp(jstr(rs, "RenewalStatus"), "PENDING_VALIDATION") == 0;
   size_t named = 0, email_named = 0;
+  const char *other_method = "DNS";
   time_t t0, now = time(NULL);
   char tb[32], why[160];
 
@@ -853,6 +861,8 @@ static int resend_plan(dv_cert_run *run)
     named++;
     if (strcmp(d->method, "EMAIL") == 0)
       email_named++;
+    else if (d->method[0])
+      other_method = d->method;
   }
   if (cfg->resend_domain && !named) {
     refuse(run, DV_F_ACM_RESEND_BAD_TARGET, cfg->resend_domain, "reason",
@@ -862,7 +872,7 @@ static int resend_plan(dv_cert_run *run)
   if (named && !email_named) {
     refuse(run, DV_F_ACM_RESEND_NOT_EMAIL,
            cfg->resend_domain ? cfg->resend_domain : run->arn.arn, "method",
-           "DNS");
+           other_method);
     return 0;
   }
   if (!issuance_pending && !renewal_pending) {
@@ -997,6 +1007,8 @@ static int resend_run(dv_cert_run *run)
       run->resend_state = 4;
       return 0;
     }
+    /* the time spent answering does not count against the deadline */
+    dv_loop_deadline_set(run->loop, (int64_t)(cfg->timeout_s * 1000));
   }
   run->resend_state = 3;
   for (size_t i = 0; i < run->ntargets; i++)
@@ -1271,10 +1283,11 @@ static void run_free(dv_cert_run *run)
   free(run->targets);
   json_decref(run->desc.json);
   dv_findings_free(&run->findings);
+  /* HTTP first: a request it cancels reports back to the ACM client */
+  dv_http_free(run->http);
   dv_acm_free(run->acm);
   if (run->dns_on)
     dv_dns_ctx_free(&run->dns);
-  dv_http_free(run->http);
   dv_loop_free(run->loop);
 }
 
@@ -1324,8 +1337,11 @@ int dv_cmd_cert(dv_cfg *cfg)
   if (run_loop(&run) < 0)
     goto out;
   if (run.desc.status != DV_ACM_OK) {
-    api_finding(&run.findings, run.arn.arn, "DescribeCertificate",
-                &run.desc);
+    if (run.desc.status == DV_ACM_CANCELLED)
+      run.deadline = 1; /* RUN_DEADLINE below */
+    else
+      api_finding(&run.findings, run.arn.arn, "DescribeCertificate",
+                  &run.desc);
     run.incomplete = 1;
     goto report;
   }
@@ -1474,6 +1490,8 @@ int dv_cmd_certs(dv_cfg *cfg)
   if (run_loop(&run) < 0)
     goto out;
   if (run.desc.status != DV_ACM_OK) {
+    if (run.desc.status == DV_ACM_CANCELLED)
+      run.deadline = 1;
     api_finding(&fl, run.region, "ListCertificates", &run.desc);
     rc = DV_EXIT_UNKNOWN;
   } else {
@@ -1493,8 +1511,7 @@ int dv_cmd_certs(dv_cfg *cfg)
                                    "verdict", "unknown", "findings",
                                    dv_report_findings_json(&fl)));
     json_array_foreach(list, i, s) {
-      json_t *obj = json_object(), *v;
-      const char *k;
+      json_t *obj = json_object();
       char tb[32];
       time_t t;
       static const char *const keep[] = {
@@ -1503,8 +1520,6 @@ int dv_cmd_certs(dv_cfg *cfg)
       static const char *const as[] = {
           "arn", "domain_name", "status", "type", "key_algorithm", "in_use",
           "renewal_eligibility", "more_names"};
-      (void)k;
-      (void)v;
       for (size_t j = 0; obj && j < 8; j++) {
         json_t *x = json_object_get(s, keep[j]);
         if (json_is_string(x))

@@ -743,10 +743,12 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "sure one of the five works before you rely on a renewal.",
     ACM_EMAIL},
   [DV_F_ACM_EMAILS_UNEXPECTED] = {
-    "ACM's address list lacks some of the five standard addresses",
-    "Compare ValidationEmails with admin@, administrator@, hostmaster@, "
-    "postmaster@ and webmaster@ the ValidationDomain; if ACM mailed a "
-    "different domain than you expected, resend with --validation-domain.",
+    "ACM's address list lacks some or all of the five standard addresses",
+    "An empty list means ACM found nobody to mail (the validation domain "
+    "has no working MX: fix it, or use DNS validation). Otherwise compare "
+    "ValidationEmails with admin@, administrator@, hostmaster@, postmaster@ "
+    "and webmaster@ the ValidationDomain; if ACM mailed a different domain "
+    "than you expected, resend with --validation-domain.",
     ACM_EMAIL},
   [DV_F_ACM_RESEND_SENT] = {
     "ACM accepted the request to resend the validation e-mail",
@@ -758,10 +760,10 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
     "Run again without --dry-run to send it.",
     ACM_RESEND},
   [DV_F_ACM_RESEND_NOT_EMAIL] = {
-    "Cannot resend: the name is validated by DNS, not e-mail",
+    "Cannot resend: the name is validated by DNS (or HTTP), not e-mail",
     "There is no e-mail to resend. Create the CNAME record ACM lists for "
     "the name (dvcheck checks it above); ACM validates on its own once it "
-    "sees it.",
+    "sees it. HTTP-validated names are validated through CloudFront.",
     ACM_DNS},
   [DV_F_ACM_RESEND_NOT_PENDING] = {
     "Cannot resend: nothing is pending e-mail validation",

@@ -52,8 +52,13 @@ AWS_SECRET_ACCESS_KEY=labSecret/EXAMPLEKEY/00000000000000000001
 export DV_ACM_ENDPOINT DV_ACM_CA AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ACM AWS_REGION AWS_DEFAULT_REGION
 acm_reset() { curl -sf --max-time 3 --cacert "$DV_ACM_CA" "$DV_ACM_ENDPOINT/_lab/reset${1:+?key=$1}" >/dev/null; }
-# acm_log_count OP: how many OP requests the server logged so far
+# acm_log_count OP [ARN]: how many OP requests (for ARN) the server logged
+# so far with our key (other users of the lab server use other keys)
 acm_log_count() {
   curl -sf --max-time 3 --cacert "$DV_ACM_CA" "$DV_ACM_ENDPOINT/_lab/log" |
-    "$PY" -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin)["log"] if e.get("op") == sys.argv[1]))' "$1"
+    "$PY" -c 'import json,sys
+op, arn, key = sys.argv[1], sys.argv[2], sys.argv[3]
+print(sum(1 for e in json.load(sys.stdin)["log"] if e.get("op") == op
+          and e.get("access_key") == key and (not arn or e.get("arn") == arn)))' \
+      "$1" "${2:-}" "$AWS_ACCESS_KEY_ID"
 }

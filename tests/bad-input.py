@@ -10,6 +10,8 @@ dv, listing = sys.argv[1], sys.argv[2]
 n = failed = 0
 # No network may be used: point at a resolver that does not exist.
 GLOBAL = ["--resolver", "127.53.1.3", "--timeout", "5"]
+# ... and no AWS credentials, region or endpoint from the caller.
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
 
 
 def check(desc, argv, must, stdin=None):
@@ -17,7 +19,7 @@ def check(desc, argv, must, stdin=None):
     n += 1
     problems = []
     try:
-        p = subprocess.run([dv] + argv, capture_output=True, timeout=30,
+        p = subprocess.run([dv] + argv, capture_output=True, timeout=30, env=ENV,
                            stdin=stdin if stdin is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         problems.append("hung (30 s)")
@@ -66,6 +68,9 @@ with tempfile.TemporaryDirectory() as tmp:
                 with open(path, "wb") as out:
                     out.write(data)
                 check(f"records {shown!r}", GLOBAL + ["dns", "--records", path], must)
+            elif how == "cert":
+                check(f"cert {shown!r}", GLOBAL + ["cert", os.fsdecode(data)]
+                      if b"\0" not in data else GLOBAL, must)
             elif how == "argv":
                 check(f"argv {shown!r}", shlex.split(text), must)
     # Generated hostile files.

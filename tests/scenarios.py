@@ -46,7 +46,7 @@ def parse(path):
                                 if k not in ("defaults", "where")}
                     cur = {}
                 elif cur:
-                    cases.append({**defaults, **cur})
+                    cases.append(merge(defaults, cur))
                     cur = {}
                 continue
             key, _, val = line.partition(":")
@@ -58,8 +58,16 @@ def parse(path):
                 cur[key] = val
             cur.setdefault("where", f"{path}:{lineno}")
     if cur and not cur.get("defaults"):
-        cases.append({**defaults, **cur})
+        cases.append(merge(defaults, cur))
     return cases
+
+
+def merge(defaults, case):
+    """A case's own keys win; `env` words add to the defaults' words."""
+    out = {**defaults, **case}
+    if "env" in defaults and "env" in case:
+        out["env"] = defaults["env"] + " " + case["env"]
+    return out
 
 
 def case_env(c):

@@ -16,6 +16,7 @@ int main(void)
   srunner_add_suite(sr, suite_sigv4());
   srunner_add_suite(sr, suite_caa());
   srunner_add_suite(sr, suite_awsconfig());
+  srunner_add_suite(sr, suite_acm());
   srunner_add_suite(sr, suite_asff());
   srunner_add_suite(sr, suite_expiry());
   srunner_add_suite(sr, suite_ratelimit());

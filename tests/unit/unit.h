@@ -10,6 +10,7 @@ Suite *suite_getparam(void);
 Suite *suite_sigv4(void);
 Suite *suite_caa(void);
 Suite *suite_awsconfig(void);
+Suite *suite_acm(void);
 Suite *suite_asff(void);
 Suite *suite_expiry(void);
 Suite *suite_ratelimit(void);
