@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acm_env.h"
 #include "aws_creds.h"
 #include "acm_session.h"
 #include "names.h"
@@ -56,6 +55,13 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
                  "AWS_REGION");
       return -1;
     }
+    if (!dv_acm_region_valid(single, NULL)) {
+      char shown[80];
+      dv_name_printable(single, strlen(single), shown, sizeof(shown));
+      snprintf(why, whylen, "region '%s': not a region name ACM has (e.g. "
+               "us-east-1)", shown);
+      return -1;
+    }
     out[(*n)++] = single;
     return 0;
   }
@@ -92,6 +98,19 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
   return 0;
 }
 
+/* Test hook: DVCHECK_TEST_CLOCK_OFFSET seconds added to the signing clock
+ * (lets the tests provoke a clock-skew rejection). 0 when unset. */
+static long session_clock_offset(void)
+{
+  const char *v = getenv("DVCHECK_TEST_CLOCK_OFFSET");
+  char *end;
+  long n;
+  if (!v || !*v)
+    return 0;
+  n = strtol(v, &end, 10);
+  return *end || n < -86400L * 366 || n > 86400L * 366 ? 0 : n;
+}
+
 static int session_no_creds(const char *command, const dv_cfg *cfg,
                             const char *why)
 {
@@ -103,8 +122,8 @@ static int session_no_creds(const char *command, const dv_cfg *cfg,
     json_t *arr = json_array();
     f = dv_findings_add(&fl, DV_F_ACM_CREDENTIALS_MISSING, "credentials");
     dv_finding_ev(&fl, f, "detail", "%s", why);
-    dv_json_push(&arr, json_pack("{s:s, s:o}", "kind", "error", "findings",
-                                 dv_report_findings_json(&fl)));
+    dv_json_push(&arr, json_pack("{s:s, s:o}", "verdict", "unknown",
+                                 "findings", dv_report_findings_json(&fl)));
     rc = dv_report_json_emit(command, DV_EXIT_UNKNOWN, 0, arr);
     dv_findings_free(&fl);
   }
@@ -128,9 +147,14 @@ int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
   s->aws.region = cfg->aws_region;
   s->aws.endpoint_url = cfg->aws_endpoint_url;
   s->aws.verbose = cfg->verbose;
-  if (dv_aws_ca_bundle(&s->aws, s->cainfo, sizeof(s->cainfo), why,
-                       sizeof(why)) != DV_AWS_CFG_OK)
-    return session_no_creds(command, cfg, why);
+  {
+    dv_aws_cfg_status cs = dv_aws_ca_bundle(&s->aws, s->cainfo,
+                                            sizeof(s->cainfo), why,
+                                            sizeof(why));
+    if (cs != DV_AWS_CFG_OK && cs != DV_AWS_CFG_NONE)
+      return session_no_creds(command, cfg,
+                              why[0] ? why : dv_aws_cfg_status_str(cs));
+  }
   s->loop = dv_loop_new();
   if (!s->loop)
     goto nomem;
@@ -201,7 +225,7 @@ dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
   ao.session_token = s->session_token;
   ao.cainfo = s->cainfo[0] ? s->cainfo : NULL;
   ao.verbose = s->cfg->verbose;
-  ao.clock_offset_s = dv_acm_env_clock_offset();
+  ao.clock_offset_s = session_clock_offset();
   c = dv_acm_new(s->loop, s->http, &ao, why, whylen);
   if (c)
     s->clients[s->nclients++] = c;
@@ -220,14 +244,19 @@ int dv_acm_session_run(dv_acm_session *s)
   return 0;
 }
 
+void dv_acm_session_cancel(dv_acm_session *s)
+{
+  dv_http_free(s->http);
+  s->http = NULL;
+}
+
 void dv_acm_session_close(dv_acm_session *s)
 {
   size_t i;
+  dv_acm_session_cancel(s); /* HTTP first: cancelled calls report back */
   for (i = 0; i < s->nclients; i++)
     dv_acm_free(s->clients[i]);
   s->nclients = 0;
-  dv_http_free(s->http);
-  s->http = NULL;
   dv_loop_free(s->loop);
   s->loop = NULL;
   dv_aws_creds_free(s->creds); /* wipes the secrets */

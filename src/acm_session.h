@@ -39,6 +39,10 @@ dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
                               char *endpoint, size_t endpointlen, char *why,
                               size_t whylen);
 
+/* Stop HTTP: outstanding requests report back cancelled (do this before
+ * freeing what their callbacks touch). */
+void dv_acm_session_cancel(dv_acm_session *s);
+
 /* Run the loop: 0 done, 1 the deadline passed, -1 loop failure. */
 int dv_acm_session_run(dv_acm_session *s);
 void dv_acm_session_close(dv_acm_session *s);

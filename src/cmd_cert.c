@@ -17,7 +17,8 @@
 #include <unistd.h>
 
 #include "acm_client.h"
-#include "acm_env.h"
+#include "acm_session.h"
+#include "aws_creds.h"
 #include "check_dns.h"
 #include "check_email.h"
 #include "http.h"
@@ -97,6 +98,8 @@ typedef struct {
 
 typedef struct dv_cert_run {
   const dv_cfg *cfg;
+  dv_acm_session sess; /* credentials, loop, HTTP, clients */
+  int sess_on;
   dv_loop *loop;
   dv_http *http;
   dv_acm *acm;
@@ -171,131 +174,70 @@ static void outcome_cb(void *arg, const dv_acm_result *res)
 
 /* A finding for a failed API call. Returns 1 when it makes the run
  * incomplete (everything but nothing). */
+/* A failed call's finding (the shared catalogue mapping, acm_session.c). */
 static void api_finding(dv_findings *fl, const char *subject,
                         const char *op, const dv_acm_outcome *o)
 {
-  dv_code code = DV_F_ACM_API_ERROR;
-  dv_finding *f;
-  switch (o->status) {
-  case DV_ACM_OK: return;
-  case DV_ACM_THROTTLED: code = DV_F_ACM_API_THROTTLED; break;
-  case DV_ACM_SKEW: code = DV_F_ACM_CLOCK_SKEW; break;
-  case DV_ACM_TRANSPORT: code = DV_F_ACM_API_UNREACHABLE; break;
-  case DV_ACM_CANCELLED: code = DV_F_RUN_DEADLINE; break;
-  case DV_ACM_API_ERROR:
-    if (strcmp(o->err.code, "ResourceNotFoundException") == 0)
-      code = DV_F_ACM_API_NOT_FOUND;
-    else if (strcmp(o->err.code, "AccessDeniedException") == 0 ||
-             strcmp(o->err.code, "AccessDenied") == 0 ||
-             strcmp(o->err.code, "UnrecognizedClientException") == 0 ||
-             strcmp(o->err.code, "InvalidClientTokenId") == 0 ||
-             strcmp(o->err.code, "InvalidSignatureException") == 0 ||
-             strcmp(o->err.code, "SignatureDoesNotMatch") == 0 ||
-             strcmp(o->err.code, "ExpiredTokenException") == 0 ||
-             strcmp(o->err.code, "MissingAuthenticationToken") == 0 ||
-             strcmp(o->err.code, "IncompleteSignature") == 0)
-      code = DV_F_ACM_API_ACCESS_DENIED;
-    break;
-  default: break;
-  }
-  f = dv_findings_add(fl, code, subject);
-  dv_finding_ev(fl, f, "operation", "%s", op);
-  if (o->err.code[0])
-    dv_finding_ev(fl, f, "error", "%s", o->err.code);
-  if (o->err.message[0])
-    dv_finding_ev(fl, f, "message", "%s", o->err.message);
-  if (o->err.request_id[0])
-    dv_finding_ev(fl, f, "request_id", "%s", o->err.request_id);
-  if (o->detail[0])
-    dv_finding_ev(fl, f, "detail", "%s", o->detail);
-  if (o->http_code)
-    dv_finding_ev(fl, f, "http_status", "%ld", o->http_code);
-  dv_finding_ev(fl, f, "attempts", "%d", o->attempts);
-  if (o->status == DV_ACM_SKEW) {
-    if (o->skew_known)
-      dv_finding_ev(fl, f, "skew", "this machine's clock is %ld s %s ACM's "
-                    "(from the response's Date header)",
-                    o->skew_s < 0 ? -o->skew_s : o->skew_s,
-                    o->skew_s > 0 ? "behind" : "ahead of");
-    else
-      dv_finding_ev(fl, f, "skew", "unknown (no Date header)");
-  }
+  dv_acm_result_copy c;
+  memset(&c, 0, sizeof(c));
+  c.status = o->status;
+  c.err = o->err;
+  snprintf(c.detail, sizeof(c.detail), "%s", o->detail);
+  c.http_code = o->http_code;
+  c.attempts = o->attempts;
+  c.skew_known = o->skew_known;
+  c.skew_s = o->skew_s;
+  dv_acm_result_copy_finding(fl, subject, op, &c);
 }
 
 /* ---- setup shared by cert and certs -------------------------------------- */
 
-static int missing_creds(const dv_cfg *cfg, const char *command,
-                         const char *why)
-{
-  dv_findings fl = {0};
-  dv_finding *f;
-  json_t *arr, *o;
-  int rc;
-  if (!cfg->json) {
-    dv_error("%s", why);
-    return DV_EXIT_UNKNOWN;
-  }
-  f = dv_findings_add(&fl, DV_F_ACM_CREDENTIALS_MISSING, "credentials");
-  dv_finding_ev(&fl, f, "detail", "%s", why);
-  arr = json_array();
-  o = json_pack("{s:s, s:o}", "verdict", "unknown", "findings",
-                dv_report_findings_json(&fl));
-  dv_json_push(&arr, o);
-  rc = dv_report_json_emit(command, DV_EXIT_UNKNOWN, 0, arr);
-  dv_findings_free(&fl);
-  dv_error("%s", why);
-  return rc;
-}
-
-/* Loop, HTTP and the ACM client. Returns 0, -1 (error printed), or
- * DV_EXIT_* + 100 when the command must end with that code. */
+/* Session (credentials, loop, HTTP) and the region's ACM client. Returns
+ * 0, -1 (error printed), or DV_EXIT_* + 100 when the command must end with
+ * that code. Region and endpoint are resolved first: they need no I/O. */
 static int acm_open(dv_cert_run *run, const char *command,
                     const char *arn_region)
 {
-  const dv_cfg *cfg = run->cfg;
-  dv_acm_creds creds;
-  dv_acm_opts ao;
-  char why[300];
+  dv_cfg *cfg = (dv_cfg *)run->cfg;
+  dv_aws_opts o;
+  const char *src = NULL;
+  char why[600];
+  int rc;
 
-  if (dv_acm_env_region(cfg, arn_region, run->region, sizeof(run->region),
-                        why, sizeof(why)) < 0 ||
-      dv_acm_env_endpoint(cfg, run->region, run->endpoint,
-                          sizeof(run->endpoint), why, sizeof(why)) < 0) {
-    dv_error("%s", why);
+  memset(&o, 0, sizeof(o));
+  o.profile = cfg->aws_profile;
+  o.region = cfg->aws_region;
+  o.endpoint_url = cfg->aws_endpoint_url;
+  if (dv_aws_region_resolve(&o, arn_region, run->region, sizeof(run->region),
+                            &src, why, sizeof(why)) != DV_AWS_CFG_OK) {
+    dv_error("%s", why[0] ? why : "no region: give --region REGION or set "
+                                  "AWS_REGION");
     return -1;
   }
-  if (dv_acm_env_credentials(cfg, &creds, why, sizeof(why)) < 0)
-    return 100 + missing_creds(cfg, command, why);
-  run->loop = dv_loop_new();
-  if (!run->loop)
-    goto nomem;
-  dv_loop_deadline_set(run->loop, (int64_t)(cfg->timeout_s * 1000));
-  run->http = dv_http_new(run->loop, cfg->verbose);
-  if (!run->http)
-    goto nomem;
-  memset(&ao, 0, sizeof(ao));
-  ao.region = run->region;
-  ao.endpoint = run->endpoint;
-  ao.access_key_id = creds.access_key_id;
-  ao.secret_access_key = creds.secret_access_key;
-  ao.session_token = creds.session_token;
-  ao.cainfo = dv_acm_env_cainfo(cfg);
-  ao.verbose = cfg->verbose;
-  ao.clock_offset_s = dv_acm_env_clock_offset();
-  run->acm = dv_acm_new(run->loop, run->http, &ao, why, sizeof(why));
-  dv_acm_creds_free(&creds);
+  if (!dv_acm_region_valid(run->region, NULL)) {
+    char shown[80];
+    dv_name_printable(run->region, strlen(run->region), shown, sizeof(shown));
+    dv_error("region '%s' (from %s): not a region name ACM has (e.g. "
+             "us-east-1)", shown, src ? src : "?");
+    return -1;
+  }
+  rc = dv_acm_session_open(&run->sess, cfg, command);
+  if (rc != DV_ACM_SESSION_READY)
+    return 100 + rc;
+  run->sess_on = 1;
+  run->loop = run->sess.loop;
+  run->http = run->sess.http;
+  run->acm = dv_acm_session_client(&run->sess, run->region, run->endpoint,
+                                   sizeof(run->endpoint), why, sizeof(why));
   if (!run->acm) {
     dv_error("ACM client: %s", why);
     return -1;
   }
   if (cfg->verbose)
-    fprintf(stderr, "dvcheck: ACM endpoint %s, region %s, credentials from "
-            "the environment\n", run->endpoint, run->region);
+    fprintf(stderr, "dvcheck: ACM endpoint %s, region %s (from %s), "
+            "credentials from %s\n", run->endpoint, run->region,
+            src ? src : "?", run->sess.creds_source);
   return 0;
-nomem:
-  dv_acm_creds_free(&creds);
-  dv_error("out of memory");
-  return -1;
 }
 
 /* Run the loop; 1 if the deadline passed, -1 on failure, else 0. */
@@ -1284,11 +1226,12 @@ static void run_free(dv_cert_run *run)
   json_decref(run->desc.json);
   dv_findings_free(&run->findings);
   /* HTTP first: a request it cancels reports back to the ACM client */
-  dv_http_free(run->http);
-  dv_acm_free(run->acm);
+  if (run->sess_on)
+    dv_acm_session_cancel(&run->sess);
   if (run->dns_on)
     dv_dns_ctx_free(&run->dns);
-  dv_loop_free(run->loop);
+  if (run->sess_on)
+    dv_acm_session_close(&run->sess);
 }
 
 int dv_cmd_cert(dv_cfg *cfg)

@@ -550,6 +550,7 @@ int dv_cmd_expiry(dv_cfg *cfg)
   }
 out:
   free(sorted);
+  dv_acm_session_cancel(&run.sess); /* before what its callbacks touch */
   for (i = 0; i < run.nregions; i++) {
     ex_region *r = &run.regions[i];
     for (j = 0; j < r->ncerts; j++) {

@@ -5,14 +5,10 @@
 # accepts it as --cli-input-json (it fails only at the connection: the
 # endpoint is a closed local port, nothing leaves the machine).
 . "$SRCDIR/tests/lib.sh"
-lab_up
-"$PY" -c 'import botocore' 2>/dev/null || skip_all "python3-botocore not installed"
-ACM=${DV_ACM_ENDPOINT:-https://127.45.0.1}
-CA=${DV_ACM_CA:-/tmp/dvcheck-lab/ca/ca.pem}
-curl -s --max-time 3 --cacert "$CA" "$ACM/_lab/ping" >/dev/null 2>&1 ||
-  skip_all "lab ACM server not reachable at $ACM"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
+. "$SRCDIR/tests/acm-client-lib.sh"
+ACM=$DV_ACM_ENDPOINT
+CA=$DV_ACM_CA
+T=$ACM_T
 run() {
   env -i PATH="$PATH" HOME="$T" AWS_ACCESS_KEY_ID=AKIDLABEXAMPLE0000001 \
     AWS_SECRET_ACCESS_KEY=labSecret/EXAMPLEKEY/00000000000000000001 \

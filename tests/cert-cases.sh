@@ -1,7 +1,9 @@
 #!/bin/sh
-# Scenario tests for `dvcheck cert` / `certs` (tests/cases/cert.cases)
+# Scenario tests for `dvcheck cert` / `certs` / `expiry` (tests/cases/cert.cases,
+# expiry.cases)
 # against the lab ACM server and the DNS lab.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/acm-client-lib.sh"
 acm_reset
-"$PY" "$SRCDIR/tests/scenarios.py" "$DVCHECK" "$LAB_RESOLVER" "$SRCDIR/tests/cases/cert.cases"
+"$PY" "$SRCDIR/tests/scenarios.py" "$DVCHECK" "$LAB_RESOLVER" "$SRCDIR/tests/cases/cert.cases" \
+  "$SRCDIR/tests/cases/expiry.cases"
