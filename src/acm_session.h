@@ -13,6 +13,11 @@
 
 #define DV_ACM_MAX_REGIONS 48
 #define DV_ACM_SESSION_READY (-100)
+/* expiry, audit: the run deadline without --timeout (seconds) */
+#define DV_ACM_ACCOUNT_TIMEOUT_S 300
+/* DescribeCertificate pacing per region: ACM allows 10 a second */
+#define DV_ACM_DESCRIBE_PER_MIN 480.0
+#define DV_ACM_DESCRIBE_BURST 8.0
 
 typedef struct {
   dv_cfg *cfg;

@@ -18,6 +18,7 @@
 
 #include "acm_client.h"
 #include "acm_session.h"
+#include "cert_diag.h"
 #include "aws_creds.h"
 #include "check_dns.h"
 #include "check_email.h"
@@ -103,8 +104,10 @@ typedef struct dv_cert_run {
   dv_loop *loop;
   dv_http *http;
   dv_acm *acm;
-  dv_dns_ctx dns;
+  dv_dns_ctx dns;     /* own context (cert) ... */
+  dv_dns_ctx *dnsp;   /* ... or the audit's shared one */
   int dns_on;
+  int nomem;          /* an allocation failed in a callback */
   dv_email_ctx ectx;
   dv_acm_arn arn;
   char region[32];
@@ -259,6 +262,10 @@ static int run_loop(dv_cert_run *run)
 
 static int dns_ctx_on(dv_cert_run *run)
 {
+  if (run->dnsp) {
+    run->ectx.res = run->dnsp->rec;
+    return 0;
+  }
   if (run->dns_on)
     return 0;
   if (dv_dns_ctx_init(&run->dns, run->loop,
@@ -268,6 +275,7 @@ static int dns_ctx_on(dv_cert_run *run)
     return -1;
   }
   run->dns_on = 1;
+  run->dnsp = &run->dns;
   run->ectx.res = run->dns.rec;
   return 0;
 }
@@ -356,7 +364,7 @@ static int dns_start(dv_cert_run *run, dv_dvo *d)
     return -1;
   dv_dns_record_init(&d->dns, d->domain, rn, rv);
   d->dns_on = 1;
-  dv_dns_record_start(&run->dns, &d->dns);
+  dv_dns_record_start(run->dnsp, &d->dns);
   return 0;
 }
 
@@ -1234,6 +1242,152 @@ static void run_free(dv_cert_run *run)
     dv_acm_session_close(&run->sess);
 }
 
+/* ---- one certificate's diagnosis (cert, audit) -------------------------------- */
+
+/* DescribeCertificate answered: ACM's view, then start the world's checks
+ * on the loop (one per distinct record / validation domain; imported and
+ * private certificates are not domain-validated). */
+static void diag_on_describe(void *arg, const dv_acm_result *res)
+{
+  dv_cert_run *run = arg;
+  outcome_cb(&run->desc, res);
+  if (run->desc.status != DV_ACM_OK) {
+    if (run->desc.status == DV_ACM_CANCELLED)
+      run->deadline = 1; /* RUN_DEADLINE below */
+    else
+      api_finding(&run->findings, run->arn.arn, "DescribeCertificate",
+                  &run->desc);
+    run->incomplete = 1;
+    return;
+  }
+  run->cert = json_object_get(run->desc.json, "Certificate");
+  if (!json_is_object(run->cert)) {
+    dv_finding *f = dv_findings_add(&run->findings, DV_F_ACM_API_ERROR,
+                                    run->arn.arn);
+    dv_finding_ev(&run->findings, f, "detail",
+                  "DescribeCertificate returned no Certificate object");
+    run->cert = NULL;
+    run->incomplete = 1;
+    return;
+  }
+  if (cert_parse(run) < 0) {
+    run->nomem = 1;
+    return;
+  }
+  cert_findings(run);
+  for (size_t i = 0; i < run->ndvos; i++) {
+    dv_dvo *d = &run->dvos[i];
+    const char *type = jstr(run->cert, "Type");
+    if (type[0] && strcmp(type, "AMAZON_ISSUED") != 0)
+      d->check = NULL;
+    if (!d->check)
+      continue;
+    d->same_as = dvo_twin(run, i);
+    if (!d->same_as && d->check->start(run, d) < 0) {
+      run->nomem = 1;
+      return;
+    }
+  }
+}
+
+/* After the loop: the checks' results and each name's verdict. -1 when
+ * memory ran out somewhere. */
+static int diag_finish(dv_cert_run *run)
+{
+  if (run->nomem || run->ectx.nomem || (run->dnsp && run->dnsp->nomem))
+    return -1;
+  if (!run->cert)
+    return 0;
+  for (size_t i = 0; i < run->ndvos; i++) {
+    dv_dvo *d = &run->dvos[i];
+    if (d->check && !d->same_as)
+      d->world = d->check->finish(run, d);
+  }
+  for (size_t i = 0; i < run->ndvos; i++) {
+    dv_dvo *d = &run->dvos[i];
+    if (d->same_as)
+      d->world = d->same_as->world;
+    if (d->world == WORLD_UNKNOWN)
+      run->incomplete = 1;
+    dvo_verdict(d, strcmp(jstr(json_object_get(run->cert, "RenewalSummary"),
+                               "RenewalStatus"),
+                          "PENDING_AUTO_RENEWAL") == 0);
+  }
+  return 0;
+}
+
+/* The public face of the above for `dvcheck audit` (cert_diag.h). */
+dv_cert_run *dv_cert_diag_new(const dv_cfg *cfg, dv_loop *loop,
+                              dv_acm *acm, dv_dns_ctx *dns, const char *arn)
+{
+  dv_cert_run *run = calloc(1, sizeof(*run));
+  char why[256];
+  if (!run)
+    return NULL;
+  run->cfg = cfg;
+  run->loop = loop;
+  run->acm = acm;
+  run->dnsp = dns;
+  if (dv_acm_arn_parse(arn, &run->arn, why, sizeof(why)) != DV_ARN_OK) {
+    free(run);
+    return NULL;
+  }
+  snprintf(run->region, sizeof(run->region), "%s", run->arn.region);
+  return run;
+}
+
+int dv_cert_diag_start(dv_cert_run *run)
+{
+  return dv_acm_describe_certificate(run->acm, run->arn.arn,
+                                     diag_on_describe, run);
+}
+
+int dv_cert_diag_finish(dv_cert_run *run, dv_findings *all, int *rc)
+{
+  int any = 0;
+  dv_severity worst = DV_SEV_INFO;
+  if (diag_finish(run) < 0)
+    return -1;
+  if (run->deadline && !dv_findings_has(&run->findings, DV_F_RUN_DEADLINE)) {
+    dv_finding *f = dv_findings_add(&run->findings, DV_F_RUN_DEADLINE,
+                                    run->arn.arn);
+    dv_finding_ev(&run->findings, f, "timeout_s", "%g", run->cfg->timeout_s);
+    run->incomplete = 1;
+  }
+  all_findings(run, all);
+  if (all->nomem)
+    return -1;
+  dv_findings_fold(all, &any, &worst);
+  *rc = dv_report_exit_code(any, worst, run->incomplete || run->deadline);
+  return 0;
+}
+
+json_t *dv_cert_diag_json(const dv_cert_run *run, const dv_findings *all,
+                          int rc)
+{
+  return cert_json(run, all, rc);
+}
+
+void dv_cert_diag_text(FILE *out, const dv_cert_run *run,
+                       const dv_findings *all, int rc)
+{
+  cert_text(out, run, all, rc);
+}
+
+const json_t *dv_cert_diag_detail(const dv_cert_run *run)
+{
+  return run->cert;
+}
+
+void dv_cert_diag_free(dv_cert_run *run)
+{
+  if (!run)
+    return;
+  run->dnsp = run->dns_on ? &run->dns : NULL; /* never free a shared one */
+  run_free(run);
+  free(run);
+}
+
 int dv_cmd_cert(dv_cfg *cfg)
 {
   dv_cert_run run;
@@ -1272,75 +1426,19 @@ int dv_cmd_cert(dv_cfg *cfg)
     rc = o >= 100 ? o - 100 : DV_EXIT_UNKNOWN;
     goto out;
   }
-  if (dv_acm_describe_certificate(run.acm, run.arn.arn, outcome_cb,
-                                  &run.desc) < 0) {
+  if (dv_acm_describe_certificate(run.acm, run.arn.arn, diag_on_describe,
+                                  &run) < 0) {
     dv_error("out of memory");
     goto out;
   }
   if (run_loop(&run) < 0)
     goto out;
-  if (run.desc.status != DV_ACM_OK) {
-    if (run.desc.status == DV_ACM_CANCELLED)
-      run.deadline = 1; /* RUN_DEADLINE below */
-    else
-      api_finding(&run.findings, run.arn.arn, "DescribeCertificate",
-                  &run.desc);
-    run.incomplete = 1;
-    goto report;
-  }
-  run.cert = json_object_get(run.desc.json, "Certificate");
-  if (!json_is_object(run.cert)) {
-    dv_finding *f = dv_findings_add(&run.findings, DV_F_ACM_API_ERROR,
-                                    run.arn.arn);
-    dv_finding_ev(&run.findings, f, "detail",
-                  "DescribeCertificate returned no Certificate object");
-    run.cert = NULL;
-    run.incomplete = 1;
-    goto report;
-  }
-  if (cert_parse(&run) < 0) {
-    dv_error("out of memory");
+  if (diag_finish(&run) < 0) {
+    dv_error("out of memory during the checks");
     goto out;
   }
-  cert_findings(&run);
-  /* the world's view: one check per distinct record / validation domain
-   * (imported and private certificates are not domain-validated) */
-  for (size_t i = 0; i < run.ndvos; i++) {
-    dv_dvo *d = &run.dvos[i];
-    const char *type = jstr(run.cert, "Type");
-    if (type[0] && strcmp(type, "AMAZON_ISSUED") != 0)
-      d->check = NULL;
-    if (!d->check)
-      continue;
-    d->same_as = dvo_twin(&run, i);
-    if (!d->same_as && d->check->start(&run, d) < 0) {
-      dv_error("out of memory");
-      goto out;
-    }
-  }
-  if (run_loop(&run) < 0 || run.ectx.nomem || run.dns.nomem) {
-    if (run.ectx.nomem || run.dns.nomem)
-      dv_error("out of memory during the checks");
+  if (cfg->resend && !run.deadline && run.cert && resend_run(&run) < 0)
     goto out;
-  }
-  for (size_t i = 0; i < run.ndvos; i++) {
-    dv_dvo *d = &run.dvos[i];
-    if (d->check && !d->same_as)
-      d->world = d->check->finish(&run, d);
-  }
-  for (size_t i = 0; i < run.ndvos; i++) {
-    dv_dvo *d = &run.dvos[i];
-    if (d->same_as)
-      d->world = d->same_as->world;
-    if (d->world == WORLD_UNKNOWN)
-      run.incomplete = 1;
-    dvo_verdict(d, strcmp(jstr(json_object_get(run.cert, "RenewalSummary"),
-                               "RenewalStatus"),
-                          "PENDING_AUTO_RENEWAL") == 0);
-  }
-  if (cfg->resend && !run.deadline && resend_run(&run) < 0)
-    goto out;
-report:
   if (run.deadline) {
     dv_finding *f = dv_findings_add(&run.findings, DV_F_RUN_DEADLINE, "run");
     dv_finding_ev(&run.findings, f, "timeout_s", "%g", cfg->timeout_s);

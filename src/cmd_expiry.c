@@ -25,10 +25,7 @@
 #include "report_asff.h"
 #include "tool_operate.h"
 
-/* DescribeCertificate: ACM's quota is 10 requests a second per account and
- * region; stay at half of it, at most 4 in flight. */
-#define EX_DESCRIBE_PER_MIN 300.0
-#define EX_DESCRIBE_BURST 5.0
+/* DescribeCertificate: paced (acm_session.h), at most 4 in flight. */
 #define EX_MAX_INFLIGHT 4
 #define EX_MAX_RECORDS 16
 
@@ -452,6 +449,9 @@ int dv_cmd_expiry(dv_cfg *cfg)
   run.cfg = cfg;
   run.days = cfg->expiry_days > 0 ? cfg->expiry_days : DV_EXPIRY_DEFAULT_DAYS;
   run.now = time(NULL);
+  /* a whole account within ACM's request quota takes a while */
+  if (!cfg->timeout_given)
+    cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
   if (dv_acm_regions_parse(cfg, regions, &nregions, &run.all_regions, why,
                            sizeof(why)) < 0) {
     dv_error("%s", why);
@@ -471,7 +471,7 @@ int dv_cmd_expiry(dv_cfg *cfg)
     ex_region *r = &run.regions[i];
     r->run = &run;
     snprintf(r->name, sizeof(r->name), "%s", regions[i]);
-    dv_bucket_init(&r->bucket, EX_DESCRIBE_PER_MIN, EX_DESCRIBE_BURST,
+    dv_bucket_init(&r->bucket, DV_ACM_DESCRIBE_PER_MIN, DV_ACM_DESCRIBE_BURST,
                    dv_loop_now_ms());
     r->acm = dv_acm_session_client(&run.sess, r->name, r->endpoint,
                                    sizeof(r->endpoint), why, sizeof(why));

@@ -120,6 +120,8 @@ int main(int argc, char **argv)
     rc = dv_cmd_check(&cfg);
   else if (strcmp(cfg.command, "expiry") == 0)
     rc = dv_cmd_expiry(&cfg);
+  else if (strcmp(cfg.command, "audit") == 0)
+    rc = dv_cmd_audit(&cfg);
   if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
     rc = DV_EXIT_UNKNOWN;
   dv_names_cleanup();

@@ -19,6 +19,7 @@ typedef struct {
   int color; /* resolved: 1 = emit ANSI colour */
   int no_color;
   double timeout_s;
+  int timeout_given; /* --timeout was on the command line */
   char resolvers[512]; /* c-ares csv, "" = system */
   size_t nresolvers;
   const char *command;

@@ -186,6 +186,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
       return DV_PARAM_BAD_ARG;
     break;
   case DV_OPT_TIMEOUT:
+    cfg->timeout_given = 1;
     if (parse_timeout(val, &cfg->timeout_s) < 0) {
       snprintf(msg, msglen,
                "--timeout '%s': give seconds between 0.1 and 3600",

@@ -135,6 +135,18 @@ const dv_command dv_commands[] = {
    "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
    "expire without renewal, 1 for warnings, 0 when ACM will renew "
    "everything in the window."},
+  {"audit", "[--region R|R1,R2|all] [--days N]",
+   "every ACM certificate of the account; the problem ones diagnosed",
+   "Lists every certificate of the region(s) and diagnoses, as `dvcheck "
+   "cert` does, each one that needs attention: PENDING_VALIDATION, "
+   "VALIDATION_TIMED_OUT, FAILED, expired while in use, expiring within N "
+   "days (default 45), and AMAZON_ISSUED certificates within 60 days of "
+   "expiry -- ACM's managed-renewal window -- so that a renewal stuck in "
+   "PENDING_VALIDATION or FAILED shows. The diagnoses run concurrently "
+   "with one shared DNS cache; DescribeCertificate calls are paced per "
+   "region well under ACM's request quota. A progress bar goes to standard "
+   "error on a terminal; the output is a summary table, worst first, then "
+   "the diagnosis of every certificate that is not fine."},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);
 
@@ -253,7 +265,7 @@ const dv_option dv_options[] = {
    "https://acm.REGION.amazonaws.com (amazonaws.com.cn in China). "
    "AWS_CA_BUNDLE or the profile's ca_bundle names the CA certificates to "
    "trust."},
-  {DV_OPT_DAYS, "days", 0, "N", "expiry",
+  {DV_OPT_DAYS, "days", 0, "N", "expiry audit",
    "the expiry window in days (default 45)", NULL},
   {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",
    "output format (asff: Security Hub findings)", NULL},

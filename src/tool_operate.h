@@ -14,6 +14,7 @@ int dv_cmd_certs(dv_cfg *cfg);
 int dv_cmd_endpoint(dv_cfg *cfg);
 int dv_cmd_check(dv_cfg *cfg);
 int dv_cmd_expiry(dv_cfg *cfg);
+int dv_cmd_audit(dv_cfg *cfg);
 /* Print "DV UNKNOWN - msg" (check mode's only error form); returns 3. */
 int dv_check_unknown(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

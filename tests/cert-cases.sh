@@ -6,4 +6,5 @@
 . "$SRCDIR/tests/acm-client-lib.sh"
 acm_reset
 "$PY" "$SRCDIR/tests/scenarios.py" "$DVCHECK" "$LAB_RESOLVER" "$SRCDIR/tests/cases/cert.cases" \
-  "$SRCDIR/tests/cases/expiry.cases"
+  "$SRCDIR/tests/cases/expiry.cases" \
+  "$SRCDIR/tests/cases/audit.cases"

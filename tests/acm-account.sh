@@ -1,9 +1,12 @@
 #!/bin/sh
-# `dvcheck expiry --format asff` against the lab ACM server: the output is
-# a Security Hub BatchImportFindings request that botocore's own parameter
-# validation accepts, with the 12 attributes ASFF requires, and the AWS CLI
-# accepts it as --cli-input-json (it fails only at the connection: the
-# endpoint is a closed local port, nothing leaves the machine).
+# Whole-account commands against the lab ACM server.
+# `dvcheck expiry --format asff`: the output is a Security Hub
+# BatchImportFindings request that botocore's own parameter validation
+# accepts, with the 12 attributes ASFF requires, and the AWS CLI accepts it
+# as --cli-input-json (it fails only at the connection: the endpoint is a
+# closed local port, nothing leaves the machine).
+# `dvcheck audit`: a progress bar on a terminal's stderr only; a deadline
+# that cuts the audit short says so (RUN_DEADLINE, exit 3).
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/acm-client-lib.sh"
 ACM=$DV_ACM_ENDPOINT
@@ -75,4 +78,32 @@ if [ -x /usr/bin/aws ]; then
 else
   T_N=$((T_N + 1)); echo "ok $T_N # SKIP /usr/bin/aws not installed"
 fi
+# audit: progress bar on a terminal (script(1) gives it one), none otherwise
+acct_env() {
+  env -i PATH="$PATH" HOME="$T" TERM=dumb AWS_ACCESS_KEY_ID=AKIDLABEXAMPLE0000001 \
+    AWS_SECRET_ACCESS_KEY=labSecret/EXAMPLEKEY/00000000000000000001 \
+    AWS_CA_BUNDLE="$CA" AWS_ENDPOINT_URL_ACM="$ACM" AWS_EC2_METADATA_DISABLED=true "$@"
+}
+if command -v script >/dev/null 2>&1; then
+  acct_env script -qec "'$DVCHECK' --no-color --resolver $LAB_RESOLVER audit --region ap-southeast-2" /dev/null > "$T/tty.out" 2>&1
+  if grep -q 'diagnosing \[' "$T/tty.out" && grep -q 'certificate(s) listed, 4 diagnosed' "$T/tty.out"; then
+    ok "audit: progress bar on a terminal"
+  else nok "audit: progress bar on a terminal"; diag "$(cat -v "$T/tty.out" | head -5)"; fi
+else
+  T_N=$((T_N + 1)); echo "ok $T_N # SKIP script(1) not installed"
+fi
+acct_env "$DVCHECK" --resolver "$LAB_RESOLVER" audit --region ap-southeast-2 > "$T/plain.out" 2> "$T/plain.err"
+if [ ! -s "$T/plain.err" ] && ! grep -q 'diagnosing' "$T/plain.out"; then
+  ok "audit: no progress bar without a terminal"
+else nok "audit: no progress bar without a terminal"; diag "$(cat -v "$T/plain.err" | head -3)"; fi
+# a deadline too short for eu-west-1 (~220 certificates at 8 a second)
+acct_env "$DVCHECK" --json --timeout 2 --resolver "$LAB_RESOLVER" audit --region eu-west-1 > "$T/dl.json" 2>/dev/null
+rc=$?
+if [ "$rc" = 3 ] && "$PY" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+r = d["results"][0]
+assert r["kind"] == "region" and d["deadline_hit"]
+assert any(f["code"] == "RUN_DEADLINE" and "not_diagnosed" in f["evidence"] for f in r["findings"])' "$T/dl.json"; then
+  ok "audit: the deadline is reported (RUN_DEADLINE with what was not diagnosed, exit 3)"
+else nok "audit: the deadline is reported (exit $rc)"; diag "$(head -c 600 "$T/dl.json")"; fi
 done_testing

@@ -1,0 +1,492 @@
+/* dvcheck -- `dvcheck audit`: every ACM certificate of the account, the
+ * problem ones diagnosed as `dvcheck cert` does, concurrently.
+ *
+ * Per region: ListCertificates (all pages, every key type). A certificate
+ * is a problem when it is PENDING_VALIDATION, VALIDATION_TIMED_OUT or
+ * FAILED, expired while still in use, or expires within the window
+ * (--days, default 45); ISSUED AMAZON_ISSUED certificates within 60 days
+ * of expiry -- when ACM's managed renewal runs -- are described too, so a
+ * renewal stuck in PENDING_VALIDATION or FAILED shows. Each is diagnosed
+ * (DescribeCertificate, then the e-mail/DNS checks of cert_diag.h) on one
+ * loop with one shared DNS cache, DescribeCertificate paced by a token
+ * bucket per region well under ACM's request quota. A progress bar goes to
+ * stderr when it is a terminal. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "acm_expiry.h"
+#include "acm_session.h"
+#include "cert_diag.h"
+#include "check_dns.h"
+#include "names.h"
+#include "ratelimit.h"
+#include "report.h"
+#include "tool_operate.h"
+
+#define AU_MAX_INFLIGHT 4
+#define AU_RENEWAL_DAYS 60 /* ACM starts managed renewal 60 days ahead */
+
+struct au_region;
+
+typedef struct {
+  struct au_region *reg;
+  char arn[DV_ARN_MAX];
+  char domain[300];
+  char status[32];
+  char why[40]; /* why it was picked */
+  dv_cert_run *diag;
+  int started;
+  dv_findings all; /* after finish */
+  int rc;
+  int finished;
+} au_cert;
+
+typedef struct au_region {
+  struct au_run *run;
+  char name[32];
+  char endpoint[600];
+  dv_acm *acm;
+  int listed, skipped;
+  size_t nlisted;
+  au_cert *certs;
+  size_t ncerts, next;
+  dv_bucket bucket;
+  dv_timer timer;
+  int timer_on;
+  dv_findings findings;
+} au_region;
+
+typedef struct au_run {
+  dv_cfg *cfg;
+  dv_acm_session sess;
+  dv_dns_ctx dns;
+  int dns_on;
+  au_region *regions;
+  size_t nregions;
+  int all_regions;
+  long days;
+  time_t now;
+  size_t total, started;
+  int progress; /* stderr is a terminal */
+  dv_timer progress_timer;
+  int progress_on;
+} au_run;
+
+static const char *jstr(const json_t *o, const char *k)
+{
+  const json_t *v = json_object_get(o, k);
+  return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* ---- progress (stderr, terminals only) ------------------------------------ */
+
+static void au_progress_draw(au_run *run, int final)
+{
+  size_t listed = 0, lists = 0, done = run->started, i;
+  int width = 30, fill;
+  for (i = 0; i < run->nregions; i++) {
+    listed += run->regions[i].nlisted;
+    lists += run->regions[i].listed;
+  }
+  fill = run->total ? (int)(done * (size_t)width / run->total) : 0;
+  fprintf(stderr, "\r\033[Kaudit: %zu/%zu region(s) listed, %zu certificate(s);"
+          " diagnosing [%.*s%*s] %zu/%zu",
+          lists, run->nregions, listed, fill,
+          "##############################", width - fill, "", done,
+          run->total);
+  if (final)
+    fputs("\r\033[K", stderr);
+  fflush(stderr);
+}
+
+static void au_on_progress(void *arg)
+{
+  au_run *run = arg;
+  au_progress_draw(run, 0);
+  dv_loop_timer_arm(run->sess.loop, &run->progress_timer, 200,
+                    au_on_progress, run);
+}
+
+/* ---- picking and pacing -------------------------------------------------------- */
+
+/* Why a summary is a problem worth a diagnosis, or NULL. */
+static const char *au_pick(const au_run *run, const json_t *s)
+{
+  const char *st = jstr(s, "Status"), *type = jstr(s, "Type");
+  const json_t *na = json_object_get(s, "NotAfter");
+  double left = json_is_number(na) ? json_number_value(na) - (double)run->now
+                                   : 1e18;
+  if (strcmp(st, "PENDING_VALIDATION") == 0 ||
+      strcmp(st, "VALIDATION_TIMED_OUT") == 0 || strcmp(st, "FAILED") == 0)
+    return st;
+  if (strcmp(st, "EXPIRED") == 0)
+    return json_is_true(json_object_get(s, "InUse")) ? "expired, in use"
+                                                      : NULL;
+  if (strcmp(st, "ISSUED") != 0)
+    return NULL; /* INACTIVE, REVOKED: nothing to renew */
+  if (left < (double)run->days * 86400.0)
+    return "expiring";
+  if (strcmp(type, "AMAZON_ISSUED") == 0 &&
+      left < (double)AU_RENEWAL_DAYS * 86400.0)
+    return "renewal window";
+  return NULL;
+}
+
+static void au_pump(au_region *reg);
+
+static void au_on_timer(void *arg)
+{
+  au_region *reg = arg;
+  reg->timer_on = 0;
+  dv_loop_unref(reg->run->sess.loop);
+  au_pump(reg);
+}
+
+/* Start diagnoses while the bucket has tokens; each DescribeCertificate
+ * counts (the world checks after it do not call ACM). */
+static void au_pump(au_region *reg)
+{
+  au_run *run = reg->run;
+  dv_loop *loop = run->sess.loop;
+  while (reg->next < reg->ncerts) {
+    au_cert *c = &reg->certs[reg->next];
+    int64_t wait;
+    if (dv_loop_deadline_left_ms(loop) == 0)
+      return;
+    wait = dv_bucket_take(&reg->bucket, dv_loop_now_ms());
+    if (wait > 0) {
+      if (!reg->timer_on) {
+        reg->timer_on = 1;
+        dv_loop_ref(loop);
+        dv_loop_timer_arm(loop, &reg->timer, wait, au_on_timer, reg);
+      }
+      return;
+    }
+    reg->next++;
+    c->diag = dv_cert_diag_new(run->cfg, loop, reg->acm,
+                               run->dns_on ? &run->dns : NULL, c->arn);
+    if (c->diag && dv_cert_diag_start(c->diag) == 0) {
+      c->started = 1;
+      run->started++;
+    }
+  }
+}
+
+static int au_region_not_enabled(const dv_acm_result *res)
+{
+  static const char *const codes[] = {"UnrecognizedClientException",
+                                      "InvalidClientTokenId", "AuthFailure",
+                                      "OptInRequired"};
+  size_t i;
+  if (res->status != DV_ACM_API_ERROR)
+    return 0;
+  for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+    if (strcmp(res->err.code, codes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static void au_on_list(void *arg, const dv_acm_result *res)
+{
+  au_region *reg = arg;
+  au_run *run = reg->run;
+  const json_t *list, *it;
+  size_t i, n;
+
+  reg->listed = 1;
+  if (res->status != DV_ACM_OK) {
+    if (run->all_regions && au_region_not_enabled(res)) {
+      reg->skipped = 1;
+      return;
+    }
+    dv_acm_result_finding(&reg->findings, reg->name, "ListCertificates", res);
+    return;
+  }
+  list = json_object_get(res->json, "CertificateSummaryList");
+  n = json_array_size(list);
+  reg->nlisted = n;
+  reg->certs = calloc(n ? n : 1, sizeof(*reg->certs));
+  if (!reg->certs) {
+    reg->findings.nomem = 1;
+    return;
+  }
+  json_array_foreach(list, i, it)
+  {
+    const char *why = au_pick(run, it);
+    au_cert *c;
+    if (!why)
+      continue;
+    c = &reg->certs[reg->ncerts++];
+    c->reg = reg;
+    snprintf(c->arn, sizeof(c->arn), "%s", jstr(it, "CertificateArn"));
+    snprintf(c->domain, sizeof(c->domain), "%s", jstr(it, "DomainName"));
+    snprintf(c->status, sizeof(c->status), "%s", jstr(it, "Status"));
+    snprintf(c->why, sizeof(c->why), "%s", why);
+  }
+  run->total += reg->ncerts;
+  au_pump(reg);
+}
+
+/* ---- verdicts and output ------------------------------------------------------------ */
+
+/* The expiry view on top of the diagnosis (imported, not in use, ...). */
+static void au_expiry(au_run *run, au_cert *c)
+{
+  const json_t *d = dv_cert_diag_detail(c->diag);
+  dv_expiry_verdict v;
+  dv_finding *f;
+  if (!d || dv_expiry_classify(d, run->now, run->days, &v) < 0 ||
+      !v.expiring)
+    return;
+  /* DNS renewals: the diagnosis already checked the CNAMEs */
+  if (v.code == DV_F_EXPIRY_DNS_RENEWAL)
+    return;
+  f = dv_findings_add(&c->all, v.code, c->domain);
+  if (v.code == DV_F_EXPIRY_EXPIRED)
+    dv_finding_ev(&c->all, f, "expired", "%ld day(s) ago", -v.days_left);
+  else
+    dv_finding_ev(&c->all, f, "days_left", "%ld", v.days_left);
+}
+
+static dv_code au_main_code(const au_cert *c)
+{
+  dv_severity best = DV_SEV_INFO;
+  dv_code code = DV_F__COUNT;
+  for (size_t i = 0; i < c->all.n; i++) {
+    dv_severity s = dv_catalogue_get(c->all.v[i].code)->severity;
+    /* ties: the more specific finding, not the status line */
+    if (code == DV_F__COUNT || s > best ||
+        (s == best &&
+         strncmp(dv_catalogue_get(code)->id, "ACM_STATUS_", 11) == 0)) {
+      best = s;
+      code = c->all.v[i].code;
+    }
+  }
+  return code;
+}
+
+static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
+{
+  size_t i;
+  printf("ACM audit: %zu certificate(s) in %zu region(s), %zu diagnosed:\n\n",
+         listed, run->nregions, n);
+  if (n)
+    printf("  %-15s %-21s %-28s %s\n", "REGION", "STATUS", "DOMAIN",
+           "WORST FINDING");
+  for (i = 0; i < n; i++) {
+    const au_cert *c = v[i];
+    dv_code code = au_main_code(c);
+    char dom[120];
+    dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
+    printf("  %-15s %-21s %-28s ", c->reg->name, c->status, dom);
+    if (code != DV_F__COUNT) {
+      dv_report_sev(stdout, run->cfg, dv_catalogue_get(code)->severity);
+      printf(" %s\n", dv_catalogue_get(code)->id);
+    } else
+      printf("-\n");
+  }
+  if (!n)
+    printf("  no certificate needs attention\n");
+}
+
+static int au_cmp(const void *a, const void *b)
+{
+  const au_cert *x = *(au_cert *const *)a, *y = *(au_cert *const *)b;
+  if (x->rc != y->rc)
+    return x->rc > y->rc ? -1 : 1; /* worst first */
+  return strcmp(x->arn, y->arn);
+}
+
+int dv_cmd_audit(dv_cfg *cfg)
+{
+  au_run run;
+  const char *regions[DV_ACM_MAX_REGIONS];
+  size_t nregions = 0, i, j, n = 0, listed = 0;
+  au_cert **sorted = NULL;
+  int rc = DV_EXIT_UNKNOWN, deadline, incomplete = 0, worst_rc = 0;
+  char why[300];
+
+  memset(&run, 0, sizeof(run));
+  run.cfg = cfg;
+  run.days = cfg->expiry_days > 0 ? cfg->expiry_days : DV_EXPIRY_DEFAULT_DAYS;
+  run.now = time(NULL);
+  /* a whole account within ACM's request quota takes a while */
+  if (!cfg->timeout_given)
+    cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
+  if (dv_acm_regions_parse(cfg, regions, &nregions, &run.all_regions, why,
+                           sizeof(why)) < 0) {
+    dv_error("%s", why);
+    return DV_EXIT_UNKNOWN;
+  }
+  rc = dv_acm_session_open(&run.sess, cfg, "audit");
+  if (rc != DV_ACM_SESSION_READY)
+    return rc;
+  rc = DV_EXIT_UNKNOWN;
+  if (dv_dns_ctx_init(&run.dns, run.sess.loop,
+                      cfg->resolvers[0] ? cfg->resolvers : NULL) !=
+      DV_DNS_CTX_OK) {
+    dv_error("cannot set up the DNS resolver");
+    goto out;
+  }
+  run.dns_on = 1;
+  run.regions = calloc(nregions, sizeof(*run.regions));
+  if (!run.regions) {
+    dv_error("out of memory");
+    goto out;
+  }
+  run.nregions = nregions;
+  for (i = 0; i < nregions; i++) {
+    au_region *r = &run.regions[i];
+    r->run = &run;
+    snprintf(r->name, sizeof(r->name), "%s", regions[i]);
+    dv_bucket_init(&r->bucket, DV_ACM_DESCRIBE_PER_MIN, DV_ACM_DESCRIBE_BURST,
+                   dv_loop_now_ms());
+    r->acm = dv_acm_session_client(&run.sess, r->name, r->endpoint,
+                                   sizeof(r->endpoint), why, sizeof(why));
+    if (!r->acm) {
+      dv_error("%s", why);
+      goto out;
+    }
+    if (dv_acm_list_certificates(r->acm, NULL, 0, au_on_list, r) < 0) {
+      dv_error("out of memory");
+      goto out;
+    }
+  }
+  run.progress = !cfg->json && isatty(STDERR_FILENO);
+  if (run.progress) /* the timer holds no reference: it never keeps the
+                       loop alive */
+    dv_loop_timer_arm(run.sess.loop, &run.progress_timer, 200,
+                      au_on_progress, &run);
+  deadline = dv_acm_session_run(&run.sess);
+  if (run.progress) {
+    dv_loop_timer_disarm(run.sess.loop, &run.progress_timer);
+    au_progress_draw(&run, 1);
+  }
+  if (deadline < 0)
+    goto out;
+  if (deadline)
+    incomplete = 1;
+
+  for (i = 0; i < run.nregions; i++) {
+    au_region *r = &run.regions[i];
+    if (!r->listed || r->findings.n || r->next < r->ncerts)
+      incomplete = 1;
+    if (deadline && (!r->listed || r->next < r->ncerts)) {
+      dv_finding *f = dv_findings_add(&r->findings, DV_F_RUN_DEADLINE,
+                                      r->name);
+      if (!r->listed)
+        dv_finding_ev(&r->findings, f, "detail", "not listed yet");
+      else
+        dv_finding_ev(&r->findings, f, "not_diagnosed", "%zu of %zu",
+                      r->ncerts - r->next, r->ncerts);
+      dv_finding_ev(&r->findings, f, "hint",
+                    "raise --timeout (now %g s): DescribeCertificate is "
+                    "paced at %g a second per region", cfg->timeout_s,
+                    DV_ACM_DESCRIBE_PER_MIN / 60.0);
+    }
+    listed += r->nlisted;
+    n += r->ncerts;
+  }
+  sorted = calloc(n ? n : 1, sizeof(*sorted));
+  if (!sorted) {
+    dv_error("out of memory");
+    goto out;
+  }
+  n = 0;
+  for (i = 0; i < run.nregions; i++)
+    for (j = 0; j < run.regions[i].ncerts; j++) {
+      au_cert *c = &run.regions[i].certs[j];
+      if (!c->started) {
+        incomplete = 1;
+        continue; /* the deadline came before its turn */
+      }
+      if (dv_cert_diag_finish(c->diag, &c->all, &c->rc) < 0) {
+        dv_error("out of memory during the checks");
+        goto out;
+      }
+      au_expiry(&run, c);
+      {
+        int any;
+        dv_severity w = dv_findings_max(&c->all, &any);
+        int r2 = dv_report_exit_code(any, w, 0);
+        if (r2 > c->rc && c->rc != DV_EXIT_UNKNOWN)
+          c->rc = r2;
+      }
+      c->finished = 1;
+      if (c->rc > worst_rc)
+        worst_rc = c->rc;
+      sorted[n++] = c;
+    }
+  qsort(sorted, n, sizeof(*sorted), au_cmp);
+  for (i = 0; i < run.nregions; i++) {
+    int any;
+    dv_severity w = dv_findings_max(&run.regions[i].findings, &any);
+    if (any && dv_report_exit_code(any, w, 0) > worst_rc)
+      worst_rc = dv_report_exit_code(any, w, 0);
+  }
+  rc = incomplete ? DV_EXIT_UNKNOWN : worst_rc;
+  if (cfg->json) {
+    json_t *arr = json_array();
+    for (i = 0; arr && i < run.nregions; i++) {
+      au_region *r = &run.regions[i];
+      dv_json_push(&arr, json_pack(
+          "{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region", "region",
+          r->name, "state",
+          r->skipped      ? "not_enabled"
+          : !r->listed    ? "unfinished"
+          : r->findings.n ? "error"
+                          : "listed",
+          "listed", (json_int_t)r->nlisted, "expiring", (json_int_t)r->ncerts,
+          "findings", dv_report_findings_json(&r->findings)));
+    }
+    for (i = 0; arr && i < n; i++)
+      dv_json_push(&arr, dv_cert_diag_json(sorted[i]->diag, &sorted[i]->all,
+                                           sorted[i]->rc));
+    rc = dv_report_json_emit("audit", rc, deadline, arr);
+  } else {
+    au_table(&run, sorted, n, listed);
+    for (i = 0; i < n; i++) {
+      if (sorted[i]->rc == DV_EXIT_OK)
+        continue;
+      printf("\n");
+      dv_cert_diag_text(stdout, sorted[i]->diag, &sorted[i]->all,
+                        sorted[i]->rc);
+    }
+    for (i = 0; i < run.nregions; i++) {
+      const au_region *r = &run.regions[i];
+      if (r->findings.n) {
+        printf("\n== region %s\n", r->name);
+        dv_report_findings_text(stdout, cfg, &r->findings);
+      }
+      if (r->skipped && cfg->verbose)
+        fprintf(stderr, "dvcheck: %s: region not enabled for this account, "
+                "skipped\n", r->name);
+    }
+    printf("\n%zu certificate(s) listed, %zu diagnosed: exit %d (%s)\n",
+           listed, n, rc, dv_report_status_word(rc));
+  }
+out:
+  free(sorted);
+  dv_acm_session_cancel(&run.sess);
+  for (i = 0; i < run.nregions; i++) {
+    au_region *r = &run.regions[i];
+    for (j = 0; j < r->ncerts; j++) {
+      dv_cert_diag_free(r->certs[j].diag);
+      dv_findings_free(&r->certs[j].all);
+    }
+    free(r->certs);
+    dv_findings_free(&r->findings);
+    if (run.sess.loop)
+      dv_loop_timer_disarm(run.sess.loop, &r->timer);
+  }
+  free(run.regions);
+  if (run.dns_on)
+    dv_dns_ctx_free(&run.dns);
+  dv_acm_session_close(&run.sess);
+  return rc;
+}
