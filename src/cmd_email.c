@@ -418,15 +418,17 @@ int dv_cmd_email(dv_cfg *cfg)
            dv_report_status_word(rc));
   }
 out:
-  if (res)
-    for (size_t i = 0; i < in.n; i++)
-      dv_email_result_free(&res[i]);
-  free(res);
   for (size_t k = 0; k < nwc; k++)
     dv_whois_check_free(&wc[k]);
   free(wc);
   dv_whois_ctx_free(&wctx);
+  /* the resolver delivers cancelled answers into the results: free it
+   * while they still exist (an error after the checks started) */
   dv_resolver_free(rs);
+  if (res)
+    for (size_t i = 0; i < in.n; i++)
+      dv_email_result_free(&res[i]);
+  free(res);
   dv_loop_free(loop);
   dv_input_free(&in);
   return rc;

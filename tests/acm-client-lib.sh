@@ -21,9 +21,10 @@ acm_cleanup() {
 }
 acm_ping() { curl -sf --max-time 3 --cacert "$ACM_CADIR/ca.pem" "https://$1/_lab/ping" >/dev/null 2>&1; }
 lab_up
+acm_serialize
 trap acm_cleanup EXIT
 if ! acm_ping $ACM_ADDR && ! curl -skf --max-time 3 "https://$ACM_ADDR/_lab/ping" >/dev/null 2>&1; then
-  "$ACM_LAB" service start acm >&2 || true
+  "$ACM_LAB" service start acm 8>&- >&2 || true
 fi
 if ! acm_ping $ACM_ADDR; then
   ACM_ADDR=127.45.0.3
@@ -36,7 +37,7 @@ if ! acm_ping $ACM_ADDR; then
     || { echo "Bail out! cannot issue a certificate from the lab CA"; exit 1; }
   "$PY" "$SRCDIR/tests/lab/acm_server.py" --pidfile "$ACM_T/pid" --addr "$ACM_ADDR" --port 443 \
     --cert "$ACM_T/s.pem" --key "$ACM_T/s.key" --ca-dir "$ACM_CADIR" \
-    --data "$SRCDIR/tests/lab/acm" >"$ACM_T/log" 2>&1 &
+    --data "$SRCDIR/tests/lab/acm" 8>&- >"$ACM_T/log" 2>&1 &
   ACM_PRIV_PID=$!
   i=0
   while ! acm_ping $ACM_ADDR; do

@@ -36,6 +36,7 @@ if [ -r "$CADIR/server.pem" ] \
   "$LAB" service start acm >&2 || sleep 2
 fi
 lab_up
+acm_serialize
 if [ "$LAB_OWNED" = 1 ]; then
   trap 'cleanup; "$LAB" stop >/dev/null 2>&1' EXIT
 else

@@ -25,3 +25,12 @@ lab_up() {
   fi
   LAB_RESOLVER=127.53.0.53
 }
+# Tests that use the lab ACM server take turns: its fault counters and
+# request log are shared, and a reset or a fault cycle of one test must not
+# land in the middle of another's (make check runs tests in parallel).
+acm_serialize() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}" 2>/dev/null || return 0
+  exec 8>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.acm-tests.lock"
+  flock -w 600 8 || true
+}
