@@ -323,15 +323,16 @@ static dv_code arn_code(const char *prefix, const char *value,
   return e ? e->code : fallback;
 }
 
-/* How the summary words the expiry verdict (acm_expiry.h) of a certificate
+/* Summary parts are separated by ", ": Nagios turns ';' in plugin output
+ * into ':'. How the summary words the expiry verdict (acm_expiry.h) of a certificate
  * within ACM's 45-day window; the state it raises at most to WARNING (the
  * days ranges decide CRITICAL). */
 static const struct {
   dv_code code;
   const char *words;
 } arn_verdict_words[] = {
-    {DV_F_EXPIRY_IMPORTED, "imported: ACM never renews it, import a new "
-                           "certificate"},
+    {DV_F_EXPIRY_IMPORTED, "imported: ACM never renews it (import a new "
+                           "certificate)"},
     {DV_F_EXPIRY_NOT_IN_USE, "not in use: ACM will not renew it"},
     {DV_F_EXPIRY_PRIVATE, "private CA: ACM renews it"},
     {DV_F_EXPIRY_EMAIL_RENEWAL, "e-mail validated: renewal needs someone "
@@ -491,7 +492,7 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
                            "renewal name");
     if (strcmp(rstatus, "SUCCESS") != 0 &&
         strcmp(rstatus, "PENDING_AUTO_RENEWAL") != 0) {
-      MORE("; renewal %s", rstatus);
+      MORE(", renewal %s", rstatus);
       if (*rreason)
         MORE(" (%s)", rreason);
       if (strcmp(rstatus, "PENDING_VALIDATION") == 0)
@@ -516,7 +517,7 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
          i < sizeof(arn_verdict_words) / sizeof(arn_verdict_words[0]); i++)
       if (arn_verdict_words[i].code == v.code &&
           !(stuck && arn_state_of(v.code) == DV_NAGIOS_OK))
-        MORE("; %s", arn_verdict_words[i].words);
+        MORE(", %s", arn_verdict_words[i].words);
   }
   if (has_days && (strcmp(status, "ISSUED") == 0 ||
                    strcmp(status, "EXPIRED") == 0 ||
