@@ -823,44 +823,77 @@ void dv_endpoint_free(dv_endpoint *e)
 
 /* ---- one check, start to finish ------------------------------------------ */
 
+/* The target as the user gave it: parsed, or DV_EP_RUN_USAGE. */
+static dv_ep_run_status ep_target(const char *target, char *host,
+                                  size_t hostlen, uint16_t *port, int *is_ip,
+                                  char *why, size_t whylen)
+{
+  char inner[200], shown[120];
+  if (dv_endpoint_target_parse(target, host, hostlen, port, is_ip, inner,
+                               sizeof(inner)) == 0)
+    return DV_EP_RUN_OK;
+  snprintf(why, whylen, "endpoint '%s': %s",
+           dv_name_printable(target, strlen(target), shown, sizeof(shown)),
+           inner);
+  return DV_EP_RUN_USAGE;
+}
+
 dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
                                  const char *expect_pem,
                                  const char *resolvers, double timeout_s,
                                  double warn_days, char *why, size_t whylen)
 {
-  char host[256], inner[200];
+  char host[256], inner[200], shown[300];
   uint16_t port;
   int is_ip;
   dv_cert_info exp;
+  dv_ep_run_status rc;
+
+  memset(e, 0, sizeof(*e));
+  e->fd = -1;
+  rc = ep_target(target, host, sizeof(host), &port, &is_ip, why, whylen);
+  if (rc != DV_EP_RUN_OK || !expect_pem)
+    return rc != DV_EP_RUN_OK
+               ? rc
+               : dv_endpoint_run_cert(e, target, NULL, NULL, resolvers,
+                                      timeout_s, warn_days, why, whylen);
+  if (dv_cert_info_from_pem_file(expect_pem, &exp, inner, sizeof(inner)) <
+      0) {
+    snprintf(why, whylen, "--expect-pem %s: %s",
+             dv_name_printable(expect_pem, strlen(expect_pem), shown,
+                               sizeof(shown)),
+             inner);
+    return DV_EP_RUN_USAGE;
+  }
+  return dv_endpoint_run_cert(e, target, &exp, expect_pem, resolvers,
+                              timeout_s, warn_days, why, whylen);
+}
+
+dv_ep_run_status dv_endpoint_run_cert(dv_endpoint *e, const char *target,
+                                      const dv_cert_info *expected,
+                                      const char *source,
+                                      const char *resolvers, double timeout_s,
+                                      double warn_days, char *why,
+                                      size_t whylen)
+{
+  char host[256];
+  uint16_t port;
+  int is_ip;
   dv_loop *loop = NULL;
   dv_resolver *res = NULL;
-  dv_ep_run_status rc = DV_EP_RUN_INTERNAL;
+  dv_ep_run_status rc;
   dv_loop_status ls;
   int64_t total_ms = (int64_t)(timeout_s * 1000);
 
   memset(e, 0, sizeof(*e));
   e->fd = -1;
-  if (dv_endpoint_target_parse(target, host, sizeof(host), &port, &is_ip,
-                               inner, sizeof(inner)) < 0) {
-    char shown[120];
-    snprintf(why, whylen, "endpoint '%s': %s",
-             dv_name_printable(target, strlen(target), shown, sizeof(shown)),
-             inner);
-    return DV_EP_RUN_USAGE;
-  }
+  rc = ep_target(target, host, sizeof(host), &port, &is_ip, why, whylen);
+  if (rc != DV_EP_RUN_OK)
+    return rc;
+  rc = DV_EP_RUN_INTERNAL;
   dv_endpoint_init(e, host, port, is_ip);
-  if (expect_pem) {
-    if (dv_cert_info_from_pem_file(expect_pem, &exp, inner, sizeof(inner)) <
-        0) {
-      char shown[300];
-      snprintf(why, whylen, "--expect-pem %s: %s",
-               dv_name_printable(expect_pem, strlen(expect_pem), shown,
-                                 sizeof(shown)),
-               inner);
-      return DV_EP_RUN_USAGE;
-    }
-    dv_endpoint_expect(e, &exp, expect_pem);
-  }
+  if (expected)
+    dv_endpoint_expect(e, expected, source ? source : "");
   loop = dv_loop_new();
   if (!loop) {
     snprintf(why, whylen, "out of memory");

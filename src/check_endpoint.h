@@ -135,5 +135,13 @@ dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
                                  const char *expect_pem,
                                  const char *resolvers, double timeout_s,
                                  double warn_days, char *why, size_t whylen);
+/* The same with the expected certificate already read (NULL: none);
+ * source names it in findings and output (a file, an ACM ARN). */
+dv_ep_run_status dv_endpoint_run_cert(dv_endpoint *e, const char *target,
+                                      const dv_cert_info *expected,
+                                      const char *source,
+                                      const char *resolvers, double timeout_s,
+                                      double warn_days, char *why,
+                                      size_t whylen);
 
 #endif

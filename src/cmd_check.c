@@ -4,8 +4,8 @@
  * optional details, exit 0/1/2/3 (nagios.c). Every way out of here prints
  * exactly one status line: bad usage and internal errors are UNKNOWN.
  * Targets: --host (the endpoint's certificate), --domain (can validation
- * work now), --arn (needs the ACM client: UNKNOWN until it lands; the
- * plug-in point is check_arn() below).
+ * work now), --arn (the ACM certificate's states and expiry), --host with
+ * --arn (does the endpoint serve ACM's certificate).
  */
 #include "config.h"
 
@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include "acm_expiry.h"
+#include "acm_fetch.h"
 #include "check_dns.h"
 #include "check_email.h"
 #include "check_endpoint.h"
@@ -64,8 +68,12 @@ static void long_findings(dv_nagios_out *o, const dv_findings *fl)
 
 /* ---- --host ----------------------------------------------------------- */
 
+/* expected: the certificate that should be served (--arn: ACM's), NULL:
+ * --expect-pem or none; timeout_s: what is left of -t. */
 static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
-                       const dv_nagios_range *w, const dv_nagios_range *c)
+                       const dv_nagios_range *w, const dv_nagios_range *c,
+                       const dv_cert_info *expected, const char *source,
+                       double timeout_s)
 {
   dv_endpoint e;
   char why[512], problems[600] = "";
@@ -80,8 +88,12 @@ static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
                              __VA_ARGS__);                                     \
   } while (0)
 
-  rs = dv_endpoint_run(&e, cfg->check_host, cfg->expect_pem, cfg->resolvers,
-                       cfg->timeout_s, 0, why, sizeof(why));
+  if (expected)
+    rs = dv_endpoint_run_cert(&e, cfg->check_host, expected, source,
+                              cfg->resolvers, timeout_s, 0, why, sizeof(why));
+  else
+    rs = dv_endpoint_run(&e, cfg->check_host, cfg->expect_pem,
+                         cfg->resolvers, timeout_s, 0, why, sizeof(why));
   if (rs != DV_EP_RUN_OK) {
     o->state = DV_NAGIOS_UNKNOWN;
     dv_nagios_summary(o, "%s", why);
@@ -119,10 +131,18 @@ static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
   }
   if (e.have_expected && memcmp(e.cert.sha256, e.expected.sha256, 32) != 0) {
     st = dv_nagios_state_worst(st, DV_NAGIOS_WARNING);
-    PROBLEM("serves serial %s, not the expected %s", e.cert.serial,
-            e.expected.serial);
+    if (expected) /* ACM's: "the load balancer still serves the old one" */
+      PROBLEM("serves serial %s, not ACM's certificate (serial %s)%s",
+              e.cert.serial, e.expected.serial,
+              e.expected.days_left > e.cert.days_left
+                  ? ": the served one expires sooner, probably the old "
+                    "certificate"
+                  : "");
+    else
+      PROBLEM("serves serial %s, not the expected %s", e.cert.serial,
+              e.expected.serial);
   } else if (e.have_expected) {
-    PROBLEM("the expected certificate");
+    PROBLEM("%s", expected ? "ACM's certificate" : "the expected certificate");
   }
   o->state = st;
   if (e.cert.days_left >= 0)
@@ -141,6 +161,11 @@ static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
   dv_nagios_long(o, "serial: %s", e.cert.serial);
   dv_nagios_long(o, "SHA-256: %s", e.cert.fingerprint);
   dv_nagios_long(o, "valid: %s to %s", e.cert.not_before, e.cert.not_after);
+  if (expected)
+    dv_nagios_long(o, "ACM's certificate (%s): serial %s, SHA-256 %s, valid "
+                      "to %s",
+                   source, e.expected.serial, e.expected.fingerprint,
+                   e.expected.not_after);
   long_findings(o, &e.findings);
 out:
   dv_endpoint_free(&e);
@@ -275,16 +300,318 @@ out:
 
 /* ---- --arn ------------------------------------------------------------ */
 
-/* The plug-in point for the ACM client: describe the certificate (status,
- * renewal status, days to expiry; perfdata 'days'), and with --host fetch
- * GetCertificate's PEM, read it with dv_cert_info_from_pem() and hand it to
- * the endpoint check with dv_endpoint_expect(). Until the client lands: */
-static void check_arn(const dv_cfg *cfg, dv_nagios_out *o)
+/* The Nagios state of a catalogue code: WARNING findings are WARNING,
+ * ERROR and FATAL ones CRITICAL. */
+static dv_nagios_state arn_state_of(dv_code code)
 {
+  dv_severity sev = dv_catalogue_get(code)->severity;
+  return sev >= DV_SEV_ERROR     ? DV_NAGIOS_CRITICAL
+         : sev == DV_SEV_WARNING ? DV_NAGIOS_WARNING
+                                 : DV_NAGIOS_OK;
+}
+
+/* The catalogue code PREFIX VALUE ("ACM_STATUS_" "ISSUED"), or fallback. */
+static dv_code arn_code(const char *prefix, const char *value,
+                        dv_code fallback)
+{
+  char id[96];
+  const dv_catalogue_entry *e;
+  if (!value || !*value)
+    return fallback;
+  snprintf(id, sizeof(id), "%s%s", prefix, value);
+  e = dv_catalogue_find(id);
+  return e ? e->code : fallback;
+}
+
+/* Summary parts are separated by ", ": Nagios turns ';' in plugin output
+ * into ':'. How the summary words the expiry verdict (acm_expiry.h) of a certificate
+ * within ACM's 45-day window; the state it raises at most to WARNING (the
+ * days ranges decide CRITICAL). */
+static const struct {
+  dv_code code;
+  const char *words;
+} arn_verdict_words[] = {
+    {DV_F_EXPIRY_IMPORTED, "imported: ACM never renews it (import a new "
+                           "certificate)"},
+    {DV_F_EXPIRY_NOT_IN_USE, "not in use: ACM will not renew it"},
+    {DV_F_EXPIRY_PRIVATE, "private CA: ACM renews it"},
+    {DV_F_EXPIRY_EMAIL_RENEWAL, "e-mail validated: renewal needs someone "
+                                "to approve a mail"},
+    {DV_F_EXPIRY_DNS_RENEWAL, "ACM will renew it while the validation "
+                              "CNAMEs stay in place"},
+    {DV_F_EXPIRY_RENEWAL_PENDING, "ACM will renew it"},
+};
+
+static const char *jstr(const json_t *o, const char *k)
+{
+  const json_t *v = json_object_get(o, k);
+  return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static void arn_time(const json_t *o, const char *k, char *buf, size_t len)
+{
+  const json_t *v = json_object_get(o, k);
+  time_t t;
+  struct tm tm;
+  buf[0] = '\0';
+  if (!json_is_number(v))
+    return;
+  t = (time_t)json_number_value(v);
+  if (gmtime_r(&t, &tm))
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Names of a DomainValidationOptions array as long output; the number
+ * still PENDING_VALIDATION. */
+static int arn_names(dv_nagios_out *o, const json_t *dvos, const char *what)
+{
+  const json_t *it;
+  size_t i;
+  int pending = 0;
+  json_array_foreach(dvos, i, it)
+  {
+    const json_t *rr = json_object_get(it, "ResourceRecord");
+    const char *st = jstr(it, "ValidationStatus");
+    char extra[600] = "";
+    if (strcmp(st, "PENDING_VALIDATION") == 0)
+      pending++;
+    if (json_is_object(rr))
+      snprintf(extra, sizeof(extra), " (%s %s -> %s)", jstr(rr, "Type"),
+               jstr(rr, "Name"), jstr(rr, "Value"));
+    else if (*jstr(it, "ValidationDomain") &&
+             strcmp(jstr(it, "ValidationMethod"), "EMAIL") == 0)
+      snprintf(extra, sizeof(extra), " (mail to ValidationDomain %s)",
+               jstr(it, "ValidationDomain"));
+    dv_nagios_long(o, "%s %s: %s %s%s", what, jstr(it, "DomainName"),
+                   *jstr(it, "ValidationMethod")
+                       ? jstr(it, "ValidationMethod")
+                       : "-",
+                   *st ? st : "-", extra);
+  }
+  return pending;
+}
+
+/* DescribeCertificate's detail as the plug-in's verdict. */
+static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
+                         const dv_nagios_range *w, const dv_nagios_range *c,
+                         const dv_acm_fetch *f)
+{
+  const json_t *d = f->detail;
+  const json_t *rs = json_object_get(d, "RenewalSummary");
+  const char *status = jstr(d, "Status"), *type = jstr(d, "Type");
+  const char *fail = jstr(d, "FailureReason");
+  const char *rstatus = json_is_object(rs) ? jstr(rs, "RenewalStatus") : "";
+  const char *rreason = json_is_object(rs) ? jstr(rs, "RenewalStatusReason")
+                                           : "";
+  char domain[300], na[40], more[700] = "", shown[300];
+  size_t mn = 0;
+  dv_expiry_verdict v;
+  int has_days, pending, rpending = 0, names;
+  dv_findings fl = {0};
+  dv_finding *fd;
+  dv_code sc = arn_code("ACM_STATUS_", status, DV_F__COUNT), code;
+  dv_nagios_state st = DV_NAGIOS_OK;
+
+#define MORE(...)                                                              \
+  do {                                                                         \
+    if (mn < sizeof(more))                                                     \
+      mn += (size_t)snprintf(more + mn, sizeof(more) - mn, __VA_ARGS__);       \
+  } while (0)
+
+  dv_name_printable(jstr(d, "DomainName"), strlen(jstr(d, "DomainName")),
+                    domain, sizeof(domain));
+  printable(f->arn.arn, shown, sizeof(shown));
+  has_days = dv_expiry_classify(d, time(NULL), DV_EXPIRY_DEFAULT_DAYS, &v) ==
+             0;
+  arn_time(d, "NotAfter", na, sizeof(na));
+  names = (int)json_array_size(json_object_get(d, "DomainValidationOptions"));
+
+  dv_nagios_long(o, "ARN: %s", shown);
+  dv_nagios_long(o, "type %s, status %s, renewal eligibility %s, in use by "
+                    "%zu resource(s)%s%s",
+                 *type ? type : "-", status,
+                 *jstr(d, "RenewalEligibility") ? jstr(d, "RenewalEligibility")
+                                                : "-",
+                 json_array_size(json_object_get(d, "InUseBy")),
+                 na[0] ? ", not after " : "", na);
+  if (*rstatus)
+    dv_nagios_long(o, "renewal: %s%s%s", rstatus, *rreason ? ", " : "",
+                   rreason);
+
+  /* the certificate's status */
+  if (sc == DV_F__COUNT) {
+    o->state = DV_NAGIOS_UNKNOWN;
+    dv_nagios_summary(o, "%s: unknown certificate status '%.40s'", domain,
+                      status);
+    return;
+  }
+  st = arn_state_of(sc);
+  fd = dv_findings_add(&fl, sc, shown);
+  dv_finding_ev(&fl, fd, "type", "%s", type);
+  if (*fail) {
+    code = arn_code("ACM_FAILURE_", fail, DV_F_ACM_FAILURE_OTHER);
+    st = dv_nagios_state_worst(st, arn_state_of(code));
+    fd = dv_findings_add(&fl, code, shown);
+    dv_finding_ev(&fl, fd, "reason", "%s", fail);
+  }
+  if (strcmp(status, "ISSUED") == 0 || strcmp(status, "EXPIRED") == 0 ||
+      strcmp(status, "INACTIVE") == 0) {
+    if (!has_days)
+      MORE("%s, no expiry date", status);
+    else if (strcmp(status, "EXPIRED") == 0)
+      MORE("EXPIRED %ld days ago (%s)", -v.days_left, na);
+    else if (v.days_left >= 0)
+      MORE("%s, expires in %ld days (%s)", status, v.days_left, na);
+    else
+      MORE("%s, expired %ld days ago (%s)", status, -v.days_left, na);
+  } else {
+    MORE("%s", status);
+  }
+  if (*fail)
+    MORE(" (%s)", fail);
+  if (*jstr(d, "RevocationReason"))
+    MORE(" (%s)", jstr(d, "RevocationReason"));
+  pending = strcmp(status, "PENDING_VALIDATION") == 0
+                ? arn_names(o, json_object_get(d, "DomainValidationOptions"),
+                            "name")
+                : 0;
+  if (strcmp(status, "PENDING_VALIDATION") == 0)
+    MORE(": %d of %d name(s) not validated yet", pending, names);
+
+  /* the renewal */
+  if (*rstatus) {
+    code = arn_code("ACM_RENEWAL_", rstatus, DV_F__COUNT);
+    if (code != DV_F__COUNT) {
+      st = dv_nagios_state_worst(st, arn_state_of(code));
+      fd = dv_findings_add(&fl, code, shown);
+      if (*rreason)
+        dv_finding_ev(&fl, fd, "reason", "%s", rreason);
+    }
+    if (strcmp(rstatus, "PENDING_VALIDATION") == 0)
+      rpending = arn_names(o, json_object_get(rs, "DomainValidationOptions"),
+                           "renewal name");
+    if (strcmp(rstatus, "SUCCESS") != 0 &&
+        strcmp(rstatus, "PENDING_AUTO_RENEWAL") != 0) {
+      MORE(", renewal %s", rstatus);
+      if (*rreason)
+        MORE(" (%s)", rreason);
+      if (strcmp(rstatus, "PENDING_VALIDATION") == 0)
+        MORE(": %d name(s) not validated", rpending);
+    }
+  }
+
+  /* expiring (ISSUED) within ACM's window: will ACM renew it? */
+  if (has_days && v.expiring && strcmp(status, "ISSUED") == 0) {
+    fd = dv_findings_add(&fl, v.code, shown);
+    dv_finding_ev(&fl, fd, "days_left", "%ld", v.days_left);
+    if (v.method)
+      dv_finding_ev(&fl, fd, "validation", "%s", v.method);
+    code = v.code;
+    st = dv_nagios_state_worst(st, arn_state_of(code) == DV_NAGIOS_CRITICAL
+                                       ? DV_NAGIOS_WARNING
+                                       : arn_state_of(code));
+    /* "ACM will renew it" is no news when the renewal is stuck */
+    int stuck = strcmp(rstatus, "PENDING_VALIDATION") == 0 ||
+                strcmp(rstatus, "FAILED") == 0;
+    for (size_t i = 0;
+         i < sizeof(arn_verdict_words) / sizeof(arn_verdict_words[0]); i++)
+      if (arn_verdict_words[i].code == v.code &&
+          !(stuck && arn_state_of(v.code) == DV_NAGIOS_OK))
+        MORE(", %s", arn_verdict_words[i].words);
+  }
+  if (has_days && (strcmp(status, "ISSUED") == 0 ||
+                   strcmp(status, "EXPIRED") == 0 ||
+                   strcmp(status, "INACTIVE") == 0))
+    st = dv_nagios_state_worst(st,
+                               dv_nagios_state_of((double)v.days_left, w, c));
+  if (strcmp(status, "EXPIRED") == 0 || (has_days && v.days_left < 0 &&
+                                         strcmp(status, "ISSUED") == 0))
+    st = DV_NAGIOS_CRITICAL;
+
+  o->state = st;
+  dv_nagios_summary(o, "%s (%s): %s", domain, *type ? type : "-", more);
+  if (has_days)
+    dv_nagios_perf_add(o, "days_left", (double)v.days_left, NULL, w, c, 0, 0,
+                       0, 0);
+  dv_nagios_perf_add(o, "pending_names", pending + rpending, NULL, NULL, NULL,
+                     1, 0, 0, 0);
+  dv_nagios_perf_add(o, "time", f->elapsed_ms / 1000.0, "s", NULL, NULL, 1,
+                     0, 0, 0);
+  long_findings(o, &fl);
+  dv_findings_free(&fl);
   (void)cfg;
+#undef MORE
+}
+
+/* --arn [--host]: DescribeCertificate (the certificate's states and
+ * expiry), or with --host GetCertificate and the endpoint check with ACM's
+ * certificate as the expected one. ACM errors are UNKNOWN: the plug-in
+ * could not find out. */
+static void check_arn(dv_cfg *cfg, dv_nagios_out *o,
+                      const dv_nagios_range *w, const dv_nagios_range *c)
+{
+  dv_acm_fetch f;
+  char why[600], shown[300], host[256];
+  uint16_t port;
+  int is_ip, rc;
+
+  memset(&f, 0, sizeof(f));
   o->state = DV_NAGIOS_UNKNOWN;
-  dv_nagios_summary(o, "--arn: not available yet (the ACM API client is "
-                       "not built into this dvcheck)");
+  if (dv_acm_arn_parse(cfg->check_arn, &f.arn, why, sizeof(why)) !=
+      DV_ARN_OK) {
+    dv_nagios_summary(o, "--arn '%.120s': %s",
+                      printable(cfg->check_arn, shown, sizeof(shown)), why);
+    return;
+  }
+  if (cfg->check_host &&
+      dv_endpoint_target_parse(cfg->check_host, host, sizeof(host), &port,
+                               &is_ip, why, sizeof(why)) < 0) {
+    dv_nagios_summary(o, "--host '%.120s': %s",
+                      printable(cfg->check_host, shown, sizeof(shown)), why);
+    return;
+  }
+  f.describe = !cfg->check_host;
+  f.get = !!cfg->check_host;
+  rc = dv_acm_fetch_run(&f, cfg, "check", 1);
+  if (rc != DV_ACM_SESSION_READY) {
+    dv_nagios_summary(o, "%s", f.why);
+    goto out;
+  }
+  if (f.describe_failed || f.get_failed) {
+    const dv_acm_result_copy *r = f.describe_failed ? &f.describe_res
+                                                    : &f.get_res;
+    dv_acm_fetch_error_str(r, f.describe_failed ? "DescribeCertificate"
+                                                : "GetCertificate",
+                           why, sizeof(why));
+    if (r->status == DV_ACM_API_ERROR &&
+        strcmp(r->err.code, "RequestInProgressException") == 0)
+      dv_nagios_summary(o, "%s: ACM has no certificate to compare yet (not "
+                           "issued); %s",
+                        f.arn.arn, why);
+    else
+      dv_nagios_summary(o, "%s: %s", f.arn.arn, why);
+    goto out;
+  }
+  if (f.describe) {
+    arn_describe(cfg, o, w, c, &f);
+  } else {
+    dv_cert_info exp;
+    double left = cfg->timeout_s - f.elapsed_ms / 1000.0;
+    if (dv_cert_info_from_pem(f.pem, f.pemlen, &exp, why, sizeof(why)) < 0) {
+      dv_nagios_summary(o, "%s: GetCertificate: unreadable certificate: %s",
+                        f.arn.arn, why);
+      goto out;
+    }
+    if (left < 0.05) {
+      dv_nagios_summary(o, "%s: no time left within -t %g s for the "
+                           "endpoint after ACM answered",
+                        cfg->check_host, cfg->timeout_s);
+      goto out;
+    }
+    check_host(cfg, o, w, c, &exp, f.arn.arn, left);
+  }
+out:
+  dv_acm_fetch_free(&f);
 }
 
 int dv_cmd_check(dv_cfg *cfg)
@@ -311,6 +638,9 @@ int dv_cmd_check(dv_cfg *cfg)
                             "--arn), --domain or --arn");
   if (cfg->expect_pem && !cfg->check_host)
     return dv_check_unknown("--expect-pem needs --host");
+  if (cfg->expect_pem && cfg->check_arn)
+    return dv_check_unknown("give --expect-pem or --arn, not both (--arn "
+                            "expects ACM's certificate)");
   if (cfg->warning &&
       dv_nagios_range_parse(cfg->warning, &w, why, sizeof(why)) < 0)
     return dv_check_unknown("-w '%s': %s",
@@ -322,14 +652,16 @@ int dv_cmd_check(dv_cfg *cfg)
                             printable(cfg->critical, shown, sizeof(shown)),
                             why);
   dv_nagios_out_init(&o);
-  if (cfg->check_arn) {
-    check_arn(cfg, &o);
-  } else if (cfg->check_host) {
+  if (cfg->check_arn || cfg->check_host) {
+    /* days to expiry: warn below 30, critical below 14 */
     if (!cfg->warning)
       dv_nagios_range_parse("30:", &w, why, sizeof(why));
     if (!cfg->critical)
       dv_nagios_range_parse("14:", &c, why, sizeof(why));
-    check_host(cfg, &o, &w, &c);
+    if (cfg->check_arn)
+      check_arn(cfg, &o, &w, &c);
+    else
+      check_host(cfg, &o, &w, &c, NULL, NULL, cfg->timeout_s);
   } else {
     check_domain(cfg, &o, &w, &c);
   }

@@ -1,12 +1,15 @@
-/* dvcheck -- `dvcheck endpoint HOST[:PORT] [--expect-pem FILE]`: which
- * certificate a TLS endpoint serves, and what is wrong with it. The check
- * lives in check_endpoint.c. */
+/* dvcheck -- `dvcheck endpoint HOST[:PORT] [--expect-pem FILE | --arn
+ * ARN]`: which certificate a TLS endpoint serves, and what is wrong with
+ * it; with --arn, whether it is ACM's certificate (GetCertificate). The
+ * check lives in check_endpoint.c. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "acm_fetch.h"
 #include "check_endpoint.h"
+#include "names.h"
 #include "report.h"
 #include "tool_operate.h"
 
@@ -118,36 +121,122 @@ static void endpoint_text(const dv_cfg *cfg, const dv_endpoint *e)
   fputc('\n', stdout);
 }
 
+/* --arn: ACM's certificate (GetCertificate) as the expected one. Returns
+ * DV_ACM_SESSION_READY (*have set when there is a certificate to compare;
+ * a failed call is in *fetch), or the exit status. */
+static int endpoint_acm(dv_cfg *cfg, dv_acm_fetch *fetch, dv_cert_info *exp,
+                        int *have)
+{
+  char why[300], shown[300];
+  int rc;
+  *have = 0;
+  if (dv_acm_arn_parse(cfg->check_arn, &fetch->arn, why, sizeof(why)) !=
+      DV_ARN_OK) {
+    dv_error("--arn '%s': %s",
+             dv_name_printable(cfg->check_arn, strlen(cfg->check_arn), shown,
+                               sizeof(shown)),
+             why);
+    return DV_EXIT_UNKNOWN;
+  }
+  fetch->get = 1;
+  rc = dv_acm_fetch_run(fetch, cfg, "endpoint", 0);
+  if (rc != DV_ACM_SESSION_READY || fetch->get_failed)
+    return rc;
+  if (dv_cert_info_from_pem(fetch->pem, fetch->pemlen, exp, why,
+                            sizeof(why)) < 0) {
+    fetch->get_failed = 1;
+    memset(&fetch->get_res, 0, sizeof(fetch->get_res));
+    fetch->get_res.status = DV_ACM_BAD_RESPONSE;
+    snprintf(fetch->get_res.detail, sizeof(fetch->get_res.detail),
+             "unreadable certificate: %.200s", why);
+    return rc;
+  }
+  *have = 1;
+  return rc;
+}
+
 int dv_cmd_endpoint(dv_cfg *cfg)
 {
   dv_endpoint e;
-  char why[512];
-  int rc = DV_EXIT_UNKNOWN, any;
+  dv_acm_fetch fetch;
+  dv_cert_info exp;
+  char why[512], host[256];
+  uint16_t port;
+  int rc = DV_EXIT_UNKNOWN, any, is_ip, have_exp = 0, incomplete;
   dv_severity worst;
   dv_ep_run_status st;
+  double left = cfg->timeout_s;
 
   memset(&e, 0, sizeof(e));
+  memset(&fetch, 0, sizeof(fetch));
   e.fd = -1;
   if (cfg->nargs != 1) {
     dv_error("endpoint: give one HOST[:PORT] (IPv6 as [ADDR]:PORT)");
     return DV_EXIT_UNKNOWN;
   }
-  st = dv_endpoint_run(&e, cfg->args[0], cfg->expect_pem, cfg->resolvers,
-                       cfg->timeout_s, DV_ENDPOINT_WARN_DAYS, why,
-                       sizeof(why));
+  if (cfg->check_arn) {
+    if (cfg->expect_pem) {
+      dv_error("endpoint: give --expect-pem or --arn, not both");
+      return DV_EXIT_UNKNOWN;
+    }
+    /* a bad target is a usage error before any ACM call */
+    if (dv_endpoint_target_parse(cfg->args[0], host, sizeof(host), &port,
+                                 &is_ip, why, sizeof(why)) < 0) {
+      char shown[120];
+      dv_error("endpoint '%s': %s",
+               dv_name_printable(cfg->args[0], strlen(cfg->args[0]), shown,
+                                 sizeof(shown)),
+               why);
+      goto out;
+    }
+    rc = endpoint_acm(cfg, &fetch, &exp, &have_exp);
+    if (rc != DV_ACM_SESSION_READY)
+      goto out;
+    rc = DV_EXIT_UNKNOWN;
+    left -= fetch.elapsed_ms / 1000.0;
+    if (left < 0.05)
+      left = 0.05; /* the endpoint check then reports the deadline */
+  }
+  if (cfg->check_arn)
+    st = dv_endpoint_run_cert(&e, cfg->args[0], have_exp ? &exp : NULL,
+                              fetch.arn.arn, cfg->resolvers, left,
+                              DV_ENDPOINT_WARN_DAYS, why, sizeof(why));
+  else
+    st = dv_endpoint_run(&e, cfg->args[0], cfg->expect_pem, cfg->resolvers,
+                         cfg->timeout_s, DV_ENDPOINT_WARN_DAYS, why,
+                         sizeof(why));
   if (st != DV_EP_RUN_OK) {
     dv_error("%s", why);
     goto out;
+  }
+  incomplete = e.incomplete;
+  if (fetch.get_failed) {
+    /* no comparison: say why. A certificate not issued yet is a definite
+     * answer (the endpoint cannot serve it); other failures leave the
+     * question open */
+    int in_progress =
+        fetch.get_res.status == DV_ACM_API_ERROR &&
+        strcmp(fetch.get_res.err.code, "RequestInProgressException") == 0;
+    size_t n = e.findings.n;
+    dv_acm_result_copy_finding(&e.findings, fetch.arn.arn, "GetCertificate",
+                               &fetch.get_res);
+    if (in_progress && e.findings.n > n)
+      dv_finding_ev(&e.findings, &e.findings.v[n], "note", "%s",
+                    "ACM has no issued certificate for this ARN yet: the "
+                    "endpoint cannot be serving it");
+    else
+      incomplete = 1;
   }
   if (cfg->verbose)
     fprintf(stderr, "dvcheck: endpoint %s: %s in %lld ms\n", e.target,
             dv_ep_status_str(e.status), (long long)e.elapsed_ms);
   worst = dv_findings_max(&e.findings, &any);
-  rc = dv_report_exit_code(any, worst, e.incomplete);
+  rc = dv_report_exit_code(any, worst, incomplete);
   if (cfg->json) {
     json_t *arr = json_array();
     dv_json_push(&arr, endpoint_json(&e, rc));
-    rc = dv_report_json_emit("endpoint", rc, e.incomplete, arr);
+    rc = dv_report_json_emit("endpoint", rc, e.incomplete || fetch.deadline,
+                             arr);
   } else {
     endpoint_text(cfg, &e);
     printf("1 endpoint checked: exit %d (%s)\n", rc,
@@ -155,5 +244,6 @@ int dv_cmd_endpoint(dv_cfg *cfg)
   }
 out:
   dv_endpoint_free(&e);
+  dv_acm_fetch_free(&fetch);
   return rc;
 }

@@ -89,7 +89,7 @@ const dv_command dv_commands[] = {
    "print a finding's catalogue entry (all codes without CODE)",
    "Prints the severity, title, remediation and reference of a finding code "
    "such as MX_NULL. Without CODE, lists every code."},
-  {"endpoint", "HOST[:PORT] [--expect-pem FILE]",
+  {"endpoint", "HOST[:PORT] [--expect-pem FILE | --arn ARN]",
    "which certificate a TLS endpoint serves, and is it trusted and current",
    "Connects to HOST (a name, resolved like every lookup, or an IP "
    "address; IPv6 as [ADDR]:PORT; port 443 by default), does a TLS "
@@ -100,7 +100,10 @@ const dv_command dv_commands[] = {
    "Findings: expired, expiring within 45 days, not yet valid, untrusted "
    "chain, name mismatch, handshake, connect and resolve failures, "
    "timeouts. With --expect-pem, whether the endpoint serves that very "
-   "certificate (\"the load balancer still serves the old certificate\")."},
+   "certificate (\"the load balancer still serves the old certificate\"); "
+   "with --arn, the same for the ACM certificate (GetCertificate; a "
+   "certificate ACM has not issued yet is an ACM_API_ERROR with "
+   "RequestInProgressException, other API failures exit 3)."},
   {"check", "--host HOST[:PORT] | --domain NAME | --arn ARN [-w RANGE] "
             "[-c RANGE] [-t SECONDS]",
    "Nagios/Icinga plug-in mode (also run as check_dv)",
@@ -115,10 +118,22 @@ const dv_command dv_commands[] = {
    "now (as `dvcheck preflight`): OK when DNS validation can work, "
    "WARNING when only e-mail validation can, CRITICAL when neither can; "
    "-w/-c, if given, are ranges for the number of methods that can work "
-   "(0-2). Ranges: N (0..N), N: (at least N), ~:N (at most N), N:M, and "
-   "@N:M (alert inside). --arn needs the ACM client (not built yet: "
-   "UNKNOWN). Bad usage and internal errors give one UNKNOWN line; the "
-   "whole check never runs longer than -t."},
+   "(0-2). --arn checks an ACM certificate (DescribeCertificate): "
+   "PENDING_VALIDATION and INACTIVE are WARNING; FAILED, "
+   "VALIDATION_TIMED_OUT, REVOKED and EXPIRED are CRITICAL; a renewal "
+   "PENDING_VALIDATION is WARNING, a FAILED one CRITICAL; -w/-c are ranges "
+   "for the days to expiry (default -w 30: -c 14:); within 45 days of "
+   "expiry, a certificate ACM will not renew by itself (imported, not in "
+   "use, renewal by e-mail approval) is at least WARNING. Perfdata "
+   "days_left, pending_names (names still PENDING_VALIDATION), time; the "
+   "long output lists the names, reasons and findings. --host with --arn "
+   "compares the served certificate with ACM's (GetCertificate): another "
+   "certificate is WARNING, as with --expect-pem. ACM errors (no "
+   "credentials, unknown ARN, access denied, throttling, clock skew, a "
+   "certificate not issued yet) are UNKNOWN. Ranges: N (0..N), N: (at "
+   "least N), ~:N (at most N), N:M, and @N:M (alert inside). Bad usage and "
+   "internal errors give one UNKNOWN line; the whole check never runs "
+   "longer than -t."},
   {"expiry", "[--region R|R1,R2|all] [--days N] [--format text|json|asff]",
    "ACM certificates expiring within N days, and what blocks their renewal",
    "Lists every certificate of the region(s) (ListCertificates, every page "
@@ -232,12 +247,20 @@ const dv_option dv_options[] = {
    "check the certificate a TLS endpoint serves", NULL},
   {DV_OPT_CHECK_DOMAIN, "domain", 0, "NAME", "check",
    "check that DNS or e-mail validation can work for NAME", NULL},
-  {DV_OPT_CHECK_ARN, "arn", 0, "ARN", "check",
-   "an ACM certificate (needs the ACM client: not available yet)", NULL},
+  {DV_OPT_CHECK_ARN, "arn", 0, "ARN", "check endpoint",
+   "an ACM certificate (check: its state; with --host / endpoint: is it "
+   "served)",
+   "check --arn ARN: DescribeCertificate; the certificate's status, its "
+   "renewal and the days to expiry (see `check`). check --host HOST --arn "
+   "ARN and endpoint HOST --arn ARN: GetCertificate, then whether the "
+   "endpoint serves that very certificate (SHA-256 fingerprint, as "
+   "--expect-pem): ENDPOINT_CERT_EXPECTED or ENDPOINT_CERT_NOT_EXPECTED "
+   "(\"the load balancer still serves the old certificate\"). The region "
+   "is the ARN's; credentials and endpoint as for every ACM call."},
   {DV_OPT_WARNING, "warning", 'w', "RANGE", "check",
-   "warning range (--host: days to expiry, default 30:)", NULL},
+   "warning range (--host, --arn: days to expiry, default 30:)", NULL},
   {DV_OPT_CRITICAL, "critical", 'c', "RANGE", "check",
-   "critical range (--host: days to expiry, default 14:)", NULL},
+   "critical range (--host, --arn: days to expiry, default 14:)", NULL},
   /* AWS: the AWS CLI's global options, resolved as the CLI does */
   {DV_OPT_PROFILE, "profile", 0, "NAME", NULL,
    "AWS profile for ACM calls (default: AWS_PROFILE, else \"default\")",

@@ -44,16 +44,27 @@ fi
 lab_up
 CA=${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/ca
 [ -r "$CA/endpoint-current.pem" ] || { nok "lab certificates in $CA (restart the lab)"; done_testing; exit 1; }
+# the lab ACM server (--arn services)
+ACM=https://127.45.0.1
+acm_ping() { curl -sf --max-time 3 --cacert "$CA/ca.pem" "$ACM/_lab/ping" >/dev/null 2>&1; }
+acm_ping || "$SRCDIR/tests/lab/lab" service start acm >&2 || true
+acm_ping || { nok "the lab ACM service answers on $ACM"; done_testing; exit 1; }
 
 # Nagios refuses nothing as root when nagios_user/nagios_group are root; it
 # runs the checks as that user. Its check workers inherit no variables we
 # rely on: the CA bundle goes through /usr/bin/env on the command line.
 mkdir -p "$T/checkresults"
 chmod 755 "$T"
+# $USER3$/$USER4$: the lab's AWS key. Only in this resource file (deleted
+# with $T): Nagios never shows $USERn$ macros in its objects cache or CGIs.
 cat >"$T/resource.cfg" <<EOF
 \$USER1\$=$T
 \$USER2\$=$CA
+\$USER3\$=AKIDLABEXAMPLE0000001
+\$USER4\$=labSecret/EXAMPLEKEY/00000000000000000001
+\$USER5\$=$ACM
 EOF
+chmod 600 "$T/resource.cfg"
 cat >"$T/nagios.cfg" <<EOF
 log_file=$T/nagios.log
 cfg_file=$T/objects.cfg
@@ -96,10 +107,18 @@ check_workers=2
 debug_level=0
 EOF
 DVC="/usr/bin/env DVCHECK_CA_BUNDLE=\$USER2\$/ca.pem \$USER1\$/check_dv --resolver 127.53.0.53"
+# ACM: the credentials, endpoint and CA through env too; nothing from the
+# machine's own AWS configuration
+DVA="/usr/bin/env DVCHECK_CA_BUNDLE=\$USER2\$/ca.pem AWS_ACCESS_KEY_ID=\$USER3\$ AWS_SECRET_ACCESS_KEY=\$USER4\$ AWS_ENDPOINT_URL_ACM=\$USER5\$ AWS_CA_BUNDLE=\$USER2\$/ca.pem AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_EC2_METADATA_DISABLED=true \$USER1\$/check_dv --resolver 127.53.0.53"
+ARN=arn:aws:acm:us-east-1:123456789012:certificate/ac100000-0000-4000-8000-0000000000
 cat >"$T/objects.cfg" <<EOF
 define command {
   command_name check_dv
   command_line $DVC \$ARG1\$
+}
+define command {
+  command_name check_dv_acm
+  command_line $DVA \$ARG1\$
 }
 define timeperiod {
   timeperiod_name always
@@ -179,6 +198,26 @@ define service {
   service_description usage
   check_command check_dv!--host 127.47.0.1 -w 20:10
 }
+define service {
+  use dv
+  service_description arn-ok
+  check_command check_dv_acm!--arn ${ARN}50
+}
+define service {
+  use dv
+  service_description arn-renewal-failed
+  check_command check_dv_acm!--arn ${ARN}52
+}
+define service {
+  use dv
+  service_description arn-pending
+  check_command check_dv_acm!--arn ${ARN}01
+}
+define service {
+  use dv
+  service_description arn-host-stale
+  check_command check_dv_acm!--host 127.47.0.2 --arn ${ARN}80
+}
 EOF
 if out=$("$NAGIOS" -v "$T/nagios.cfg" 2>&1); then ok "nagios4 accepts the generated config"
 else nok "nagios4 accepts the generated config"; diag "$out"; done_testing; exit 1; fi
@@ -188,7 +227,7 @@ NPID=$!
 # Wait (at most 60 s) until every service has a check result in status.dat.
 n=0
 while [ $n -lt 120 ]; do
-  if [ -r "$T/status.dat" ] && [ "$(awk '/^servicestatus/ {s=1} s && /has_been_checked=1/ {c++; s=0} END {print c+0}' "$T/status.dat")" = 7 ]; then
+  if [ -r "$T/status.dat" ] && [ "$(awk '/^servicestatus/ {s=1} s && /has_been_checked=1/ {c++; s=0} END {print c+0}' "$T/status.dat")" = 11 ]; then
     break
   fi
   kill -0 "$NPID" 2>/dev/null || break
@@ -227,6 +266,13 @@ expect ep-stale 1 "DV WARNING - 127.47.0.2:443: *serves serial *, not the expect
 expect domain-ok 0 "DV OK - dnsok.test: DNS validation can work*" "methods=2;;;0;2 time=*s;;;0;"
 expect domain-fail 2 "DV CRITICAL - caa-forbid.test: CAA forbids Amazon*" "methods=0;;;0;2 time=*"
 expect usage 3 "DV UNKNOWN - -w '20:10': start greater than end" ""
+expect arn-ok 0 "DV OK - dnsok.test (AMAZON_ISSUED): ISSUED, expires in * days*" "days_left=*;30:;14:;; pending_names=0;;;0; time=*s;;;0;"
+expect arn-renewal-failed 2 "DV CRITICAL - caa-forbid.test (AMAZON_ISSUED): ISSUED, expires in * days *, renewal FAILED (CAA_ERROR)" "days_left=*;30:;14:;; pending_names=0;;;0; time=*"
+expect arn-pending 1 "DV WARNING - dnsok.test (AMAZON_ISSUED): PENDING_VALIDATION: 2 of 2 name(s) not validated yet" "pending_names=2;;;0; time=*s;;;0;"
+expect arn-host-stale 1 "DV WARNING - 127.47.0.2:443: *serves serial *, not ACM's certificate (serial *): the served one expires sooner*" "days=*;30:;14:;; time=*"
+if grep -q "labSecret" "$T/objects.cache" "$T/status.dat" "$T/nagios.log" 2>/dev/null; then
+  nok "nagios: the AWS secret stays in the resource file"
+else ok "nagios: the AWS secret stays in the resource file"; fi
 # long output (the lines after the first) is kept apart from the status line
 if grep -q '^	long_plugin_output=.*ENDPOINT_CERT_NOT_EXPECTED' "$T/status.dat"; then
   ok "nagios: long output recorded separately"

@@ -161,6 +161,9 @@ def main():
     dv, resolver, files = sys.argv[1], sys.argv[2], sys.argv[3:]
     lab = os.environ.get("DVCHECK_LAB_DIR") or "/tmp/dvcheck-lab"
     os.environ.setdefault("LAB_CA_DIR", os.path.join(lab, "ca"))
+    # the lab ACM service, for cases run outside tests/acm-client-lib.sh
+    os.environ.setdefault("DV_ACM_ENDPOINT", "https://127.45.0.1")
+    os.environ.setdefault("DV_ACM_CA", os.path.join(lab, "ca", "ca.pem"))
     n = failed = 0
     for path in files:
         for c in parse(path):
