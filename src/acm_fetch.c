@@ -50,59 +50,15 @@ static void fetch_on_get(void *arg, const dv_acm_result *res)
   }
 }
 
-/* Plug-in mode must print exactly one status line on stdout, and the
- * session reports a failure to open on stderr only: catch that report
- * (glibc lets a program assign stderr) and keep its reason. */
+/* Plug-in mode prints exactly one status line: a failure to open the
+ * session is returned in why, not reported. */
 static int fetch_session_open(dv_acm_session *s, dv_cfg *cfg,
                               const char *command, int quiet, char *why,
                               size_t whylen)
 {
-#ifdef __GLIBC__
-  char *buf = NULL, *line, *next;
-  size_t len = 0;
-  FILE *real = stderr, *mem;
-  int rc;
-  static const char prefix[] = "dvcheck: error: ";
-
   if (!quiet)
     return dv_acm_session_open(s, cfg, command);
-  mem = open_memstream(&buf, &len);
-  if (!mem)
-    return dv_acm_session_open(s, cfg, command);
-  fflush(real);
-  stderr = mem;
-  rc = dv_acm_session_open(s, cfg, command);
-  stderr = real;
-  if (fclose(mem) != 0 || !buf) {
-    free(buf);
-    snprintf(why, whylen, "%s", rc == DV_ACM_SESSION_READY
-                                    ? ""
-                                    : "cannot open the ACM session");
-    return rc;
-  }
-  for (line = buf; *line; line = next) {
-    next = strchr(line, '\n');
-    next = next ? next + 1 : line + strlen(line);
-    if (rc != DV_ACM_SESSION_READY &&
-        strncmp(line, prefix, sizeof(prefix) - 1) == 0) {
-      size_t n = (size_t)(next - line) - (sizeof(prefix) - 1);
-      if (n && line[sizeof(prefix) - 1 + n - 1] == '\n')
-        n--;
-      snprintf(why, whylen, "%.*s", (int)n, line + sizeof(prefix) - 1);
-    } else if (cfg->verbose) { /* -v: what the credential chain said */
-      fwrite(line, 1, (size_t)(next - line), stderr);
-    }
-  }
-  free(buf);
-  if (rc != DV_ACM_SESSION_READY && !why[0])
-    snprintf(why, whylen, "cannot open the ACM session");
-  return rc;
-#else
-  int rc = dv_acm_session_open(s, cfg, command);
-  if (quiet && rc != DV_ACM_SESSION_READY)
-    snprintf(why, whylen, "no usable AWS credentials (see stderr)");
-  return rc;
-#endif
+  return dv_acm_session_open_quiet(s, cfg, command, why, whylen);
 }
 
 int dv_acm_fetch_run(dv_acm_fetch *f, dv_cfg *cfg, const char *command,

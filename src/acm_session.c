@@ -111,22 +111,32 @@ static long session_clock_offset(void)
   return *end || n < -86400L * 366 || n > 86400L * 366 ? 0 : n;
 }
 
+/* Where a failure to open goes: the caller's buffer (quiet), or stderr
+ * and, with --json, a JSON envelope. */
+static char *session_quiet_why;
+static size_t session_quiet_len;
+
 static int session_no_creds(const char *command, const dv_cfg *cfg,
                             const char *why)
 {
   dv_findings fl = {0};
   dv_finding *f;
+  json_t *arr;
   int rc = DV_EXIT_UNKNOWN;
-  dv_error("%s", why);
-  if (cfg->json) {
-    json_t *arr = json_array();
-    f = dv_findings_add(&fl, DV_F_ACM_CREDENTIALS_MISSING, "credentials");
-    dv_finding_ev(&fl, f, "detail", "%s", why);
-    dv_json_push(&arr, json_pack("{s:s, s:o}", "verdict", "unknown",
-                                 "findings", dv_report_findings_json(&fl)));
-    rc = dv_report_json_emit(command, DV_EXIT_UNKNOWN, 0, arr);
-    dv_findings_free(&fl);
+  if (session_quiet_why) {
+    snprintf(session_quiet_why, session_quiet_len, "%s", why);
+    return DV_EXIT_UNKNOWN;
   }
+  dv_error("%s", why);
+  if (!cfg->json)
+    return rc;
+  arr = json_array();
+  f = dv_findings_add(&fl, DV_F_ACM_CREDENTIALS_MISSING, "credentials");
+  dv_finding_ev(&fl, f, "detail", "%s", why);
+  dv_json_push(&arr, json_pack("{s:s, s:o}", "verdict", "unknown", "findings",
+                               dv_report_findings_json(&fl)));
+  rc = dv_report_json_emit(command, DV_EXIT_UNKNOWN, 0, arr);
+  dv_findings_free(&fl);
   return rc;
 }
 
@@ -191,9 +201,27 @@ int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
             s->creds_source, s->creds->profile ? s->creds->profile : "-");
   return DV_ACM_SESSION_READY;
 nomem:
-  dv_error("out of memory");
+  if (session_quiet_why)
+    snprintf(session_quiet_why, session_quiet_len, "out of memory");
+  else
+    dv_error("out of memory");
   dv_acm_session_close(s);
   return DV_EXIT_UNKNOWN;
+}
+
+int dv_acm_session_open_quiet(dv_acm_session *s, dv_cfg *cfg,
+                              const char *command, char *why, size_t whylen)
+{
+  int rc;
+  why[0] = '\0';
+  session_quiet_why = why;
+  session_quiet_len = whylen;
+  rc = dv_acm_session_open(s, cfg, command);
+  session_quiet_why = NULL;
+  session_quiet_len = 0;
+  if (rc != DV_ACM_SESSION_READY && !why[0])
+    snprintf(why, whylen, "cannot open the ACM session");
+  return rc;
 }
 
 dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,

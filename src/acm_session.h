@@ -38,6 +38,10 @@ typedef struct {
 /* Credentials, loop, HTTP. DV_ACM_SESSION_READY, or the exit status the
  * command must end with (the error has been reported, as JSON too). */
 int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command);
+/* The same without any report: the reason of a failure goes to why (for
+ * Nagios plug-in mode, which prints exactly one line). */
+int dv_acm_session_open_quiet(dv_acm_session *s, dv_cfg *cfg,
+                              const char *command, char *why, size_t whylen);
 
 /* A client for region (endpoint resolved for it; written to endpoint). */
 dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
