@@ -14,6 +14,13 @@
 #include "tool_operate.h"
 
 #define DV_IANA_BOOTSTRAP_URL "https://data.iana.org/rdap/dns.json"
+
+/* IANA's URL, or DVCHECK_RDAP_BOOTSTRAP_URL (a mirror; the test lab). */
+static const char *bootstrap_url(void)
+{
+  const char *u = getenv("DVCHECK_RDAP_BOOTSTRAP_URL");
+  return u && strncmp(u, "https://", 8) == 0 ? u : DV_IANA_BOOTSTRAP_URL;
+}
 #define DV_BOOT_DEFAULT_AGE (24 * 3600)
 #define DV_BOOT_MAX (8u << 20)
 
@@ -339,13 +346,13 @@ void dv_whois_check_start(dv_whois_ctx *x, dv_whois_check *c)
     if(x->nqueue == 1) {
       dv_http_req req;
       memset(&req, 0, sizeof(req));
-      req.url = DV_IANA_BOOTSTRAP_URL;
+      req.url = bootstrap_url();
       req.timeout_ms = 8000;
       req.max_body = DV_BOOT_MAX;
       req.trace_label = "rdap-bootstrap";
       if(x->verbose)
         fprintf(stderr, "dvcheck: rdap bootstrap: fetching %s\n",
-                DV_IANA_BOOTSTRAP_URL);
+                bootstrap_url());
       if(dv_http_request(x->http, &req, boot_fetched, x) != DV_HTTP_OK) {
         dv_http_resp fake;
         memset(&fake, 0, sizeof(fake));

@@ -59,7 +59,8 @@ const dv_command dv_commands[] = {
    "ACM mailed these contacts only until mid-2024. The RDAP bootstrap is "
    "cached in $XDG_CACHE_HOME/dvcheck/rdap-dns.json (default "
    "~/.cache/dvcheck), refreshed from data.iana.org when its max age has "
-   "passed. DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
+   "passed (DVCHECK_RDAP_BOOTSTRAP_URL names a mirror to fetch it from "
+   "instead). DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
    "referrals name 127.0.0.0/8 or ::1."},
   {"cert", "ARN [--resend [--domain D] [--validation-domain V] [--dry-run] "
    "[--yes]]",

@@ -19,7 +19,8 @@ acm_cleanup() {
   rm -rf "$ACM_T"
   [ "${LAB_OWNED:-0}" = 1 ] && "$ACM_LAB" stop >/dev/null 2>&1
 }
-acm_ping() { curl -sf --max-time 3 --cacert "$ACM_CADIR/ca.pem" "https://$1/_lab/ping" >/dev/null 2>&1; }
+acm_ping() { curl -sf --max-time 3 --cacert "$ACM_CADIR/ca.pem" "https://$1/_lab/ping" >/dev/null 2>&1 ||
+  { sleep 1; curl -sf --max-time 5 --cacert "$ACM_CADIR/ca.pem" "https://$1/_lab/ping" >/dev/null 2>&1; }; }
 lab_up
 acm_serialize
 trap acm_cleanup EXIT

@@ -16,12 +16,21 @@ lab_up() {
   for p in nsd unbound dig "$PY"; do
     command -v "$p" >/dev/null 2>&1 || skip_all "$p not installed (see tools/deps.sh)"
   done
-  if "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1; then
-    LAB_OWNED=0
-  else
+  # Only a lab that is not running at all is started (and stopped again)
+  # here. A lab that is partly up is someone else's (another test may be
+  # restarting one service): wait for it, never restart or stop it.
+  LAB_OWNED=0
+  _st=0
+  "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1 || _st=$?
+  if [ "$_st" = 3 ]; then
     "$SRCDIR/tests/lab/lab" start >&2 || { echo "Bail out! lab did not start"; exit 1; }
     LAB_OWNED=1
     trap '"$SRCDIR/tests/lab/lab" stop >/dev/null 2>&1' EXIT
+  elif [ "$_st" != 0 ]; then
+    _i=0
+    while [ $_i -lt 20 ] && ! "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1; do
+      sleep 0.5; _i=$((_i + 1))
+    done
   fi
   LAB_RESOLVER=127.53.0.53
 }

@@ -119,6 +119,9 @@ def registrar_obj(name, base):
     return o
 
 
+LAB_SRC = os.path.dirname(os.path.abspath(__file__))
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -146,6 +149,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         addr = self.request.getsockname()[0]
         base = "https://%s/rdap/" % addr
         path = self.path.split("?")[0]
+        if path == "/bootstrap/dns.json":
+            # the IANA bootstrap as data.iana.org serves it (lab TLDs),
+            # with a max age the client must honour
+            with open(os.path.join(LAB_SRC, "rdap-bootstrap.json"), "rb") as f:
+                return self.reply(200, f.read(), headers=[
+                    ("Cache-Control", "max-age=3600")])
         if not path.startswith("/rdap/domain/"):
             return self.error(400, "unsupported query")
         name = path[len("/rdap/domain/"):].lower()
