@@ -9,7 +9,7 @@
 
 #include "msg.h"
 
-#define DV_DNS_MAX_RRS 4096
+#define DV_DNS_MAX_RRS  4096
 #define DV_DNS_MAX_PTRS 64
 
 static const char *const msg_status_str[] = {
@@ -249,13 +249,11 @@ int dv_dns_rr_addr(const dv_dns_msg *m, const dv_dns_rr *rr, char *out,
                    size_t outlen)
 {
   if (rr->type == DV_T_A && rr->rdlen == 4)
-    return inet_ntop(AF_INET, m->buf + rr->rdoff, out, (socklen_t)outlen)
-               ? 0
-               : -1;
+    return inet_ntop(AF_INET, m->buf + rr->rdoff, out, (socklen_t)outlen) ? 0
+                                                                          : -1;
   if (rr->type == DV_T_AAAA && rr->rdlen == 16)
-    return inet_ntop(AF_INET6, m->buf + rr->rdoff, out, (socklen_t)outlen)
-               ? 0
-               : -1;
+    return inet_ntop(AF_INET6, m->buf + rr->rdoff, out, (socklen_t)outlen) ? 0
+                                                                           : -1;
   return -1;
 }
 
@@ -309,25 +307,37 @@ int dv_dns_msg_cname_chain(const dv_dns_msg *m, const char *qname, char *out,
 const char *dv_dns_type_str(uint16_t type)
 {
   switch (type) {
-  case DV_T_A: return "A";
-  case DV_T_NS: return "NS";
-  case DV_T_CNAME: return "CNAME";
-  case DV_T_SOA: return "SOA";
-  case DV_T_MX: return "MX";
-  case DV_T_TXT: return "TXT";
-  case DV_T_AAAA: return "AAAA";
-  case DV_T_DS: return "DS";
-  case DV_T_RRSIG: return "RRSIG";
-  case DV_T_DNSKEY: return "DNSKEY";
-  case DV_T_CAA: return "CAA";
-  default: return "TYPE?";
+  case DV_T_A:
+    return "A";
+  case DV_T_NS:
+    return "NS";
+  case DV_T_CNAME:
+    return "CNAME";
+  case DV_T_SOA:
+    return "SOA";
+  case DV_T_MX:
+    return "MX";
+  case DV_T_TXT:
+    return "TXT";
+  case DV_T_AAAA:
+    return "AAAA";
+  case DV_T_DS:
+    return "DS";
+  case DV_T_RRSIG:
+    return "RRSIG";
+  case DV_T_DNSKEY:
+    return "DNSKEY";
+  case DV_T_CAA:
+    return "CAA";
+  default:
+    return "TYPE?";
   }
 }
 
 const char *dv_dns_rcode_str(int rcode)
 {
-  static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL",
-                                      "NXDOMAIN", "NOTIMP", "REFUSED"};
+  static const char *const names[] = {"NOERROR",  "FORMERR", "SERVFAIL",
+                                      "NXDOMAIN", "NOTIMP",  "REFUSED"};
   if (rcode >= 0 && rcode < 6)
     return names[rcode];
   return "RCODE?";

@@ -15,18 +15,26 @@
 #define DV_DNS_NAME_MAX 1024 /* presentation form incl. \DDD escapes */
 
 enum {
-  DV_T_A = 1, DV_T_NS = 2, DV_T_CNAME = 5, DV_T_SOA = 6, DV_T_MX = 15,
-  DV_T_TXT = 16, DV_T_AAAA = 28, DV_T_DS = 43, DV_T_RRSIG = 46,
-  DV_T_DNSKEY = 48, DV_T_CAA = 257
+  DV_T_A = 1,
+  DV_T_NS = 2,
+  DV_T_CNAME = 5,
+  DV_T_SOA = 6,
+  DV_T_MX = 15,
+  DV_T_TXT = 16,
+  DV_T_AAAA = 28,
+  DV_T_DS = 43,
+  DV_T_RRSIG = 46,
+  DV_T_DNSKEY = 48,
+  DV_T_CAA = 257
 };
 
 enum { DV_SEC_ANSWER = 0, DV_SEC_AUTHORITY = 1, DV_SEC_ADDITIONAL = 2 };
 
 typedef enum {
   DV_DNS_MSG_OK = 0,
-  DV_DNS_MSG_SHORT,      /* truncated header or record */
-  DV_DNS_MSG_BADNAME,    /* pointer loop, bad label type, name too long */
-  DV_DNS_MSG_TOOMANY,    /* more records than we are willing to hold */
+  DV_DNS_MSG_SHORT,   /* truncated header or record */
+  DV_DNS_MSG_BADNAME, /* pointer loop, bad label type, name too long */
+  DV_DNS_MSG_TOOMANY, /* more records than we are willing to hold */
   DV_DNS_MSG_NOMEM
 } dv_dns_msg_status;
 

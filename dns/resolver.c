@@ -193,8 +193,7 @@ static int answer_has_type(const dv_dns_msg *m, const char *qname,
   return 0;
 }
 
-int dv_dns_answer_has(const dv_dns_answer *a, const char *owner,
-                      uint16_t type)
+int dv_dns_answer_has(const dv_dns_answer *a, const char *owner, uint16_t type)
 {
   size_t i;
   if (!a->have_msg)
@@ -246,17 +245,35 @@ static void resolver_answer(void *arg, int status, int timeouts,
     }
   } else {
     switch (status) {
-    case ARES_ENODATA: e->ans.status = DV_DNS_NODATA; break;
-    case ARES_ENOTFOUND: e->ans.status = DV_DNS_NXDOMAIN; break;
-    case ARES_ESERVFAIL: e->ans.status = DV_DNS_SERVFAIL; break;
-    case ARES_EREFUSED: e->ans.status = DV_DNS_REFUSED; break;
-    case ARES_ETIMEOUT: e->ans.status = DV_DNS_TIMEOUT; break;
-    case ARES_ECONNREFUSED: e->ans.status = DV_DNS_UNREACHABLE; break;
+    case ARES_ENODATA:
+      e->ans.status = DV_DNS_NODATA;
+      break;
+    case ARES_ENOTFOUND:
+      e->ans.status = DV_DNS_NXDOMAIN;
+      break;
+    case ARES_ESERVFAIL:
+      e->ans.status = DV_DNS_SERVFAIL;
+      break;
+    case ARES_EREFUSED:
+      e->ans.status = DV_DNS_REFUSED;
+      break;
+    case ARES_ETIMEOUT:
+      e->ans.status = DV_DNS_TIMEOUT;
+      break;
+    case ARES_ECONNREFUSED:
+      e->ans.status = DV_DNS_UNREACHABLE;
+      break;
     case ARES_EBADRESP:
-    case ARES_EFORMERR: e->ans.status = DV_DNS_BADRESP; break;
+    case ARES_EFORMERR:
+      e->ans.status = DV_DNS_BADRESP;
+      break;
     case ARES_ECANCELLED:
-    case ARES_EDESTRUCTION: e->ans.status = DV_DNS_CANCELLED; break;
-    default: e->ans.status = DV_DNS_ERROR; break;
+    case ARES_EDESTRUCTION:
+      e->ans.status = DV_DNS_CANCELLED;
+      break;
+    default:
+      e->ans.status = DV_DNS_ERROR;
+      break;
     }
   }
   resolver_queue(r, e);
@@ -390,8 +407,8 @@ dv_resolver_status dv_resolver_new(dv_loop *loop, const dv_resolver_opts *o,
     free(r);
     return DV_RESOLVER_INIT;
   }
-  if (o->servers && ares_set_servers_ports_csv(r->ch, o->servers) !=
-                        ARES_SUCCESS) {
+  if (o->servers &&
+      ares_set_servers_ports_csv(r->ch, o->servers) != ARES_SUCCESS) {
     st = DV_RESOLVER_BADSERVER;
     goto fail;
   }

@@ -43,9 +43,9 @@ typedef struct {
   const char *servers; /* "ip[:port],..." (c-ares csv); NULL = system */
   int timeout_ms;      /* per try */
   int tries;
-  int max_inflight;    /* queries on the wire at once; 0 = 64 */
-  int recurse;         /* RD bit */
-  int dnssec_ok;       /* EDNS DO bit */
+  int max_inflight;      /* queries on the wire at once; 0 = 64 */
+  int recurse;           /* RD bit */
+  int dnssec_ok;         /* EDNS DO bit */
   int checking_disabled; /* CD bit */
   /* called for every answer as it arrives (for -vv); NULL = none */
   void (*trace)(void *arg, const struct dv_dns_answer *ans);
@@ -75,8 +75,7 @@ dv_resolver_status dv_resolver_query(dv_resolver *r, const char *name,
                                      uint16_t type, dv_dns_cb cb, void *arg);
 
 /* The answer records of type `type` owned by `owner` (following no CNAME). */
-int dv_dns_answer_has(const dv_dns_answer *a, const char *owner,
-                      uint16_t type);
+int dv_dns_answer_has(const dv_dns_answer *a, const char *owner, uint16_t type);
 
 /* Number of queries actually sent (cache misses), for -v and benchmarks. */
 unsigned long dv_resolver_sent(const dv_resolver *r);

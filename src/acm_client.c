@@ -15,7 +15,8 @@
 #include "names.h"
 #include "report.h"
 
-/* ---- ARNs ----------------------------------------------------------------- */
+/* ---- ARNs -----------------------------------------------------------------
+ */
 
 static const char *const arn_status_str[] = {
     [DV_ARN_OK] = "ok",
@@ -142,8 +143,8 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
         (fl[1] == 6 && strncmp(f[1], "aws-cn", 6) == 0) ||
         (fl[1] == 10 && strncmp(f[1], "aws-us-gov", 10) == 0))) {
     dv_name_printable(f[1], fl[1] < 40 ? fl[1] : 40, shown, sizeof(shown));
-    snprintf(why, whylen,
-             "partition '%s' (ACM uses aws, aws-cn or aws-us-gov)", shown);
+    snprintf(why, whylen, "partition '%s' (ACM uses aws, aws-cn or aws-us-gov)",
+             shown);
     return DV_ARN_PARTITION;
   }
   memcpy(out->partition, f[1], fl[1]);
@@ -167,8 +168,10 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
       snprintf(why, whylen, "region '%s' is not in partition %s", shown,
                out->partition);
     else
-      snprintf(why, whylen, "region '%s' is not a region name (e.g. "
-               "us-east-1)", shown);
+      snprintf(why, whylen,
+               "region '%s' is not a region name (e.g. "
+               "us-east-1)",
+               shown);
     return DV_ARN_REGION;
   }
   if (fl[4] != 12 || !all_of(f[4], 12, "0123456789", 0)) {
@@ -178,7 +181,8 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   memcpy(out->account, f[4], 12);
   if (fl[5] <= 12 || strncmp(f[5], "certificate/", 12) != 0 ||
       fl[5] - 12 > 128 || !all_of(f[5] + 12, fl[5] - 12, "-", 1)) {
-    snprintf(why, whylen, "the resource must be certificate/ID (ID: letters, "
+    snprintf(why, whylen,
+             "the resource must be certificate/ID (ID: letters, "
              "digits and '-', e.g. a UUID)");
     return DV_ARN_RESOURCE;
   }
@@ -187,7 +191,8 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   return DV_ARN_OK;
 }
 
-/* ---- errors and retries ----------------------------------------------------- */
+/* ---- errors and retries -----------------------------------------------------
+ */
 
 static void copy_code(char *dst, size_t dlen, const char *src)
 {
@@ -241,17 +246,25 @@ int dv_acm_error_parse(long http_code, const char *body, size_t len,
 }
 
 static const char *const throttle_codes[] = {
-    "Throttling", "ThrottlingException", "ThrottledException",
-    "RequestThrottledException", "TooManyRequestsException",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
     "ProvisionedThroughputExceededException",
-    "TransactionInProgressException", "RequestLimitExceeded",
-    "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-    "SlowDown", "EC2ThrottledException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "EC2ThrottledException",
 };
 static const char *const transient_codes[] = {
-    "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
-    "InternalError", "InternalFailure", "InternalServerError",
-    "ServiceUnavailable", "ServiceUnavailableException",
+    "RequestTimeout",          "RequestTimeoutException",
+    "PriorRequestNotComplete", "InternalError",
+    "InternalFailure",         "InternalServerError",
+    "ServiceUnavailable",      "ServiceUnavailableException",
 };
 
 static int in_list(const char *code, const char *const *list, size_t n)
@@ -272,7 +285,8 @@ dv_acm_retry_class dv_acm_retry_classify(dv_http_status st, long http_code,
                                          const char *code)
 {
   switch (st) {
-  case DV_HTTP_OK: break;
+  case DV_HTTP_OK:
+    break;
   case DV_HTTP_TIMEOUT:
   case DV_HTTP_CONNECT:
   case DV_HTTP_RESOLVE:
@@ -296,8 +310,8 @@ dv_acm_retry_class dv_acm_retry_classify(dv_http_status st, long http_code,
 
 int dv_acm_is_skew_error(const dv_acm_error *e)
 {
-  static const char *const codes[] = {"RequestTimeTooSkewed",
-                                      "RequestExpired", "RequestInTheFuture"};
+  static const char *const codes[] = {"RequestTimeTooSkewed", "RequestExpired",
+                                      "RequestInTheFuture"};
   static const char *const phrases[] = {"signature expired",
                                         "signature not yet current",
                                         "too skewed", "clock skew"};
@@ -347,14 +361,17 @@ int dv_http_date_parse(const char *s, time_t *out)
   memset(&tm, 0, sizeof(tm));
   if (!s)
     return -1;
-  if (sscanf(s, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %3[A-Z]%n", wd,
-             &d, mon, &y, &H, &M, &S, tz, &n) == 8 && n) {
+  if (sscanf(s, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %3[A-Z]%n", wd, &d,
+             mon, &y, &H, &M, &S, tz, &n) == 8 &&
+      n) {
     /* IMF-fixdate */
   } else if (sscanf(s, "%15[A-Za-z], %2d-%3[A-Za-z]-%2d %2d:%2d:%2d %3[A-Z]%n",
-                    wd, &d, mon, &y, &H, &M, &S, tz, &n) == 8 && n) {
+                    wd, &d, mon, &y, &H, &M, &S, tz, &n) == 8 &&
+             n) {
     y += y < 70 ? 2000 : 1900; /* RFC 850 */
   } else if (sscanf(s, "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n", wd, mon,
-                    &d, &H, &M, &S, &y, &n) == 7 && n) {
+                    &d, &H, &M, &S, &y, &n) == 7 &&
+             n) {
     strcpy(tz, "GMT"); /* asctime */
   } else {
     return -1;
@@ -374,10 +391,11 @@ int dv_http_date_parse(const char *s, time_t *out)
   return *out == (time_t)-1 ? -1 : 0;
 }
 
-/* ---- the client ------------------------------------------------------------- */
+/* ---- the client -------------------------------------------------------------
+ */
 
 const char *const dv_acm_key_types[] = {
-    "RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096",
+    "RSA_1024",      "RSA_2048",     "RSA_3072",     "RSA_4096",
     "EC_prime256v1", "EC_secp384r1", "EC_secp521r1",
 };
 const size_t dv_acm_nkey_types =
@@ -404,17 +422,17 @@ const char *dv_acm_status_str(dv_acm_status st)
 typedef struct dv_acm_req {
   struct dv_acm *c;
   char op[48];
-  json_t *body;        /* request document (ListCertificates: NextToken) */
+  json_t *body; /* request document (ListCertificates: NextToken) */
   dv_acm_cb cb;
   void *arg;
-  int attempt;         /* attempts made for the current page */
+  int attempt; /* attempts made for the current page */
   int total_attempts;
   dv_timer timer;
   int timer_armed;
   int in_flight;
-  int clipped;         /* this attempt's timeout is the run's deadline */
+  int clipped; /* this attempt's timeout is the run's deadline */
   int is_list;
-  json_t *acc;         /* ListCertificates: all summaries */
+  json_t *acc; /* ListCertificates: all summaries */
   int pages;
   int64_t t0;
   dv_acm_result res;
@@ -456,8 +474,8 @@ static char *dup_or_null(const char *s, int *fail)
 }
 
 /* Split "https://host[:port][/path]" into the Host header and path. */
-static int endpoint_split(const char *url, char *host, size_t hlen,
-                          char *path, size_t plen, char *why, size_t wlen)
+static int endpoint_split(const char *url, char *host, size_t hlen, char *path,
+                          size_t plen, char *why, size_t wlen)
 {
   const char *p, *slash;
   size_t n;
@@ -469,8 +487,7 @@ static int endpoint_split(const char *url, char *host, size_t hlen,
   p = url + (https ? 8 : 7);
   slash = strchr(p, '/');
   n = slash ? (size_t)(slash - p) : strlen(p);
-  if (n == 0 || n >= hlen || strpbrk(p, "?#@ ") ||
-      !all_of(p, n, ".-:[]_", 1)) {
+  if (n == 0 || n >= hlen || strpbrk(p, "?#@ ") || !all_of(p, n, ".-:[]_", 1)) {
     snprintf(why, wlen, "endpoint URL has a bad host part");
     return -1;
   }
@@ -483,7 +500,8 @@ static int endpoint_split(const char *url, char *host, size_t hlen,
     host[n - 3] = '\0';
   snprintf(path, plen, "%s", slash && slash[1] ? slash : "/");
   if (!all_of(path, strlen(path), "/-._~", 1)) {
-    snprintf(why, wlen, "endpoint URL path has characters that need "
+    snprintf(why, wlen,
+             "endpoint URL path has characters that need "
              "encoding");
     return -1;
   }
@@ -512,8 +530,7 @@ dv_acm *dv_acm_new(dv_loop *loop, dv_http *http, const dv_acm_opts *o,
   c->token = dup_or_null(o->session_token, &fail);
   c->cainfo = dup_or_null(o->cainfo, &fail);
   c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
-  c->max_attempts = o->max_attempts > 0 ? o->max_attempts
-                                        : DV_ACM_MAX_ATTEMPTS;
+  c->max_attempts = o->max_attempts > 0 ? o->max_attempts : DV_ACM_MAX_ATTEMPTS;
   c->verbose = o->verbose;
   c->clock_offset_s = o->clock_offset_s;
   if (fail) {
@@ -716,7 +733,8 @@ static void attempt_send(void *arg)
     auth_h = NULL;
     goto nomem;
   }
-  if (c->token && asprintf(&token_h, "X-Amz-Security-Token: %s", c->token) < 0) {
+  if (c->token &&
+      asprintf(&token_h, "X-Amz-Security-Token: %s", c->token) < 0) {
     token_h = NULL;
     goto nomem;
   }
@@ -753,8 +771,10 @@ static void attempt_send(void *arg)
   if (hst != DV_HTTP_OK) {
     r->res.status = DV_ACM_INTERNAL;
     r->res.http_status = hst;
-    snprintf(r->res.detail, sizeof(r->res.detail), "cannot start the "
-             "request: %s", dv_http_status_str(hst));
+    snprintf(r->res.detail, sizeof(r->res.detail),
+             "cannot start the "
+             "request: %s",
+             dv_http_status_str(hst));
     goto fail;
   }
   c->sent++;
@@ -823,15 +843,13 @@ static void http_done(void *arg, const dv_http_resp *resp)
         json_decref(doc);
         r->res.status = DV_ACM_BAD_RESPONSE;
         snprintf(r->res.detail, sizeof(r->res.detail),
-                 "HTTP %ld with a body that is not a JSON object",
-                 resp->code);
+                 "HTTP %ld with a body that is not a JSON object", resp->code);
         req_finish(r);
         return;
       }
       if (r->is_list) {
         json_t *page = json_object_get(doc, "CertificateSummaryList");
-        const char *next = json_string_value(json_object_get(doc,
-                                                             "NextToken"));
+        const char *next = json_string_value(json_object_get(doc, "NextToken"));
         r->pages++;
         if (json_is_array(page) && json_array_extend(r->acc, page) < 0) {
           json_decref(doc);
@@ -937,17 +955,16 @@ int dv_acm_describe_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,
                json_pack("{s:s}", "CertificateArn", arn), 0, cb, arg);
 }
 
-int dv_acm_get_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,
-                           void *arg)
+int dv_acm_get_certificate(dv_acm *c, const char *arn, dv_acm_cb cb, void *arg)
 {
-  return queue(c, "GetCertificate",
-               json_pack("{s:s}", "CertificateArn", arn), 0, cb, arg);
+  return queue(c, "GetCertificate", json_pack("{s:s}", "CertificateArn", arn),
+               0, cb, arg);
 }
 
 int dv_acm_resend_validation_email(dv_acm *c, const char *arn,
                                    const char *domain,
-                                   const char *validation_domain,
-                                   dv_acm_cb cb, void *arg)
+                                   const char *validation_domain, dv_acm_cb cb,
+                                   void *arg)
 {
   return queue(c, "ResendValidationEmail",
                json_pack("{s:s, s:s, s:s}", "CertificateArn", arn, "Domain",

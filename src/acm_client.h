@@ -24,7 +24,8 @@
 #include "http.h"
 #include "loop.h"
 
-/* ---- ARNs ----------------------------------------------------------------- */
+/* ---- ARNs -----------------------------------------------------------------
+ */
 
 #define DV_ARN_MAX 256 /* ACM certificate ARNs are about 90 characters */
 
@@ -32,13 +33,13 @@ typedef enum {
   DV_ARN_OK = 0,
   DV_ARN_EMPTY,
   DV_ARN_TOO_LONG,
-  DV_ARN_BAD_CHAR,   /* control, space, non-ASCII, shell junk */
-  DV_ARN_NOT_ARN,    /* does not start with "arn:" / wrong field count */
-  DV_ARN_PARTITION,  /* not aws, aws-cn, aws-us-gov */
-  DV_ARN_SERVICE,    /* not acm */
-  DV_ARN_REGION,     /* missing, malformed, or not of the partition */
-  DV_ARN_ACCOUNT,    /* not 12 digits */
-  DV_ARN_RESOURCE    /* not certificate/ID */
+  DV_ARN_BAD_CHAR,  /* control, space, non-ASCII, shell junk */
+  DV_ARN_NOT_ARN,   /* does not start with "arn:" / wrong field count */
+  DV_ARN_PARTITION, /* not aws, aws-cn, aws-us-gov */
+  DV_ARN_SERVICE,   /* not acm */
+  DV_ARN_REGION,    /* missing, malformed, or not of the partition */
+  DV_ARN_ACCOUNT,   /* not 12 digits */
+  DV_ARN_RESOURCE   /* not certificate/ID */
 } dv_arn_status;
 
 typedef struct {
@@ -59,10 +60,11 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
  * "us-gov-west-1"); partition NULL accepts any. 1 if valid. */
 int dv_acm_region_valid(const char *region, const char *partition);
 
-/* ---- errors and retries ----------------------------------------------------- */
+/* ---- errors and retries -----------------------------------------------------
+ */
 
 typedef struct {
-  char code[128];       /* "ThrottlingException" ('' when none) */
+  char code[128]; /* "ThrottlingException" ('' when none) */
   char message[512];
   char request_id[128]; /* x-amzn-RequestId */
 } dv_acm_error;
@@ -77,8 +79,8 @@ int dv_acm_error_parse(long http_code, const char *body, size_t len,
 
 typedef enum {
   DV_ACM_RETRY_NO = 0,
-  DV_ACM_RETRY_THROTTLE,  /* throttling error code */
-  DV_ACM_RETRY_TRANSIENT  /* 5xx, transient error code, connection error */
+  DV_ACM_RETRY_THROTTLE, /* throttling error code */
+  DV_ACM_RETRY_TRANSIENT /* 5xx, transient error code, connection error */
 } dv_acm_retry_class;
 
 /* Classify a failed attempt (code may be "" when none was parsed). */
@@ -89,9 +91,9 @@ int dv_acm_is_throttle_code(const char *code);
  * expired", ...)? */
 int dv_acm_is_skew_error(const dv_acm_error *e);
 
-#define DV_ACM_MAX_ATTEMPTS 3
+#define DV_ACM_MAX_ATTEMPTS    3
 #define DV_ACM_BACKOFF_BASE_MS 100
-#define DV_ACM_BACKOFF_MAX_MS 20000
+#define DV_ACM_BACKOFF_MAX_MS  20000
 /* Delay before retry number `retry` (1 = first retry) given a uniform
  * random r in [0,1): r * min(base * 2^(retry-1), max) ("full jitter"). */
 int64_t dv_acm_backoff_ms(unsigned retry, double r);
@@ -100,46 +102,47 @@ int64_t dv_acm_backoff_ms(unsigned retry, double r);
  * Returns 0 and *out (UTC), or -1. */
 int dv_http_date_parse(const char *s, time_t *out);
 
-/* ---- the client ------------------------------------------------------------- */
+/* ---- the client -------------------------------------------------------------
+ */
 
 typedef struct {
-  const char *region;            /* signing region */
-  const char *endpoint;          /* "https://acm.us-east-1.amazonaws.com" */
+  const char *region;   /* signing region */
+  const char *endpoint; /* "https://acm.us-east-1.amazonaws.com" */
   const char *access_key_id;
   const char *secret_access_key;
-  const char *session_token;     /* NULL = none */
-  const char *cainfo;            /* CA bundle, NULL = default */
-  long timeout_ms;               /* per attempt; 0 = 10000 */
-  int max_attempts;              /* 0 = DV_ACM_MAX_ATTEMPTS */
-  int verbose;                   /* 2: canonical request, string to sign */
-  long clock_offset_s;           /* added to the signing clock (tests) */
+  const char *session_token; /* NULL = none */
+  const char *cainfo;        /* CA bundle, NULL = default */
+  long timeout_ms;           /* per attempt; 0 = 10000 */
+  int max_attempts;          /* 0 = DV_ACM_MAX_ATTEMPTS */
+  int verbose;               /* 2: canonical request, string to sign */
+  long clock_offset_s;       /* added to the signing clock (tests) */
 } dv_acm_opts;
 
 typedef enum {
-  DV_ACM_OK = 0,      /* 2xx with a JSON object body */
-  DV_ACM_API_ERROR,   /* ACM answered with an error (err.code) */
-  DV_ACM_THROTTLED,   /* still throttled after the last attempt */
-  DV_ACM_SKEW,        /* rejected because of the local clock */
-  DV_ACM_TRANSPORT,   /* network/TLS/timeout after the last attempt */
-  DV_ACM_BAD_RESPONSE,/* 2xx but not a JSON object */
-  DV_ACM_CANCELLED,   /* the run's deadline passed */
-  DV_ACM_INTERNAL     /* signing failed, out of memory, bad endpoint */
+  DV_ACM_OK = 0,       /* 2xx with a JSON object body */
+  DV_ACM_API_ERROR,    /* ACM answered with an error (err.code) */
+  DV_ACM_THROTTLED,    /* still throttled after the last attempt */
+  DV_ACM_SKEW,         /* rejected because of the local clock */
+  DV_ACM_TRANSPORT,    /* network/TLS/timeout after the last attempt */
+  DV_ACM_BAD_RESPONSE, /* 2xx but not a JSON object */
+  DV_ACM_CANCELLED,    /* the run's deadline passed */
+  DV_ACM_INTERNAL      /* signing failed, out of memory, bad endpoint */
 } dv_acm_status;
 
 const char *dv_acm_status_str(dv_acm_status st);
 
 typedef struct {
   dv_acm_status status;
-  const char *op;        /* "DescribeCertificate" */
-  json_t *json;          /* response document (borrowed: valid in the cb) */
-  dv_acm_error err;      /* API_ERROR / THROTTLED / SKEW */
+  const char *op;   /* "DescribeCertificate" */
+  json_t *json;     /* response document (borrowed: valid in the cb) */
+  dv_acm_error err; /* API_ERROR / THROTTLED / SKEW */
   long http_code;
   dv_http_status http_status;
-  char detail[256];      /* transport or internal reason */
+  char detail[256]; /* transport or internal reason */
   int attempts;
-  int pages;             /* ListCertificates: pages fetched */
+  int pages; /* ListCertificates: pages fetched */
   int skew_known;
-  long skew_s;           /* server clock minus local clock */
+  long skew_s; /* server clock minus local clock */
   long elapsed_ms;
 } dv_acm_result;
 
@@ -162,12 +165,11 @@ int dv_acm_call(dv_acm *c, const char *op, json_t *body, dv_acm_cb cb,
 
 int dv_acm_describe_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,
                                 void *arg);
-int dv_acm_get_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,
-                           void *arg);
+int dv_acm_get_certificate(dv_acm *c, const char *arn, dv_acm_cb cb, void *arg);
 int dv_acm_resend_validation_email(dv_acm *c, const char *arn,
                                    const char *domain,
-                                   const char *validation_domain,
-                                   dv_acm_cb cb, void *arg);
+                                   const char *validation_domain, dv_acm_cb cb,
+                                   void *arg);
 /* Every page, every key type; statuses may be NULL. The result's json is
  * {"CertificateSummaryList": [...all pages...]}. */
 int dv_acm_list_certificates(dv_acm *c, const char *const *statuses,

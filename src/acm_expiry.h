@@ -18,12 +18,12 @@
 #define DV_EXPIRY_DEFAULT_DAYS 45
 
 typedef struct {
-  int expiring;      /* NotAfter within the window (or already past) */
-  long days_left;    /* whole days left; expired: -(whole days since) */
-  dv_code code;      /* the main finding (valid when expiring) */
-  int need_dns_check;   /* DNS-validated names: look at the CNAMEs */
-  int need_describe;    /* a summary is not enough to decide */
-  const char *method;   /* "DNS", "EMAIL", "HTTP", "mixed" or NULL */
+  int expiring;       /* NotAfter within the window (or already past) */
+  long days_left;     /* whole days left; expired: -(whole days since) */
+  dv_code code;       /* the main finding (valid when expiring) */
+  int need_dns_check; /* DNS-validated names: look at the CNAMEs */
+  int need_describe;  /* a summary is not enough to decide */
+  const char *method; /* "DNS", "EMAIL", "HTTP", "mixed" or NULL */
 } dv_expiry_verdict;
 
 /* Classify a CertificateSummary (ListCertificates) or CertificateDetail

@@ -42,8 +42,8 @@ static void fetch_on_get(void *arg, const dv_acm_result *res)
   f->get_failed = 1;
   dv_acm_result_keep(&f->get_res, res);
   if (res->status == DV_ACM_OK) {
-    f->get_res.status = json_is_string(c) ? DV_ACM_INTERNAL
-                                          : DV_ACM_BAD_RESPONSE;
+    f->get_res.status =
+        json_is_string(c) ? DV_ACM_INTERNAL : DV_ACM_BAD_RESPONSE;
     snprintf(f->get_res.detail, sizeof(f->get_res.detail), "%s",
              json_is_string(c) ? "out of memory"
                                : "the response has no Certificate PEM");
@@ -71,12 +71,11 @@ int dv_acm_fetch_run(dv_acm_fetch *f, dv_cfg *cfg, const char *command,
   int rc;
 
   f->why[0] = '\0';
-  rc = fetch_session_open(&sess, cfg, command, quiet, f->why,
-                          sizeof(f->why));
+  rc = fetch_session_open(&sess, cfg, command, quiet, f->why, sizeof(f->why));
   if (rc != DV_ACM_SESSION_READY)
     return rc;
-  acm = dv_acm_session_client(&sess, f->arn.region, endpoint,
-                              sizeof(endpoint), why, sizeof(why));
+  acm = dv_acm_session_client(&sess, f->arn.region, endpoint, sizeof(endpoint),
+                              why, sizeof(why));
   if (!acm) {
     /* no client: every call fails the same way */
     dv_acm_result_copy r;
@@ -90,8 +89,7 @@ int dv_acm_fetch_run(dv_acm_fetch *f, dv_cfg *cfg, const char *command,
     goto out;
   }
   if (f->describe &&
-      dv_acm_describe_certificate(acm, f->arn.arn,
-                                  fetch_on_describe, f) < 0) {
+      dv_acm_describe_certificate(acm, f->arn.arn, fetch_on_describe, f) < 0) {
     f->describe_failed = 1;
     f->describe_res.status = DV_ACM_INTERNAL;
     snprintf(f->describe_res.detail, sizeof(f->describe_res.detail),
@@ -148,12 +146,12 @@ void dv_acm_fetch_error_str(const dv_acm_result_copy *r, const char *op,
     break;
   case DV_ACM_THROTTLED:
     snprintf(out, outlen, "%s: throttled by ACM (%s) after %d attempts", op,
-             r->err.code[0] ? r->err.code : "ThrottlingException",
-             r->attempts);
+             r->err.code[0] ? r->err.code : "ThrottlingException", r->attempts);
     break;
   case DV_ACM_SKEW:
     if (r->skew_known)
-      snprintf(out, outlen, "%s: rejected for clock skew: this machine's "
+      snprintf(out, outlen,
+               "%s: rejected for clock skew: this machine's "
                "clock is %ld s %s ACM's",
                op, r->skew_s < 0 ? -r->skew_s : r->skew_s,
                r->skew_s > 0 ? "behind" : "ahead of");

@@ -15,20 +15,20 @@
 
 typedef struct {
   /* input */
-  dv_acm_arn arn;   /* parsed with dv_acm_arn_parse */
-  int describe;     /* DescribeCertificate */
-  int get;          /* GetCertificate */
+  dv_acm_arn arn; /* parsed with dv_acm_arn_parse */
+  int describe;   /* DescribeCertificate */
+  int get;        /* GetCertificate */
   /* results */
-  char why[600];    /* the session could not be opened: why (quiet mode) */
-  int deadline;     /* the deadline passed before the calls finished */
-  json_t *detail;   /* DescribeCertificate's Certificate (owned) */
+  char why[600];  /* the session could not be opened: why (quiet mode) */
+  int deadline;   /* the deadline passed before the calls finished */
+  json_t *detail; /* DescribeCertificate's Certificate (owned) */
   int describe_failed;
   dv_acm_result_copy describe_res;
-  char *pem;        /* GetCertificate's Certificate (owned) */
+  char *pem; /* GetCertificate's Certificate (owned) */
   size_t pemlen;
   int get_failed;
   dv_acm_result_copy get_res;
-  int64_t elapsed_ms; /* from dv_acm_fetch_run's start */
+  int64_t elapsed_ms;          /* from dv_acm_fetch_run's start */
   int describe_done, get_done; /* private */
 } dv_acm_fetch;
 

@@ -36,8 +36,7 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
   *all = 0;
   if (cfg->aws_region && strcmp(cfg->aws_region, "all") == 0) {
     size_t i;
-    for (i = 0; i < sizeof(acm_all_regions) / sizeof(acm_all_regions[0]);
-         i++)
+    for (i = 0; i < sizeof(acm_all_regions) / sizeof(acm_all_regions[0]); i++)
       out[(*n)++] = acm_all_regions[i];
     *all = 1;
     return 0;
@@ -51,15 +50,18 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     if (dv_aws_region_resolve(&o, NULL, single, sizeof(single), &src, why,
                               whylen) != DV_AWS_CFG_OK) {
       if (!*why)
-        snprintf(why, whylen, "no region: give --region REGION or set "
+        snprintf(why, whylen,
+                 "no region: give --region REGION or set "
                  "AWS_REGION");
       return -1;
     }
     if (!dv_acm_region_valid(single, NULL)) {
       char shown[80];
       dv_name_printable(single, strlen(single), shown, sizeof(shown));
-      snprintf(why, whylen, "region '%s': not a region name ACM has (e.g. "
-               "us-east-1)", shown);
+      snprintf(why, whylen,
+               "region '%s': not a region name ACM has (e.g. "
+               "us-east-1)",
+               shown);
       return -1;
     }
     out[(*n)++] = single;
@@ -76,8 +78,10 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     if (!dv_acm_region_valid(p, NULL)) {
       char shown[80];
       dv_name_printable(p, strlen(p), shown, sizeof(shown));
-      snprintf(why, whylen, "--region: '%s' is not a region name (e.g. "
-               "us-east-1)", shown);
+      snprintf(why, whylen,
+               "--region: '%s' is not a region name (e.g. "
+               "us-east-1)",
+               shown);
       return -1;
     }
     for (i = 0; i < *n; i++)
@@ -85,8 +89,7 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     if (dup)
       continue;
     if (*n >= DV_ACM_MAX_REGIONS) {
-      snprintf(why, whylen, "--region: at most %d regions",
-               DV_ACM_MAX_REGIONS);
+      snprintf(why, whylen, "--region: at most %d regions", DV_ACM_MAX_REGIONS);
       return -1;
     }
     out[(*n)++] = p;
@@ -158,9 +161,8 @@ int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
   s->aws.endpoint_url = cfg->aws_endpoint_url;
   s->aws.verbose = cfg->verbose;
   {
-    dv_aws_cfg_status cs = dv_aws_ca_bundle(&s->aws, s->cainfo,
-                                            sizeof(s->cainfo), why,
-                                            sizeof(why));
+    dv_aws_cfg_status cs = dv_aws_ca_bundle(
+        &s->aws, s->cainfo, sizeof(s->cainfo), why, sizeof(why));
     if (cs != DV_AWS_CFG_OK && cs != DV_AWS_CFG_NONE)
       return session_no_creds(command, cfg,
                               why[0] ? why : dv_aws_cfg_status_str(cs));
@@ -173,22 +175,21 @@ int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
   if (!s->http)
     goto nomem;
   /* phase 1: credentials (files, credential_process, container, IMDS) */
-  if (dv_aws_creds_resolve(s->loop, s->http, &s->aws, session_on_creds, s) <
-      0)
+  if (dv_aws_creds_resolve(s->loop, s->http, &s->aws, session_on_creds, s) < 0)
     goto nomem;
   ls = dv_loop_run(s->loop);
   if (!s->creds_done || ls == DV_LOOP_DEADLINE) {
-    snprintf(why, sizeof(why), "finding AWS credentials took longer than "
+    snprintf(why, sizeof(why),
+             "finding AWS credentials took longer than "
              "the run's deadline");
     dv_acm_session_close(s);
     return session_no_creds(command, cfg, why);
   }
   if (!s->creds || s->creds->status != DV_AWS_CREDS_OK) {
     snprintf(why, sizeof(why), "%s",
-             s->creds && s->creds->error[0]
-                 ? s->creds->error
-                 : s->creds ? dv_aws_creds_status_str(s->creds->status)
-                            : "out of memory");
+             s->creds && s->creds->error[0] ? s->creds->error
+             : s->creds ? dv_aws_creds_status_str(s->creds->status)
+                        : "out of memory");
     dv_acm_session_close(s);
     return session_no_creds(command, cfg, why);
   }
@@ -309,13 +310,17 @@ void dv_acm_result_copy_finding(dv_findings *fl, const char *subject,
 {
   dv_code code = DV_F_ACM_API_ERROR;
   dv_finding *f;
-  static const char *const denied[] = {
-      "AccessDeniedException",     "AccessDenied",
-      "UnrecognizedClientException", "InvalidClientTokenId",
-      "InvalidSignatureException", "SignatureDoesNotMatch",
-      "ExpiredTokenException",     "MissingAuthenticationToken",
-      "MissingAuthenticationTokenException", "IncompleteSignature",
-      "IncompleteSignatureException"};
+  static const char *const denied[] = {"AccessDeniedException",
+                                       "AccessDenied",
+                                       "UnrecognizedClientException",
+                                       "InvalidClientTokenId",
+                                       "InvalidSignatureException",
+                                       "SignatureDoesNotMatch",
+                                       "ExpiredTokenException",
+                                       "MissingAuthenticationToken",
+                                       "MissingAuthenticationTokenException",
+                                       "IncompleteSignature",
+                                       "IncompleteSignatureException"};
   switch (o->status) {
   case DV_ACM_OK:
     return;
@@ -366,8 +371,8 @@ void dv_acm_result_copy_finding(dv_findings *fl, const char *subject,
   }
 }
 
-void dv_acm_result_finding(dv_findings *fl, const char *subject,
-                           const char *op, const dv_acm_result *res)
+void dv_acm_result_finding(dv_findings *fl, const char *subject, const char *op,
+                           const dv_acm_result *res)
 {
   dv_acm_result_copy c;
   dv_acm_result_keep(&c, res);

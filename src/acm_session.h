@@ -11,13 +11,13 @@
 #include "loop.h"
 #include "tool_cfg.h"
 
-#define DV_ACM_MAX_REGIONS 48
+#define DV_ACM_MAX_REGIONS   48
 #define DV_ACM_SESSION_READY (-100)
 /* expiry, audit: the run deadline without --timeout (seconds) */
 #define DV_ACM_ACCOUNT_TIMEOUT_S 300
 /* DescribeCertificate pacing per region: ACM allows 10 a second */
 #define DV_ACM_DESCRIBE_PER_MIN 480.0
-#define DV_ACM_DESCRIBE_BURST 8.0
+#define DV_ACM_DESCRIBE_BURST   8.0
 
 typedef struct {
   dv_cfg *cfg;
@@ -27,9 +27,9 @@ typedef struct {
   char *secret_access_key; /* secret: wiped on close */
   char *session_token;     /* secret */
   const char *creds_source;
-  dv_aws_opts aws;      /* profile, region, endpoint from the command line */
-  char cainfo[1024];    /* AWS_CA_BUNDLE / profile ca_bundle; "" = default */
-  dv_aws_creds *creds;  /* owned */
+  dv_aws_opts aws;     /* profile, region, endpoint from the command line */
+  char cainfo[1024];   /* AWS_CA_BUNDLE / profile ca_bundle; "" = default */
+  dv_aws_creds *creds; /* owned */
   int creds_done;
   dv_acm *clients[DV_ACM_MAX_REGIONS];
   size_t nclients;
@@ -78,7 +78,7 @@ void dv_acm_result_keep(dv_acm_result_copy *c, const dv_acm_result *res);
 /* Add the finding for a failed call (nothing for DV_ACM_OK). */
 void dv_acm_result_copy_finding(dv_findings *fl, const char *subject,
                                 const char *op, const dv_acm_result_copy *c);
-void dv_acm_result_finding(dv_findings *fl, const char *subject,
-                           const char *op, const dv_acm_result *res);
+void dv_acm_result_finding(dv_findings *fl, const char *subject, const char *op,
+                           const dv_acm_result *res);
 
 #endif

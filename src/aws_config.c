@@ -32,7 +32,8 @@ const char *dv_awscfg_status_str(dv_awscfg_status st)
   return "unknown";
 }
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- small helpers --------------------------------------------------------
+ */
 
 /* Python's str.strip() whitespace, ASCII part. */
 static int is_ws(unsigned char c)
@@ -105,7 +106,8 @@ static int utf8_valid(const unsigned char *s, size_t n)
   return 1;
 }
 
-/* ---- the in-memory model -------------------------------------------------- */
+/* ---- the in-memory model --------------------------------------------------
+ */
 
 static void entry_free(dv_awscfg_entry *e)
 {
@@ -159,9 +161,8 @@ const dv_awscfg_section *dv_awscfg_section_find(const dv_awscfg_file *f,
   return NULL;
 }
 
-static const dv_awscfg_entry *lookup(const dv_awscfg_file *f,
-                                     const dv_awscfg_section *s,
-                                     const char *key)
+static const dv_awscfg_entry *
+lookup(const dv_awscfg_file *f, const dv_awscfg_section *s, const char *key)
 {
   const dv_awscfg_entry *e;
   if (!s || !key)
@@ -193,7 +194,8 @@ const char *dv_awscfg_sub_get(const dv_awscfg_file *f,
   return v;
 }
 
-/* ---- parser --------------------------------------------------------------- */
+/* ---- parser ---------------------------------------------------------------
+ */
 
 /* A value under construction: its lines, joined with '\n' at the end. */
 typedef struct {
@@ -301,8 +303,8 @@ static dv_awscfg_status finish_value(parser *ps, unsigned long lineno)
     return DV_AWSCFG_E_NOMEM;
   if (r < 0) {
     snprintf(ps->err, ps->errlen,
-             "line %lu: the sub-section '%s' has a line without '='",
-             lineno, e->key);
+             "line %lu: the sub-section '%s' has a line without '='", lineno,
+             e->key);
     return DV_AWSCFG_E_SYNTAX;
   }
   return DV_AWSCFG_OK;
@@ -357,8 +359,8 @@ static dv_awscfg_status add_option(parser *ps, const char *kb, const char *ke,
       *q = (char)(*q - 'A' + 'a');
   if (section_entry(s, key)) {
     snprintf(ps->err, ps->errlen,
-             "line %lu: key '%.60s' appears twice in section [%.60s]",
-             lineno, key, s->name ? s->name : "DEFAULT");
+             "line %lu: key '%.60s' appears twice in section [%.60s]", lineno,
+             key, s->name ? s->name : "DEFAULT");
     free(key);
     return DV_AWSCFG_E_DUPLICATE;
   }
@@ -436,8 +438,7 @@ static dv_awscfg_status parse_line(parser *ps, const char *line, size_t n,
     ke = d;
     trim(&kb, &ke);
     if (kb == ke) {
-      snprintf(ps->err, ps->errlen, "line %lu: a value without a key",
-               lineno);
+      snprintf(ps->err, ps->errlen, "line %lu: a value without a key", lineno);
       return DV_AWSCFG_E_SYNTAX;
     }
     vb = d + 1;
@@ -591,7 +592,8 @@ out:
   return st;
 }
 
-/* ---- shell-like splitting and section names ------------------------------- */
+/* ---- shell-like splitting and section names -------------------------------
+ */
 
 char **dv_shlex_split(const char *s, int *argc)
 {

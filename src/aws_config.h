@@ -74,8 +74,7 @@ const char *dv_awscfg_status_str(dv_awscfg_status st);
 /* Parse text (len bytes). On error out is released and err holds
  * "line N: reason" (never a value: values may be secrets). */
 dv_awscfg_status dv_awscfg_parse(const char *text, size_t len,
-                                 dv_awscfg_file *out, char *err,
-                                 size_t errlen);
+                                 dv_awscfg_file *out, char *err, size_t errlen);
 
 /* Read and parse path ("~/" is expanded with $HOME). NOT_FOUND leaves an
  * empty file in out. err holds "PATH: reason" on any other error. */
@@ -90,8 +89,8 @@ const dv_awscfg_section *dv_awscfg_section_find(const dv_awscfg_file *f,
 
 /* A plain (non-nested) value of key in section s, falling back to
  * [DEFAULT] like configparser; NULL if absent. key is lower-case. */
-const char *dv_awscfg_get(const dv_awscfg_file *f,
-                          const dv_awscfg_section *s, const char *key);
+const char *dv_awscfg_get(const dv_awscfg_file *f, const dv_awscfg_section *s,
+                          const char *key);
 
 /* The nested entry key of section s (with [DEFAULT] fallback), then its
  * sub-key; NULL if absent. */
@@ -111,8 +110,9 @@ int dv_awscfg_section_prefixed(const char *section, const char *prefix,
 /* Split a command line the way Python's shlex.split() does (POSIX mode, no
  * comments): space, tab, CR and LF separate words; '...' is literal;
  * inside "..." only \\ and \" are escapes; a backslash outside quotes
- * escapes the next character. Returns a NULL-terminated malloc'd argv (one block; free()
- * it) and sets *argc, or NULL on an unbalanced quote / trailing backslash
+ * escapes the next character. Returns a NULL-terminated malloc'd argv (one
+ * block; free() it) and sets *argc, or NULL on an unbalanced quote / trailing
+ * backslash
  * (*argc = -1) or out of memory (*argc = -2). */
 char **dv_shlex_split(const char *s, int *argc);
 

@@ -34,17 +34,17 @@
 extern char **environ;
 
 #define DEFAULT_PROCESS_TIMEOUT_MS 30000
-#define PROCESS_MAX_STDOUT (256 * 1024)
-#define PROCESS_MAX_STDERR (16 * 1024)
-#define CONTAINER_HOST "169.254.170.2"
-#define CONTAINER_TIMEOUT_MS 2000
-#define CONTAINER_ATTEMPTS 3
-#define CONTAINER_SLEEP_MS 1000
-#define IMDS_BASE_URL "http://169.254.169.254/"
-#define IMDS_BASE_URL_V6 "http://[fd00:ec2::254]/"
-#define IMDS_TOKEN_TTL "21600"
-#define IMDS_CREDS_PATH "latest/meta-data/iam/security-credentials/"
-#define META_MAX_BODY (64 * 1024)
+#define PROCESS_MAX_STDOUT         (256 * 1024)
+#define PROCESS_MAX_STDERR         (16 * 1024)
+#define CONTAINER_HOST             "169.254.170.2"
+#define CONTAINER_TIMEOUT_MS       2000
+#define CONTAINER_ATTEMPTS         3
+#define CONTAINER_SLEEP_MS         1000
+#define IMDS_BASE_URL              "http://169.254.169.254/"
+#define IMDS_BASE_URL_V6           "http://[fd00:ec2::254]/"
+#define IMDS_TOKEN_TTL             "21600"
+#define IMDS_CREDS_PATH            "latest/meta-data/iam/security-credentials/"
+#define META_MAX_BODY              (64 * 1024)
 
 static const char *const creds_status_str[] = {
     [DV_AWS_CREDS_OK] = "ok",
@@ -101,7 +101,8 @@ const char *dv_aws_cfg_status_str(dv_aws_cfg_status st)
   return "unknown";
 }
 
-/* ---- small helpers ---------------------------------------------------------- */
+/* ---- small helpers ----------------------------------------------------------
+ */
 
 static void wipe_free(char *s)
 {
@@ -190,7 +191,8 @@ static int parse_time(const char *s, time_t *out)
   return 0;
 }
 
-/* ---- the shared files and the profile ---------------------------------------- */
+/* ---- the shared files and the profile
+ * ---------------------------------------- */
 
 typedef struct {
   char profile[256];
@@ -212,9 +214,8 @@ static void shared_free(shared *sh)
 
 /* The section of config for profile name (the last one wins, as in
  * botocore's dict). */
-static const dv_awscfg_section *config_profile(const dv_awscfg_file *f,
-                                               const char *prefix,
-                                               const char *name)
+static const dv_awscfg_section *
+config_profile(const dv_awscfg_file *f, const char *prefix, const char *name)
 {
   const dv_awscfg_section *found = NULL;
   char nm[256];
@@ -280,8 +281,8 @@ static int shared_profile_missing(const shared *sh, char *err, size_t errlen)
     return 0;
   shown(sh->profile, strlen(sh->profile), s, sizeof(s));
   snprintf(err, errlen,
-           "the config profile (%.100s) could not be found in %.150s or %.150s", s,
-           sh->config_path, sh->creds_path);
+           "the config profile (%.100s) could not be found in %.150s or %.150s",
+           s, sh->config_path, sh->creds_path);
   return 1;
 }
 
@@ -296,7 +297,8 @@ static const char *shared_get(const shared *sh, const char *key)
   return v;
 }
 
-/* ---- region ------------------------------------------------------------------ */
+/* ---- region
+ * ------------------------------------------------------------------ */
 
 int dv_aws_region_valid(const char *r)
 {
@@ -368,8 +370,8 @@ dv_aws_cfg_status dv_aws_region_resolve(const dv_aws_opts *o,
   if (!dv_aws_region_valid(v)) {
     shown(v, strlen(v), s, sizeof(s));
     snprintf(err, errlen,
-             "invalid region '%s' (from %s): expected a name like us-east-1",
-             s, src);
+             "invalid region '%s' (from %s): expected a name like us-east-1", s,
+             src);
     st = DV_AWS_CFG_E_BAD_REGION;
     goto out;
   }
@@ -386,7 +388,8 @@ out:
   return st;
 }
 
-/* ---- endpoint ---------------------------------------------------------------- */
+/* ---- endpoint
+ * ---------------------------------------------------------------- */
 
 /* botocore's partitions: a prefix, then \w+-\d+ up to the end. */
 static const struct {
@@ -474,7 +477,8 @@ dv_aws_cfg_status dv_aws_endpoint_resolve(const dv_aws_opts *o,
   if (!ignore) {
     snprintf(envname, sizeof(envname), "AWS_ENDPOINT_URL_");
     for (i = 0; service[i] && strlen(envname) + 1 < sizeof(envname); i++) {
-      char c = service[i] == '-' ? '_' : (char)toupper((unsigned char)service[i]);
+      char c =
+          service[i] == '-' ? '_' : (char)toupper((unsigned char)service[i]);
       size_t n = strlen(envname);
       envname[n] = c;
       envname[n + 1] = '\0';
@@ -593,7 +597,8 @@ dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
   return st;
 }
 
-/* ---- the credential chain ----------------------------------------------------- */
+/* ---- the credential chain
+ * ----------------------------------------------------- */
 
 typedef enum {
   STEP_START,
@@ -917,8 +922,8 @@ static void proc_result(resolver *r)
   }
   if (WIFSIGNALED(r->wstatus) ||
       (WIFEXITED(r->wstatus) && WEXITSTATUS(r->wstatus) != 0)) {
-    shown(r->err.buf ? r->err.buf : "", r->err.len > 200 ? 200 : r->err.len,
-          s, sizeof(s));
+    shown(r->err.buf ? r->err.buf : "", r->err.len > 200 ? 200 : r->err.len, s,
+          sizeof(s));
     if (WIFSIGNALED(r->wstatus))
       snprintf(c->error, sizeof(c->error),
                "credential_process was killed by signal %d%s%s",
@@ -935,12 +940,11 @@ static void proc_result(resolver *r)
   }
   if (r->out.len > r->out.max) {
     snprintf(c->error, sizeof(c->error),
-             "credential_process wrote more than %d bytes",
-             PROCESS_MAX_STDOUT);
+             "credential_process wrote more than %d bytes", PROCESS_MAX_STDOUT);
     goto out;
   }
-  doc = json_loadb(r->out.buf ? r->out.buf : "", r->out.len,
-                   JSON_DECODE_ANY, &je);
+  doc = json_loadb(r->out.buf ? r->out.buf : "", r->out.len, JSON_DECODE_ANY,
+                   &je);
   if (!doc || !json_is_object(doc)) {
     snprintf(c->error, sizeof(c->error),
              "credential_process output is not a JSON object%s%s",
@@ -960,8 +964,7 @@ static void proc_result(resolver *r)
   token = json_str_field(doc, "SessionToken");
   exp = json_str_field(doc, "Expiration");
   if (!akid || !secret) {
-    snprintf(c->error, sizeof(c->error),
-             "credential_process output lacks %s",
+    snprintf(c->error, sizeof(c->error), "credential_process output lacks %s",
              !akid ? "AccessKeyId" : "SecretAccessKey");
     goto out;
   }
@@ -991,7 +994,7 @@ static void proc_start(resolver *r, const char *cmd)
 
   if (!argv || argc == 0) {
     snprintf(c->error, sizeof(c->error), "credential_process: %s",
-             argv ? "empty command"
+             argv         ? "empty command"
              : argc == -1 ? "unbalanced quotes or a trailing backslash"
                           : "out of memory");
     free(argv);
@@ -1689,7 +1692,8 @@ int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
   r->process_timeout_ms = o && o->process_timeout_ms > 0
                               ? o->process_timeout_ms
                               : DEFAULT_PROCESS_TIMEOUT_MS;
-  if (o && o->container_host && !(r->container_host = strdup(o->container_host)))
+  if (o && o->container_host &&
+      !(r->container_host = strdup(o->container_host)))
     goto nomem;
   if (o && o->profile && !(r->profile_opt = strdup(o->profile)))
     goto nomem;

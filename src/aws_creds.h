@@ -117,11 +117,11 @@ void dv_aws_creds_free(dv_aws_creds *c);
 
 typedef enum {
   DV_AWS_CFG_OK = 0,
-  DV_AWS_CFG_NONE,              /* nothing configured (no region) */
+  DV_AWS_CFG_NONE, /* nothing configured (no region) */
   DV_AWS_CFG_E_PROFILE_NOT_FOUND,
-  DV_AWS_CFG_E_CONFIG,          /* malformed file, missing services section */
-  DV_AWS_CFG_E_BAD_REGION,      /* not a valid region name */
-  DV_AWS_CFG_E_BAD_URL,         /* endpoint URL is not http(s)://host... */
+  DV_AWS_CFG_E_CONFIG,     /* malformed file, missing services section */
+  DV_AWS_CFG_E_BAD_REGION, /* not a valid region name */
+  DV_AWS_CFG_E_BAD_URL,    /* endpoint URL is not http(s)://host... */
   DV_AWS_CFG_E_NOMEM
 } dv_aws_cfg_status;
 
@@ -150,7 +150,8 @@ dv_aws_cfg_status dv_aws_endpoint_resolve(const dv_aws_opts *o,
                                           char *err, size_t errlen);
 
 /* The CA bundle for AWS HTTPS calls: AWS_CA_BUNDLE, else the profile's
- * ca_bundle (as given); "" and DV_AWS_CFG_NONE when none (use the default store). */
+ * ca_bundle (as given); "" and DV_AWS_CFG_NONE when none (use the default
+ * store). */
 dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
                                    size_t pathlen, char *err, size_t errlen);
 

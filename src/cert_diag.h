@@ -18,8 +18,8 @@ typedef struct dv_cert_run dv_cert_run;
 /* A diagnosis of ARN using the caller's loop, the ARN region's ACM client
  * and a shared DNS context (its resolver cache serves every certificate).
  * NULL on allocation failure or a malformed ARN. */
-dv_cert_run *dv_cert_diag_new(const dv_cfg *cfg, dv_loop *loop,
-                              dv_acm *acm, dv_dns_ctx *dns, const char *arn);
+dv_cert_run *dv_cert_diag_new(const dv_cfg *cfg, dv_loop *loop, dv_acm *acm,
+                              dv_dns_ctx *dns, const char *arn);
 /* DescribeCertificate; when it answers, the world's checks start on the
  * loop. 0, or -1 if nothing could be queued. */
 int dv_cert_diag_start(dv_cert_run *run);

@@ -14,10 +14,9 @@ const char *const dv_caa_amazon_issuers[4] = {"amazon.com", "amazontrust.com",
 
 /* Tags RFC 8659 and its registry define; an unknown tag with the critical
  * flag set forbids issuance. */
-static const char *const caa_known_tags[] = {"issue",        "issuewild",
-                                             "iodef",        "contactemail",
-                                             "contactphone", "issuemail",
-                                             "issuevmc"};
+static const char *const caa_known_tags[] = {
+    "issue",        "issuewild", "iodef",   "contactemail",
+    "contactphone", "issuemail", "issuevmc"};
 
 void dv_caa_init(dv_caa_check *c, const char *name)
 {
@@ -204,9 +203,9 @@ dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
         dv_caa_evaluate(l->rr, l->nrr, c->wildcard, &code, why, sizeof(why));
     set[0] = '\0';
     for (size_t i = 0; i < l->nrr && o < sizeof(set); i++) {
-      int n = snprintf(set + o, sizeof(set) - o, "%s%u %s \"%s\"",
-                       i ? "; " : "", l->rr[i].flags, l->rr[i].tag,
-                       l->rr[i].value);
+      int n =
+          snprintf(set + o, sizeof(set) - o, "%s%u %s \"%s\"", i ? "; " : "",
+                   l->rr[i].flags, l->rr[i].tag, l->rr[i].value);
       if (n > 0)
         o += (size_t)n;
     }

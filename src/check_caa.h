@@ -13,7 +13,7 @@
 #include "names.h"
 
 #define DV_CAA_MAX_LEVELS 16
-#define DV_CAA_MAX_RR 16
+#define DV_CAA_MAX_RR     16
 
 typedef struct {
   uint8_t flags;

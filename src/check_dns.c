@@ -233,8 +233,8 @@ static void auth_answer(void *arg, const dv_dns_answer *a)
         const dv_dns_rr *rr = &a->msg.rr[i];
         char mname[DV_DNS_NAME_MAX];
         if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_SOA &&
-            dv_dns_rr_soa(&a->msg, rr, mname, sizeof(mname),
-                          &s->soa_minimum) == 0) {
+            dv_dns_rr_soa(&a->msg, rr, mname, sizeof(mname), &s->soa_minimum) ==
+                0) {
           const unsigned char *p = a->msg.buf + rr->rdoff + rr->rdlen - 20;
           s->serial = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
                       ((uint32_t)p[2] << 8) | p[3];
@@ -312,8 +312,7 @@ static void ns_addr_answer(void *arg, const dv_dns_answer *a)
   char final[DV_DNS_NAME_MAX];
 
   if (a->status == DV_DNS_OK &&
-      dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 8) >=
-          0) {
+      dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 8) >= 0) {
     for (size_t i = 0; i < a->msg.nrr && r->nauth < DV_DNS_MAX_SERVERS; i++) {
       const dv_dns_rr *rr = &a->msg.rr[i];
       dv_auth_answer *s;
@@ -366,8 +365,8 @@ static void stage2(dv_dns_record *r)
       }
       q->r = r;
       q->idx = i;
-      if (dv_resolver_query(r->ctx->rec_cd, z->ns[i], types[t],
-                            ns_addr_answer, q) != DV_RESOLVER_OK) {
+      if (dv_resolver_query(r->ctx->rec_cd, z->ns[i], types[t], ns_addr_answer,
+                            q) != DV_RESOLVER_OK) {
         free(q);
         r->ctx->nomem = 1;
         r->apending--;
@@ -498,8 +497,9 @@ static int is_failure(dv_dns_status st)
          st == DV_DNS_SERVFAIL || st == DV_DNS_BADRESP || st == DV_DNS_ERROR;
 }
 
-static void server_list(dv_dns_record *r, int (*pred)(const dv_auth_answer *,
-                                                     const dv_dns_record *),
+static void server_list(dv_dns_record *r,
+                        int (*pred)(const dv_auth_answer *,
+                                    const dv_dns_record *),
                         char *out, size_t outlen)
 {
   size_t o = 0;
@@ -508,9 +508,8 @@ static void server_list(dv_dns_record *r, int (*pred)(const dv_auth_answer *,
     int n;
     if (!pred(&r->auth[i], r))
       continue;
-    n = snprintf(out + o, outlen - o, "%s%s (%s)", o ? ", " : "",
-                 r->auth[i].ns, r->auth[i].addr[0] ? r->auth[i].addr
-                                                   : "no address");
+    n = snprintf(out + o, outlen - o, "%s%s (%s)", o ? ", " : "", r->auth[i].ns,
+                 r->auth[i].addr[0] ? r->auth[i].addr : "no address");
     if (n < 0 || (size_t)n >= outlen - o)
       break;
     o += (size_t)n;
@@ -533,8 +532,8 @@ static int srv_lame(const dv_auth_answer *s, const dv_dns_record *r)
 static int srv_unreach(const dv_auth_answer *s, const dv_dns_record *r)
 {
   (void)r;
-  return !s->addr[0] || (is_failure(s->cname_st) && s->cname_st !=
-                                                        DV_DNS_SERVFAIL) ||
+  return !s->addr[0] ||
+         (is_failure(s->cname_st) && s->cname_st != DV_DNS_SERVFAIL) ||
          s->cname_st == DV_DNS_SERVFAIL;
 }
 static int srv_correct(const dv_auth_answer *s, const dv_dns_record *r)
@@ -597,8 +596,8 @@ static void value_diff(const char *want, const char *got, char *out,
 {
   char wb[300], gb[300], *wl[16], *gl[16];
   size_t i = 0, nw, ng, wlen = strlen(want), glen = strlen(got);
-  while (want[i] && got[i] && tolower((unsigned char)want[i]) ==
-                                  tolower((unsigned char)got[i]))
+  while (want[i] && got[i] &&
+         tolower((unsigned char)want[i]) == tolower((unsigned char)got[i]))
     i++;
   if (i == glen && glen < wlen) {
     snprintf(out, outlen,
@@ -696,8 +695,7 @@ void dv_dns_record_finish(dv_dns_record *r)
     }
     if (nx == r->nzprobe) {
       f = dv_findings_add(fl, DV_F_DOMAIN_NXDOMAIN, subj);
-      dv_finding_ev(fl, f, "query", "%s NS",
-                    r->zprobe[r->nzprobe - 1].name);
+      dv_finding_ev(fl, f, "query", "%s NS", r->zprobe[r->nzprobe - 1].name);
     } else {
       f = dv_findings_add(fl, DV_F_DNS_NO_AUTHORITATIVE_ANSWER, subj);
       for (size_t i = 0; i < r->nzprobe; i++)
@@ -865,8 +863,8 @@ void dv_dns_record_finish(dv_dns_record *r)
       }
     f = dv_findings_add(fl, DV_F_DNS_NEGATIVE_CACHED, subj);
     dv_finding_ev(fl, f, "resolver", "%s", dv_dns_status_str(r->rec_st));
-    dv_finding_ev(fl, f, "negative_ttl", "%u s (min of SOA minimum and SOA TTL)",
-                  ttl);
+    dv_finding_ev(fl, f, "negative_ttl",
+                  "%u s (min of SOA minimum and SOA TTL)", ttl);
   }
   /* CNAME plus other data at the same name */
   for (size_t i = 0; i < r->nauth; i++) {
@@ -884,9 +882,8 @@ dnssec:
     dv_finding_ev(fl, f, "zone", "%s", r->zone);
     dv_finding_ev(fl, f, "evidence", "SOA: SERVFAIL; with CD=1: answered");
   } else if (r->sec_st == DV_DNS_OK) {
-    f = dv_findings_add(fl, r->sec_ad ? DV_F_DNSSEC_SECURE
-                                      : DV_F_DNSSEC_INSECURE,
-                        subj);
+    f = dv_findings_add(
+        fl, r->sec_ad ? DV_F_DNSSEC_SECURE : DV_F_DNSSEC_INSECURE, subj);
     dv_finding_ev(fl, f, "zone", "%s", r->zone);
   }
 caa:
@@ -920,11 +917,16 @@ const char *dv_dns_record_dnssec_word(const dv_dns_record *r)
 const char *dv_caa_verdict_word(dv_caa_verdict v)
 {
   switch (v) {
-  case DV_CAA_NONE: return "none";
-  case DV_CAA_ALLOWS: return "allows";
-  case DV_CAA_FORBIDS: return "forbids";
-  case DV_CAA_FAILED: return "failed";
-  default: return "unknown";
+  case DV_CAA_NONE:
+    return "none";
+  case DV_CAA_ALLOWS:
+    return "allows";
+  case DV_CAA_FORBIDS:
+    return "forbids";
+  case DV_CAA_FAILED:
+    return "failed";
+  default:
+    return "unknown";
   }
 }
 

@@ -12,10 +12,10 @@
 #include "loop.h"
 #include "names.h"
 
-#define DV_DNS_MAX_NS 8
-#define DV_DNS_MAX_SERVERS 16
+#define DV_DNS_MAX_NS          8
+#define DV_DNS_MAX_SERVERS     16
 #define DV_DNS_MAX_ZONE_LEVELS 12
-#define DV_DNS_MAX_CHAIN 8
+#define DV_DNS_MAX_CHAIN       8
 
 typedef struct {
   char ns[DV_DNS_NAME_MAX];
@@ -40,17 +40,17 @@ typedef struct {
 } dv_zone_probe;
 
 typedef struct dv_dns_record {
-  char cert_name[DV_NAME_LEN];  /* as ACM lists it, may start with "*." */
-  char rname[DV_NAME_LEN];      /* record name, normalised, no final dot */
-  char rvalue[DV_NAME_LEN];     /* expected value, normalised */
-  int shared_with;              /* index of a record with the same rname, -1 */
-  int preflight;                /* no record yet: check the zone, CAA, DNSSEC */
+  char cert_name[DV_NAME_LEN]; /* as ACM lists it, may start with "*." */
+  char rname[DV_NAME_LEN];     /* record name, normalised, no final dot */
+  char rvalue[DV_NAME_LEN];    /* expected value, normalised */
+  int shared_with;             /* index of a record with the same rname, -1 */
+  int preflight;               /* no record yet: check the zone, CAA, DNSSEC */
   /* zone discovery */
   dv_zone_probe zprobe[DV_DNS_MAX_ZONE_LEVELS];
   size_t nzprobe, zpending;
   char zone[DV_NAME_LEN];
   int zone_idx;
-  size_t apending;              /* NS address lookups outstanding */
+  size_t apending; /* NS address lookups outstanding */
   dv_auth_answer auth[DV_DNS_MAX_SERVERS];
   size_t nauth;
   /* the recursive resolver's view */
@@ -108,8 +108,7 @@ int dv_dns_record_zone_ok(const dv_dns_record *r);
 int dv_dns_record_caa_ok(const dv_dns_record *r);
 const char *dv_dns_record_dnssec_word(const dv_dns_record *r);
 const char *dv_caa_verdict_word(dv_caa_verdict v);
-const char *dv_auth_state_word(const dv_auth_answer *s,
-                               const dv_dns_record *r);
+const char *dv_auth_state_word(const dv_auth_answer *s, const dv_dns_record *r);
 void dv_dns_record_free(dv_dns_record *r);
 
 #endif

@@ -35,7 +35,7 @@ int dv_addr_is_public(const char *addr)
   }
   if (inet_pton(AF_INET6, addr, b) == 1) {
     static const unsigned char zero[16];
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
                                              0, 0, 0, 0, 0xFF, 0xFF};
     if (memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1))
       return 0; /* :: and ::1 */
@@ -94,8 +94,8 @@ typedef struct {
   size_t host; /* index into c->hosts, or SIZE_MAX for the domain itself */
 } dv_addr_q;
 
-static void collect_addrs(const dv_dns_answer *a, char (*out)[46],
-                          size_t *n, uint16_t type)
+static void collect_addrs(const dv_dns_answer *a, char (*out)[46], size_t *n,
+                          uint16_t type)
 {
   char final[DV_DNS_NAME_MAX];
   if (!a->have_msg ||
@@ -129,9 +129,8 @@ static void addr_answer(void *arg, const dv_dns_answer *a)
       h->a_status = a->status;
     else
       h->aaaa_status = a->status;
-    if (a->have_msg &&
-        dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 16) >
-            0) {
+    if (a->have_msg && dv_dns_msg_cname_chain(&a->msg, a->qname, final,
+                                              sizeof(final), 16) > 0) {
       h->is_alias = 1;
       snprintf(h->canonical, sizeof(h->canonical), "%s", final);
     }
@@ -167,8 +166,7 @@ static void mx_answer(void *arg, const dv_dns_answer *a)
 
   c->mx_status = a->status;
   if (a->have_msg &&
-      dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 16) >
-          0) {
+      dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 16) > 0) {
     c->is_alias = 1;
     snprintf(c->alias_target, sizeof(c->alias_target), "%s", final);
   } else {
@@ -181,8 +179,8 @@ static void mx_answer(void *arg, const dv_dns_answer *a)
   if (a->status != DV_DNS_OK)
     return;
   for (size_t i = 0; i < a->msg.nrr; i++)
-    if (a->msg.rr[i].section == DV_SEC_ANSWER &&
-        a->msg.rr[i].type == DV_T_MX && dv_dns_name_eq(a->msg.rr[i].name, final))
+    if (a->msg.rr[i].section == DV_SEC_ANSWER && a->msg.rr[i].type == DV_T_MX &&
+        dv_dns_name_eq(a->msg.rr[i].name, final))
       nmx++;
   c->hosts = calloc(nmx ? nmx : 1, sizeof(dv_mx_host));
   if (!c->hosts) {
@@ -225,7 +223,7 @@ static void mx_answer(void *arg, const dv_dns_answer *a)
 int dv_email_result_init(dv_email_result *r, const char *input_printable,
                          const dv_name *n)
 {
-  char (*cands)[DV_NAME_LEN];
+  char(*cands)[DV_NAME_LEN];
   memset(r, 0, sizeof(*r));
   r->chosen = -1;
   snprintf(r->input, sizeof(r->input), "%s", input_printable);
@@ -264,10 +262,14 @@ void dv_email_start(dv_email_ctx *ctx, dv_email_result *r)
 static dv_code lookup_failure_code(dv_dns_status st)
 {
   switch (st) {
-  case DV_DNS_SERVFAIL: return DV_F_MX_LOOKUP_SERVFAIL;
-  case DV_DNS_TIMEOUT: return DV_F_MX_LOOKUP_TIMEOUT;
-  case DV_DNS_CANCELLED: return DV_F_RUN_DEADLINE;
-  default: return DV_F_DNS_RESOLVER_FAILED;
+  case DV_DNS_SERVFAIL:
+    return DV_F_MX_LOOKUP_SERVFAIL;
+  case DV_DNS_TIMEOUT:
+    return DV_F_MX_LOOKUP_TIMEOUT;
+  case DV_DNS_CANCELLED:
+    return DV_F_RUN_DEADLINE;
+  default:
+    return DV_F_DNS_RESOLVER_FAILED;
   }
 }
 
@@ -314,9 +316,10 @@ static int host_classify(dv_candidate *c, dv_mx_host *h)
       h->public_addrs++;
   if (h->naddrs == 0) {
     if (status_is_failure(h->a_status) && status_is_failure(h->aaaa_status)) {
-      f = dv_findings_add(fl, h->a_status == DV_DNS_CANCELLED
-                                  ? DV_F_RUN_DEADLINE
-                                  : DV_F_MX_TARGET_LOOKUP_FAILED,
+      f = dv_findings_add(fl,
+                          h->a_status == DV_DNS_CANCELLED
+                              ? DV_F_RUN_DEADLINE
+                              : DV_F_MX_TARGET_LOOKUP_FAILED,
                           c->domain);
       dv_finding_ev(fl, f, "mx", "%u %s", h->pref, h->host);
       dv_finding_ev(fl, f, "a", "%s", dv_dns_status_str(h->a_status));
@@ -432,7 +435,8 @@ void dv_email_finish(dv_email_result *r)
   int incomplete = 0;
 
   if (r->name.wildcard)
-    dv_finding_ev(fl, dv_findings_add(fl, DV_F_NAME_WILDCARD_MAIL, r->name.ascii),
+    dv_finding_ev(fl,
+                  dv_findings_add(fl, DV_F_NAME_WILDCARD_MAIL, r->name.ascii),
                   "mail_domain", "%s", r->name.mail_domain);
   if (r->name.www_removed)
     dv_finding_ev(fl, dv_findings_add(fl, DV_F_NAME_WWW_MAIL, r->name.ascii),
@@ -468,8 +472,7 @@ void dv_email_finish(dv_email_result *r)
   } else if (r->chosen > 0) {
     f = dv_findings_add(fl, DV_F_EMAIL_USE_SUPERDOMAIN, r->name.ascii);
     dv_finding_ev(fl, f, "default", "%s", r->cands[0].domain);
-    dv_finding_ev(fl, f, "validation_domain", "%s",
-                  r->cands[r->chosen].domain);
+    dv_finding_ev(fl, f, "validation_domain", "%s", r->cands[r->chosen].domain);
   } else if (!incomplete) {
     f = dv_findings_add(fl, DV_F_EMAIL_NO_ROUTE, r->name.ascii);
     dv_finding_ev(fl, f, "candidates", "%zu", r->ncands);

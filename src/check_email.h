@@ -53,7 +53,7 @@ typedef struct {
   dv_name name;
   dv_candidate *cands;
   size_t ncands;
-  int chosen; /* index of the validation domain to use, -1 = none */
+  int chosen;     /* index of the validation domain to use, -1 = none */
   int incomplete; /* no verdict: deadline or resolver failure */
   dv_findings findings;
 } dv_email_result;

@@ -181,8 +181,8 @@ int dv_cert_info_from_pem(const char *pem, size_t len, dv_cert_info *out,
   return rc;
 }
 
-int dv_cert_info_from_pem_file(const char *path, dv_cert_info *out,
-                               char *why, size_t whylen)
+int dv_cert_info_from_pem_file(const char *path, dv_cert_info *out, char *why,
+                               size_t whylen)
 {
   FILE *f = fopen(path, "rb");
   char *buf = NULL;
@@ -390,14 +390,14 @@ static void ep_cancel(void *arg)
   dv_endpoint *e = arg;
   if (!e->finished) {
     e->incomplete = 1;
-    ep_end(e, DV_EP_CANCELLED, "the run's deadline passed during %s",
-           e->phase);
+    ep_end(e, DV_EP_CANCELLED, "the run's deadline passed during %s", e->phase);
   }
 }
 
 static int ep_verify_cb(int ok, X509_STORE_CTX *x)
 {
-  SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+  SSL *ssl =
+      X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
   dv_endpoint *e = ssl ? SSL_get_app_data(ssl) : NULL;
   int err, depth;
   if (ok || !e)
@@ -466,8 +466,9 @@ static void ep_ssl_error(dv_endpoint *e, int sslerr)
   } else if (sslerr == SSL_ERROR_SYSCALL && errno) {
     ep_end(e, DV_EP_TLS, "%s", strerror(errno));
   } else if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN) {
-    ep_end(e, DV_EP_TLS, "the server closed the connection during the "
-                         "handshake");
+    ep_end(e, DV_EP_TLS,
+           "the server closed the connection during the "
+           "handshake");
   } else {
     ep_end(e, DV_EP_TLS, "TLS error %d", sslerr);
   }
@@ -770,8 +771,8 @@ void dv_endpoint_finish(dv_endpoint *e, double warn_days)
   if (e->name_mismatch) {
     f = dv_findings_add(fl, DV_F_ENDPOINT_NAME_MISMATCH, s);
     dv_finding_ev(fl, f, "name", "%s", e->host);
-    dv_finding_ev(fl, f, "sans", "%s", e->cert.sans[0] ? e->cert.sans
-                                                      : "(none)");
+    dv_finding_ev(fl, f, "sans", "%s",
+                  e->cert.sans[0] ? e->cert.sans : "(none)");
     bad = 1;
   }
   if (!e->expired && !e->not_yet_valid && warn_days > 0 &&
@@ -797,10 +798,8 @@ void dv_endpoint_finish(dv_endpoint *e, double warn_days)
       dv_finding_ev(fl, f, "served_not_after", "%s", e->cert.not_after);
       dv_finding_ev(fl, f, "served_sha256", "%s", e->cert.fingerprint);
       dv_finding_ev(fl, f, "expected_serial", "%s", e->expected.serial);
-      dv_finding_ev(fl, f, "expected_not_after", "%s",
-                    e->expected.not_after);
-      dv_finding_ev(fl, f, "expected_sha256", "%s",
-                    e->expected.fingerprint);
+      dv_finding_ev(fl, f, "expected_not_after", "%s", e->expected.not_after);
+      dv_finding_ev(fl, f, "expected_sha256", "%s", e->expected.fingerprint);
       if (e->expected.days_left > e->cert.days_left)
         dv_finding_ev(fl, f, "note", "%s",
                       "the served certificate expires earlier than the "
@@ -839,9 +838,9 @@ static dv_ep_run_status ep_target(const char *target, char *host,
 }
 
 dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
-                                 const char *expect_pem,
-                                 const char *resolvers, double timeout_s,
-                                 double warn_days, char *why, size_t whylen)
+                                 const char *expect_pem, const char *resolvers,
+                                 double timeout_s, double warn_days, char *why,
+                                 size_t whylen)
 {
   char host[256], inner[200], shown[300];
   uint16_t port;
@@ -857,24 +856,22 @@ dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
                ? rc
                : dv_endpoint_run_cert(e, target, NULL, NULL, resolvers,
                                       timeout_s, warn_days, why, whylen);
-  if (dv_cert_info_from_pem_file(expect_pem, &exp, inner, sizeof(inner)) <
-      0) {
-    snprintf(why, whylen, "--expect-pem %s: %s",
-             dv_name_printable(expect_pem, strlen(expect_pem), shown,
-                               sizeof(shown)),
-             inner);
+  if (dv_cert_info_from_pem_file(expect_pem, &exp, inner, sizeof(inner)) < 0) {
+    snprintf(
+        why, whylen, "--expect-pem %s: %s",
+        dv_name_printable(expect_pem, strlen(expect_pem), shown, sizeof(shown)),
+        inner);
     return DV_EP_RUN_USAGE;
   }
-  return dv_endpoint_run_cert(e, target, &exp, expect_pem, resolvers,
-                              timeout_s, warn_days, why, whylen);
+  return dv_endpoint_run_cert(e, target, &exp, expect_pem, resolvers, timeout_s,
+                              warn_days, why, whylen);
 }
 
 dv_ep_run_status dv_endpoint_run_cert(dv_endpoint *e, const char *target,
                                       const dv_cert_info *expected,
-                                      const char *source,
-                                      const char *resolvers, double timeout_s,
-                                      double warn_days, char *why,
-                                      size_t whylen)
+                                      const char *source, const char *resolvers,
+                                      double timeout_s, double warn_days,
+                                      char *why, size_t whylen)
 {
   char host[256];
   uint16_t port;

@@ -40,14 +40,14 @@ const char *dv_ep_status_str(dv_ep_status st);
  * ("0a:1b:..."), OpenSSL's SHA-256 fingerprint ("AB:CD:..."). */
 typedef struct {
   unsigned char sha256[32];
-  char fingerprint[96];  /* SHA-256, upper-case hex, ':'-separated */
-  char serial[140];      /* lower-case hex bytes, ':'-separated */
-  char subject[512];     /* RFC 2253 */
+  char fingerprint[96]; /* SHA-256, upper-case hex, ':'-separated */
+  char serial[140];     /* lower-case hex bytes, ':'-separated */
+  char subject[512];    /* RFC 2253 */
   char issuer[512];
-  char sans[1024];       /* "DNS:a, IP:b", truncated with "..." */
-  char not_before[32];   /* ISO 8601 UTC */
+  char sans[1024];     /* "DNS:a, IP:b", truncated with "..." */
+  char not_before[32]; /* ISO 8601 UTC */
   char not_after[32];
-  double days_left;      /* from now to notAfter (negative: expired) */
+  double days_left; /* from now to notAfter (negative: expired) */
 } dv_cert_info;
 
 /* Read the first certificate of a PEM text or file (the comparison hook's
@@ -55,8 +55,8 @@ typedef struct {
  * Returns 0, or -1 with a reason in why. */
 int dv_cert_info_from_pem(const char *pem, size_t len, dv_cert_info *out,
                           char *why, size_t whylen);
-int dv_cert_info_from_pem_file(const char *path, dv_cert_info *out,
-                               char *why, size_t whylen);
+int dv_cert_info_from_pem_file(const char *path, dv_cert_info *out, char *why,
+                               size_t whylen);
 
 /* "HOST", "HOST:PORT", "[IPv6]", "[IPv6]:PORT" or a bare IPv6 address
  * (port 443). host gets the name (lower case, no trailing dot) or the
@@ -69,15 +69,15 @@ typedef struct dv_endpoint {
   char host[256];
   uint16_t port;
   int is_ip;
-  char target[300];    /* "host:port" / "[v6]:port", for display */
-  char addr[46];       /* the address connected to */
+  char target[300]; /* "host:port" / "[v6]:port", for display */
+  char addr[46];    /* the address connected to */
   /* the comparison hook: set with dv_endpoint_expect() */
   int have_expected;
   dv_cert_info expected;
   char expected_source[256]; /* e.g. the file, or an ACM ARN */
   /* results */
   dv_ep_status status;
-  char phase[16];      /* resolve, connect, handshake: where it stopped */
+  char phase[16]; /* resolve, connect, handshake: where it stopped */
   char error[256];
   dv_dns_status dns_status;
   int have_cert;
@@ -85,7 +85,7 @@ typedef struct dv_endpoint {
   int chain_len;
   int name_mismatch;
   int expired, not_yet_valid;
-  long chain_err;      /* first chain error other than expiry/name, 0 none */
+  long chain_err; /* first chain error other than expiry/name, 0 none */
   int chain_err_depth;
   char chain_err_str[160];
   char tls_version[16];
@@ -93,7 +93,7 @@ typedef struct dv_endpoint {
   char ca_source[300]; /* the CA file used, or "system store" */
   int64_t elapsed_ms;
   dv_findings findings;
-  int incomplete;      /* no verdict: the run's deadline cancelled it */
+  int incomplete; /* no verdict: the run's deadline cancelled it */
   /* private */
   dv_loop *loop;
   dv_resolver *res;
@@ -121,9 +121,9 @@ void dv_endpoint_finish(dv_endpoint *e, double warn_days);
 void dv_endpoint_free(dv_endpoint *e);
 
 typedef enum {
-  DV_EP_RUN_OK = 0,   /* the check ran; look at e->status / findings */
-  DV_EP_RUN_USAGE,    /* bad target or --expect-pem file (why says) */
-  DV_EP_RUN_INTERNAL  /* resolver, CA store, memory, event loop (why) */
+  DV_EP_RUN_OK = 0,  /* the check ran; look at e->status / findings */
+  DV_EP_RUN_USAGE,   /* bad target or --expect-pem file (why says) */
+  DV_EP_RUN_INTERNAL /* resolver, CA store, memory, event loop (why) */
 } dv_ep_run_status;
 
 /* One endpoint check, start to finish, on its own loop: parse target,
@@ -132,16 +132,15 @@ typedef enum {
  * dv_endpoint_finish). e must be freed with dv_endpoint_free whatever the
  * result. */
 dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
-                                 const char *expect_pem,
-                                 const char *resolvers, double timeout_s,
-                                 double warn_days, char *why, size_t whylen);
+                                 const char *expect_pem, const char *resolvers,
+                                 double timeout_s, double warn_days, char *why,
+                                 size_t whylen);
 /* The same with the expected certificate already read (NULL: none);
  * source names it in findings and output (a file, an ACM ARN). */
 dv_ep_run_status dv_endpoint_run_cert(dv_endpoint *e, const char *target,
                                       const dv_cert_info *expected,
-                                      const char *source,
-                                      const char *resolvers, double timeout_s,
-                                      double warn_days, char *why,
-                                      size_t whylen);
+                                      const char *source, const char *resolvers,
+                                      double timeout_s, double warn_days,
+                                      char *why, size_t whylen);
 
 #endif

@@ -22,17 +22,17 @@
 #include "whois_servers.h"
 
 typedef struct dv_whois_check {
-  char domain[DV_NAME_LEN];      /* registrable domain looked up */
-  char **names;                  /* printable inputs that share it */
+  char domain[DV_NAME_LEN]; /* registrable domain looked up */
+  char **names;             /* printable inputs that share it */
   size_t nnames;
   dv_rdap_lookup_result rdap;
   int rdap_asked;
   dv_whois_lookup_result wl;
   int whois_asked;
-  dv_whois_info info;            /* the answer shown */
+  dv_whois_info info; /* the answer shown */
   int have_info;
   dv_findings findings;
-  int incomplete;                /* no usable answer (or deadline) */
+  int incomplete; /* no usable answer (or deadline) */
   int done;
   struct dv_whois_ctx *ctx;
 } dv_whois_check;

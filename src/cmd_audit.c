@@ -83,7 +83,8 @@ static const char *jstr(const json_t *o, const char *k)
   return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* ---- progress (stderr, terminals only) ------------------------------------ */
+/* ---- progress (stderr, terminals only) ------------------------------------
+ */
 
 static void au_progress_draw(au_run *run, int final)
 {
@@ -94,11 +95,11 @@ static void au_progress_draw(au_run *run, int final)
     lists += run->regions[i].listed;
   }
   fill = run->total ? (int)(done * (size_t)width / run->total) : 0;
-  fprintf(stderr, "\r\033[Kaudit: %zu/%zu region(s) listed, %zu certificate(s);"
+  fprintf(stderr,
+          "\r\033[Kaudit: %zu/%zu region(s) listed, %zu certificate(s);"
           " diagnosing [%.*s%*s] %zu/%zu",
-          lists, run->nregions, listed, fill,
-          "##############################", width - fill, "", done,
-          run->total);
+          lists, run->nregions, listed, fill, "##############################",
+          width - fill, "", done, run->total);
   if (final)
     fputs("\r\033[K", stderr);
   fflush(stderr);
@@ -108,25 +109,25 @@ static void au_on_progress(void *arg)
 {
   au_run *run = arg;
   au_progress_draw(run, 0);
-  dv_loop_timer_arm(run->sess.loop, &run->progress_timer, 200,
-                    au_on_progress, run);
+  dv_loop_timer_arm(run->sess.loop, &run->progress_timer, 200, au_on_progress,
+                    run);
 }
 
-/* ---- picking and pacing -------------------------------------------------------- */
+/* ---- picking and pacing
+ * -------------------------------------------------------- */
 
 /* Why a summary is a problem worth a diagnosis, or NULL. */
 static const char *au_pick(const au_run *run, const json_t *s)
 {
   const char *st = jstr(s, "Status"), *type = jstr(s, "Type");
   const json_t *na = json_object_get(s, "NotAfter");
-  double left = json_is_number(na) ? json_number_value(na) - (double)run->now
-                                   : 1e18;
+  double left =
+      json_is_number(na) ? json_number_value(na) - (double)run->now : 1e18;
   if (strcmp(st, "PENDING_VALIDATION") == 0 ||
       strcmp(st, "VALIDATION_TIMED_OUT") == 0 || strcmp(st, "FAILED") == 0)
     return st;
   if (strcmp(st, "EXPIRED") == 0)
-    return json_is_true(json_object_get(s, "InUse")) ? "expired, in use"
-                                                      : NULL;
+    return json_is_true(json_object_get(s, "InUse")) ? "expired, in use" : NULL;
   if (strcmp(st, "ISSUED") != 0)
     return NULL; /* INACTIVE, REVOKED: nothing to renew */
   if (left < (double)run->days * 86400.0)
@@ -232,7 +233,8 @@ static void au_on_list(void *arg, const dv_acm_result *res)
   au_pump(reg);
 }
 
-/* ---- verdicts and output ------------------------------------------------------------ */
+/* ---- verdicts and output
+ * ------------------------------------------------------------ */
 
 /* The expiry view on top of the diagnosis (imported, not in use, ...). */
 static void au_expiry(au_run *run, au_cert *c)
@@ -240,8 +242,7 @@ static void au_expiry(au_run *run, au_cert *c)
   const json_t *d = dv_cert_diag_detail(c->diag);
   dv_expiry_verdict v;
   dv_finding *f;
-  if (!d || dv_expiry_classify(d, run->now, run->days, &v) < 0 ||
-      !v.expiring)
+  if (!d || dv_expiry_classify(d, run->now, run->days, &v) < 0 || !v.expiring)
     return;
   /* DNS renewals: the diagnosis already checked the CNAMEs */
   if (v.code == DV_F_EXPIRY_DNS_RENEWAL)
@@ -360,8 +361,8 @@ int dv_cmd_audit(dv_cfg *cfg)
   run.progress = !cfg->json && isatty(STDERR_FILENO);
   if (run.progress) /* the timer holds no reference: it never keeps the
                        loop alive */
-    dv_loop_timer_arm(run.sess.loop, &run.progress_timer, 200,
-                      au_on_progress, &run);
+    dv_loop_timer_arm(run.sess.loop, &run.progress_timer, 200, au_on_progress,
+                      &run);
   deadline = dv_acm_session_run(&run.sess);
   if (run.progress) {
     dv_loop_timer_disarm(run.sess.loop, &run.progress_timer);
@@ -377,8 +378,7 @@ int dv_cmd_audit(dv_cfg *cfg)
     if (!r->listed || r->findings.n || r->next < r->ncerts)
       incomplete = 1;
     if (deadline && (!r->listed || r->next < r->ncerts)) {
-      dv_finding *f = dv_findings_add(&r->findings, DV_F_RUN_DEADLINE,
-                                      r->name);
+      dv_finding *f = dv_findings_add(&r->findings, DV_F_RUN_DEADLINE, r->name);
       if (!r->listed)
         dv_finding_ev(&r->findings, f, "detail", "not listed yet");
       else
@@ -386,8 +386,8 @@ int dv_cmd_audit(dv_cfg *cfg)
                       r->ncerts - r->next, r->ncerts);
       dv_finding_ev(&r->findings, f, "hint",
                     "raise --timeout (now %g s): DescribeCertificate is "
-                    "paced at %g a second per region", cfg->timeout_s,
-                    DV_ACM_DESCRIBE_PER_MIN / 60.0);
+                    "paced at %g a second per region",
+                    cfg->timeout_s, DV_ACM_DESCRIBE_PER_MIN / 60.0);
     }
     listed += r->nlisted;
     n += r->ncerts;
@@ -434,15 +434,15 @@ int dv_cmd_audit(dv_cfg *cfg)
     json_t *arr = json_array();
     for (i = 0; arr && i < run.nregions; i++) {
       au_region *r = &run.regions[i];
-      dv_json_push(&arr, json_pack(
-          "{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region", "region",
-          r->name, "state",
-          r->skipped      ? "not_enabled"
-          : !r->listed    ? "unfinished"
-          : r->findings.n ? "error"
-                          : "listed",
-          "listed", (json_int_t)r->nlisted, "expiring", (json_int_t)r->ncerts,
-          "findings", dv_report_findings_json(&r->findings)));
+      dv_json_push(&arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind",
+                                   "region", "region", r->name, "state",
+                                   r->skipped      ? "not_enabled"
+                                   : !r->listed    ? "unfinished"
+                                   : r->findings.n ? "error"
+                                                   : "listed",
+                                   "listed", (json_int_t)r->nlisted, "expiring",
+                                   (json_int_t)r->ncerts, "findings",
+                                   dv_report_findings_json(&r->findings)));
     }
     for (i = 0; arr && i < n; i++)
       dv_json_push(&arr, dv_cert_diag_json(sorted[i]->diag, &sorted[i]->all,
@@ -464,11 +464,13 @@ int dv_cmd_audit(dv_cfg *cfg)
         dv_report_findings_text(stdout, cfg, &r->findings);
       }
       if (r->skipped && cfg->verbose)
-        fprintf(stderr, "dvcheck: %s: region not enabled for this account, "
-                "skipped\n", r->name);
+        fprintf(stderr,
+                "dvcheck: %s: region not enabled for this account, "
+                "skipped\n",
+                r->name);
     }
-    printf("\n%zu certificate(s) listed, %zu diagnosed: exit %d (%s)\n",
-           listed, n, rc, dv_report_status_word(rc));
+    printf("\n%zu certificate(s) listed, %zu diagnosed: exit %d (%s)\n", listed,
+           n, rc, dv_report_status_word(rc));
   }
 out:
   free(sorted);

@@ -104,10 +104,10 @@ typedef struct dv_cert_run {
   dv_loop *loop;
   dv_http *http;
   dv_acm *acm;
-  dv_dns_ctx dns;     /* own context (cert) ... */
-  dv_dns_ctx *dnsp;   /* ... or the audit's shared one */
+  dv_dns_ctx dns;   /* own context (cert) ... */
+  dv_dns_ctx *dnsp; /* ... or the audit's shared one */
   int dns_on;
-  int nomem;          /* an allocation failed in a callback */
+  int nomem; /* an allocation failed in a callback */
   dv_email_ctx ectx;
   dv_acm_arn arn;
   char region[32];
@@ -124,7 +124,8 @@ typedef struct dv_cert_run {
   int incomplete, deadline;
 } dv_cert_run;
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- small helpers --------------------------------------------------------
+ */
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -178,8 +179,8 @@ static void outcome_cb(void *arg, const dv_acm_result *res)
 /* A finding for a failed API call. Returns 1 when it makes the run
  * incomplete (everything but nothing). */
 /* A failed call's finding (the shared catalogue mapping, acm_session.c). */
-static void api_finding(dv_findings *fl, const char *subject,
-                        const char *op, const dv_acm_outcome *o)
+static void api_finding(dv_findings *fl, const char *subject, const char *op,
+                        const dv_acm_outcome *o)
 {
   dv_acm_result_copy c;
   memset(&c, 0, sizeof(c));
@@ -213,15 +214,17 @@ static int acm_open(dv_cert_run *run, const char *command,
   o.endpoint_url = cfg->aws_endpoint_url;
   if (dv_aws_region_resolve(&o, arn_region, run->region, sizeof(run->region),
                             &src, why, sizeof(why)) != DV_AWS_CFG_OK) {
-    dv_error("%s", why[0] ? why : "no region: give --region REGION or set "
-                                  "AWS_REGION");
+    dv_error("%s", why[0] ? why
+                          : "no region: give --region REGION or set "
+                            "AWS_REGION");
     return -1;
   }
   if (!dv_acm_region_valid(run->region, NULL)) {
     char shown[80];
     dv_name_printable(run->region, strlen(run->region), shown, sizeof(shown));
     dv_error("region '%s' (from %s): not a region name ACM has (e.g. "
-             "us-east-1)", shown, src ? src : "?");
+             "us-east-1)",
+             shown, src ? src : "?");
     return -1;
   }
   rc = dv_acm_session_open(&run->sess, cfg, command);
@@ -237,9 +240,11 @@ static int acm_open(dv_cert_run *run, const char *command,
     return -1;
   }
   if (cfg->verbose)
-    fprintf(stderr, "dvcheck: ACM endpoint %s, region %s (from %s), "
-            "credentials from %s\n", run->endpoint, run->region,
-            src ? src : "?", run->sess.creds_source);
+    fprintf(stderr,
+            "dvcheck: ACM endpoint %s, region %s (from %s), "
+            "credentials from %s\n",
+            run->endpoint, run->region, src ? src : "?",
+            run->sess.creds_source);
   return 0;
 }
 
@@ -258,7 +263,8 @@ static int run_loop(dv_cert_run *run)
   return 0;
 }
 
-/* ---- per-method world checks ------------------------------------------------ */
+/* ---- per-method world checks ------------------------------------------------
+ */
 
 static int dns_ctx_on(dv_cert_run *run)
 {
@@ -285,8 +291,7 @@ static int email_start(dv_cert_run *run, dv_dvo *d)
   const char *vd = d->vdomain[0] ? d->vdomain : d->domain;
   dv_name n;
   char detail[256];
-  if (dv_name_parse(vd, strlen(vd), &n, detail, sizeof(detail)) !=
-      DV_NAME_OK)
+  if (dv_name_parse(vd, strlen(vd), &n, detail, sizeof(detail)) != DV_NAME_OK)
     return 0; /* not checkable: world stays not_checked */
   /* check exactly the domain ACM mails (no "www." removal here) */
   if (n.www_removed && !n.wildcard) {
@@ -312,7 +317,7 @@ static dv_world email_finish(dv_cert_run *run, dv_dvo *d)
   if (d->email.incomplete)
     return WORLD_UNKNOWN;
   return d->email.ncands && d->email.cands[0].deliverable ? WORLD_OK
-                                                           : WORLD_BROKEN;
+                                                          : WORLD_BROKEN;
 }
 
 static void email_render(FILE *out, const dv_dvo *d)
@@ -345,8 +350,7 @@ static void email_json(json_t *w, const dv_dvo *d)
   if (!d->email_on || !r->ncands)
     return;
   json_object_set_new(w, "mail_domain", dv_json_str(r->cands[0].domain));
-  json_object_set_new(w, "deliverable",
-                      json_boolean(r->cands[0].deliverable));
+  json_object_set_new(w, "deliverable", json_boolean(r->cands[0].deliverable));
   json_object_set_new(w, "working_validation_domain",
                       r->chosen >= 0 ? dv_json_str(r->cands[r->chosen].domain)
                                      : json_null());
@@ -357,8 +361,7 @@ static int dns_start(dv_cert_run *run, dv_dvo *d)
   char rn[DV_NAME_LEN], rv[DV_NAME_LEN], why[128];
   if (!d->has_rr || strcasecmp(d->rr_type, "CNAME") != 0 ||
       dv_dns_name_normalise(d->rr_name, rn, sizeof(rn), why, sizeof(why)) < 0 ||
-      dv_dns_name_normalise(d->rr_value, rv, sizeof(rv), why, sizeof(why)) <
-          0)
+      dv_dns_name_normalise(d->rr_value, rv, sizeof(rv), why, sizeof(why)) < 0)
     return 0;
   if (dns_ctx_on(run) < 0)
     return -1;
@@ -450,8 +453,7 @@ static dv_world http_finish(dv_cert_run *run, dv_dvo *d)
 static void http_render(FILE *out, const dv_dvo *d)
 {
   (void)d;
-  fputs("      world: not checked (HTTP validation through CloudFront)\n",
-        out);
+  fputs("      world: not checked (HTTP validation through CloudFront)\n", out);
 }
 
 static void http_json(json_t *w, const dv_dvo *d)
@@ -624,9 +626,10 @@ static void emails_compare(dv_dvo *d)
   char extra[1024] = "", missing[512] = "";
   if (!d->nemails) {
     /* e.g. NO_AVAILABLE_CONTACTS: ACM found nobody to mail */
-    dv_finding *f = dv_findings_add(&d->findings, DV_F_ACM_EMAILS_UNEXPECTED,
-                                    d->domain);
-    dv_finding_ev(&d->findings, f, "not_listed", "all five (ACM lists no "
+    dv_finding *f =
+        dv_findings_add(&d->findings, DV_F_ACM_EMAILS_UNEXPECTED, d->domain);
+    dv_finding_ev(&d->findings, f, "not_listed",
+                  "all five (ACM lists no "
                   "address)");
     dv_finding_ev(&d->findings, f, "validation_domain", "%s", vd);
     return;
@@ -647,7 +650,8 @@ static void emails_compare(dv_dvo *d)
   for (int k = 0; k < 5; k++) {
     char a[DV_NAME_LEN * 2 + 32];
     snprintf(a, sizeof(a), "%s@%s", dv_email_locals[k], vd);
-    if (!email_listed(d, a) && strlen(missing) + strlen(a) + 3 < sizeof(missing))
+    if (!email_listed(d, a) &&
+        strlen(missing) + strlen(a) + 3 < sizeof(missing))
       snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
                "%s%s", missing[0] ? ", " : "", a);
   }
@@ -658,8 +662,8 @@ static void emails_compare(dv_dvo *d)
     dv_finding_ev(&d->findings, f, "validation_domain", "%s", vd);
   }
   if (missing[0]) {
-    dv_finding *f = dv_findings_add(&d->findings, DV_F_ACM_EMAILS_UNEXPECTED,
-                                    d->domain);
+    dv_finding *f =
+        dv_findings_add(&d->findings, DV_F_ACM_EMAILS_UNEXPECTED, d->domain);
     dv_finding_ev(&d->findings, f, "not_listed", "%s", missing);
   }
 }
@@ -689,8 +693,7 @@ static void dvo_verdict(dv_dvo *d, int auto_renewal)
       f = dv_findings_add(fl, DV_F_ACM_NAME_VALIDATED, d->domain);
       d->side = "none";
     } else if (d->world == WORLD_BROKEN) {
-      f = dv_findings_add(fl, DV_F_ACM_NAME_VALIDATED_WORLD_CHANGED,
-                          d->domain);
+      f = dv_findings_add(fl, DV_F_ACM_NAME_VALIDATED_WORLD_CHANGED, d->domain);
       d->side = "world";
     }
   } else if (strcmp(d->status, "PENDING_VALIDATION") == 0) {
@@ -766,7 +769,8 @@ static void cert_findings(dv_cert_run *run)
   }
 }
 
-/* ---- resend --------------------------------------------------------------- */
+/* ---- resend ---------------------------------------------------------------
+ */
 
 static int is_same_or_super(const char *name, const char *vd)
 {
@@ -826,8 +830,7 @@ static int resend_plan(dv_cert_run *run)
     return 0;
   }
   if (!issuance_pending && !renewal_pending) {
-    snprintf(why, sizeof(why), "certificate %s, renewal %s",
-             jstr(c, "Status"),
+    snprintf(why, sizeof(why), "certificate %s, renewal %s", jstr(c, "Status"),
              json_is_object(rs) ? jstr(rs, "RenewalStatus") : "none");
     refuse(run, DV_F_ACM_RESEND_NOT_PENDING, run->arn.arn, "status", why);
     return 0;
@@ -895,8 +898,8 @@ static void targets_print(FILE *out, const dv_cert_run *run)
     const dv_resend_target *t = &run->targets[i];
     fputs("  resend for ", out);
     dv_report_safe(out, t->domain);
-    fprintf(out, " (%s), ValidationDomain ", t->renewal ? "renewal"
-                                                        : "issuance");
+    fprintf(out, " (%s), ValidationDomain ",
+            t->renewal ? "renewal" : "issuance");
     dv_report_safe(out, t->vdomain);
     fputs(" -- mail goes to:\n", out);
     for (size_t k = 0; k < t->naddrs; k++) {
@@ -906,12 +909,12 @@ static void targets_print(FILE *out, const dv_cert_run *run)
     }
     if (t->vd_deliverable == 0)
       fputs("      (warning: the world shows this domain cannot receive "
-            "mail)\n", out);
+            "mail)\n",
+            out);
   }
 }
 
-static void target_ev(dv_findings *fl, dv_finding *f,
-                      const dv_resend_target *t)
+static void target_ev(dv_findings *fl, dv_finding *f, const dv_resend_target *t)
 {
   char list[16 * 602] = "";
   for (size_t k = 0; k < t->naddrs; k++)
@@ -920,7 +923,8 @@ static void target_ev(dv_findings *fl, dv_finding *f,
   dv_finding_ev(fl, f, "validation_domain", "%s", t->vdomain);
   dv_finding_ev(fl, f, "recipients", "%s", list);
   if (t->vd_deliverable == 0)
-    dv_finding_ev(fl, f, "warning", "the validation domain cannot receive "
+    dv_finding_ev(fl, f, "warning",
+                  "the validation domain cannot receive "
                   "mail");
 }
 
@@ -962,10 +966,9 @@ static int resend_run(dv_cert_run *run)
   }
   run->resend_state = 3;
   for (size_t i = 0; i < run->ntargets; i++)
-    if (dv_acm_resend_validation_email(run->acm, run->arn.arn,
-                                       run->targets[i].domain,
-                                       run->targets[i].vdomain, outcome_cb,
-                                       &run->targets[i].out) < 0) {
+    if (dv_acm_resend_validation_email(
+            run->acm, run->arn.arn, run->targets[i].domain,
+            run->targets[i].vdomain, outcome_cb, &run->targets[i].out) < 0) {
       dv_error("out of memory");
       return -1;
     }
@@ -978,26 +981,24 @@ static int resend_run(dv_cert_run *run)
       f = dv_findings_add(&run->findings, DV_F_ACM_RESEND_SENT, t->domain);
       target_ev(&run->findings, f, t);
     } else if (t->out.status == DV_ACM_API_ERROR) {
-      f = dv_findings_add(&run->findings, DV_F_ACM_RESEND_REJECTED,
-                          t->domain);
+      f = dv_findings_add(&run->findings, DV_F_ACM_RESEND_REJECTED, t->domain);
       dv_finding_ev(&run->findings, f, "error", "%s", t->out.err.code);
       if (t->out.err.message[0])
-        dv_finding_ev(&run->findings, f, "message", "%s",
-                      t->out.err.message);
+        dv_finding_ev(&run->findings, f, "message", "%s", t->out.err.message);
       if (t->out.err.request_id[0])
         dv_finding_ev(&run->findings, f, "request_id", "%s",
                       t->out.err.request_id);
       target_ev(&run->findings, f, t);
     } else {
-      api_finding(&run->findings, t->domain, "ResendValidationEmail",
-                  &t->out);
+      api_finding(&run->findings, t->domain, "ResendValidationEmail", &t->out);
       run->incomplete = 1;
     }
   }
   return 0;
 }
 
-/* ---- rendering ------------------------------------------------------------- */
+/* ---- rendering -------------------------------------------------------------
+ */
 
 static void dvo_text(FILE *out, const dv_cfg *cfg, const dv_dvo *d)
 {
@@ -1027,7 +1028,8 @@ static void dvo_text(FILE *out, const dv_cfg *cfg, const dv_dvo *d)
     d->check->render(out, d->same_as ? d->same_as : d);
   else
     fputs("      world: not checked (no domain validation for this "
-          "certificate type or method)\n", out);
+          "certificate type or method)\n",
+          out);
   fprintf(out, "      wrong side: %s\n",
           strcmp(d->side, "world") == 0  ? "the world (fix DNS / mail)"
           : strcmp(d->side, "acm") == 0  ? "ACM (the world is ready)"
@@ -1045,22 +1047,18 @@ static json_t *dvo_json(const dv_dvo *d)
   world = json_pack("{s:s}", "state", world_words[d->world]);
   if (world && d->check)
     d->check->json(world, w);
-  o = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "domain",
-                dv_json_str(d->domain), "phase",
-                d->renewal ? "renewal" : "issuance", "method",
-                d->method[0] ? d->method : "unknown", "validation_status",
-                d->status[0] ? dv_json_str(d->status) : json_null(),
-                "validation_domain",
-                d->vdomain[0] ? dv_json_str(d->vdomain) : json_null(),
-                "validation_emails", emails ? emails : json_array(),
-                "resource_record",
-                d->has_rr ? json_pack("{s:o, s:o, s:o}", "name",
-                                      dv_json_str(d->rr_name), "type",
-                                      dv_json_str(d->rr_type), "value",
-                                      dv_json_str(d->rr_value))
-                          : json_null(),
-                "world", world ? world : json_object(), "wrong_side",
-                d->side);
+  o = json_pack(
+      "{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "domain",
+      dv_json_str(d->domain), "phase", d->renewal ? "renewal" : "issuance",
+      "method", d->method[0] ? d->method : "unknown", "validation_status",
+      d->status[0] ? dv_json_str(d->status) : json_null(), "validation_domain",
+      d->vdomain[0] ? dv_json_str(d->vdomain) : json_null(),
+      "validation_emails", emails ? emails : json_array(), "resource_record",
+      d->has_rr ? json_pack("{s:o, s:o, s:o}", "name", dv_json_str(d->rr_name),
+                            "type", dv_json_str(d->rr_type), "value",
+                            dv_json_str(d->rr_value))
+                : json_null(),
+      "world", world ? world : json_object(), "wrong_side", d->side);
   return o;
 }
 
@@ -1075,8 +1073,7 @@ static void all_findings(const dv_cert_run *run, dv_findings *all)
   }
 }
 
-static json_t *cert_json(const dv_cert_run *run, const dv_findings *all,
-                         int rc)
+static json_t *cert_json(const dv_cert_run *run, const dv_findings *all, int rc)
 {
   json_t *c = run->cert, *rs = json_object_get(c, "RenewalSummary");
   json_t *vals = json_array(), *o, *ren = json_null();
@@ -1094,8 +1091,8 @@ static json_t *cert_json(const dv_cert_run *run, const dv_findings *all,
                     jtime(rs, "UpdatedAt", &t) == 0
                         ? json_string(iso_time(t, tb, sizeof(tb)))
                         : json_null());
-  o = json_pack("{s:s, s:s, s:s}", "arn", run->arn.arn, "region",
-                run->region, "verdict", dv_report_status_word(rc));
+  o = json_pack("{s:s, s:s, s:s}", "arn", run->arn.arn, "region", run->region,
+                "verdict", dv_report_status_word(rc));
   if (!o)
     return NULL;
   if (c) {
@@ -1135,8 +1132,7 @@ static json_t *cert_json(const dv_cert_run *run, const dv_findings *all,
                                   dv_json_str(run->targets[i].domain),
                                   "validation_domain",
                                   dv_json_str(run->targets[i].vdomain),
-                                  "recipients",
-                                  addrs ? addrs : json_array()));
+                                  "recipients", addrs ? addrs : json_array()));
     }
     json_object_set_new(o, "resend",
                         json_pack("{s:s, s:o}", "state",
@@ -1147,8 +1143,8 @@ static json_t *cert_json(const dv_cert_run *run, const dv_findings *all,
   return o;
 }
 
-static void cert_text(FILE *out, const dv_cert_run *run,
-                      const dv_findings *all, int rc)
+static void cert_text(FILE *out, const dv_cert_run *run, const dv_findings *all,
+                      int rc)
 {
   const dv_cfg *cfg = run->cfg;
   json_t *c = run->cert, *rs = json_object_get(c, "RenewalSummary");
@@ -1212,7 +1208,8 @@ static void cert_text(FILE *out, const dv_cert_run *run,
   fputc('\n', out);
 }
 
-/* ---- commands ---------------------------------------------------------------- */
+/* ---- commands
+ * ---------------------------------------------------------------- */
 
 static void run_free(dv_cert_run *run)
 {
@@ -1242,7 +1239,8 @@ static void run_free(dv_cert_run *run)
     dv_acm_session_close(&run->sess);
 }
 
-/* ---- one certificate's diagnosis (cert, audit) -------------------------------- */
+/* ---- one certificate's diagnosis (cert, audit)
+ * -------------------------------- */
 
 /* DescribeCertificate answered: ACM's view, then start the world's checks
  * on the loop (one per distinct record / validation domain; imported and
@@ -1262,8 +1260,8 @@ static void diag_on_describe(void *arg, const dv_acm_result *res)
   }
   run->cert = json_object_get(run->desc.json, "Certificate");
   if (!json_is_object(run->cert)) {
-    dv_finding *f = dv_findings_add(&run->findings, DV_F_ACM_API_ERROR,
-                                    run->arn.arn);
+    dv_finding *f =
+        dv_findings_add(&run->findings, DV_F_ACM_API_ERROR, run->arn.arn);
     dv_finding_ev(&run->findings, f, "detail",
                   "DescribeCertificate returned no Certificate object");
     run->cert = NULL;
@@ -1317,8 +1315,8 @@ static int diag_finish(dv_cert_run *run)
 }
 
 /* The public face of the above for `dvcheck audit` (cert_diag.h). */
-dv_cert_run *dv_cert_diag_new(const dv_cfg *cfg, dv_loop *loop,
-                              dv_acm *acm, dv_dns_ctx *dns, const char *arn)
+dv_cert_run *dv_cert_diag_new(const dv_cfg *cfg, dv_loop *loop, dv_acm *acm,
+                              dv_dns_ctx *dns, const char *arn)
 {
   dv_cert_run *run = calloc(1, sizeof(*run));
   char why[256];
@@ -1338,8 +1336,8 @@ dv_cert_run *dv_cert_diag_new(const dv_cfg *cfg, dv_loop *loop,
 
 int dv_cert_diag_start(dv_cert_run *run)
 {
-  return dv_acm_describe_certificate(run->acm, run->arn.arn,
-                                     diag_on_describe, run);
+  return dv_acm_describe_certificate(run->acm, run->arn.arn, diag_on_describe,
+                                     run);
 }
 
 int dv_cert_diag_finish(dv_cert_run *run, dv_findings *all, int *rc)
@@ -1349,8 +1347,8 @@ int dv_cert_diag_finish(dv_cert_run *run, dv_findings *all, int *rc)
   if (diag_finish(run) < 0)
     return -1;
   if (run->deadline && !dv_findings_has(&run->findings, DV_F_RUN_DEADLINE)) {
-    dv_finding *f = dv_findings_add(&run->findings, DV_F_RUN_DEADLINE,
-                                    run->arn.arn);
+    dv_finding *f =
+        dv_findings_add(&run->findings, DV_F_RUN_DEADLINE, run->arn.arn);
     dv_finding_ev(&run->findings, f, "timeout_s", "%g", run->cfg->timeout_s);
     run->incomplete = 1;
   }
@@ -1470,7 +1468,7 @@ out:
 }
 
 static const char *const cert_statuses[] = {
-    "PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED",
+    "PENDING_VALIDATION",   "ISSUED",  "INACTIVE", "EXPIRED",
     "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"};
 
 /* --status A,B: validated against the model's CertificateStatus values. */
@@ -1539,9 +1537,10 @@ int dv_cmd_certs(dv_cfg *cfg)
     rc = DV_EXIT_OK;
     list = json_object_get(run.desc.json, "CertificateSummaryList");
     if (cfg->verbose)
-      fprintf(stderr, "dvcheck: ListCertificates: %zu certificate(s) in %d "
-              "page(s), %d request(s)\n", json_array_size(list),
-              run.desc.pages, run.desc.attempts);
+      fprintf(stderr,
+              "dvcheck: ListCertificates: %zu certificate(s) in %d "
+              "page(s), %d request(s)\n",
+              json_array_size(list), run.desc.pages, run.desc.attempts);
   }
   if (cfg->json) {
     json_t *arr = json_array();
@@ -1551,16 +1550,23 @@ int dv_cmd_certs(dv_cfg *cfg)
       dv_json_push(&arr, json_pack("{s:s, s:s, s:o}", "region", run.region,
                                    "verdict", "unknown", "findings",
                                    dv_report_findings_json(&fl)));
-    json_array_foreach(list, i, s) {
+    json_array_foreach(list, i, s)
+    {
       json_t *obj = json_object();
       char tb[32];
       time_t t;
       static const char *const keep[] = {
-          "CertificateArn", "DomainName", "Status", "Type", "KeyAlgorithm",
-          "InUse", "RenewalEligibility", "HasAdditionalSubjectAlternativeNames"};
+          "CertificateArn",
+          "DomainName",
+          "Status",
+          "Type",
+          "KeyAlgorithm",
+          "InUse",
+          "RenewalEligibility",
+          "HasAdditionalSubjectAlternativeNames"};
       static const char *const as[] = {
-          "arn", "domain_name", "status", "type", "key_algorithm", "in_use",
-          "renewal_eligibility", "more_names"};
+          "arn",    "domain_name",         "status",    "type", "key_algorithm",
+          "in_use", "renewal_eligibility", "more_names"};
       for (size_t j = 0; obj && j < 8; j++) {
         json_t *x = json_object_get(s, keep[j]);
         if (json_is_string(x))
@@ -1582,9 +1588,10 @@ int dv_cmd_certs(dv_cfg *cfg)
     if (rc != DV_EXIT_OK) {
       dv_report_findings_text(stdout, cfg, &fl);
     } else {
-      printf("%-20s %-13s %-13s %-10s %-5s %-24s %s\n", "STATUS", "TYPE",
-             "KEY", "NOT AFTER", "IN USE", "DOMAIN", "ARN");
-      json_array_foreach(list, i, s) {
+      printf("%-20s %-13s %-13s %-10s %-5s %-24s %s\n", "STATUS", "TYPE", "KEY",
+             "NOT AFTER", "IN USE", "DOMAIN", "ARN");
+      json_array_foreach(list, i, s)
+      {
         char tb[32] = "-", dom[80], stt[40], typ[40], key[40];
         json_t *iu = json_object_get(s, "InUse");
         time_t t;
@@ -1596,7 +1603,9 @@ int dv_cmd_certs(dv_cfg *cfg)
         jcopy(typ, sizeof(typ), s, "Type");
         jcopy(key, sizeof(key), s, "KeyAlgorithm");
         printf("%-20s %-13s %-13s %-10s %-6s %-24s ", stt, typ, key, tb,
-               json_is_true(iu) ? "yes" : json_is_false(iu) ? "no" : "-",
+               json_is_true(iu)    ? "yes"
+               : json_is_false(iu) ? "no"
+                                   : "-",
                dom);
         dv_report_safe(stdout, jstr(s, "CertificateArn"));
         fputc('\n', stdout);

@@ -84,16 +84,16 @@ static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
 #define PROBLEM(...)                                                           \
   do {                                                                         \
     if (pn < sizeof(problems))                                                 \
-      pn += (size_t)snprintf(problems + pn, sizeof(problems) - pn, "; "       \
-                             __VA_ARGS__);                                     \
+      pn += (size_t)snprintf(problems + pn, sizeof(problems) - pn,             \
+                             "; " __VA_ARGS__);                                \
   } while (0)
 
   if (expected)
     rs = dv_endpoint_run_cert(&e, cfg->check_host, expected, source,
                               cfg->resolvers, timeout_s, 0, why, sizeof(why));
   else
-    rs = dv_endpoint_run(&e, cfg->check_host, cfg->expect_pem,
-                         cfg->resolvers, timeout_s, 0, why, sizeof(why));
+    rs = dv_endpoint_run(&e, cfg->check_host, cfg->expect_pem, cfg->resolvers,
+                         timeout_s, 0, why, sizeof(why));
   if (rs != DV_EP_RUN_OK) {
     o->state = DV_NAGIOS_UNKNOWN;
     dv_nagios_summary(o, "%s", why);
@@ -109,8 +109,8 @@ static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
     o->state = DV_NAGIOS_CRITICAL;
     dv_nagios_summary(o, "%s: %s%s%s", e.target, dv_ep_status_str(e.status),
                       e.error[0] ? ": " : "", e.error);
-    dv_nagios_perf_add(o, "time", e.elapsed_ms / 1000.0, "s", NULL, NULL, 1,
-                       0, 0, 0);
+    dv_nagios_perf_add(o, "time", e.elapsed_ms / 1000.0, "s", NULL, NULL, 1, 0,
+                       0, 0);
     long_findings(o, &e.findings);
     goto out;
   }
@@ -150,11 +150,10 @@ static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
                       e.target, e.cert.days_left, e.cert.not_after, problems);
   else
     dv_nagios_summary(o, "%s: certificate expired %.0f days ago (%s)%s",
-                      e.target, -e.cert.days_left, e.cert.not_after,
-                      problems);
+                      e.target, -e.cert.days_left, e.cert.not_after, problems);
   dv_nagios_perf_add(o, "days", e.cert.days_left, NULL, w, c, 0, 0, 0, 0);
-  dv_nagios_perf_add(o, "time", e.elapsed_ms / 1000.0, "s", NULL, NULL, 1, 0,
-                     0, 0);
+  dv_nagios_perf_add(o, "time", e.elapsed_ms / 1000.0, "s", NULL, NULL, 1, 0, 0,
+                     0);
   dv_nagios_long(o, "subject: %s", e.cert.subject);
   dv_nagios_long(o, "SANs: %s", e.cert.sans);
   dv_nagios_long(o, "issuer: %s", e.cert.issuer);
@@ -162,8 +161,9 @@ static void check_host(const dv_cfg *cfg, dv_nagios_out *o,
   dv_nagios_long(o, "SHA-256: %s", e.cert.fingerprint);
   dv_nagios_long(o, "valid: %s to %s", e.cert.not_before, e.cert.not_after);
   if (expected)
-    dv_nagios_long(o, "ACM's certificate (%s): serial %s, SHA-256 %s, valid "
-                      "to %s",
+    dv_nagios_long(o,
+                   "ACM's certificate (%s): serial %s, SHA-256 %s, valid "
+                   "to %s",
                    source, e.expected.serial, e.expected.fingerprint,
                    e.expected.not_after);
   long_findings(o, &e.findings);
@@ -223,19 +223,20 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
   dv_email_start(&ectx, &er);
   dv_dns_record_start(&dns, &dr);
   ls = dv_loop_run(loop);
-  if ((ls != DV_LOOP_OK && ls != DV_LOOP_DEADLINE) || ectx.nomem ||
-      dns.nomem) {
-    dv_nagios_summary(o, "%s", ls == DV_LOOP_OK || ls == DV_LOOP_DEADLINE
-                                   ? "out of memory"
-                                   : dv_loop_status_str(ls));
+  if ((ls != DV_LOOP_OK && ls != DV_LOOP_DEADLINE) || ectx.nomem || dns.nomem) {
+    dv_nagios_summary(o, "%s",
+                      ls == DV_LOOP_OK || ls == DV_LOOP_DEADLINE
+                          ? "out of memory"
+                          : dv_loop_status_str(ls));
     goto out;
   }
   deadline = ls == DV_LOOP_DEADLINE;
   dv_email_finish(&er);
   dv_dns_record_finish(&dr);
   if (deadline || er.incomplete || dr.incomplete) {
-    dv_nagios_summary(o, "%s: no verdict within -t %g s (DNS lookups did not "
-                         "finish)",
+    dv_nagios_summary(o,
+                      "%s: no verdict within -t %g s (DNS lookups did not "
+                      "finish)",
                       n.ascii, cfg->timeout_s);
     goto out;
   }
@@ -249,41 +250,47 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
     /* CAA blocks issuance whatever the validation method */
     o->state = DV_NAGIOS_CRITICAL;
     if (dr.caa.verdict == DV_CAA_FORBIDS)
-      dv_nagios_summary(o, "%s: CAA forbids Amazon: no certificate can be "
-                           "issued",
+      dv_nagios_summary(o,
+                        "%s: CAA forbids Amazon: no certificate can be "
+                        "issued",
                         n.ascii);
     else
-      dv_nagios_summary(o, "%s: the CAA lookup failed (DNS: zone %s, DNSSEC "
-                           "%s): no certificate can be issued",
+      dv_nagios_summary(o,
+                        "%s: the CAA lookup failed (DNS: zone %s, DNSSEC "
+                        "%s): no certificate can be issued",
                         n.ascii, dr.zone[0] ? dr.zone : "not found",
                         dv_dns_record_dnssec_word(&dr));
     methods = 0;
   } else if (dns_ok) {
     o->state = DV_NAGIOS_OK;
     if (email_ok)
-      dv_nagios_summary(o, "%s: DNS validation can work (zone %s); e-mail "
-                           "too (ValidationDomain %s)",
+      dv_nagios_summary(o,
+                        "%s: DNS validation can work (zone %s); e-mail "
+                        "too (ValidationDomain %s)",
                         n.ascii, dr.zone, er.cands[er.chosen].domain);
     else
-      dv_nagios_summary(o, "%s: DNS validation can work (zone %s); e-mail "
-                           "cannot",
+      dv_nagios_summary(o,
+                        "%s: DNS validation can work (zone %s); e-mail "
+                        "cannot",
                         n.ascii, dr.zone);
   } else if (email_ok) {
     o->state = DV_NAGIOS_WARNING;
-    dv_nagios_summary(o, "%s: only e-mail validation can work "
-                         "(ValidationDomain %s); DNS cannot (zone %s)",
+    dv_nagios_summary(o,
+                      "%s: only e-mail validation can work "
+                      "(ValidationDomain %s); DNS cannot (zone %s)",
                       n.ascii, er.cands[er.chosen].domain,
                       dr.zone[0] ? dr.zone : "not found");
   } else {
     o->state = DV_NAGIOS_CRITICAL;
-    dv_nagios_summary(o, "%s: no validation method can work (DNS: zone %s, "
-                         "DNSSEC %s; e-mail: no deliverable domain)",
+    dv_nagios_summary(o,
+                      "%s: no validation method can work (DNS: zone %s, "
+                      "DNSSEC %s; e-mail: no deliverable domain)",
                       n.ascii, dr.zone[0] ? dr.zone : "not found",
                       dv_dns_record_dnssec_word(&dr));
   }
   if (w->set || c->set)
-    o->state = dv_nagios_state_worst(
-        o->state, dv_nagios_state_of(methods, w, c));
+    o->state =
+        dv_nagios_state_worst(o->state, dv_nagios_state_of(methods, w, c));
   dv_nagios_perf_add(o, "methods", methods, NULL, w, c, 1, 0, 1, 2);
   dv_nagios_perf_add(o, "time", (dv_loop_now_ms() - t0) / 1000.0, "s", NULL,
                      NULL, 1, 0, 0, 0);
@@ -311,8 +318,7 @@ static dv_nagios_state arn_state_of(dv_code code)
 }
 
 /* The catalogue code PREFIX VALUE ("ACM_STATUS_" "ISSUED"), or fallback. */
-static dv_code arn_code(const char *prefix, const char *value,
-                        dv_code fallback)
+static dv_code arn_code(const char *prefix, const char *value, dv_code fallback)
 {
   char id[96];
   const dv_catalogue_entry *e;
@@ -324,9 +330,9 @@ static dv_code arn_code(const char *prefix, const char *value,
 }
 
 /* Summary parts are separated by ", ": Nagios turns ';' in plugin output
- * into ':'. How the summary words the expiry verdict (acm_expiry.h) of a certificate
- * within ACM's 45-day window; the state it raises at most to WARNING (the
- * days ranges decide CRITICAL). */
+ * into ':'. How the summary words the expiry verdict (acm_expiry.h) of a
+ * certificate within ACM's 45-day window; the state it raises at most to
+ * WARNING (the days ranges decide CRITICAL). */
 static const struct {
   dv_code code;
   const char *words;
@@ -383,9 +389,8 @@ static int arn_names(dv_nagios_out *o, const json_t *dvos, const char *what)
       snprintf(extra, sizeof(extra), " (mail to ValidationDomain %s)",
                jstr(it, "ValidationDomain"));
     dv_nagios_long(o, "%s %s: %s %s%s", what, jstr(it, "DomainName"),
-                   *jstr(it, "ValidationMethod")
-                       ? jstr(it, "ValidationMethod")
-                       : "-",
+                   *jstr(it, "ValidationMethod") ? jstr(it, "ValidationMethod")
+                                                 : "-",
                    *st ? st : "-", extra);
   }
   return pending;
@@ -401,8 +406,8 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
   const char *status = jstr(d, "Status"), *type = jstr(d, "Type");
   const char *fail = jstr(d, "FailureReason");
   const char *rstatus = json_is_object(rs) ? jstr(rs, "RenewalStatus") : "";
-  const char *rreason = json_is_object(rs) ? jstr(rs, "RenewalStatusReason")
-                                           : "";
+  const char *rreason =
+      json_is_object(rs) ? jstr(rs, "RenewalStatusReason") : "";
   char domain[300], na[40], more[700] = "", shown[300];
   size_t mn = 0;
   dv_expiry_verdict v;
@@ -421,14 +426,14 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
   dv_name_printable(jstr(d, "DomainName"), strlen(jstr(d, "DomainName")),
                     domain, sizeof(domain));
   printable(f->arn.arn, shown, sizeof(shown));
-  has_days = dv_expiry_classify(d, time(NULL), DV_EXPIRY_DEFAULT_DAYS, &v) ==
-             0;
+  has_days = dv_expiry_classify(d, time(NULL), DV_EXPIRY_DEFAULT_DAYS, &v) == 0;
   arn_time(d, "NotAfter", na, sizeof(na));
   names = (int)json_array_size(json_object_get(d, "DomainValidationOptions"));
 
   dv_nagios_long(o, "ARN: %s", shown);
-  dv_nagios_long(o, "type %s, status %s, renewal eligibility %s, in use by "
-                    "%zu resource(s)%s%s",
+  dv_nagios_long(o,
+                 "type %s, status %s, renewal eligibility %s, in use by "
+                 "%zu resource(s)%s%s",
                  *type ? type : "-", status,
                  *jstr(d, "RenewalEligibility") ? jstr(d, "RenewalEligibility")
                                                 : "-",
@@ -471,10 +476,10 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
     MORE(" (%s)", fail);
   if (*jstr(d, "RevocationReason"))
     MORE(" (%s)", jstr(d, "RevocationReason"));
-  pending = strcmp(status, "PENDING_VALIDATION") == 0
-                ? arn_names(o, json_object_get(d, "DomainValidationOptions"),
-                            "name")
-                : 0;
+  pending =
+      strcmp(status, "PENDING_VALIDATION") == 0
+          ? arn_names(o, json_object_get(d, "DomainValidationOptions"), "name")
+          : 0;
   if (strcmp(status, "PENDING_VALIDATION") == 0)
     MORE(": %d of %d name(s) not validated yet", pending, names);
 
@@ -519,24 +524,24 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
           !(stuck && arn_state_of(v.code) == DV_NAGIOS_OK))
         MORE(", %s", arn_verdict_words[i].words);
   }
-  if (has_days && (strcmp(status, "ISSUED") == 0 ||
-                   strcmp(status, "EXPIRED") == 0 ||
-                   strcmp(status, "INACTIVE") == 0))
+  if (has_days &&
+      (strcmp(status, "ISSUED") == 0 || strcmp(status, "EXPIRED") == 0 ||
+       strcmp(status, "INACTIVE") == 0))
     st = dv_nagios_state_worst(st,
                                dv_nagios_state_of((double)v.days_left, w, c));
-  if (strcmp(status, "EXPIRED") == 0 || (has_days && v.days_left < 0 &&
-                                         strcmp(status, "ISSUED") == 0))
+  if (strcmp(status, "EXPIRED") == 0 ||
+      (has_days && v.days_left < 0 && strcmp(status, "ISSUED") == 0))
     st = DV_NAGIOS_CRITICAL;
 
   o->state = st;
   dv_nagios_summary(o, "%s (%s): %s", domain, *type ? type : "-", more);
   if (has_days)
-    dv_nagios_perf_add(o, "days_left", (double)v.days_left, NULL, w, c, 0, 0,
-                       0, 0);
+    dv_nagios_perf_add(o, "days_left", (double)v.days_left, NULL, w, c, 0, 0, 0,
+                       0);
   dv_nagios_perf_add(o, "pending_names", pending + rpending, NULL, NULL, NULL,
                      1, 0, 0, 0);
-  dv_nagios_perf_add(o, "time", f->elapsed_ms / 1000.0, "s", NULL, NULL, 1,
-                     0, 0, 0);
+  dv_nagios_perf_add(o, "time", f->elapsed_ms / 1000.0, "s", NULL, NULL, 1, 0,
+                     0, 0);
   long_findings(o, &fl);
   dv_findings_free(&fl);
   (void)cfg;
@@ -547,8 +552,8 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
  * expiry), or with --host GetCertificate and the endpoint check with ACM's
  * certificate as the expected one. ACM errors are UNKNOWN: the plug-in
  * could not find out. */
-static void check_arn(dv_cfg *cfg, dv_nagios_out *o,
-                      const dv_nagios_range *w, const dv_nagios_range *c)
+static void check_arn(dv_cfg *cfg, dv_nagios_out *o, const dv_nagios_range *w,
+                      const dv_nagios_range *c)
 {
   dv_acm_fetch f;
   char why[600], shown[300], host[256];
@@ -557,8 +562,7 @@ static void check_arn(dv_cfg *cfg, dv_nagios_out *o,
 
   memset(&f, 0, sizeof(f));
   o->state = DV_NAGIOS_UNKNOWN;
-  if (dv_acm_arn_parse(cfg->check_arn, &f.arn, why, sizeof(why)) !=
-      DV_ARN_OK) {
+  if (dv_acm_arn_parse(cfg->check_arn, &f.arn, why, sizeof(why)) != DV_ARN_OK) {
     dv_nagios_summary(o, "--arn '%.120s': %s",
                       printable(cfg->check_arn, shown, sizeof(shown)), why);
     return;
@@ -578,15 +582,16 @@ static void check_arn(dv_cfg *cfg, dv_nagios_out *o,
     goto out;
   }
   if (f.describe_failed || f.get_failed) {
-    const dv_acm_result_copy *r = f.describe_failed ? &f.describe_res
-                                                    : &f.get_res;
-    dv_acm_fetch_error_str(r, f.describe_failed ? "DescribeCertificate"
-                                                : "GetCertificate",
-                           why, sizeof(why));
+    const dv_acm_result_copy *r =
+        f.describe_failed ? &f.describe_res : &f.get_res;
+    dv_acm_fetch_error_str(
+        r, f.describe_failed ? "DescribeCertificate" : "GetCertificate", why,
+        sizeof(why));
     if (r->status == DV_ACM_API_ERROR &&
         strcmp(r->err.code, "RequestInProgressException") == 0)
-      dv_nagios_summary(o, "%s: ACM has no certificate to compare yet (not "
-                           "issued); %s",
+      dv_nagios_summary(o,
+                        "%s: ACM has no certificate to compare yet (not "
+                        "issued); %s",
                         f.arn.arn, why);
     else
       dv_nagios_summary(o, "%s: %s", f.arn.arn, why);
@@ -603,8 +608,9 @@ static void check_arn(dv_cfg *cfg, dv_nagios_out *o,
       goto out;
     }
     if (left < 0.05) {
-      dv_nagios_summary(o, "%s: no time left within -t %g s for the "
-                           "endpoint after ACM answered",
+      dv_nagios_summary(o,
+                        "%s: no time left within -t %g s for the "
+                        "endpoint after ACM answered",
                         cfg->check_host, cfg->timeout_s);
       goto out;
     }
@@ -644,13 +650,11 @@ int dv_cmd_check(dv_cfg *cfg)
   if (cfg->warning &&
       dv_nagios_range_parse(cfg->warning, &w, why, sizeof(why)) < 0)
     return dv_check_unknown("-w '%s': %s",
-                            printable(cfg->warning, shown, sizeof(shown)),
-                            why);
+                            printable(cfg->warning, shown, sizeof(shown)), why);
   if (cfg->critical &&
       dv_nagios_range_parse(cfg->critical, &c, why, sizeof(why)) < 0)
-    return dv_check_unknown("-c '%s': %s",
-                            printable(cfg->critical, shown, sizeof(shown)),
-                            why);
+    return dv_check_unknown(
+        "-c '%s': %s", printable(cfg->critical, shown, sizeof(shown)), why);
   dv_nagios_out_init(&o);
   if (cfg->check_arn || cfg->check_host) {
     /* days to expiry: warn below 30, critical below 14 */

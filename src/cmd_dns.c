@@ -69,8 +69,7 @@ static int run_loop(dv_run *run, const dv_cfg *cfg, int64_t t0)
 }
 
 static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
-                         const char *sub, const dv_findings *fl,
-                         int incomplete)
+                         const char *sub, const dv_findings *fl, int incomplete)
 {
   int any;
   dv_severity worst = dv_findings_max(fl, &any);
@@ -121,9 +120,9 @@ static json_t *record_json(const dv_dns_record *r)
     json_t *j = json_pack(
         "{s:o, s:o, s:s, s:s, s:b, s:o, s:o}", "ns", dv_json_str(s->ns),
         "address", dv_json_str(s->addr), "state", dv_auth_state_word(s, r),
-        "cname_lookup", dv_dns_status_str(s->cname_st), "authoritative",
-        s->aa, "cname", s->cname[0] ? dv_json_str(s->cname) : json_null(),
-        "txt", s->txt[0] ? dv_json_str(s->txt) : json_null());
+        "cname_lookup", dv_dns_status_str(s->cname_st), "authoritative", s->aa,
+        "cname", s->cname[0] ? dv_json_str(s->cname) : json_null(), "txt",
+        s->txt[0] ? dv_json_str(s->txt) : json_null());
     if (j && s->soa_ok)
       json_object_set_new(j, "serial", json_integer(s->serial));
     if (j)
@@ -189,8 +188,8 @@ int dv_cmd_dns(dv_cfg *cfg)
     dv_records_status st =
         dv_records_add_arg(&in, cert, cfg->cnames[i], detail, sizeof(detail));
     if (st != DV_RECORDS_OK) {
-      dv_error("%s", st == DV_RECORDS_SYNTAX ? detail
-                                             : dv_records_status_str(st));
+      dv_error("%s",
+               st == DV_RECORDS_SYNTAX ? detail : dv_records_status_str(st));
       goto out;
     }
   }
@@ -200,8 +199,7 @@ int dv_cmd_dns(dv_cfg *cfg)
     if (st != DV_RECORDS_OK) {
       dv_error("%s: %s%s%s", cfg->records_file, dv_records_status_str(st),
                st == DV_RECORDS_SYNTAX || st == DV_RECORDS_OPEN ? ": " : "",
-               st == DV_RECORDS_SYNTAX || st == DV_RECORDS_OPEN ? detail
-                                                                : "");
+               st == DV_RECORDS_SYNTAX || st == DV_RECORDS_OPEN ? detail : "");
       goto out;
     }
   }
@@ -233,8 +231,8 @@ int dv_cmd_dns(dv_cfg *cfg)
   for (size_t i = 0; i < in.n; i++) {
     dv_dns_record *r = &recs[i];
     if (r->shared_with >= 0) {
-      dv_finding *f = dv_findings_add(&r->findings, DV_F_DNS_RECORD_SHARED,
-                                      r->cert_name);
+      dv_finding *f =
+          dv_findings_add(&r->findings, DV_F_DNS_RECORD_SHARED, r->cert_name);
       dv_finding_ev(&r->findings, f, "shared_with", "%s",
                     recs[r->shared_with].cert_name);
       dv_finding_ev(&r->findings, f, "record_name", "%s", r->rname);
@@ -248,11 +246,10 @@ int dv_cmd_dns(dv_cfg *cfg)
   if (cfg->json) {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < in.n; i++) {
-      const dv_dns_record *r = recs[i].shared_with >= 0
-                                   ? &recs[recs[i].shared_with]
-                                   : &recs[i];
-      json_t *j = with_verdict(record_json(r), &recs[i].findings,
-                               recs[i].incomplete);
+      const dv_dns_record *r =
+          recs[i].shared_with >= 0 ? &recs[recs[i].shared_with] : &recs[i];
+      json_t *j =
+          with_verdict(record_json(r), &recs[i].findings, recs[i].incomplete);
       if (j && recs[i].shared_with >= 0)
         json_object_set_new(j, "name", dv_json_str(recs[i].cert_name));
       dv_json_push(&arr, j);
@@ -295,7 +292,8 @@ out:
   return rc;
 }
 
-/* ---- preflight ------------------------------------------------------------ */
+/* ---- preflight ------------------------------------------------------------
+ */
 
 typedef struct {
   dv_email_result email;
@@ -329,8 +327,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
     char detail[256], shown[1100];
     dv_name n;
     const char *a = cfg->args[i];
-    dv_name_status st = dv_name_parse(a, strlen(a), &n, detail,
-                                      sizeof(detail));
+    dv_name_status st = dv_name_parse(a, strlen(a), &n, detail, sizeof(detail));
     dv_name_printable(a, strlen(a), shown, sizeof(shown));
     if (st != DV_NAME_OK) {
       dv_error("argument %zu: \"%.80s\": %s%s%s", i + 1, shown,
@@ -342,8 +339,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
       dv_error("out of memory");
       goto out;
     }
-    dv_dns_record_init(&pf[i].dns, n.ascii,
-                       n.wildcard ? n.ascii + 2 : n.ascii, "");
+    dv_dns_record_init(&pf[i].dns, n.ascii, n.wildcard ? n.ascii + 2 : n.ascii,
+                       "");
     pf[i].dns.preflight = 1;
   }
   if (bad)
@@ -426,8 +423,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
           dv_caa_verdict_word(p->dns.caa.verdict), "dnssec",
           dv_dns_record_dnssec_word(&p->dns), "can_validate",
           dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253,
-          "email", "validation_domain",
-          vd ? dv_json_str(vd) : json_null());
+          "email", "validation_domain", vd ? dv_json_str(vd) : json_null());
       dv_json_push(&arr, with_verdict(j, &p->findings, p->incomplete));
     }
     rc = dv_report_json_emit("preflight", rc, deadline, arr);
@@ -435,8 +431,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
     for (size_t i = 0; i < cfg->nargs; i++) {
       dv_preflight *p = &pf[i];
       static const char *const plan[] = {
-          "no method can work yet (fix the problems below)",
-          "DNS validation", "e-mail validation"};
+          "no method can work yet (fix the problems below)", "DNS validation",
+          "e-mail validation"};
       print_header(stdout, cfg, p->dns.cert_name, NULL, &p->findings,
                    p->incomplete);
       printf("  plan: %s\n", p->incomplete ? "unknown" : plan[p->method]);

@@ -28,8 +28,7 @@ void dv_error(const char *fmt, ...)
   fputc('\n', stderr);
 }
 
-static const char *candidate_route(const dv_candidate *c, char *buf,
-                                   size_t len)
+static const char *candidate_route(const dv_candidate *c, char *buf, size_t len)
 {
   if (c->deliverable) {
     const dv_mx_host *best = NULL;
@@ -86,7 +85,10 @@ static void legacy_rescue(dv_email_result *r, const dv_whois_check *c)
   for (int i = 0; i < 3; i++)
     if (roles[i]->status == DV_CONTACT_EMAIL ||
         roles[i]->status == DV_CONTACT_PROXY)
-      dv_finding_ev(&keep, f, i == 0 ? "registrant" : i == 1 ? "admin" : "tech",
+      dv_finding_ev(&keep, f,
+                    i == 0   ? "registrant"
+                    : i == 1 ? "admin"
+                             : "tech",
                     "%s%s", roles[i]->email,
                     roles[i]->status == DV_CONTACT_PROXY ? " (proxy)" : "");
   if (keep.nomem) {
@@ -141,9 +143,8 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
     const dv_candidate *c = &r->cands[i];
     fprintf(out, "    %-3s ", (int)i == r->chosen ? "->" : "");
     dv_report_safe(out, c->domain);
-    fprintf(out, "%*s", (int)(strlen(c->domain) < 30 ? 30 - strlen(c->domain)
-                                                     : 1),
-            "");
+    fprintf(out, "%*s",
+            (int)(strlen(c->domain) < 30 ? 30 - strlen(c->domain) : 1), "");
     if (i < shown || c->mx_status != DV_DNS_CANCELLED)
       dv_report_safe(out, candidate_route(c, route, sizeof(route)));
     fputc('\n', out);
@@ -173,13 +174,20 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
 static const char *mx_status_word(dv_dns_status st)
 {
   switch (st) {
-  case DV_DNS_OK: return "present";
-  case DV_DNS_NODATA: return "nodata";
-  case DV_DNS_NXDOMAIN: return "nxdomain";
-  case DV_DNS_SERVFAIL: return "servfail";
-  case DV_DNS_TIMEOUT: return "timeout";
-  case DV_DNS_CANCELLED: return "not_checked";
-  default: return "error";
+  case DV_DNS_OK:
+    return "present";
+  case DV_DNS_NODATA:
+    return "nodata";
+  case DV_DNS_NXDOMAIN:
+    return "nxdomain";
+  case DV_DNS_SERVFAIL:
+    return "servfail";
+  case DV_DNS_TIMEOUT:
+    return "timeout";
+  case DV_DNS_CANCELLED:
+    return "not_checked";
+  default:
+    return "error";
   }
 }
 
@@ -201,9 +209,9 @@ static json_t *result_json(const dv_email_result *r)
         json_array_append_new(ha, dv_json_str(mh->addrs[k]));
       jh = json_pack("{s:o, s:i, s:o, s:b, s:b, s:b, s:b}", "host",
                      dv_json_str(mh->host), "preference", (int)mh->pref,
-                     "addresses", ha ? ha : json_array(), "usable",
-                     mh->usable, "alias", mh->is_alias, "ip_literal",
-                     mh->ip_literal, "doubled_suffix", mh->doubled_suffix);
+                     "addresses", ha ? ha : json_array(), "usable", mh->usable,
+                     "alias", mh->is_alias, "ip_literal", mh->ip_literal,
+                     "doubled_suffix", mh->doubled_suffix);
       if (jh)
         json_array_append_new(mx, jh);
     }
@@ -212,30 +220,26 @@ static json_t *result_json(const dv_email_result *r)
       snprintf(a, sizeof(a), "%s@%s", dv_email_locals[k], c->domain);
       json_array_append_new(addrs, dv_json_str(a));
     }
-    jc = json_pack("{s:o, s:s, s:b, s:b, s:s, s:o, s:o}", "domain",
-                   dv_json_str(c->domain), "mx_status",
-                   mx_status_word(c->mx_status), "deliverable",
-                   c->deliverable, "null_mx", c->null_mx, "reason",
-                   dv_catalogue_get(c->reason)->id, "mx",
-                   mx ? mx : json_array(), "addresses",
-                   addrs ? addrs : json_array());
+    jc = json_pack(
+        "{s:o, s:s, s:b, s:b, s:s, s:o, s:o}", "domain", dv_json_str(c->domain),
+        "mx_status", mx_status_word(c->mx_status), "deliverable",
+        c->deliverable, "null_mx", c->null_mx, "reason",
+        dv_catalogue_get(c->reason)->id, "mx", mx ? mx : json_array(),
+        "addresses", addrs ? addrs : json_array());
     if (jc && c->is_alias)
       json_object_set_new(jc, "alias_of", dv_json_str(c->alias_target));
     if (jc)
       json_array_append_new(cands, jc);
   }
-  o = json_pack("{s:o, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o}", "input",
-                dv_json_str(r->input), "name", dv_json_str(r->name.ascii),
-                "mail_domain", dv_json_str(r->name.mail_domain),
-                "registrable_domain", dv_json_str(r->name.registrable),
-                "wildcard", r->name.wildcard, "verdict",
-                dv_report_status_word(
-                    dv_report_exit_code(any, worst, r->incomplete)),
-                "validation_domain",
-                r->chosen >= 0 ? dv_json_str(r->cands[r->chosen].domain)
-                               : json_null(),
-                "candidates", cands, "findings",
-                dv_report_findings_json(&r->findings));
+  o = json_pack(
+      "{s:o, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o}", "input",
+      dv_json_str(r->input), "name", dv_json_str(r->name.ascii), "mail_domain",
+      dv_json_str(r->name.mail_domain), "registrable_domain",
+      dv_json_str(r->name.registrable), "wildcard", r->name.wildcard, "verdict",
+      dv_report_status_word(dv_report_exit_code(any, worst, r->incomplete)),
+      "validation_domain",
+      r->chosen >= 0 ? dv_json_str(r->cands[r->chosen].domain) : json_null(),
+      "candidates", cands, "findings", dv_report_findings_json(&r->findings));
   return o;
 }
 
@@ -248,8 +252,7 @@ static int parse_inputs(const dv_input_list *in, dv_email_result *res)
     dv_name n;
     dv_name_status st;
     dv_name_printable(in->v[i].text, in->v[i].len, shown, sizeof(shown));
-    st = dv_name_parse(in->v[i].text, in->v[i].len, &n, detail,
-                       sizeof(detail));
+    st = dv_name_parse(in->v[i].text, in->v[i].len, &n, detail, sizeof(detail));
     if (st == DV_NAME_NOMEM)
       return -1;
     if (st != DV_NAME_OK) {
@@ -388,8 +391,7 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   if (deadline_hit) {
     /* Say so once, against the run itself. */
-    dv_finding *f = dv_findings_add(&res[0].findings, DV_F_RUN_DEADLINE,
-                                    "run");
+    dv_finding *f = dv_findings_add(&res[0].findings, DV_F_RUN_DEADLINE, "run");
     dv_finding_ev(&res[0].findings, f, "timeout_s", "%g", cfg->timeout_s);
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
@@ -404,8 +406,7 @@ int dv_cmd_email(dv_cfg *cfg)
       if (o && c) {
         json_t *j = dv_whois_check_json(c);
         if (j)
-          json_object_set_new(j, "used_by_acm",
-                              json_boolean(cfg->acm_legacy));
+          json_object_set_new(j, "used_by_acm", json_boolean(cfg->acm_legacy));
         json_object_set_new(o, "contacts", j ? j : json_null());
       }
       dv_json_push(&arr, o);

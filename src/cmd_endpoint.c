@@ -15,13 +15,12 @@
 
 static json_t *cert_json(const dv_cert_info *c)
 {
-  return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f}", "subject",
-                   dv_json_str(c->subject), "issuer", dv_json_str(c->issuer),
-                   "sans", dv_json_str(c->sans), "serial",
-                   dv_json_str(c->serial), "sha256",
-                   dv_json_str(c->fingerprint), "not_before",
-                   dv_json_str(c->not_before), "not_after",
-                   dv_json_str(c->not_after), "days_left", c->days_left);
+  return json_pack(
+      "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f}", "subject",
+      dv_json_str(c->subject), "issuer", dv_json_str(c->issuer), "sans",
+      dv_json_str(c->sans), "serial", dv_json_str(c->serial), "sha256",
+      dv_json_str(c->fingerprint), "not_before", dv_json_str(c->not_before),
+      "not_after", dv_json_str(c->not_after), "days_left", c->days_left);
 }
 
 static json_t *endpoint_json(const dv_endpoint *e, int rc)
@@ -33,9 +32,9 @@ static json_t *endpoint_json(const dv_endpoint *e, int rc)
       (int)e->port, "address", e->addr[0] ? dv_json_str(e->addr) : json_null(),
       "status", dv_ep_status_str(e->status), "error",
       e->error[0] ? dv_json_str(e->error) : json_null(), "tls_version",
-      e->tls_version[0] ? dv_json_str(e->tls_version) : json_null(),
-      "cipher", e->cipher[0] ? dv_json_str(e->cipher) : json_null(),
-      "chain_sent", e->chain_len, "trusted",
+      e->tls_version[0] ? dv_json_str(e->tls_version) : json_null(), "cipher",
+      e->cipher[0] ? dv_json_str(e->cipher) : json_null(), "chain_sent",
+      e->chain_len, "trusted",
       e->have_cert && !e->chain_err && !e->expired && !e->not_yet_valid,
       "name_ok", e->have_cert && !e->name_mismatch, "trust_store",
       dv_json_str(e->ca_source), "elapsed_ms", (json_int_t)e->elapsed_ms,
@@ -87,16 +86,16 @@ static void endpoint_text(const dv_cfg *cfg, const dv_endpoint *e)
     dv_report_verdict(stdout, cfg, any, worst);
   fputc('\n', stdout);
   if (e->have_cert) {
-    snprintf(buf, sizeof(buf), "%s %s, %d certificate(s) sent",
-             e->tls_version, e->cipher, e->chain_len);
+    snprintf(buf, sizeof(buf), "%s %s, %d certificate(s) sent", e->tls_version,
+             e->cipher, e->chain_len);
     line("TLS:", buf);
     line("subject:", e->cert.subject);
     line("SANs:", e->cert.sans[0] ? e->cert.sans : "(none)");
     line("issuer:", e->cert.issuer);
     line("serial:", e->cert.serial);
     line("SHA-256:", e->cert.fingerprint);
-    snprintf(buf, sizeof(buf), "%s to %s (%.1f days left)",
-             e->cert.not_before, e->cert.not_after, e->cert.days_left);
+    snprintf(buf, sizeof(buf), "%s to %s (%.1f days left)", e->cert.not_before,
+             e->cert.not_after, e->cert.days_left);
     line("valid:", buf);
     snprintf(buf, sizeof(buf), "%s (%s)",
              e->chain_err || e->expired || e->not_yet_valid ? "NOT verified"
@@ -142,8 +141,8 @@ static int endpoint_acm(dv_cfg *cfg, dv_acm_fetch *fetch, dv_cert_info *exp,
   rc = dv_acm_fetch_run(fetch, cfg, "endpoint", 0);
   if (rc != DV_ACM_SESSION_READY || fetch->get_failed)
     return rc;
-  if (dv_cert_info_from_pem(fetch->pem, fetch->pemlen, exp, why,
-                            sizeof(why)) < 0) {
+  if (dv_cert_info_from_pem(fetch->pem, fetch->pemlen, exp, why, sizeof(why)) <
+      0) {
     fetch->get_failed = 1;
     memset(&fetch->get_res, 0, sizeof(fetch->get_res));
     fetch->get_res.status = DV_ACM_BAD_RESPONSE;
@@ -239,8 +238,7 @@ int dv_cmd_endpoint(dv_cfg *cfg)
                              arr);
   } else {
     endpoint_text(cfg, &e);
-    printf("1 endpoint checked: exit %d (%s)\n", rc,
-           dv_report_status_word(rc));
+    printf("1 endpoint checked: exit %d (%s)\n", rc, dv_report_status_word(rc));
   }
 out:
   dv_endpoint_free(&e);

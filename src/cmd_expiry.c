@@ -27,7 +27,7 @@
 
 /* DescribeCertificate: paced (acm_session.h), at most 4 in flight. */
 #define EX_MAX_INFLIGHT 4
-#define EX_MAX_RECORDS 16
+#define EX_MAX_RECORDS  16
 
 struct ex_region;
 
@@ -50,8 +50,8 @@ typedef struct ex_region {
   char name[32];
   char endpoint[600];
   dv_acm *acm;
-  int listed;   /* ListCertificates answered */
-  int skipped;  /* region not enabled for the account ("all" only) */
+  int listed;  /* ListCertificates answered */
+  int skipped; /* region not enabled for the account ("all" only) */
   size_t nlisted;
   ex_cert *certs;
   size_t ncerts;
@@ -80,7 +80,8 @@ static const char *jstr(const json_t *o, const char *k)
   return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* ---- DNS checks for DNS-validated names ------------------------------------ */
+/* ---- DNS checks for DNS-validated names ------------------------------------
+ */
 
 static void ex_dns_start(ex_run *run, ex_cert *c)
 {
@@ -89,8 +90,8 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
   size_t i;
   if (!run->dns_on) {
     if (dv_dns_ctx_init(&run->dns, run->sess.loop,
-                        run->cfg->resolvers[0] ? run->cfg->resolvers
-                                               : NULL) != DV_DNS_CTX_OK)
+                        run->cfg->resolvers[0] ? run->cfg->resolvers : NULL) !=
+        DV_DNS_CTX_OK)
       return; /* the verdict stays "renewal expected", marked unchecked */
     run->dns_on = 1;
   }
@@ -121,7 +122,8 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
   }
 }
 
-/* ---- DescribeCertificate pump ----------------------------------------------- */
+/* ---- DescribeCertificate pump -----------------------------------------------
+ */
 
 static void ex_pump(ex_region *reg);
 
@@ -173,8 +175,7 @@ static void ex_pump(ex_region *reg)
     }
     reg->next++;
     reg->inflight++;
-    if (dv_acm_describe_certificate(reg->acm, c->arn, ex_on_describe, c) <
-        0) {
+    if (dv_acm_describe_certificate(reg->acm, c->arn, ex_on_describe, c) < 0) {
       reg->inflight--;
       c->describe_failed = 1;
       snprintf(c->api.detail, sizeof(c->api.detail), "out of memory");
@@ -183,7 +184,8 @@ static void ex_pump(ex_region *reg)
   }
 }
 
-/* ---- ListCertificates ------------------------------------------------------- */
+/* ---- ListCertificates -------------------------------------------------------
+ */
 
 static int ex_region_not_enabled(const dv_acm_result *res)
 {
@@ -239,7 +241,8 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
   ex_pump(reg);
 }
 
-/* ---- verdicts ------------------------------------------------------------------ */
+/* ---- verdicts
+ * ------------------------------------------------------------------ */
 
 static void ex_cert_finish(ex_cert *c)
 {
@@ -267,8 +270,8 @@ static void ex_cert_finish(ex_cert *c)
                   -c->v.days_left);
   else
     dv_finding_ev(&c->findings, f, "days_left", "%ld", c->v.days_left);
-  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")),
-               ts, sizeof(ts));
+  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")), ts,
+               sizeof(ts));
   dv_finding_ev(&c->findings, f, "not_after", "%s", ts);
   dv_finding_ev(&c->findings, f, "type", "%s", jstr(src, "Type"));
   if (*jstr(src, "RenewalEligibility"))
@@ -277,8 +280,7 @@ static void ex_cert_finish(ex_cert *c)
   if (c->v.method)
     dv_finding_ev(&c->findings, f, "validation", "%s", c->v.method);
   if (c->v.code == DV_F_EXPIRY_EMAIL_RENEWAL && cname_missing) {
-    f = dv_findings_add(&c->findings, DV_F_EXPIRY_DNS_CNAME_MISSING,
-                        c->domain);
+    f = dv_findings_add(&c->findings, DV_F_EXPIRY_DNS_CNAME_MISSING, c->domain);
     dv_finding_ev(&c->findings, f, "arn", "%s", c->arn);
   }
   for (i = 0; i < c->nrecs; i++) {
@@ -304,7 +306,8 @@ static int ex_cmp(const void *a, const void *b)
   return strcmp(x->arn, y->arn);
 }
 
-/* ---- output ------------------------------------------------------------------- */
+/* ---- output
+ * ------------------------------------------------------------------- */
 
 static json_t *ex_cert_json(const ex_cert *c)
 {
@@ -312,13 +315,12 @@ static json_t *ex_cert_json(const ex_cert *c)
   char ts[40];
   int any;
   dv_severity worst = dv_findings_max(&c->findings, &any);
-  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")),
-               ts, sizeof(ts));
+  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")), ts,
+               sizeof(ts));
   return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:o}",
-                   "kind", "certificate", "arn", c->arn, "region",
-                   c->reg->name, "domain", c->domain, "type",
-                   jstr(src, "Type"), "not_after", ts, "days_left",
-                   (json_int_t)c->v.days_left, "validation",
+                   "kind", "certificate", "arn", c->arn, "region", c->reg->name,
+                   "domain", c->domain, "type", jstr(src, "Type"), "not_after",
+                   ts, "days_left", (json_int_t)c->v.days_left, "validation",
                    c->v.method ? json_string(c->v.method) : json_null(),
                    "verdict", dv_catalogue_get(c->v.code)->id, "severity",
                    dv_severity_str(worst), "findings",
@@ -327,10 +329,10 @@ static json_t *ex_cert_json(const ex_cert *c)
 
 static json_t *ex_region_json(const ex_region *r)
 {
-  return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region",
-                   "region", r->name, "state",
-                   r->skipped  ? "not_enabled"
-                   : !r->listed ? "unfinished"
+  return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region", "region",
+                   r->name, "state",
+                   r->skipped      ? "not_enabled"
+                   : !r->listed    ? "unfinished"
                    : r->findings.n ? "error"
                                    : "listed",
                    "listed", (json_int_t)r->nlisted, "expiring",
@@ -347,8 +349,8 @@ static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
          "region(s)):\n\n",
          run->days, listed, nregions_ok);
   if (n)
-    printf("  %-15s %5s  %-13s %-28s %s\n", "REGION", "DAYS", "TYPE",
-           "DOMAIN", "VERDICT");
+    printf("  %-15s %5s  %-13s %-28s %s\n", "REGION", "DAYS", "TYPE", "DOMAIN",
+           "VERDICT");
   for (i = 0; i < n; i++) {
     const ex_cert *c = v[i];
     const json_t *src = c->detail ? c->detail : c->summary;
@@ -356,8 +358,7 @@ static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
     dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
     printf("  %-15s %5ld  %-13s %-28s ", c->reg->name, c->v.days_left,
            jstr(src, "Type"), dom);
-    dv_report_sev(out, run->cfg,
-                  dv_catalogue_get(c->v.code)->severity);
+    dv_report_sev(out, run->cfg, dv_catalogue_get(c->v.code)->severity);
     printf(" %s\n", dv_catalogue_get(c->v.code)->id);
   }
   if (!n)
@@ -403,9 +404,8 @@ static int ex_asff(ex_run *run, ex_cert **v, size_t n)
       snprintf(title, sizeof(title), "ACM certificate %s has expired",
                c->domain);
     else
-      snprintf(title, sizeof(title),
-               "ACM certificate %s expires in %ld day(s)", c->domain,
-               c->v.days_left);
+      snprintf(title, sizeof(title), "ACM certificate %s expires in %ld day(s)",
+               c->domain, c->v.days_left);
     snprintf(desc, sizeof(desc), "%s (%s).", e->title, e->id);
     memset(&in, 0, sizeof(in));
     in.cert = c->detail ? c->detail : c->summary;
@@ -432,7 +432,8 @@ static int ex_asff(ex_run *run, ex_cert **v, size_t n)
   return rc;
 }
 
-/* ---- the command ------------------------------------------------------------------ */
+/* ---- the command
+ * ------------------------------------------------------------------ */
 
 int dv_cmd_expiry(dv_cfg *cfg)
 {
@@ -542,8 +543,10 @@ int dv_cmd_expiry(dv_cfg *cfg)
     }
     for (i = 0; i < run.nregions; i++)
       if (run.regions[i].skipped && cfg->verbose)
-        fprintf(stderr, "dvcheck: %s: region not enabled for this account, "
-                "skipped\n", run.regions[i].name);
+        fprintf(stderr,
+                "dvcheck: %s: region not enabled for this account, "
+                "skipped\n",
+                run.regions[i].name);
     printf("\n%zu certificate(s) expire within %ld days, %zu need action: "
            "exit %d (%s)\n",
            n, run.days, need, rc, dv_report_status_word(rc));

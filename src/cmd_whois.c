@@ -129,8 +129,8 @@ static int whois_live(dv_cfg *cfg)
     dv_findings_fold(&checks[k].findings, &any_all, &worst_all);
   }
   if (deadline_hit) {
-    dv_finding *f = dv_findings_add(&checks[0].findings, DV_F_RUN_DEADLINE,
-                                    "run");
+    dv_finding *f =
+        dv_findings_add(&checks[0].findings, DV_F_RUN_DEADLINE, "run");
     dv_finding_ev(&checks[0].findings, f, "timeout_s", "%g", cfg->timeout_s);
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
@@ -147,8 +147,8 @@ static int whois_live(dv_cfg *cfg)
       if (o)
         json_object_set_new(
             o, "verdict",
-            json_string(dv_report_status_word(dv_report_exit_code(
-                any, worst, checks[k].incomplete))));
+            json_string(dv_report_status_word(
+                dv_report_exit_code(any, worst, checks[k].incomplete))));
       dv_json_push(&arr, o);
     }
     rc = dv_report_json_emit("whois", rc, deadline_hit, arr);
@@ -229,12 +229,18 @@ int dv_cmd_whois(dv_cfg *cfg)
     dv_error("%s", err);
     goto out;
   }
-  switch (dv_input_slurp(cfg->whois_input, DV_WHOIS_INPUT_MAX, &buf, &len,
-                         err, sizeof(err))) {
-  case DV_INPUT_OK: break;
-  case DV_INPUT_OPEN: break; /* err holds strerror() */
-  case DV_INPUT_TOO_BIG: snprintf(err, sizeof(err), "larger than 16 MiB"); break;
-  default: snprintf(err, sizeof(err), "out of memory"); break;
+  switch (dv_input_slurp(cfg->whois_input, DV_WHOIS_INPUT_MAX, &buf, &len, err,
+                         sizeof(err))) {
+  case DV_INPUT_OK:
+    break;
+  case DV_INPUT_OPEN:
+    break; /* err holds strerror() */
+  case DV_INPUT_TOO_BIG:
+    snprintf(err, sizeof(err), "larger than 16 MiB");
+    break;
+  default:
+    snprintf(err, sizeof(err), "out of memory");
+    break;
   }
   if (!buf) {
     dv_error("%s: %s",
@@ -269,21 +275,20 @@ int dv_cmd_whois(dv_cfg *cfg)
     if (servers && cfg->whois_server)
       json_array_append_new(servers, dv_json_str(cfg->whois_server));
     res = json_pack(
-        "{s:o, s:s, s:o, s:b, s:b, s:o, s:b, s:b, s:o, s:o, s:o}",
-        "domain", cfg->whois_domain ? dv_json_str(cfg->whois_domain)
-                                    : json_null(),
-        "source", w.source, "contacts", dv_whois_contacts_json(&w),
-        "throttled", w.throttled, "captcha", w.captcha,
-        "web_only", w.web_only[0] ? dv_json_str(w.web_only) : json_null(),
-        "not_found", w.not_found, "truncated", w.truncated, "servers",
+        "{s:o, s:s, s:o, s:b, s:b, s:o, s:b, s:b, s:o, s:o, s:o}", "domain",
+        cfg->whois_domain ? dv_json_str(cfg->whois_domain) : json_null(),
+        "source", w.source, "contacts", dv_whois_contacts_json(&w), "throttled",
+        w.throttled, "captcha", w.captcha, "web_only",
+        w.web_only[0] ? dv_json_str(w.web_only) : json_null(), "not_found",
+        w.not_found, "truncated", w.truncated, "servers",
         servers ? servers : json_array(), "referral",
         w.referral[0] ? dv_json_str(w.referral) : json_null(), "findings",
         dv_report_findings_json(&fl));
     if (res)
       json_object_set_new(res, "verdict",
                           json_string(dv_report_status_word(rc)));
-    rc = dv_report_json_emit("whois", rc, 0,
-                             res ? json_pack("[o]", res) : NULL);
+    rc =
+        dv_report_json_emit("whois", rc, 0, res ? json_pack("[o]", res) : NULL);
   } else {
     const dv_contact *roles[3] = {&w.registrant, &w.admin, &w.tech};
     static const char *const names[3] = {"registrant", "admin", "tech"};
@@ -295,8 +300,8 @@ int dv_cmd_whois(dv_cfg *cfg)
     for (int i = 0; i < 3; i++) {
       printf("  %-11s %-9s ", names[i],
              dv_contact_status_str(roles[i]->status));
-      dv_report_safe(stdout, roles[i]->email[0] ? roles[i]->email
-                                                : roles[i]->raw);
+      dv_report_safe(stdout,
+                     roles[i]->email[0] ? roles[i]->email : roles[i]->raw);
       fputc('\n', stdout);
     }
     if (w.referral[0]) {

@@ -11,833 +11,929 @@
 
 #include "findings.h"
 
-#define ACM_EMAIL "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"
-#define ACM_TROUBLE "https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-validation.html"
-#define ACM_DNS "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html"
+#define ACM_EMAIL                                                              \
+  "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"
+#define ACM_TROUBLE                                                            \
+  "https://docs.aws.amazon.com/acm/latest/userguide/"                          \
+  "troubleshooting-validation.html"
+#define ACM_DNS                                                                \
+  "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html"
 /* ACM client (cert, certs) */
-#define ACM_RENEW "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"
-#define ACM_FAILED "https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-failed.html"
-#define ACM_API_CERT "https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html"
-#define ACM_CAA "https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"
-#define ACM_PCA "https://docs.aws.amazon.com/privateca/latest/userguide/PcaTsIssueCerts.html"
+#define ACM_RENEW                                                              \
+  "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"
+#define ACM_FAILED                                                             \
+  "https://docs.aws.amazon.com/acm/latest/userguide/"                          \
+  "troubleshooting-failed.html"
+#define ACM_API_CERT                                                           \
+  "https://docs.aws.amazon.com/acm/latest/APIReference/"                       \
+  "API_CertificateDetail.html"
+#define ACM_CAA                                                                \
+  "https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"
+#define ACM_PCA                                                                \
+  "https://docs.aws.amazon.com/privateca/latest/userguide/"                    \
+  "PcaTsIssueCerts.html"
 #define ACM_SLR "https://docs.aws.amazon.com/acm/latest/userguide/acm-slr.html"
-#define ACM_RESEND "https://docs.aws.amazon.com/acm/latest/APIReference/API_ResendValidationEmail.html"
-#define ACM_ERRORS "https://docs.aws.amazon.com/acm/latest/APIReference/CommonErrors.html"
-#define ACM_RETRY "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html"
-#define ACM_CREDS "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html"
+#define ACM_RESEND                                                             \
+  "https://docs.aws.amazon.com/acm/latest/APIReference/"                       \
+  "API_ResendValidationEmail.html"
+#define ACM_ERRORS                                                             \
+  "https://docs.aws.amazon.com/acm/latest/APIReference/CommonErrors.html"
+#define ACM_RETRY                                                              \
+  "https://docs.aws.amazon.com/sdkref/latest/guide/"                           \
+  "feature-retry-behavior.html"
+#define ACM_CREDS                                                              \
+  "https://docs.aws.amazon.com/cli/latest/userguide/"                          \
+  "cli-configure-envvars.html"
 
 typedef struct {
   const char *title, *fix, *reference;
 } dv_catalogue_text;
 
 static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
-  [DV_F_NAME_WILDCARD_MAIL] = {
-    "Wildcard name: ACM mails the domain below \"*.\"",
-    "Nothing to fix. Validation e-mail for *.example.com goes to the five "
-    "addresses of example.com (or of a superdomain you choose).",
-    ACM_EMAIL},
-  [DV_F_NAME_WWW_MAIL] = {
-    "\"www.\" removed: ACM mails the domain below it",
-    "Nothing to fix. Validation e-mail for www.example.com goes to the five "
-    "addresses of example.com.",
-    ACM_EMAIL},
-  [DV_F_NAME_IDN] = {
-    "Internationalised name: ACM and DNS use its A-label (xn--) form",
-    "Nothing to fix. Use the A-label form shown when you compare with ACM's "
-    "console or API output.",
-    "RFC 5891; Unicode UTS #46"},
-  [DV_F_DOMAIN_NXDOMAIN] = {
-    "The domain does not exist in DNS (NXDOMAIN)",
-    "Create the name (for mail: an MX record) at your DNS provider, or choose "
-    "a superdomain that exists as the validation domain.",
-    "RFC 8020; RFC 1035 §4.1.1"},
-  [DV_F_MX_OK] = {
-    "Mail for the domain is routed to a reachable MX host",
-    "Nothing to fix in DNS. If mail still does not arrive, check that the "
-    "mail server accepts the five addresses (admin, administrator, "
-    "hostmaster, postmaster, webmaster) and is not filtering the message as "
-    "spam.",
-    ACM_TROUBLE},
-  [DV_F_MX_NAME_IS_CNAME] = {
-    "The domain is an alias (CNAME): its mail routing is the target's",
-    "Mail to this domain follows the CNAME, so the target's MX decides where "
-    "it goes -- often a CDN or load-balancer name with no mail at all. Pick "
-    "a superdomain as the validation domain, or use DNS validation.",
-    "RFC 5321 §5.1; RFC 1034 §3.6.2"},
-  [DV_F_MX_NULL] = {
-    "Null MX (\"0 .\"): the domain states that it accepts no mail",
-    "Remove the null MX and publish a real MX record if the domain should "
-    "receive ACM's e-mail, or choose a superdomain that receives mail, or "
-    "use DNS validation (a new certificate request).",
-    "RFC 7505"},
-  [DV_F_MX_MISSING] = {
-    "No MX record and no address: mail to the domain cannot be delivered",
-    "Add an MX record pointing at a mail server that accepts mail for the "
-    "five addresses, choose a superdomain that has one, or use DNS "
-    "validation (a new certificate request).",
-    ACM_EMAIL},
-  [DV_F_MX_IMPLICIT] = {
-    "No MX record, only an address record (implicit MX)",
-    "Publish an explicit MX record: ACM requires the validation domain to "
-    "have a working MX record, and most hosts behind a plain A/AAAA record "
-    "run no mail server.",
-    "RFC 5321 §5.1; " ACM_EMAIL},
-  [DV_F_MX_LOOKUP_SERVFAIL] = {
-    "The MX lookup failed with SERVFAIL",
-    "Fix the zone's name servers (lame or unreachable servers, expired or "
-    "broken DNSSEC signatures); a mail sender gets the same failure and "
-    "cannot deliver.",
-    "RFC 1035 §4.1.1; RFC 4035 §5.5"},
-  [DV_F_MX_LOOKUP_TIMEOUT] = {
-    "The MX lookup timed out",
-    "Check that the zone's name servers answer (firewalls, dead servers). "
-    "Re-run with a longer --timeout to rule out a slow network here.",
-    "RFC 1035 §4.2"},
-  [DV_F_MX_TARGET_CNAME] = {
-    "An MX host name is an alias (CNAME)",
-    "Point the MX record at the canonical host name (the CNAME's target). "
-    "Many mail senders follow the alias anyway, but the standard forbids it "
-    "and some refuse.",
-    "RFC 2181 §10.3; RFC 5321 §5.1"},
-  [DV_F_MX_TARGET_IP_LITERAL] = {
-    "An MX record names an IP address instead of a host name",
-    "An MX target must be a host name with an A/AAAA record: create e.g. "
-    "mail.example.com with the address and point the MX record at it.",
-    "RFC 5321 §5.1; RFC 1035 §3.3.9"},
-  [DV_F_MX_TARGET_DOUBLED_SUFFIX] = {
-    "An MX host name repeats the zone name (missing trailing dot)",
-    "The record was entered without a trailing dot, so the zone name was "
-    "appended twice (mail.example.com.example.com). Enter the target as "
-    "\"mail.example.com.\" with the final dot.",
-    "RFC 1035 §5.1"},
-  [DV_F_MX_TARGET_NO_ADDRESS] = {
-    "An MX host has no address record (A/AAAA)",
-    "Give the MX host an A or AAAA record, or point the MX record at a host "
-    "that has one.",
-    "RFC 5321 §5.1"},
-  [DV_F_MX_TARGET_UNROUTABLE] = {
-    "An MX host resolves only to non-public addresses",
-    "Loopback, private (RFC 1918), link-local and similar addresses cannot "
-    "be reached by ACM's mail sender; publish the mail server's public "
-    "address.",
-    "RFC 6890; RFC 1918"},
-  [DV_F_MX_TARGET_LOOKUP_FAILED] = {
-    "The address lookup for an MX host failed",
-    "Fix the name servers of the MX host's zone; senders that cannot resolve "
-    "the host defer and eventually give up.",
-    "RFC 5321 §5.1"},
-  [DV_F_MX_NO_USABLE_TARGET] = {
-    "None of the MX hosts can receive mail",
-    "Fix the MX records (see the problems listed with them) so that at "
-    "least one points at a host with a public address, or choose another "
-    "validation domain.",
-    "RFC 5321 §5.1; " ACM_TROUBLE},
-  [DV_F_EMAIL_OK] = {
-    "ACM's validation e-mail can be routed for this name",
-    "Nothing to fix in DNS. Make sure someone reads one of the five "
-    "addresses of the validation domain shown.",
-    ACM_EMAIL},
-  [DV_F_EMAIL_USE_SUPERDOMAIN] = {
-    "The name cannot receive mail, but a superdomain can",
-    "Request (or re-request) the certificate with ValidationDomain set to "
-    "the superdomain shown (console: choose it; CLI: "
-    "--domain-validation-options DomainName=NAME,ValidationDomain=DOMAIN), "
-    "or add an MX record for the name itself.",
-    "https://docs.aws.amazon.com/acm/latest/APIReference/API_DomainValidationOption.html"},
-  [DV_F_EMAIL_NO_ROUTE] = {
-    "No validation domain for this name can receive mail",
-    "E-mail validation cannot succeed as things are. Either publish an MX "
-    "record for the name or one of its superdomains (up to the registrable "
-    "domain), or request a new certificate with DNS validation.",
-    ACM_EMAIL "; " ACM_DNS},
-  [DV_F_DNS_RECORD_NAME_TOO_LONG] = {
-    "The name is too long for a DNS validation record",
-    "ACM's record name is \"_\" + 32 characters + \".\" + the name, which "
-    "must fit in 253 characters: names longer than 219 characters can only "
-    "be validated by e-mail. Shorten the name or use e-mail validation.",
-    "RFC 1035 §2.3.4; " ACM_DNS},
-  [DV_F_DNS_RECORD_SHARED] = {
-    "This name shares its validation record with another name",
-    "Nothing to fix: ACM gives *.example.com and example.com the same "
-    "CNAME, so one record validates both.",
-    ACM_DNS},
-  [DV_F_DNS_CNAME_OK] = {
-    "The validation CNAME is correct at every authoritative server",
-    "Nothing to fix in DNS. ACM re-checks pending validations every few "
-    "minutes; keep the record in place for renewals.",
-    ACM_DNS},
-  [DV_F_DNS_CNAME_MISSING] = {
-    "No authoritative server has the validation CNAME",
-    "Create the CNAME exactly as ACM shows it, in the zone named in the "
-    "evidence, at the DNS provider that runs the listed name servers (the "
-    "ones the registry delegates to). A record added at another provider, "
-    "in another hosted zone of the same name, or in a parent zone is not "
-    "seen.",
-    ACM_DNS},
-  [DV_F_DNS_CNAME_MISSING_ON_SOME] = {
-    "Some authoritative servers lack the validation CNAME",
-    "The listed servers serve an older copy of the zone (a stale secondary "
-    "or a change that has not propagated). Compare the SOA serials shown; "
-    "fix zone transfers (NOTIFY/IXFR/AXFR) or update the provider that "
-    "runs those servers.",
-    "RFC 1996; RFC 5936; " ACM_DNS},
-  [DV_F_DNS_CNAME_WRONG_VALUE] = {
-    "The validation CNAME points somewhere else",
-    "Replace the record's value with the one ACM shows (compare them with "
-    "the difference given); a value from an older certificate request or "
-    "another name is a common slip.",
-    ACM_DNS},
-  [DV_F_DNS_CNAME_VALUE_ZONE_APPENDED] = {
-    "The CNAME value has the zone name appended (missing trailing dot)",
-    "The value was entered without its final dot, so the zone name was "
-    "appended. Enter it as ACM shows it, ending in \"acm-validations.aws.\" "
-    "with the trailing dot (or without the zone, as your provider expects).",
-    "RFC 1035 §5.1; " ACM_TROUBLE},
-  [DV_F_DNS_CNAME_DOUBLED_SUFFIX] = {
-    "The CNAME exists under a doubled zone name (_x.example.com.example.com)",
-    "Your DNS console appends the zone name to what you type: enter only the "
-    "part before the zone (e.g. \"_x\" or \"_x.www\"), or the full name with a "
-    "trailing dot.",
-    ACM_TROUBLE},
-  [DV_F_DNS_CNAME_NO_UNDERSCORE] = {
-    "The CNAME was created without its leading underscore",
-    "Rename the record to start with \"_\" exactly as ACM shows it; some "
-    "consoles strip or reject the underscore -- use their raw/advanced "
-    "editor.",
-    ACM_TROUBLE},
-  [DV_F_DNS_TXT_INSTEAD_OF_CNAME] = {
-    "A TXT record was created where ACM expects a CNAME",
-    "Delete the TXT record and create a CNAME with the same name and ACM's "
-    "value. ACM's DNS validation uses CNAME records only.",
-    ACM_DNS},
-  [DV_F_DNS_CNAME_AND_OTHER_DATA] = {
-    "The record name has a CNAME and other data (forbidden)",
-    "A name with a CNAME may have no other records. Remove the other "
-    "records at this name; resolvers may otherwise return either.",
-    "RFC 1034 §3.6.2; RFC 2181 §10.1"},
-  [DV_F_DNS_CNAME_CHAIN] = {
-    "The record reaches ACM's value only through a chain of CNAMEs",
-    "Point the record directly at ACM's value if you can; every extra alias "
-    "is another place to break.",
-    "RFC 1034 §3.6.2; " ACM_DNS},
-  [DV_F_DNS_CNAME_CHAIN_TOO_LONG] = {
-    "The CNAME chain is longer than 5 aliases",
-    "Point the record directly at ACM's value. Resolvers and validators "
-    "give up on long chains.",
-    "RFC 1034 §3.6.2; " ACM_TROUBLE},
-  [DV_F_DNS_CNAME_ONLY_PRIVATE_VIEW] = {
-    "Only the local resolver shows the record; the public servers do not",
-    "The record exists in a private or split-horizon view (an internal DNS "
-    "server, a private hosted zone). ACM checks the public authoritative "
-    "servers: create the record in the public zone.",
-    ACM_TROUBLE},
-  [DV_F_DNS_RECORD_IN_CHILD_ZONE] = {
-    "The record name lies in a delegated subzone",
-    "The zone shown is delegated from its parent: the record must be created "
-    "in that subzone (at the provider serving it), not in the parent zone.",
-    "RFC 1034 §4.2.1"},
-  [DV_F_DNS_NEGATIVE_CACHED] = {
-    "The resolver still says the record does not exist",
-    "The authoritative servers have the record, but the resolver cached an "
-    "earlier 'no such name'. Wait for the negative-cache time shown (then "
-    "ACM sees it too) or flush your resolver's cache.",
-    "RFC 2308 §5"},
-  [DV_F_DNS_SERVER_LAME] = {
-    "A delegated name server does not serve the zone (lame delegation)",
-    "Remove the server from the delegation at the registrar, or configure "
-    "the zone on it. Resolvers that pick it get no or wrong answers.",
-    "RFC 1912 §2.8; RFC 8499"},
-  [DV_F_DNS_SERVER_UNREACHABLE] = {
-    "A delegated name server did not answer",
-    "Check the server (firewall, down, wrong address in the delegation). "
-    "ACM's resolvers may pick it and fail.",
-    "RFC 1035 §4.2"},
-  [DV_F_DNS_NO_AUTHORITATIVE_ANSWER] = {
-    "No name server of the zone answered authoritatively",
-    "Every delegated server is lame or unreachable: fix the delegation at "
-    "the registrar or the servers themselves; validation cannot succeed.",
-    "RFC 1034 §4.2"},
-  [DV_F_DNSSEC_SECURE] = {
-    "The zone is DNSSEC-signed and validates",
-    "Nothing to fix.", "RFC 4035"},
-  [DV_F_DNSSEC_INSECURE] = {
-    "The zone is not DNSSEC-signed (insecure)",
-    "Nothing to fix for validation.", "RFC 4035 §4.3"},
-  [DV_F_DNSSEC_BOGUS] = {
-    "DNSSEC validation fails for the zone (bogus): validating resolvers "
-    "return SERVFAIL",
-    "Re-sign the zone (expired or broken signatures) or fix the DS record at "
-    "the registrar so it matches the zone's keys. ACM's resolvers validate, "
-    "so they cannot see the record.",
-    "RFC 4035 §5.5"},
-  [DV_F_CAA_NONE] = {
-    "No CAA records: any CA may issue",
-    "Nothing to fix.", "RFC 8659 §3"},
-  [DV_F_CAA_ALLOWS_AMAZON] = {
-    "CAA allows Amazon to issue",
-    "Nothing to fix.",
-    "RFC 8659 §4; https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"},
-  [DV_F_CAA_FORBIDS_AMAZON] = {
-    "CAA does not allow Amazon to issue (ACM: CAA_ERROR)",
-    "Add a CAA record at the name shown: 0 issue \"amazon.com\" (for "
-    "wildcards also 0 issuewild \"amazon.com\" if issuewild is used). Any "
-    "of amazon.com, amazontrust.com, awstrust.com, amazonaws.com works.",
-    "RFC 8659 §4.2; https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"},
-  [DV_F_CAA_FORBIDS_ALL] = {
-    "CAA forbids every CA (issue \";\")",
-    "Replace the empty issue property with 0 issue \"amazon.com\" if you want "
-    "ACM certificates for this name.",
-    "RFC 8659 §4.2"},
-  [DV_F_CAA_CRITICAL_UNKNOWN_TAG] = {
-    "CAA has an unknown property marked critical: no CA may issue",
-    "Remove the critical flag (128) from the unknown property, or remove the "
-    "property.",
-    "RFC 8659 §4.1"},
-  [DV_F_CAA_LOOKUP_FAILED] = {
-    "A CAA lookup failed: CAs must not issue (ACM: CAA_ERROR)",
-    "Fix the name servers of the zone in the evidence so that CAA queries "
-    "get an answer (NOERROR, even with no records); some servers mishandle "
-    "unknown types.",
-    "RFC 8659 §3; https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-caa.html"},
-  [DV_F_PREFLIGHT_USE_DNS] = {
-    "Request with DNS validation",
-    "The zone is reachable, CAA allows Amazon and DNSSEC is not broken: "
-    "choose DNS validation and create the CNAME ACM shows. It also renews "
-    "without anyone clicking a mail.",
-    ACM_DNS},
-  [DV_F_PREFLIGHT_USE_EMAIL] = {
-    "Only e-mail validation can work for this name",
-    "DNS validation would fail (see the findings); e-mail validation can "
-    "reach the validation domain shown. Fix DNS to get automatic renewals.",
-    ACM_EMAIL},
-  [DV_F_PREFLIGHT_NO_METHOD] = {
-    "Neither DNS nor e-mail validation can work as things are",
-    "Fix the problems listed before requesting the certificate. CAA applies "
-    "to every validation method; DNS validation needs the zone's servers to "
-    "answer; e-mail validation needs an MX.",
-    ACM_DNS "; " ACM_EMAIL},
-  [DV_F_WHOIS_CONTACT_EMAIL] = {
-    "A WHOIS contact has a real e-mail address",
-    "Before mid-2024 ACM also mailed this address; certificates requested "
-    "then may list it in ValidationEmails. New requests use only the five "
-    "addresses of the validation domain.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"},
-  [DV_F_WHOIS_CONTACT_PROXY] = {
-    "A WHOIS contact is a privacy-proxy relay address",
-    "Mail to the relay is forwarded -- or filtered -- by the privacy "
-    "service. If an old certificate's validation mail went there, check "
-    "the forwarding settings at the registrar.",
-    "ICANN RAA 2013, Specification on Privacy and Proxy Registrations"},
-  [DV_F_WHOIS_NO_CONTACT_EMAIL] = {
-    "No WHOIS contact e-mail is published (redacted, web form or absent)",
-    "Normal since GDPR. ACM's e-mail validation cannot use WHOIS contacts "
-    "here; it relies on the five addresses of the validation domain.",
-    "ICANN Registration Data Policy; RFC 9537"},
-  [DV_F_WHOIS_THROTTLED] = {
-    "The WHOIS/RDAP server throttled the lookup",
-    "The reply is a rate-limit notice, not registration data. Wait and "
-    "retry later, from another network, or use the registry's RDAP "
-    "service.",
-    "RFC 3912; RFC 9110 §15.5.20 (429) via RFC 7480"},
-  [DV_F_WHOIS_CAPTCHA] = {
-    "The registry answers only after a CAPTCHA",
-    "Automated lookups cannot get the contacts; look them up in the "
-    "registry's web interface.",
-    "RFC 3912"},
-  [DV_F_WHOIS_WEB_ONLY] = {
-    "The registry publishes registration data on a web page only",
-    "Use the registry's web lookup shown in the evidence.",
-    "RFC 3912"},
-  [DV_F_WHOIS_NOT_FOUND] = {
-    "The registry has no such domain",
-    "Check the spelling and the registrable domain; an unregistered domain "
-    "cannot be validated at all.",
-    "RFC 3912; RFC 9083 §6"},
-  [DV_F_WHOIS_LOOKUP_FAILED] = {
-    "No WHOIS or RDAP server gave a usable answer",
-    "The evidence lists each server asked and what went wrong (timeout, "
-    "reset, refused, malformed answer). Retry later or with a longer "
-    "--whois-timeout; the contacts are unknown, not absent.",
-    "RFC 3912; RFC 7480"},
-  [DV_F_WHOIS_SERVER_FAILED] = {
-    "A server further down the referral chain did not answer usefully",
-    "The registry answered but the registrar's server (named in the "
-    "referral or RDAP `related` link) timed out, reset the connection or "
-    "sent garbage: the contacts shown are the registry's only. Retry later.",
-    "RFC 3912; RFC 9083 §4.2"},
-  [DV_F_WHOIS_RDAP_FALLBACK] = {
-    "RDAP gave no usable answer: the port-43 WHOIS reply was used",
-    "Nothing to fix. The evidence says why RDAP failed (network error, "
-    "malformed JSON, throttled).",
-    "ICANN gTLD RDAP profile (port 43 optional since 28 Jan 2025)"},
-  [DV_F_WHOIS_NO_SERVER] = {
-    "The registry publishes neither RDAP nor port-43 WHOIS",
-    "Look the contacts up at the registrar or the registry's web site; "
-    "automated lookups are not possible for this TLD.",
-    "IANA root zone database; RFC 9224"},
-  [DV_F_WHOIS_REFERRAL_IGNORED] = {
-    "A WHOIS referral was not followed (empty, URL, IP literal, private or "
-    "loopback)",
-    "Nothing to fix for validation. The registry's \"Registrar WHOIS "
-    "Server:\" value is not a usable host name, so only the registry's "
-    "record is shown; ask the registrar directly if you need its record.",
-    "RFC 3912; ICANN RAA 2013 Registration Data Directory Service Specification"},
-  [DV_F_WHOIS_REFERRAL_LOOP] = {
-    "WHOIS/RDAP referrals loop or go on too long: stopped",
-    "The referral chain names a server already asked, or more servers than "
-    "dvcheck follows; the data shown is from the servers asked before.",
-    "RFC 3912; RFC 9083 §4.2"},
-  [DV_F_WHOIS_REPLY_TRUNCATED] = {
-    "The WHOIS reply was larger than 1 MiB: the rest was not read",
-    "Real replies are a few KiB; a huge one is a misbehaving server. Only "
-    "the first 1 MiB was analysed.",
-    "RFC 3912"},
-  [DV_F_WHOIS_BACKOFF] = {
-    "dvcheck did not ask a WHOIS server again: it throttled this run",
-    "The server rate-limited an earlier query and its backoff outlasts the "
-    "run's deadline, so dvcheck did not hammer it. Retry later or lower "
-    "--whois-rate.",
-    "RFC 3912"},
-  [DV_F_EMAIL_LEGACY_CONTACT_ROUTE] = {
-    "Only a WHOIS contact can receive the validation mail (pre-2024 rule)",
-    "No candidate domain receives mail, but the WHOIS contact shown in the "
-    "evidence could under ACM's rule before mid-2024 (--acm-legacy). "
-    "Current ACM requests do not mail WHOIS contacts: fix the MX or use "
-    "DNS validation.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"},
-  [DV_F_ENDPOINT_OK] = {
-    "The endpoint serves a trusted certificate that is valid for the name",
-    "Nothing to fix. The evidence shows when the served certificate "
-    "expires; ACM renews its certificates from 60 days before expiry and "
-    "deploys them to integrated services (ELB, CloudFront, API Gateway).",
-    "RFC 5280 §6; RFC 6125 §6"},
-  [DV_F_ENDPOINT_CERT_EXPECTED] = {
-    "The endpoint serves the expected certificate",
-    "Nothing to fix: the served leaf certificate has the same SHA-256 "
-    "fingerprint as the expected one.",
-    "RFC 5280 §4.1"},
-  [DV_F_ENDPOINT_CERT_NOT_EXPECTED] = {
-    "The endpoint serves a different certificate than expected (often: the "
-    "load balancer still serves the old one)",
-    "Attach the expected certificate to the listener, distribution or "
-    "custom domain that serves this name (ELB: modify the listener's "
-    "default certificate or its certificate list; CloudFront: the "
-    "distribution's viewer certificate; API Gateway: the custom domain "
-    "name), and check every region and every node behind the name.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/acm-services.html"},
-  [DV_F_ENDPOINT_CERT_EXPIRING] = {
-    "The served certificate expires soon",
-    "Renew or replace the certificate and deploy it to the endpoint. For "
-    "an ACM certificate, find out why managed renewal has not happened "
-    "(dvcheck dns / email for its validation records); an imported "
-    "certificate is never renewed by ACM: re-import a new one.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
-  [DV_F_ENDPOINT_CERT_EXPIRED] = {
-    "The served certificate has expired",
-    "Clients refuse the connection. Deploy a valid certificate to the "
-    "endpoint now; if ACM holds a renewed certificate, the endpoint is "
-    "still serving the old one.",
-    "RFC 5280 §4.1.2.5"},
-  [DV_F_ENDPOINT_CERT_NOT_YET_VALID] = {
-    "The served certificate is not valid yet (notBefore is in the future)",
-    "Check the clock of this host and of the server; a certificate issued "
-    "with a future start date is refused until then.",
-    "RFC 5280 §4.1.2.5"},
-  [DV_F_ENDPOINT_CHAIN_UNTRUSTED] = {
-    "The served certificate chain does not verify against the trust store",
-    "Serve the full chain (leaf and intermediates) from a CA that clients "
-    "trust. A self-signed or private-CA certificate is refused by public "
-    "clients; with a private CA give its bundle in DVCHECK_CA_BUNDLE.",
-    "RFC 5280 §6; RFC 8446 §4.4.2"},
-  [DV_F_ENDPOINT_NAME_MISMATCH] = {
-    "The served certificate is not valid for the name (or address) asked",
-    "Serve a certificate whose subject alternative names cover the name "
-    "clients use (for several names on one listener: SNI with a "
-    "certificate per name, or one certificate covering all of them).",
-    "RFC 6125 §6; RFC 2818 §3.1"},
-  [DV_F_ENDPOINT_HANDSHAKE_FAILED] = {
-    "The TLS handshake failed",
-    "The port does not speak TLS, or the server and client share no "
-    "protocol version or cipher, or the server rejected the SNI name. "
-    "Check the listener's protocol (HTTPS/TLS, not HTTP/TCP) and its "
-    "security policy.",
-    "RFC 8446 §4.1"},
-  [DV_F_ENDPOINT_CONNECT_FAILED] = {
-    "The TCP connection to the endpoint failed",
-    "Nothing listens on that address and port, or a firewall rejects the "
-    "connection: check the listener, security groups and network ACLs.",
-    "RFC 9293 §3.5"},
-  [DV_F_ENDPOINT_TIMEOUT] = {
-    "The endpoint did not answer in time",
-    "The connection or the handshake stalled (packets dropped by a "
-    "firewall, an overloaded or hung server). Check reachability from "
-    "this host, or raise --timeout.",
-    "RFC 9293 §3.8.3"},
-  [DV_F_ENDPOINT_RESOLVE_FAILED] = {
-    "The endpoint's host name does not resolve to an address",
-    "Check the name's A/AAAA (or alias) record at its DNS provider, or give "
-    "the address directly.",
-    "RFC 1034 §4.3.2"},
-  [DV_F_EXPIRY_EXPIRED] = {
-    "The certificate has expired",
-    "Clients reject it now. For an AMAZON_ISSUED certificate request a new "
-    "one (an expired certificate is not renewed) and attach it where the old "
-    "one is used (InUseBy); for an IMPORTED one import a renewed certificate "
-    "into the same ARN.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
-  [DV_F_EXPIRY_IMPORTED] = {
-    "Imported certificate expires soon: ACM never renews imported "
-    "certificates",
-    "Get a renewed certificate from its issuer and re-import it into the "
-    "same ARN (aws acm import-certificate --certificate-arn ...), so every "
-    "service using it picks it up; or replace it with an ACM-issued "
-    "certificate that renews itself.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/import-reimport.html"},
-  [DV_F_EXPIRY_NOT_IN_USE] = {
-    "Not renewed: ACM renews only certificates that are in use "
-    "(RenewalEligibility INELIGIBLE)",
-    "Associate the certificate with a load balancer, CloudFront "
-    "distribution, API Gateway or other integrated service before it "
-    "expires, or let it lapse if it is no longer needed.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
-  [DV_F_EXPIRY_PRIVATE] = {
-    "Private certificate expires soon; ACM renews it through its private CA",
-    "Nothing to do if the private CA is active and the certificate is in "
-    "use; check the CA's state and permissions if renewal does not happen.",
-    "https://docs.aws.amazon.com/privateca/latest/userguide/PcaRenewCert.html"},
-  [DV_F_EXPIRY_RENEWAL_FAILED] = {
-    "Managed renewal failed (RenewalSummary FAILED)",
-    "Read RenewalStatusReason (dvcheck cert ARN explains it), fix the cause "
-    "-- usually validation no longer works for some name -- then request a "
-    "new certificate if the old one cannot renew in time.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-renewal.html"},
-  [DV_F_EXPIRY_EMAIL_RENEWAL] = {
-    "E-mail-validated: renewal needs someone to approve a validation mail",
-    "Make sure someone reads the validation addresses of each domain and "
-    "approves ACM's renewal mail (sent from 45 days before expiry), or "
-    "replace the certificate with a DNS-validated one that renews without "
-    "anyone.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/email-renewal-validation.html"},
-  [DV_F_EXPIRY_DNS_RENEWAL] = {
-    "DNS-validated and the validation CNAMEs are in place: ACM will renew",
-    "Nothing to fix; keep the CNAME records.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/dns-renewal-validation.html"},
-  [DV_F_EXPIRY_DNS_CNAME_MISSING] = {
-    "DNS-validated, but a validation CNAME is gone: renewal will fail",
-    "Put the CNAME records back (dvcheck cert ARN shows them and where they "
-    "are missing); ACM renews automatically once it sees them.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/dns-renewal-validation.html"},
-  [DV_F_EXPIRY_RENEWAL_PENDING] = {
-    "Expires soon; ACM's managed renewal has not finished yet",
-    "Usually nothing to do: ACM renews eligible certificates from 60 days "
-    "before expiry. Run dvcheck cert ARN to see whether validation can "
-    "succeed.",
-    "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"},
-  /* ---- ACM: certificate status, failure reasons, renewal, API ---------- */
-  [DV_F_ACM_STATUS_PENDING_VALIDATION] = {
-    "ACM is waiting for domain validation",
-    "Complete validation for every name still PENDING_VALIDATION (listed "
-    "with ACM's view and the world's view): publish the CNAME ACM expects, "
-    "or have someone at one of the mailed addresses approve the e-mail. ACM "
-    "gives up after 72 hours (VALIDATION_TIMED_OUT).",
-    ACM_TROUBLE},
-  [DV_F_ACM_STATUS_ISSUED] = {
-    "The certificate is issued",
-    "Nothing to fix. For renewal, keep the validation CNAME published (DNS) "
-    "or the validation mailboxes working (e-mail).",
-    ACM_RENEW},
-  [DV_F_ACM_STATUS_INACTIVE] = {
-    "The certificate is inactive",
-    "An inactive certificate cannot be used or renewed. Request a new "
-    "certificate for the same names (and remove this one when nothing uses "
-    "it).",
-    ACM_API_CERT},
-  [DV_F_ACM_STATUS_EXPIRED] = {
-    "The certificate has expired",
-    "ACM did not renew it (imported, not in use, or validation for the "
-    "renewal failed). Request a new certificate, validate it, and attach it "
-    "to the services that use the old one.",
-    ACM_RENEW},
-  [DV_F_ACM_STATUS_VALIDATION_TIMED_OUT] = {
-    "Validation was not completed within 72 hours",
-    "This request cannot be validated any more. Fix what blocked validation "
-    "(see the names below), then request a new certificate; with DNS "
-    "validation, create the CNAME before or right after the request.",
-    ACM_TROUBLE},
-  [DV_F_ACM_STATUS_REVOKED] = {
-    "The certificate was revoked",
-    "A revoked certificate cannot be used again. Request a new certificate "
-    "and replace it wherever it is deployed.",
-    ACM_API_CERT},
-  [DV_F_ACM_STATUS_FAILED] = {
-    "The certificate request failed",
-    "See the failure reason below; fix its cause, then request a new "
-    "certificate (a failed request cannot be retried).",
-    ACM_FAILED},
-  [DV_F_ACM_FAILURE_NO_AVAILABLE_CONTACTS] = {
-    "Failure: ACM found no address to send the validation e-mail to",
-    "The validation domain cannot receive mail (see the MX findings): "
-    "publish an MX record for it, choose a superdomain that receives mail "
-    "as ValidationDomain, or request the certificate with DNS validation.",
-    ACM_FAILED},
-  [DV_F_ACM_FAILURE_ADDITIONAL_VERIFICATION_REQUIRED] = {
-    "Failure: Amazon needs more information before issuing",
-    "ACM flags some names (e.g. ones resembling well-known brands) for "
-    "manual review. Open a case with AWS Support (Account and billing) "
-    "asking to verify the request; no DNS change helps.",
-    ACM_FAILED},
-  [DV_F_ACM_FAILURE_DOMAIN_NOT_ALLOWED] = {
-    "Failure: one or more names are not allowed",
-    "ACM refuses names such as amazonaws.com subdomains or names on its "
-    "block list. Remove the name from the request (use your own domain), "
-    "or contact AWS Support if you believe it is wrong.",
-    ACM_FAILED},
-  [DV_F_ACM_FAILURE_INVALID_PUBLIC_DOMAIN] = {
-    "Failure: a name is not a valid public domain",
-    "Check spelling and that the top-level domain exists in the public DNS "
-    "(internal names such as .local or .corp cannot get public "
-    "certificates); request again with valid names.",
-    ACM_FAILED},
-  [DV_F_ACM_FAILURE_DOMAIN_VALIDATION_DENIED] = {
-    "Failure: validation was denied",
-    "A recipient of the validation e-mail (or the domain owner) rejected "
-    "the request, or ACM was not permitted to validate. Confirm the names "
-    "with the domain owner, then request a new certificate.",
-    ACM_FAILED},
-  [DV_F_ACM_FAILURE_CAA_ERROR] = {
-    "Failure: CAA records forbid Amazon to issue",
-    "Add a CAA record allowing amazon.com (0 issue \"amazon.com\", and "
-    "issuewild for wildcards) at the name or its closest ancestor with CAA; "
-    "the CAA findings below show what the world has. Then request again.",
-    "RFC 8659; " ACM_CAA},
-  [DV_F_ACM_FAILURE_PCA_LIMIT_EXCEEDED] = {
-    "Failure: the private CA reached its certificate limit",
-    "Raise the AWS Private CA quota (Service Quotas) or use another CA, "
-    "then request again.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_INVALID_ARN] = {
-    "Failure: the private CA ARN is invalid",
-    "Request again with the ARN of an existing AWS Private CA in this "
-    "account and region (aws acm-pca list-certificate-authorities).",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_INVALID_STATE] = {
-    "Failure: the private CA is not active",
-    "The CA is disabled, pending, expired or deleted. Activate it (or "
-    "restore it) in AWS Private CA, then request again.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_REQUEST_FAILED] = {
-    "Failure: the private CA rejected the request",
-    "Check the CA's status and audit report in AWS Private CA; retry the "
-    "request, or contact AWS Support with the certificate ARN.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_NAME_CONSTRAINTS_VALIDATION] = {
-    "Failure: a name violates the private CA's name constraints",
-    "Request only names the CA's NameConstraints extension permits, or "
-    "issue from a CA without that constraint.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_RESOURCE_NOT_FOUND] = {
-    "Failure: the private CA does not exist",
-    "The CA was deleted or is in another account or region. Request again "
-    "with an existing CA.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_INVALID_ARGS] = {
-    "Failure: the private CA rejected the request's parameters",
-    "Check the key algorithm and names against what the CA accepts, then "
-    "request again.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_INVALID_DURATION] = {
-    "Failure: the validity asked for exceeds the private CA's",
-    "A certificate cannot outlive its CA: renew or replace the CA "
-    "certificate, or request a shorter validity.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_PCA_ACCESS_DENIED] = {
-    "Failure: ACM may not use the private CA",
-    "Grant ACM access to the CA (a resource policy or AWS RAM share for a "
-    "cross-account CA, and acm-pca:IssueCertificate permissions), then "
-    "request again.",
-    ACM_PCA},
-  [DV_F_ACM_FAILURE_SLR_NOT_FOUND] = {
-    "Failure: ACM's service-linked role is missing",
-    "Create it (aws iam create-service-linked-role --aws-service-name "
-    "acm.amazonaws.com) or let ACM create it by requesting again with a "
-    "principal that may call iam:CreateServiceLinkedRole.",
-    ACM_SLR},
-  [DV_F_ACM_FAILURE_OTHER] = {
-    "Failure: ACM gives no specific reason (OTHER)",
-    "Check the names (typos, names you do not control, CAA), request "
-    "again; if it fails again, contact AWS Support with the certificate "
-    "ARN.",
-    ACM_FAILED},
-  [DV_F_ACM_RENEWAL_PENDING_AUTO_RENEWAL] = {
-    "Managed renewal is in progress and needs nothing from you yet",
-    "Nothing to fix. ACM is renewing automatically; keep the validation "
-    "CNAMEs (DNS) or mailboxes (e-mail) in place.",
-    ACM_RENEW},
-  [DV_F_ACM_RENEWAL_PENDING_VALIDATION] = {
-    "Renewal is waiting for domain validation",
-    "ACM could not revalidate every name on its own: restore the CNAMEs "
-    "ACM lists for the renewal, or approve the renewal e-mail (resend it "
-    "with dvcheck cert ARN --resend). If it is not done before expiry, the "
-    "certificate expires.",
-    ACM_RENEW},
-  [DV_F_ACM_RENEWAL_SUCCESS] = {
-    "The last managed renewal succeeded",
-    "Nothing to fix.",
-    ACM_RENEW},
-  [DV_F_ACM_RENEWAL_FAILED] = {
-    "Managed renewal failed",
-    "See the renewal's failure reason and the names below. Fix the cause "
-    "and request a new certificate before this one expires; attach it where "
-    "the old one is used.",
-    ACM_RENEW},
-  [DV_F_ACM_NAME_VALIDATED] = {
-    "ACM validated the name, and the world still agrees",
-    "Nothing to fix.",
-    ACM_DNS},
-  [DV_F_ACM_NAME_VALIDATED_WORLD_CHANGED] = {
-    "ACM validated the name, but the world no longer shows what validated it",
-    "The next renewal will need it again: restore the validation CNAME "
-    "(DNS) or the mail route to the validation domain (e-mail), as the "
-    "findings for this name show.",
-    ACM_RENEW},
-  [DV_F_ACM_NAME_PENDING_WORLD_BLOCKS] = {
-    "The world is wrong: what ACM needs is not in place",
-    "ACM is right to wait. Fix the problem the world shows for this name "
-    "(the DNS or mail findings next to it); ACM retries on its own while "
-    "the request is pending.",
-    ACM_TROUBLE},
-  [DV_F_ACM_NAME_PENDING_DNS_READY] = {
-    "The world is right: the CNAME is in place, but ACM still says pending",
-    "ACM checks periodically and may take up to a few hours after the "
-    "record appears. If it stays pending for longer, make sure the record "
-    "is visible from the public Internet (no split-horizon view) and that "
-    "CAA allows Amazon.",
-    ACM_DNS},
-  [DV_F_ACM_NAME_PENDING_EMAIL_UNANSWERED] = {
-    "Mail to the validation domain can be delivered; nobody approved yet",
-    "Ask the people behind the mailed addresses to look for the mail from "
-    "no-reply@certificates.amazon.com (also in spam) and click Approve; "
-    "resend it within 72 hours with dvcheck cert ARN --resend.",
-    ACM_EMAIL},
-  [DV_F_ACM_NAME_FAILED] = {
-    "ACM marked validation of this name as FAILED",
-    "Fix the cause (the certificate's failure reason and the world's view "
-    "of this name), then request a new certificate.",
-    ACM_TROUBLE},
-  [DV_F_ACM_NAME_NO_RECORD_YET] = {
-    "DNS validation, but ACM has not published the CNAME for this name yet",
-    "ACM generates the record shortly after the request; run the check "
-    "again in a minute. If it never appears, the request is probably stuck: "
-    "request again.",
-    ACM_DNS},
-  [DV_F_ACM_NAME_HTTP_VALIDATION] = {
-    "HTTP validation (CloudFront-managed): not checked here",
-    "Nothing to check with DNS or mail: ACM validates these names through "
-    "the HTTP redirect CloudFront serves.",
-    ACM_API_CERT},
-  [DV_F_ACM_EMAILS_WHOIS_CONTACTS] = {
-    "ACM also mailed WHOIS contacts: the rule before mid-2024",
-    "Requests made since mid-2024 are mailed only at the five addresses of "
-    "the validation domain (admin, administrator, hostmaster, postmaster, "
-    "webmaster); the WHOIS contacts listed here reflect the old rule. Make "
-    "sure one of the five works before you rely on a renewal.",
-    ACM_EMAIL},
-  [DV_F_ACM_EMAILS_UNEXPECTED] = {
-    "ACM's address list lacks some or all of the five standard addresses",
-    "An empty list means ACM found nobody to mail (the validation domain "
-    "has no working MX: fix it, or use DNS validation). Otherwise compare "
-    "ValidationEmails with admin@, administrator@, hostmaster@, postmaster@ "
-    "and webmaster@ the ValidationDomain; if ACM mailed a different domain "
-    "than you expected, resend with --validation-domain.",
-    ACM_EMAIL},
-  [DV_F_ACM_RESEND_SENT] = {
-    "ACM accepted the request to resend the validation e-mail",
-    "Watch the listed mailboxes (and spam folders) for the mail from "
-    "no-reply@certificates.amazon.com and approve it.",
-    ACM_RESEND},
-  [DV_F_ACM_RESEND_DRY_RUN] = {
-    "Dry run: the validation e-mail would be resent (nothing was sent)",
-    "Run again without --dry-run to send it.",
-    ACM_RESEND},
-  [DV_F_ACM_RESEND_NOT_EMAIL] = {
-    "Cannot resend: the name is validated by DNS (or HTTP), not e-mail",
-    "There is no e-mail to resend. Create the CNAME record ACM lists for "
-    "the name (dvcheck checks it above); ACM validates on its own once it "
-    "sees it. HTTP-validated names are validated through CloudFront.",
-    ACM_DNS},
-  [DV_F_ACM_RESEND_NOT_PENDING] = {
-    "Cannot resend: nothing is pending e-mail validation",
-    "ACM resends only for a certificate (or renewal) in PENDING_VALIDATION. "
-    "For a failed or timed-out request, request a new certificate.",
-    ACM_RESEND},
-  [DV_F_ACM_RESEND_WINDOW_CLOSED] = {
-    "Cannot resend: more than 72 hours since the request",
-    "ACM resends only within 72 hours of the request (or of the last "
-    "resend). Request a new certificate -- consider DNS validation -- and "
-    "delete this one.",
-    ACM_RESEND},
-  [DV_F_ACM_RESEND_BAD_TARGET] = {
-    "Cannot resend: --domain or --validation-domain does not fit the "
-    "certificate",
-    "--domain must be one of the certificate's names pending e-mail "
-    "validation; --validation-domain must be that name (without *.) or a "
-    "superdomain of it.",
-    ACM_RESEND},
-  [DV_F_ACM_RESEND_REJECTED] = {
-    "ACM refused to resend the validation e-mail",
-    "See ACM's error: InvalidStateException means the certificate is not "
-    "pending e-mail validation (or the 72 hours passed); "
-    "InvalidDomainValidationOptionsException means the domain or validation "
-    "domain is not one ACM accepts for this certificate.",
-    ACM_RESEND},
-  [DV_F_ACM_API_NOT_FOUND] = {
-    "ACM has no such certificate",
-    "Check the ARN, the account your credentials belong to, and the region "
-    "(the ARN's region is used).",
-    ACM_API_CERT},
-  [DV_F_ACM_API_ACCESS_DENIED] = {
-    "ACM refused the credentials or the permission",
-    "Check that the access key is valid and active, the session token not "
-    "expired, and the policy allows acm:DescribeCertificate, "
-    "acm:ListCertificates and (for --resend) acm:ResendValidationEmail.",
-    ACM_ERRORS},
-  [DV_F_ACM_API_ERROR] = {
-    "ACM returned an error",
-    "See the error code and message; the request ID helps AWS Support.",
-    ACM_ERRORS},
-  [DV_F_ACM_API_THROTTLED] = {
-    "ACM kept throttling the requests (after retries)",
-    "Another tool is using the account's ACM request quota: retry later, "
-    "lower the request rate of automation, or ask for a higher quota.",
-    ACM_RETRY},
-  [DV_F_ACM_API_UNREACHABLE] = {
-    "The ACM endpoint could not be reached",
-    "Check network access to the endpoint (proxies, firewalls, VPC "
-    "endpoints), the endpoint URL, and AWS_CA_BUNDLE if TLS verification "
-    "failed.",
-    ACM_ERRORS},
-  [DV_F_ACM_CLOCK_SKEW] = {
-    "This machine's clock is wrong: ACM rejected the signature's time",
-    "Synchronise the clock (chrony, systemd-timesyncd or ntpd); AWS "
-    "accepts requests only within 5 minutes of its own time.",
-    ACM_ERRORS},
-  [DV_F_ACM_CREDENTIALS_MISSING] = {
-    "No AWS credentials were found",
-    "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN "
-    "for temporary credentials) for an identity allowed to read ACM.",
-    ACM_CREDS},
-  [DV_F_DNS_RESOLVER_FAILED] = {
-    "The recursive resolver could not be used (refused, unreachable or "
-    "malformed answer)",
-    "This is about the resolver dvcheck asked, not about the domain: check "
-    "the address given with --resolver (or /etc/resolv.conf), that it "
-    "allows recursion for this host, and re-run. No verdict is given.",
-    "RFC 1035 §4.1.1; dvcheck(1) --resolver"},
-  [DV_F_RUN_DEADLINE] = {
-    "The run's deadline passed before every check finished",
-    "Re-run with a longer --timeout, or check fewer names at once; results "
-    "for unfinished checks are missing.",
-    "dvcheck(1) --timeout"},
+    [DV_F_NAME_WILDCARD_MAIL] =
+        {"Wildcard name: ACM mails the domain below \"*.\"",
+         "Nothing to fix. Validation e-mail for *.example.com goes to the five "
+         "addresses of example.com (or of a superdomain you choose).",
+         ACM_EMAIL},
+    [DV_F_NAME_WWW_MAIL] = {"\"www.\" removed: ACM mails the domain below it",
+                            "Nothing to fix. Validation e-mail for "
+                            "www.example.com goes to the five "
+                            "addresses of example.com.",
+                            ACM_EMAIL},
+    [DV_F_NAME_IDN] =
+        {"Internationalised name: ACM and DNS use its A-label (xn--) form",
+         "Nothing to fix. Use the A-label form shown when you compare with "
+         "ACM's "
+         "console or API output.",
+         "RFC 5891; Unicode UTS #46"},
+    [DV_F_DOMAIN_NXDOMAIN] =
+        {"The domain does not exist in DNS (NXDOMAIN)",
+         "Create the name (for mail: an MX record) at your DNS provider, or "
+         "choose "
+         "a superdomain that exists as the validation domain.",
+         "RFC 8020; RFC 1035 §4.1.1"},
+    [DV_F_MX_OK] =
+        {"Mail for the domain is routed to a reachable MX host",
+         "Nothing to fix in DNS. If mail still does not arrive, check that the "
+         "mail server accepts the five addresses (admin, administrator, "
+         "hostmaster, postmaster, webmaster) and is not filtering the message "
+         "as "
+         "spam.",
+         ACM_TROUBLE},
+    [DV_F_MX_NAME_IS_CNAME] =
+        {"The domain is an alias (CNAME): its mail routing is the target's",
+         "Mail to this domain follows the CNAME, so the target's MX decides "
+         "where "
+         "it goes -- often a CDN or load-balancer name with no mail at all. "
+         "Pick "
+         "a superdomain as the validation domain, or use DNS validation.",
+         "RFC 5321 §5.1; RFC 1034 §3.6.2"},
+    [DV_F_MX_NULL] =
+        {"Null MX (\"0 .\"): the domain states that it accepts no mail",
+         "Remove the null MX and publish a real MX record if the domain should "
+         "receive ACM's e-mail, or choose a superdomain that receives mail, or "
+         "use DNS validation (a new certificate request).",
+         "RFC 7505"},
+    [DV_F_MX_MISSING] =
+        {"No MX record and no address: mail to the domain cannot be delivered",
+         "Add an MX record pointing at a mail server that accepts mail for the "
+         "five addresses, choose a superdomain that has one, or use DNS "
+         "validation (a new certificate request).",
+         ACM_EMAIL},
+    [DV_F_MX_IMPLICIT] =
+        {"No MX record, only an address record (implicit MX)",
+         "Publish an explicit MX record: ACM requires the validation domain to "
+         "have a working MX record, and most hosts behind a plain A/AAAA "
+         "record "
+         "run no mail server.",
+         "RFC 5321 §5.1; " ACM_EMAIL},
+    [DV_F_MX_LOOKUP_SERVFAIL] =
+        {"The MX lookup failed with SERVFAIL",
+         "Fix the zone's name servers (lame or unreachable servers, expired or "
+         "broken DNSSEC signatures); a mail sender gets the same failure and "
+         "cannot deliver.",
+         "RFC 1035 §4.1.1; RFC 4035 §5.5"},
+    [DV_F_MX_LOOKUP_TIMEOUT] =
+        {"The MX lookup timed out",
+         "Check that the zone's name servers answer (firewalls, dead servers). "
+         "Re-run with a longer --timeout to rule out a slow network here.",
+         "RFC 1035 §4.2"},
+    [DV_F_MX_TARGET_CNAME] =
+        {"An MX host name is an alias (CNAME)",
+         "Point the MX record at the canonical host name (the CNAME's target). "
+         "Many mail senders follow the alias anyway, but the standard forbids "
+         "it "
+         "and some refuse.",
+         "RFC 2181 §10.3; RFC 5321 §5.1"},
+    [DV_F_MX_TARGET_IP_LITERAL] =
+        {"An MX record names an IP address instead of a host name",
+         "An MX target must be a host name with an A/AAAA record: create e.g. "
+         "mail.example.com with the address and point the MX record at it.",
+         "RFC 5321 §5.1; RFC 1035 §3.3.9"},
+    [DV_F_MX_TARGET_DOUBLED_SUFFIX] =
+        {"An MX host name repeats the zone name (missing trailing dot)",
+         "The record was entered without a trailing dot, so the zone name was "
+         "appended twice (mail.example.com.example.com). Enter the target as "
+         "\"mail.example.com.\" with the final dot.",
+         "RFC 1035 §5.1"},
+    [DV_F_MX_TARGET_NO_ADDRESS] = {"An MX host has no address record (A/AAAA)",
+                                   "Give the MX host an A or AAAA record, or "
+                                   "point the MX record at a host "
+                                   "that has one.",
+                                   "RFC 5321 §5.1"},
+    [DV_F_MX_TARGET_UNROUTABLE] =
+        {"An MX host resolves only to non-public addresses",
+         "Loopback, private (RFC 1918), link-local and similar addresses "
+         "cannot "
+         "be reached by ACM's mail sender; publish the mail server's public "
+         "address.",
+         "RFC 6890; RFC 1918"},
+    [DV_F_MX_TARGET_LOOKUP_FAILED] =
+        {"The address lookup for an MX host failed",
+         "Fix the name servers of the MX host's zone; senders that cannot "
+         "resolve "
+         "the host defer and eventually give up.",
+         "RFC 5321 §5.1"},
+    [DV_F_MX_NO_USABLE_TARGET] =
+        {"None of the MX hosts can receive mail",
+         "Fix the MX records (see the problems listed with them) so that at "
+         "least one points at a host with a public address, or choose another "
+         "validation domain.",
+         "RFC 5321 §5.1; " ACM_TROUBLE},
+    [DV_F_EMAIL_OK] =
+        {"ACM's validation e-mail can be routed for this name",
+         "Nothing to fix in DNS. Make sure someone reads one of the five "
+         "addresses of the validation domain shown.",
+         ACM_EMAIL},
+    [DV_F_EMAIL_USE_SUPERDOMAIN] =
+        {"The name cannot receive mail, but a superdomain can",
+         "Request (or re-request) the certificate with ValidationDomain set to "
+         "the superdomain shown (console: choose it; CLI: "
+         "--domain-validation-options "
+         "DomainName=NAME,ValidationDomain=DOMAIN), "
+         "or add an MX record for the name itself.",
+         "https://docs.aws.amazon.com/acm/latest/APIReference/"
+         "API_DomainValidationOption.html"},
+    [DV_F_EMAIL_NO_ROUTE] =
+        {"No validation domain for this name can receive mail",
+         "E-mail validation cannot succeed as things are. Either publish an MX "
+         "record for the name or one of its superdomains (up to the "
+         "registrable "
+         "domain), or request a new certificate with DNS validation.",
+         ACM_EMAIL "; " ACM_DNS},
+    [DV_F_DNS_RECORD_NAME_TOO_LONG] =
+        {"The name is too long for a DNS validation record",
+         "ACM's record name is \"_\" + 32 characters + \".\" + the name, which "
+         "must fit in 253 characters: names longer than 219 characters can "
+         "only "
+         "be validated by e-mail. Shorten the name or use e-mail validation.",
+         "RFC 1035 §2.3.4; " ACM_DNS},
+    [DV_F_DNS_RECORD_SHARED] =
+        {"This name shares its validation record with another name",
+         "Nothing to fix: ACM gives *.example.com and example.com the same "
+         "CNAME, so one record validates both.",
+         ACM_DNS},
+    [DV_F_DNS_CNAME_OK] =
+        {"The validation CNAME is correct at every authoritative server",
+         "Nothing to fix in DNS. ACM re-checks pending validations every few "
+         "minutes; keep the record in place for renewals.",
+         ACM_DNS},
+    [DV_F_DNS_CNAME_MISSING] =
+        {"No authoritative server has the validation CNAME",
+         "Create the CNAME exactly as ACM shows it, in the zone named in the "
+         "evidence, at the DNS provider that runs the listed name servers (the "
+         "ones the registry delegates to). A record added at another provider, "
+         "in another hosted zone of the same name, or in a parent zone is not "
+         "seen.",
+         ACM_DNS},
+    [DV_F_DNS_CNAME_MISSING_ON_SOME] =
+        {"Some authoritative servers lack the validation CNAME",
+         "The listed servers serve an older copy of the zone (a stale "
+         "secondary "
+         "or a change that has not propagated). Compare the SOA serials shown; "
+         "fix zone transfers (NOTIFY/IXFR/AXFR) or update the provider that "
+         "runs those servers.",
+         "RFC 1996; RFC 5936; " ACM_DNS},
+    [DV_F_DNS_CNAME_WRONG_VALUE] =
+        {"The validation CNAME points somewhere else",
+         "Replace the record's value with the one ACM shows (compare them with "
+         "the difference given); a value from an older certificate request or "
+         "another name is a common slip.",
+         ACM_DNS},
+    [DV_F_DNS_CNAME_VALUE_ZONE_APPENDED] =
+        {"The CNAME value has the zone name appended (missing trailing dot)",
+         "The value was entered without its final dot, so the zone name was "
+         "appended. Enter it as ACM shows it, ending in "
+         "\"acm-validations.aws.\" "
+         "with the trailing dot (or without the zone, as your provider "
+         "expects).",
+         "RFC 1035 §5.1; " ACM_TROUBLE},
+    [DV_F_DNS_CNAME_DOUBLED_SUFFIX] = {"The CNAME exists under a doubled zone "
+                                       "name (_x.example.com.example.com)",
+                                       "Your DNS console appends the zone name "
+                                       "to what you type: enter only the "
+                                       "part before the zone (e.g. \"_x\" or "
+                                       "\"_x.www\"), or the full name with a "
+                                       "trailing dot.",
+                                       ACM_TROUBLE},
+    [DV_F_DNS_CNAME_NO_UNDERSCORE] =
+        {"The CNAME was created without its leading underscore",
+         "Rename the record to start with \"_\" exactly as ACM shows it; some "
+         "consoles strip or reject the underscore -- use their raw/advanced "
+         "editor.",
+         ACM_TROUBLE},
+    [DV_F_DNS_TXT_INSTEAD_OF_CNAME] =
+        {"A TXT record was created where ACM expects a CNAME",
+         "Delete the TXT record and create a CNAME with the same name and "
+         "ACM's "
+         "value. ACM's DNS validation uses CNAME records only.",
+         ACM_DNS},
+    [DV_F_DNS_CNAME_AND_OTHER_DATA] =
+        {"The record name has a CNAME and other data (forbidden)",
+         "A name with a CNAME may have no other records. Remove the other "
+         "records at this name; resolvers may otherwise return either.",
+         "RFC 1034 §3.6.2; RFC 2181 §10.1"},
+    [DV_F_DNS_CNAME_CHAIN] =
+        {"The record reaches ACM's value only through a chain of CNAMEs",
+         "Point the record directly at ACM's value if you can; every extra "
+         "alias "
+         "is another place to break.",
+         "RFC 1034 §3.6.2; " ACM_DNS},
+    [DV_F_DNS_CNAME_CHAIN_TOO_LONG] =
+        {"The CNAME chain is longer than 5 aliases",
+         "Point the record directly at ACM's value. Resolvers and validators "
+         "give up on long chains.",
+         "RFC 1034 §3.6.2; " ACM_TROUBLE},
+    [DV_F_DNS_CNAME_ONLY_PRIVATE_VIEW] =
+        {"Only the local resolver shows the record; the public servers do not",
+         "The record exists in a private or split-horizon view (an internal "
+         "DNS "
+         "server, a private hosted zone). ACM checks the public authoritative "
+         "servers: create the record in the public zone.",
+         ACM_TROUBLE},
+    [DV_F_DNS_RECORD_IN_CHILD_ZONE] =
+        {"The record name lies in a delegated subzone",
+         "The zone shown is delegated from its parent: the record must be "
+         "created "
+         "in that subzone (at the provider serving it), not in the parent "
+         "zone.",
+         "RFC 1034 §4.2.1"},
+    [DV_F_DNS_NEGATIVE_CACHED] =
+        {"The resolver still says the record does not exist",
+         "The authoritative servers have the record, but the resolver cached "
+         "an "
+         "earlier 'no such name'. Wait for the negative-cache time shown (then "
+         "ACM sees it too) or flush your resolver's cache.",
+         "RFC 2308 §5"},
+    [DV_F_DNS_SERVER_LAME] =
+        {"A delegated name server does not serve the zone (lame delegation)",
+         "Remove the server from the delegation at the registrar, or configure "
+         "the zone on it. Resolvers that pick it get no or wrong answers.",
+         "RFC 1912 §2.8; RFC 8499"},
+    [DV_F_DNS_SERVER_UNREACHABLE] =
+        {"A delegated name server did not answer",
+         "Check the server (firewall, down, wrong address in the delegation). "
+         "ACM's resolvers may pick it and fail.",
+         "RFC 1035 §4.2"},
+    [DV_F_DNS_NO_AUTHORITATIVE_ANSWER] =
+        {"No name server of the zone answered authoritatively",
+         "Every delegated server is lame or unreachable: fix the delegation at "
+         "the registrar or the servers themselves; validation cannot succeed.",
+         "RFC 1034 §4.2"},
+    [DV_F_DNSSEC_SECURE] = {"The zone is DNSSEC-signed and validates",
+                            "Nothing to fix.", "RFC 4035"},
+    [DV_F_DNSSEC_INSECURE] = {"The zone is not DNSSEC-signed (insecure)",
+                              "Nothing to fix for validation.",
+                              "RFC 4035 §4.3"},
+    [DV_F_DNSSEC_BOGUS] =
+        {"DNSSEC validation fails for the zone (bogus): validating resolvers "
+         "return SERVFAIL",
+         "Re-sign the zone (expired or broken signatures) or fix the DS record "
+         "at "
+         "the registrar so it matches the zone's keys. ACM's resolvers "
+         "validate, "
+         "so they cannot see the record.",
+         "RFC 4035 §5.5"},
+    [DV_F_CAA_NONE] = {"No CAA records: any CA may issue", "Nothing to fix.",
+                       "RFC 8659 §3"},
+    [DV_F_CAA_ALLOWS_AMAZON] =
+        {"CAA allows Amazon to issue", "Nothing to fix.",
+         "RFC 8659 §4; "
+         "https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"},
+    [DV_F_CAA_FORBIDS_AMAZON] =
+        {"CAA does not allow Amazon to issue (ACM: CAA_ERROR)",
+         "Add a CAA record at the name shown: 0 issue \"amazon.com\" (for "
+         "wildcards also 0 issuewild \"amazon.com\" if issuewild is used). Any "
+         "of amazon.com, amazontrust.com, awstrust.com, amazonaws.com works.",
+         "RFC 8659 §4.2; "
+         "https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html"},
+    [DV_F_CAA_FORBIDS_ALL] = {"CAA forbids every CA (issue \";\")",
+                              "Replace the empty issue property with 0 issue "
+                              "\"amazon.com\" if you want "
+                              "ACM certificates for this name.",
+                              "RFC 8659 §4.2"},
+    [DV_F_CAA_CRITICAL_UNKNOWN_TAG] =
+        {"CAA has an unknown property marked critical: no CA may issue",
+         "Remove the critical flag (128) from the unknown property, or remove "
+         "the "
+         "property.",
+         "RFC 8659 §4.1"},
+    [DV_F_CAA_LOOKUP_FAILED] =
+        {"A CAA lookup failed: CAs must not issue (ACM: CAA_ERROR)",
+         "Fix the name servers of the zone in the evidence so that CAA queries "
+         "get an answer (NOERROR, even with no records); some servers "
+         "mishandle "
+         "unknown types.",
+         "RFC 8659 §3; "
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "troubleshooting-caa.html"},
+    [DV_F_PREFLIGHT_USE_DNS] =
+        {"Request with DNS validation",
+         "The zone is reachable, CAA allows Amazon and DNSSEC is not broken: "
+         "choose DNS validation and create the CNAME ACM shows. It also renews "
+         "without anyone clicking a mail.",
+         ACM_DNS},
+    [DV_F_PREFLIGHT_USE_EMAIL] =
+        {"Only e-mail validation can work for this name",
+         "DNS validation would fail (see the findings); e-mail validation can "
+         "reach the validation domain shown. Fix DNS to get automatic "
+         "renewals.",
+         ACM_EMAIL},
+    [DV_F_PREFLIGHT_NO_METHOD] =
+        {"Neither DNS nor e-mail validation can work as things are",
+         "Fix the problems listed before requesting the certificate. CAA "
+         "applies "
+         "to every validation method; DNS validation needs the zone's servers "
+         "to "
+         "answer; e-mail validation needs an MX.",
+         ACM_DNS "; " ACM_EMAIL},
+    [DV_F_WHOIS_CONTACT_EMAIL] =
+        {"A WHOIS contact has a real e-mail address",
+         "Before mid-2024 ACM also mailed this address; certificates requested "
+         "then may list it in ValidationEmails. New requests use only the five "
+         "addresses of the validation domain.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "email-validation.html"},
+    [DV_F_WHOIS_CONTACT_PROXY] =
+        {"A WHOIS contact is a privacy-proxy relay address",
+         "Mail to the relay is forwarded -- or filtered -- by the privacy "
+         "service. If an old certificate's validation mail went there, check "
+         "the forwarding settings at the registrar.",
+         "ICANN RAA 2013, Specification on Privacy and Proxy Registrations"},
+    [DV_F_WHOIS_NO_CONTACT_EMAIL] =
+        {"No WHOIS contact e-mail is published (redacted, web form or absent)",
+         "Normal since GDPR. ACM's e-mail validation cannot use WHOIS contacts "
+         "here; it relies on the five addresses of the validation domain.",
+         "ICANN Registration Data Policy; RFC 9537"},
+    [DV_F_WHOIS_THROTTLED] =
+        {"The WHOIS/RDAP server throttled the lookup",
+         "The reply is a rate-limit notice, not registration data. Wait and "
+         "retry later, from another network, or use the registry's RDAP "
+         "service.",
+         "RFC 3912; RFC 9110 §15.5.20 (429) via RFC 7480"},
+    [DV_F_WHOIS_CAPTCHA] =
+        {"The registry answers only after a CAPTCHA",
+         "Automated lookups cannot get the contacts; look them up in the "
+         "registry's web interface.",
+         "RFC 3912"},
+    [DV_F_WHOIS_WEB_ONLY] =
+        {"The registry publishes registration data on a web page only",
+         "Use the registry's web lookup shown in the evidence.", "RFC 3912"},
+    [DV_F_WHOIS_NOT_FOUND] = {"The registry has no such domain",
+                              "Check the spelling and the registrable domain; "
+                              "an unregistered domain "
+                              "cannot be validated at all.",
+                              "RFC 3912; RFC 9083 §6"},
+    [DV_F_WHOIS_LOOKUP_FAILED] =
+        {"No WHOIS or RDAP server gave a usable answer",
+         "The evidence lists each server asked and what went wrong (timeout, "
+         "reset, refused, malformed answer). Retry later or with a longer "
+         "--whois-timeout; the contacts are unknown, not absent.",
+         "RFC 3912; RFC 7480"},
+    [DV_F_WHOIS_SERVER_FAILED] =
+        {"A server further down the referral chain did not answer usefully",
+         "The registry answered but the registrar's server (named in the "
+         "referral or RDAP `related` link) timed out, reset the connection or "
+         "sent garbage: the contacts shown are the registry's only. Retry "
+         "later.",
+         "RFC 3912; RFC 9083 §4.2"},
+    [DV_F_WHOIS_RDAP_FALLBACK] =
+        {"RDAP gave no usable answer: the port-43 WHOIS reply was used",
+         "Nothing to fix. The evidence says why RDAP failed (network error, "
+         "malformed JSON, throttled).",
+         "ICANN gTLD RDAP profile (port 43 optional since 28 Jan 2025)"},
+    [DV_F_WHOIS_NO_SERVER] =
+        {"The registry publishes neither RDAP nor port-43 WHOIS",
+         "Look the contacts up at the registrar or the registry's web site; "
+         "automated lookups are not possible for this TLD.",
+         "IANA root zone database; RFC 9224"},
+    [DV_F_WHOIS_REFERRAL_IGNORED] =
+        {"A WHOIS referral was not followed (empty, URL, IP literal, private "
+         "or "
+         "loopback)",
+         "Nothing to fix for validation. The registry's \"Registrar WHOIS "
+         "Server:\" value is not a usable host name, so only the registry's "
+         "record is shown; ask the registrar directly if you need its record.",
+         "RFC 3912; ICANN RAA 2013 Registration Data Directory Service "
+         "Specification"},
+    [DV_F_WHOIS_REFERRAL_LOOP] =
+        {"WHOIS/RDAP referrals loop or go on too long: stopped",
+         "The referral chain names a server already asked, or more servers "
+         "than "
+         "dvcheck follows; the data shown is from the servers asked before.",
+         "RFC 3912; RFC 9083 §4.2"},
+    [DV_F_WHOIS_REPLY_TRUNCATED] =
+        {"The WHOIS reply was larger than 1 MiB: the rest was not read",
+         "Real replies are a few KiB; a huge one is a misbehaving server. Only "
+         "the first 1 MiB was analysed.",
+         "RFC 3912"},
+    [DV_F_WHOIS_BACKOFF] =
+        {"dvcheck did not ask a WHOIS server again: it throttled this run",
+         "The server rate-limited an earlier query and its backoff outlasts "
+         "the "
+         "run's deadline, so dvcheck did not hammer it. Retry later or lower "
+         "--whois-rate.",
+         "RFC 3912"},
+    [DV_F_EMAIL_LEGACY_CONTACT_ROUTE] =
+        {"Only a WHOIS contact can receive the validation mail (pre-2024 rule)",
+         "No candidate domain receives mail, but the WHOIS contact shown in "
+         "the "
+         "evidence could under ACM's rule before mid-2024 (--acm-legacy). "
+         "Current ACM requests do not mail WHOIS contacts: fix the MX or use "
+         "DNS validation.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "email-validation.html"},
+    [DV_F_ENDPOINT_OK] =
+        {"The endpoint serves a trusted certificate that is valid for the name",
+         "Nothing to fix. The evidence shows when the served certificate "
+         "expires; ACM renews its certificates from 60 days before expiry and "
+         "deploys them to integrated services (ELB, CloudFront, API Gateway).",
+         "RFC 5280 §6; RFC 6125 §6"},
+    [DV_F_ENDPOINT_CERT_EXPECTED] =
+        {"The endpoint serves the expected certificate",
+         "Nothing to fix: the served leaf certificate has the same SHA-256 "
+         "fingerprint as the expected one.",
+         "RFC 5280 §4.1"},
+    [DV_F_ENDPOINT_CERT_NOT_EXPECTED] =
+        {"The endpoint serves a different certificate than expected (often: "
+         "the "
+         "load balancer still serves the old one)",
+         "Attach the expected certificate to the listener, distribution or "
+         "custom domain that serves this name (ELB: modify the listener's "
+         "default certificate or its certificate list; CloudFront: the "
+         "distribution's viewer certificate; API Gateway: the custom domain "
+         "name), and check every region and every node behind the name.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/acm-services.html"},
+    [DV_F_ENDPOINT_CERT_EXPIRING] =
+        {"The served certificate expires soon",
+         "Renew or replace the certificate and deploy it to the endpoint. For "
+         "an ACM certificate, find out why managed renewal has not happened "
+         "(dvcheck dns / email for its validation records); an imported "
+         "certificate is never renewed by ACM: re-import a new one.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "managed-renewal.html"},
+    [DV_F_ENDPOINT_CERT_EXPIRED] =
+        {"The served certificate has expired",
+         "Clients refuse the connection. Deploy a valid certificate to the "
+         "endpoint now; if ACM holds a renewed certificate, the endpoint is "
+         "still serving the old one.",
+         "RFC 5280 §4.1.2.5"},
+    [DV_F_ENDPOINT_CERT_NOT_YET_VALID] =
+        {"The served certificate is not valid yet (notBefore is in the future)",
+         "Check the clock of this host and of the server; a certificate issued "
+         "with a future start date is refused until then.",
+         "RFC 5280 §4.1.2.5"},
+    [DV_F_ENDPOINT_CHAIN_UNTRUSTED] =
+        {"The served certificate chain does not verify against the trust store",
+         "Serve the full chain (leaf and intermediates) from a CA that clients "
+         "trust. A self-signed or private-CA certificate is refused by public "
+         "clients; with a private CA give its bundle in DVCHECK_CA_BUNDLE.",
+         "RFC 5280 §6; RFC 8446 §4.4.2"},
+    [DV_F_ENDPOINT_NAME_MISMATCH] =
+        {"The served certificate is not valid for the name (or address) asked",
+         "Serve a certificate whose subject alternative names cover the name "
+         "clients use (for several names on one listener: SNI with a "
+         "certificate per name, or one certificate covering all of them).",
+         "RFC 6125 §6; RFC 2818 §3.1"},
+    [DV_F_ENDPOINT_HANDSHAKE_FAILED] =
+        {"The TLS handshake failed",
+         "The port does not speak TLS, or the server and client share no "
+         "protocol version or cipher, or the server rejected the SNI name. "
+         "Check the listener's protocol (HTTPS/TLS, not HTTP/TCP) and its "
+         "security policy.",
+         "RFC 8446 §4.1"},
+    [DV_F_ENDPOINT_CONNECT_FAILED] =
+        {"The TCP connection to the endpoint failed",
+         "Nothing listens on that address and port, or a firewall rejects the "
+         "connection: check the listener, security groups and network ACLs.",
+         "RFC 9293 §3.5"},
+    [DV_F_ENDPOINT_TIMEOUT] =
+        {"The endpoint did not answer in time",
+         "The connection or the handshake stalled (packets dropped by a "
+         "firewall, an overloaded or hung server). Check reachability from "
+         "this host, or raise --timeout.",
+         "RFC 9293 §3.8.3"},
+    [DV_F_ENDPOINT_RESOLVE_FAILED] =
+        {"The endpoint's host name does not resolve to an address",
+         "Check the name's A/AAAA (or alias) record at its DNS provider, or "
+         "give "
+         "the address directly.",
+         "RFC 1034 §4.3.2"},
+    [DV_F_EXPIRY_EXPIRED] = {"The certificate has expired",
+                             "Clients reject it now. For an AMAZON_ISSUED "
+                             "certificate request a new "
+                             "one (an expired certificate is not renewed) and "
+                             "attach it where the old "
+                             "one is used (InUseBy); for an IMPORTED one "
+                             "import a renewed certificate "
+                             "into the same ARN.",
+                             "https://docs.aws.amazon.com/acm/latest/userguide/"
+                             "managed-renewal.html"},
+    [DV_F_EXPIRY_IMPORTED] =
+        {"Imported certificate expires soon: ACM never renews imported "
+         "certificates",
+         "Get a renewed certificate from its issuer and re-import it into the "
+         "same ARN (aws acm import-certificate --certificate-arn ...), so "
+         "every "
+         "service using it picks it up; or replace it with an ACM-issued "
+         "certificate that renews itself.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "import-reimport.html"},
+    [DV_F_EXPIRY_NOT_IN_USE] =
+        {"Not renewed: ACM renews only certificates that are in use "
+         "(RenewalEligibility INELIGIBLE)",
+         "Associate the certificate with a load balancer, CloudFront "
+         "distribution, API Gateway or other integrated service before it "
+         "expires, or let it lapse if it is no longer needed.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "managed-renewal.html"},
+    [DV_F_EXPIRY_PRIVATE] =
+        {"Private certificate expires soon; ACM renews it through its private "
+         "CA",
+         "Nothing to do if the private CA is active and the certificate is in "
+         "use; check the CA's state and permissions if renewal does not "
+         "happen.",
+         "https://docs.aws.amazon.com/privateca/latest/userguide/"
+         "PcaRenewCert.html"},
+    [DV_F_EXPIRY_RENEWAL_FAILED] =
+        {"Managed renewal failed (RenewalSummary FAILED)",
+         "Read RenewalStatusReason (dvcheck cert ARN explains it), fix the "
+         "cause "
+         "-- usually validation no longer works for some name -- then request "
+         "a "
+         "new certificate if the old one cannot renew in time.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "troubleshooting-renewal.html"},
+    [DV_F_EXPIRY_EMAIL_RENEWAL] =
+        {"E-mail-validated: renewal needs someone to approve a validation mail",
+         "Make sure someone reads the validation addresses of each domain and "
+         "approves ACM's renewal mail (sent from 45 days before expiry), or "
+         "replace the certificate with a DNS-validated one that renews without "
+         "anyone.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "email-renewal-validation.html"},
+    [DV_F_EXPIRY_DNS_RENEWAL] =
+        {"DNS-validated and the validation CNAMEs are in place: ACM will renew",
+         "Nothing to fix; keep the CNAME records.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "dns-renewal-validation.html"},
+    [DV_F_EXPIRY_DNS_CNAME_MISSING] =
+        {"DNS-validated, but a validation CNAME is gone: renewal will fail",
+         "Put the CNAME records back (dvcheck cert ARN shows them and where "
+         "they "
+         "are missing); ACM renews automatically once it sees them.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "dns-renewal-validation.html"},
+    [DV_F_EXPIRY_RENEWAL_PENDING] =
+        {"Expires soon; ACM's managed renewal has not finished yet",
+         "Usually nothing to do: ACM renews eligible certificates from 60 days "
+         "before expiry. Run dvcheck cert ARN to see whether validation can "
+         "succeed.",
+         "https://docs.aws.amazon.com/acm/latest/userguide/"
+         "managed-renewal.html"},
+    /* ---- ACM: certificate status, failure reasons, renewal, API ---------- */
+    [DV_F_ACM_STATUS_PENDING_VALIDATION] =
+        {"ACM is waiting for domain validation",
+         "Complete validation for every name still PENDING_VALIDATION (listed "
+         "with ACM's view and the world's view): publish the CNAME ACM "
+         "expects, "
+         "or have someone at one of the mailed addresses approve the e-mail. "
+         "ACM "
+         "gives up after 72 hours (VALIDATION_TIMED_OUT).",
+         ACM_TROUBLE},
+    [DV_F_ACM_STATUS_ISSUED] = {"The certificate is issued",
+                                "Nothing to fix. For renewal, keep the "
+                                "validation CNAME published (DNS) "
+                                "or the validation mailboxes working (e-mail).",
+                                ACM_RENEW},
+    [DV_F_ACM_STATUS_INACTIVE] =
+        {"The certificate is inactive",
+         "An inactive certificate cannot be used or renewed. Request a new "
+         "certificate for the same names (and remove this one when nothing "
+         "uses "
+         "it).",
+         ACM_API_CERT},
+    [DV_F_ACM_STATUS_EXPIRED] =
+        {"The certificate has expired",
+         "ACM did not renew it (imported, not in use, or validation for the "
+         "renewal failed). Request a new certificate, validate it, and attach "
+         "it "
+         "to the services that use the old one.",
+         ACM_RENEW},
+    [DV_F_ACM_STATUS_VALIDATION_TIMED_OUT] =
+        {"Validation was not completed within 72 hours",
+         "This request cannot be validated any more. Fix what blocked "
+         "validation "
+         "(see the names below), then request a new certificate; with DNS "
+         "validation, create the CNAME before or right after the request.",
+         ACM_TROUBLE},
+    [DV_F_ACM_STATUS_REVOKED] = {"The certificate was revoked",
+                                 "A revoked certificate cannot be used again. "
+                                 "Request a new certificate "
+                                 "and replace it wherever it is deployed.",
+                                 ACM_API_CERT},
+    [DV_F_ACM_STATUS_FAILED] =
+        {"The certificate request failed",
+         "See the failure reason below; fix its cause, then request a new "
+         "certificate (a failed request cannot be retried).",
+         ACM_FAILED},
+    [DV_F_ACM_FAILURE_NO_AVAILABLE_CONTACTS] =
+        {"Failure: ACM found no address to send the validation e-mail to",
+         "The validation domain cannot receive mail (see the MX findings): "
+         "publish an MX record for it, choose a superdomain that receives mail "
+         "as ValidationDomain, or request the certificate with DNS validation.",
+         ACM_FAILED},
+    [DV_F_ACM_FAILURE_ADDITIONAL_VERIFICATION_REQUIRED] =
+        {"Failure: Amazon needs more information before issuing",
+         "ACM flags some names (e.g. ones resembling well-known brands) for "
+         "manual review. Open a case with AWS Support (Account and billing) "
+         "asking to verify the request; no DNS change helps.",
+         ACM_FAILED},
+    [DV_F_ACM_FAILURE_DOMAIN_NOT_ALLOWED] =
+        {"Failure: one or more names are not allowed",
+         "ACM refuses names such as amazonaws.com subdomains or names on its "
+         "block list. Remove the name from the request (use your own domain), "
+         "or contact AWS Support if you believe it is wrong.",
+         ACM_FAILED},
+    [DV_F_ACM_FAILURE_INVALID_PUBLIC_DOMAIN] =
+        {"Failure: a name is not a valid public domain",
+         "Check spelling and that the top-level domain exists in the public "
+         "DNS "
+         "(internal names such as .local or .corp cannot get public "
+         "certificates); request again with valid names.",
+         ACM_FAILED},
+    [DV_F_ACM_FAILURE_DOMAIN_VALIDATION_DENIED] =
+        {"Failure: validation was denied",
+         "A recipient of the validation e-mail (or the domain owner) rejected "
+         "the request, or ACM was not permitted to validate. Confirm the names "
+         "with the domain owner, then request a new certificate.",
+         ACM_FAILED},
+    [DV_F_ACM_FAILURE_CAA_ERROR] =
+        {"Failure: CAA records forbid Amazon to issue",
+         "Add a CAA record allowing amazon.com (0 issue \"amazon.com\", and "
+         "issuewild for wildcards) at the name or its closest ancestor with "
+         "CAA; "
+         "the CAA findings below show what the world has. Then request again.",
+         "RFC 8659; " ACM_CAA},
+    [DV_F_ACM_FAILURE_PCA_LIMIT_EXCEEDED] =
+        {"Failure: the private CA reached its certificate limit",
+         "Raise the AWS Private CA quota (Service Quotas) or use another CA, "
+         "then request again.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_INVALID_ARN] =
+        {"Failure: the private CA ARN is invalid",
+         "Request again with the ARN of an existing AWS Private CA in this "
+         "account and region (aws acm-pca list-certificate-authorities).",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_INVALID_STATE] =
+        {"Failure: the private CA is not active",
+         "The CA is disabled, pending, expired or deleted. Activate it (or "
+         "restore it) in AWS Private CA, then request again.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_REQUEST_FAILED] =
+        {"Failure: the private CA rejected the request",
+         "Check the CA's status and audit report in AWS Private CA; retry the "
+         "request, or contact AWS Support with the certificate ARN.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_NAME_CONSTRAINTS_VALIDATION] =
+        {"Failure: a name violates the private CA's name constraints",
+         "Request only names the CA's NameConstraints extension permits, or "
+         "issue from a CA without that constraint.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_RESOURCE_NOT_FOUND] =
+        {"Failure: the private CA does not exist",
+         "The CA was deleted or is in another account or region. Request again "
+         "with an existing CA.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_INVALID_ARGS] =
+        {"Failure: the private CA rejected the request's parameters",
+         "Check the key algorithm and names against what the CA accepts, then "
+         "request again.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_INVALID_DURATION] =
+        {"Failure: the validity asked for exceeds the private CA's",
+         "A certificate cannot outlive its CA: renew or replace the CA "
+         "certificate, or request a shorter validity.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_PCA_ACCESS_DENIED] =
+        {"Failure: ACM may not use the private CA",
+         "Grant ACM access to the CA (a resource policy or AWS RAM share for a "
+         "cross-account CA, and acm-pca:IssueCertificate permissions), then "
+         "request again.",
+         ACM_PCA},
+    [DV_F_ACM_FAILURE_SLR_NOT_FOUND] =
+        {"Failure: ACM's service-linked role is missing",
+         "Create it (aws iam create-service-linked-role --aws-service-name "
+         "acm.amazonaws.com) or let ACM create it by requesting again with a "
+         "principal that may call iam:CreateServiceLinkedRole.",
+         ACM_SLR},
+    [DV_F_ACM_FAILURE_OTHER] =
+        {"Failure: ACM gives no specific reason (OTHER)",
+         "Check the names (typos, names you do not control, CAA), request "
+         "again; if it fails again, contact AWS Support with the certificate "
+         "ARN.",
+         ACM_FAILED},
+    [DV_F_ACM_RENEWAL_PENDING_AUTO_RENEWAL] =
+        {"Managed renewal is in progress and needs nothing from you yet",
+         "Nothing to fix. ACM is renewing automatically; keep the validation "
+         "CNAMEs (DNS) or mailboxes (e-mail) in place.",
+         ACM_RENEW},
+    [DV_F_ACM_RENEWAL_PENDING_VALIDATION] =
+        {"Renewal is waiting for domain validation",
+         "ACM could not revalidate every name on its own: restore the CNAMEs "
+         "ACM lists for the renewal, or approve the renewal e-mail (resend it "
+         "with dvcheck cert ARN --resend). If it is not done before expiry, "
+         "the "
+         "certificate expires.",
+         ACM_RENEW},
+    [DV_F_ACM_RENEWAL_SUCCESS] = {"The last managed renewal succeeded",
+                                  "Nothing to fix.", ACM_RENEW},
+    [DV_F_ACM_RENEWAL_FAILED] =
+        {"Managed renewal failed",
+         "See the renewal's failure reason and the names below. Fix the cause "
+         "and request a new certificate before this one expires; attach it "
+         "where "
+         "the old one is used.",
+         ACM_RENEW},
+    [DV_F_ACM_NAME_VALIDATED] =
+        {"ACM validated the name, and the world still agrees",
+         "Nothing to fix.", ACM_DNS},
+    [DV_F_ACM_NAME_VALIDATED_WORLD_CHANGED] =
+        {"ACM validated the name, but the world no longer shows what validated "
+         "it",
+         "The next renewal will need it again: restore the validation CNAME "
+         "(DNS) or the mail route to the validation domain (e-mail), as the "
+         "findings for this name show.",
+         ACM_RENEW},
+    [DV_F_ACM_NAME_PENDING_WORLD_BLOCKS] =
+        {"The world is wrong: what ACM needs is not in place",
+         "ACM is right to wait. Fix the problem the world shows for this name "
+         "(the DNS or mail findings next to it); ACM retries on its own while "
+         "the request is pending.",
+         ACM_TROUBLE},
+    [DV_F_ACM_NAME_PENDING_DNS_READY] =
+        {"The world is right: the CNAME is in place, but ACM still says "
+         "pending",
+         "ACM checks periodically and may take up to a few hours after the "
+         "record appears. If it stays pending for longer, make sure the record "
+         "is visible from the public Internet (no split-horizon view) and that "
+         "CAA allows Amazon.",
+         ACM_DNS},
+    [DV_F_ACM_NAME_PENDING_EMAIL_UNANSWERED] =
+        {"Mail to the validation domain can be delivered; nobody approved yet",
+         "Ask the people behind the mailed addresses to look for the mail from "
+         "no-reply@certificates.amazon.com (also in spam) and click Approve; "
+         "resend it within 72 hours with dvcheck cert ARN --resend.",
+         ACM_EMAIL},
+    [DV_F_ACM_NAME_FAILED] =
+        {"ACM marked validation of this name as FAILED",
+         "Fix the cause (the certificate's failure reason and the world's view "
+         "of this name), then request a new certificate.",
+         ACM_TROUBLE},
+    [DV_F_ACM_NAME_NO_RECORD_YET] =
+        {"DNS validation, but ACM has not published the CNAME for this name "
+         "yet",
+         "ACM generates the record shortly after the request; run the check "
+         "again in a minute. If it never appears, the request is probably "
+         "stuck: "
+         "request again.",
+         ACM_DNS},
+    [DV_F_ACM_NAME_HTTP_VALIDATION] =
+        {"HTTP validation (CloudFront-managed): not checked here",
+         "Nothing to check with DNS or mail: ACM validates these names through "
+         "the HTTP redirect CloudFront serves.",
+         ACM_API_CERT},
+    [DV_F_ACM_EMAILS_WHOIS_CONTACTS] =
+        {"ACM also mailed WHOIS contacts: the rule before mid-2024",
+         "Requests made since mid-2024 are mailed only at the five addresses "
+         "of "
+         "the validation domain (admin, administrator, hostmaster, postmaster, "
+         "webmaster); the WHOIS contacts listed here reflect the old rule. "
+         "Make "
+         "sure one of the five works before you rely on a renewal.",
+         ACM_EMAIL},
+    [DV_F_ACM_EMAILS_UNEXPECTED] =
+        {"ACM's address list lacks some or all of the five standard addresses",
+         "An empty list means ACM found nobody to mail (the validation domain "
+         "has no working MX: fix it, or use DNS validation). Otherwise compare "
+         "ValidationEmails with admin@, administrator@, hostmaster@, "
+         "postmaster@ "
+         "and webmaster@ the ValidationDomain; if ACM mailed a different "
+         "domain "
+         "than you expected, resend with --validation-domain.",
+         ACM_EMAIL},
+    [DV_F_ACM_RESEND_SENT] =
+        {"ACM accepted the request to resend the validation e-mail",
+         "Watch the listed mailboxes (and spam folders) for the mail from "
+         "no-reply@certificates.amazon.com and approve it.",
+         ACM_RESEND},
+    [DV_F_ACM_RESEND_DRY_RUN] =
+        {"Dry run: the validation e-mail would be resent (nothing was sent)",
+         "Run again without --dry-run to send it.", ACM_RESEND},
+    [DV_F_ACM_RESEND_NOT_EMAIL] =
+        {"Cannot resend: the name is validated by DNS (or HTTP), not e-mail",
+         "There is no e-mail to resend. Create the CNAME record ACM lists for "
+         "the name (dvcheck checks it above); ACM validates on its own once it "
+         "sees it. HTTP-validated names are validated through CloudFront.",
+         ACM_DNS},
+    [DV_F_ACM_RESEND_NOT_PENDING] =
+        {"Cannot resend: nothing is pending e-mail validation",
+         "ACM resends only for a certificate (or renewal) in "
+         "PENDING_VALIDATION. "
+         "For a failed or timed-out request, request a new certificate.",
+         ACM_RESEND},
+    [DV_F_ACM_RESEND_WINDOW_CLOSED] =
+        {"Cannot resend: more than 72 hours since the request",
+         "ACM resends only within 72 hours of the request (or of the last "
+         "resend). Request a new certificate -- consider DNS validation -- and "
+         "delete this one.",
+         ACM_RESEND},
+    [DV_F_ACM_RESEND_BAD_TARGET] =
+        {"Cannot resend: --domain or --validation-domain does not fit the "
+         "certificate",
+         "--domain must be one of the certificate's names pending e-mail "
+         "validation; --validation-domain must be that name (without *.) or a "
+         "superdomain of it.",
+         ACM_RESEND},
+    [DV_F_ACM_RESEND_REJECTED] =
+        {"ACM refused to resend the validation e-mail",
+         "See ACM's error: InvalidStateException means the certificate is not "
+         "pending e-mail validation (or the 72 hours passed); "
+         "InvalidDomainValidationOptionsException means the domain or "
+         "validation "
+         "domain is not one ACM accepts for this certificate.",
+         ACM_RESEND},
+    [DV_F_ACM_API_NOT_FOUND] = {"ACM has no such certificate",
+                                "Check the ARN, the account your credentials "
+                                "belong to, and the region "
+                                "(the ARN's region is used).",
+                                ACM_API_CERT},
+    [DV_F_ACM_API_ACCESS_DENIED] =
+        {"ACM refused the credentials or the permission",
+         "Check that the access key is valid and active, the session token not "
+         "expired, and the policy allows acm:DescribeCertificate, "
+         "acm:ListCertificates and (for --resend) acm:ResendValidationEmail.",
+         ACM_ERRORS},
+    [DV_F_ACM_API_ERROR] =
+        {"ACM returned an error",
+         "See the error code and message; the request ID helps AWS Support.",
+         ACM_ERRORS},
+    [DV_F_ACM_API_THROTTLED] =
+        {"ACM kept throttling the requests (after retries)",
+         "Another tool is using the account's ACM request quota: retry later, "
+         "lower the request rate of automation, or ask for a higher quota.",
+         ACM_RETRY},
+    [DV_F_ACM_API_UNREACHABLE] =
+        {"The ACM endpoint could not be reached",
+         "Check network access to the endpoint (proxies, firewalls, VPC "
+         "endpoints), the endpoint URL, and AWS_CA_BUNDLE if TLS verification "
+         "failed.",
+         ACM_ERRORS},
+    [DV_F_ACM_CLOCK_SKEW] =
+        {"This machine's clock is wrong: ACM rejected the signature's time",
+         "Synchronise the clock (chrony, systemd-timesyncd or ntpd); AWS "
+         "accepts requests only within 5 minutes of its own time.",
+         ACM_ERRORS},
+    [DV_F_ACM_CREDENTIALS_MISSING] =
+        {"No AWS credentials were found",
+         "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
+         "AWS_SESSION_TOKEN "
+         "for temporary credentials) for an identity allowed to read ACM.",
+         ACM_CREDS},
+    [DV_F_DNS_RESOLVER_FAILED] =
+        {"The recursive resolver could not be used (refused, unreachable or "
+         "malformed answer)",
+         "This is about the resolver dvcheck asked, not about the domain: "
+         "check "
+         "the address given with --resolver (or /etc/resolv.conf), that it "
+         "allows recursion for this host, and re-run. No verdict is given.",
+         "RFC 1035 §4.1.1; dvcheck(1) --resolver"},
+    [DV_F_RUN_DEADLINE] =
+        {"The run's deadline passed before every check finished",
+         "Re-run with a longer --timeout, or check fewer names at once; "
+         "results "
+         "for unfinished checks are missing.",
+         "dvcheck(1) --timeout"},
 };
 
 static dv_catalogue_entry catalogue[DV_F__COUNT];

@@ -88,7 +88,7 @@ typedef enum {
   X(WHOIS_REPLY_TRUNCATED, INFO)                                               \
   X(WHOIS_BACKOFF, WARNING)                                                    \
   X(EMAIL_LEGACY_CONTACT_ROUTE, WARNING)                                       \
-  X(ENDPOINT_OK, INFO)                                                          \
+  X(ENDPOINT_OK, INFO)                                                         \
   X(ENDPOINT_CERT_EXPECTED, INFO)                                              \
   X(ENDPOINT_CERT_NOT_EXPECTED, WARNING)                                       \
   X(ENDPOINT_CERT_EXPIRING, WARNING)                                           \
@@ -168,7 +168,7 @@ typedef enum {
 #define DV_X(name, sev) DV_F_##name,
   DV_FINDING_CODES(DV_X)
 #undef DV_X
-  DV_F__COUNT
+      DV_F__COUNT
 } dv_code;
 
 typedef struct {

@@ -15,9 +15,9 @@
 
 #define HTTP_DEFAULT_TIMEOUT_MS 10000L
 #define HTTP_DEFAULT_CONNECT_MS 5000L
-#define HTTP_DEFAULT_MAX_BODY (1024u * 1024u)
-#define HTTP_MAX_HEADERS 128
-#define HTTP_MAX_HEADER_BYTES (64u * 1024u)
+#define HTTP_DEFAULT_MAX_BODY   (1024u * 1024u)
+#define HTTP_MAX_HEADERS        128
+#define HTTP_MAX_HEADER_BYTES   (64u * 1024u)
 
 typedef struct http_xfer {
   dv_http *h;
@@ -283,7 +283,7 @@ static void http_xfer_finish(http_xfer *x, dv_http_status st, long code,
   if (st != DV_HTTP_OK) {
     const char *detail = why && *why ? why : dv_http_status_str(st);
     dv_name_printable(detail, strlen(detail), x->resp.error,
-                        sizeof(x->resp.error));
+                      sizeof(x->resp.error));
   }
   if (!x->resp.body) {
     x->resp.body = calloc(1, 1);
@@ -324,7 +324,8 @@ static void http_done_check(dv_http *h)
   h->in_done = 0;
 }
 
-/* ---- libcurl <-> loop ------------------------------------------------------ */
+/* ---- libcurl <-> loop ------------------------------------------------------
+ */
 
 static void http_on_io(void *arg, int fd, short revents)
 {
@@ -392,7 +393,8 @@ static void http_on_deadline(void *arg)
   dv_http_cancel_all(arg);
 }
 
-/* ---- public ------------------------------------------------------------------ */
+/* ---- public
+ * ------------------------------------------------------------------ */
 
 dv_http *dv_http_new(dv_loop *loop, int verbose)
 {

@@ -17,51 +17,51 @@
 #include "loop.h"
 
 typedef enum {
-  DV_HTTP_OK = 0,     /* a response arrived (look at code for its status) */
-  DV_HTTP_TIMEOUT,    /* the request's own timeout passed */
-  DV_HTTP_RESOLVE,    /* host name did not resolve */
-  DV_HTTP_CONNECT,    /* connection refused / unreachable */
-  DV_HTTP_TLS,        /* TLS handshake or certificate verification failed */
-  DV_HTTP_TOO_BIG,    /* body above max_body: transfer stopped */
-  DV_HTTP_PROTOCOL,   /* malformed HTTP, connection reset mid-response */
-  DV_HTTP_CANCELLED,  /* the run's deadline passed */
-  DV_HTTP_BADREQ,     /* bad request description (URL, method, ...) */
+  DV_HTTP_OK = 0,    /* a response arrived (look at code for its status) */
+  DV_HTTP_TIMEOUT,   /* the request's own timeout passed */
+  DV_HTTP_RESOLVE,   /* host name did not resolve */
+  DV_HTTP_CONNECT,   /* connection refused / unreachable */
+  DV_HTTP_TLS,       /* TLS handshake or certificate verification failed */
+  DV_HTTP_TOO_BIG,   /* body above max_body: transfer stopped */
+  DV_HTTP_PROTOCOL,  /* malformed HTTP, connection reset mid-response */
+  DV_HTTP_CANCELLED, /* the run's deadline passed */
+  DV_HTTP_BADREQ,    /* bad request description (URL, method, ...) */
   DV_HTTP_NOMEM,
-  DV_HTTP_ERROR       /* anything else libcurl reports */
+  DV_HTTP_ERROR /* anything else libcurl reports */
 } dv_http_status;
 
 typedef struct dv_http dv_http;
 
 typedef struct {
-  const char *method;          /* "GET" (NULL), "POST", "PUT" */
-  const char *url;             /* http:// or https:// only */
-  const char *const *headers;  /* NULL-terminated "Name: value" lines */
-  const char *body;            /* request body (POST/PUT), may be NULL */
+  const char *method;         /* "GET" (NULL), "POST", "PUT" */
+  const char *url;            /* http:// or https:// only */
+  const char *const *headers; /* NULL-terminated "Name: value" lines */
+  const char *body;           /* request body (POST/PUT), may be NULL */
   size_t body_len;
-  long timeout_ms;             /* whole request; 0 = 10000 */
-  long connect_timeout_ms;     /* 0 = min(timeout, 5000) */
-  size_t max_body;             /* response body cap; 0 = 1 MiB */
-  const char *cainfo;          /* CA bundle file; NULL = DVCHECK_CA_BUNDLE
-                                * env, else the system store */
-  int no_proxy;                /* 1: never use a proxy (IMDS, containers) */
-  const char *trace_label;     /* -vv trace prefix, e.g. "rdap"; NULL ok */
+  long timeout_ms;         /* whole request; 0 = 10000 */
+  long connect_timeout_ms; /* 0 = min(timeout, 5000) */
+  size_t max_body;         /* response body cap; 0 = 1 MiB */
+  const char *cainfo;      /* CA bundle file; NULL = DVCHECK_CA_BUNDLE
+                            * env, else the system store */
+  int no_proxy;            /* 1: never use a proxy (IMDS, containers) */
+  const char *trace_label; /* -vv trace prefix, e.g. "rdap"; NULL ok */
 } dv_http_req;
 
 typedef struct {
   dv_http_status status;
-  long code;          /* HTTP status code; 0 when none was received */
-  char *body;         /* NUL-terminated (may also contain NULs) */
+  long code;  /* HTTP status code; 0 when none was received */
+  char *body; /* NUL-terminated (may also contain NULs) */
   size_t body_len;
-  const char *url;    /* the URL requested */
+  const char *url; /* the URL requested */
   long elapsed_ms;
-  char error[256];    /* human-readable reason when status != OK */
+  char error[256]; /* human-readable reason when status != OK */
   /* response headers of the last response (after redirects none are
    * followed: redirects are returned as they are) */
   size_t nheaders;
   struct dv_http_header {
     char *name;  /* as received */
     char *value; /* trimmed */
-  } *headers;
+  } * headers;
 } dv_http_resp;
 
 /* The callback owns nothing: resp is valid only during the call. */

@@ -67,8 +67,8 @@ void dv_loop_free(dv_loop *loop)
   free(loop);
 }
 
-dv_loop_status dv_loop_io_set(dv_loop *loop, int fd, short events,
-                              dv_io_cb cb, void *arg)
+dv_loop_status dv_loop_io_set(dv_loop *loop, int fd, short events, dv_io_cb cb,
+                              void *arg)
 {
   size_t i;
   for (i = 0; i < loop->nwatch; i++)

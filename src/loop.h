@@ -15,7 +15,7 @@ typedef enum {
   DV_LOOP_OK = 0,   /* all work finished */
   DV_LOOP_DEADLINE, /* the run's deadline passed with work outstanding */
   DV_LOOP_NOMEM,
-  DV_LOOP_EPOLL     /* poll() itself failed */
+  DV_LOOP_EPOLL /* poll() itself failed */
 } dv_loop_status;
 
 /* Called with the poll() revents of fd (POLLIN/POLLOUT/POLLERR/POLLHUP). */
@@ -37,8 +37,8 @@ void dv_loop_free(dv_loop *loop);
 int64_t dv_loop_now_ms(void);
 
 /* Set, change or (events == 0) remove interest in fd. */
-dv_loop_status dv_loop_io_set(dv_loop *loop, int fd, short events,
-                              dv_io_cb cb, void *arg);
+dv_loop_status dv_loop_io_set(dv_loop *loop, int fd, short events, dv_io_cb cb,
+                              void *arg);
 
 /* Arm (or re-arm) a timer to fire after delay_ms; disarm removes it. */
 void dv_loop_timer_arm(dv_loop *loop, dv_timer *t, int64_t delay_ms,

@@ -25,7 +25,8 @@ const char *dv_nagios_state_str(dv_nagios_state st)
 
 dv_nagios_state dv_nagios_state_worst(dv_nagios_state a, dv_nagios_state b)
 {
-  static const int rank[] = {[DV_NAGIOS_OK] = 0, [DV_NAGIOS_UNKNOWN] = 1,
+  static const int rank[] = {[DV_NAGIOS_OK] = 0,
+                             [DV_NAGIOS_UNKNOWN] = 1,
                              [DV_NAGIOS_WARNING] = 2,
                              [DV_NAGIOS_CRITICAL] = 3};
   if ((size_t)a > DV_NAGIOS_UNKNOWN)
@@ -257,11 +258,10 @@ int dv_nagios_perf_add(dv_nagios_out *o, const char *label, double value,
     dv_nagios_number(min, mn, sizeof(mn));
   if (has_max)
     dv_nagios_number(max, mx, sizeof(mx));
-  n = snprintf(item, sizeof(item), "%s%s=%s%s;%s;%s;%s;%s", cur ? " " : "",
-               lab, val, uom ? uom : "", w && w->set ? w->text : "",
+  n = snprintf(item, sizeof(item), "%s%s=%s%s;%s;%s;%s;%s", cur ? " " : "", lab,
+               val, uom ? uom : "", w && w->set ? w->text : "",
                c && c->set ? c->text : "", mn, mx);
-  if (n < 0 || (size_t)n >= sizeof(item) ||
-      cur + (size_t)n >= sizeof(o->perf))
+  if (n < 0 || (size_t)n >= sizeof(item) || cur + (size_t)n >= sizeof(o->perf))
     return -1;
   memcpy(o->perf + cur, item, (size_t)n + 1);
   return 0;
@@ -270,15 +270,14 @@ int dv_nagios_perf_add(dv_nagios_out *o, const char *label, double value,
 char *dv_nagios_render(const dv_nagios_out *o)
 {
   const char *st = dv_nagios_state_str(o->state);
-  size_t len = strlen(st) + strlen(o->summary) + strlen(o->perf) +
-               o->longlen + 32;
+  size_t len =
+      strlen(st) + strlen(o->summary) + strlen(o->perf) + o->longlen + 32;
   char *s = malloc(len);
   if (!s)
     return NULL;
   snprintf(s, len, "DV %s - %s%s%s\n%s", st,
-           o->summary[0] ? o->summary : "(no summary)",
-           o->perf[0] ? " | " : "", o->perf,
-           o->longtext ? o->longtext : "");
+           o->summary[0] ? o->summary : "(no summary)", o->perf[0] ? " | " : "",
+           o->perf, o->longtext ? o->longtext : "");
   return s;
 }
 
@@ -291,6 +290,5 @@ int dv_nagios_print(FILE *out, const dv_nagios_out *o)
   }
   fputs(s, out);
   free(s);
-  return (int)o->state <= DV_NAGIOS_UNKNOWN ? (int)o->state
-                                            : DV_NAGIOS_UNKNOWN;
+  return (int)o->state <= DV_NAGIOS_UNKNOWN ? (int)o->state : DV_NAGIOS_UNKNOWN;
 }

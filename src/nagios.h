@@ -24,12 +24,12 @@ dv_nagios_state dv_nagios_state_worst(dv_nagios_state a, dv_nagios_state b);
  * "10:20", "@10:20" (alert inside). Alert when the value lies outside
  * [start, end], or inside it with '@'. Bounds are inclusive. */
 typedef struct {
-  int set;          /* a range was given */
-  int inside;       /* '@' */
-  int start_inf;    /* start is -infinity ("~") */
-  int end_inf;      /* end is +infinity (nothing after ':') */
+  int set;       /* a range was given */
+  int inside;    /* '@' */
+  int start_inf; /* start is -infinity ("~") */
+  int end_inf;   /* end is +infinity (nothing after ':') */
   double start, end;
-  char text[48];    /* as given (validated), for perfdata */
+  char text[48]; /* as given (validated), for perfdata */
 } dv_nagios_range;
 
 /* Parse s; returns 0, or -1 with a reason in why. */
@@ -45,8 +45,8 @@ dv_nagios_state dv_nagios_state_of(double v, const dv_nagios_range *w,
 typedef struct {
   dv_nagios_state state;
   char summary[512];
-  char perf[1024];  /* space-separated perfdata items */
-  char *longtext;   /* lines after the first, '\n'-separated */
+  char perf[1024]; /* space-separated perfdata items */
+  char *longtext;  /* lines after the first, '\n'-separated */
   size_t longlen;
   int nomem;
 } dv_nagios_out;

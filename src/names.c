@@ -135,8 +135,7 @@ static dv_name_status ldh_check(const char *s, char *detail, size_t dlen)
   if (total == 0)
     return DV_NAME_EMPTY;
   if (total > 253) {
-    detail_set(detail, dlen, "%zu characters; DNS allows at most 253",
-               total);
+    detail_set(detail, dlen, "%zu characters; DNS allows at most 253", total);
     return DV_NAME_TOO_LONG;
   }
   while (*p) {

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define DV_NAME_LEN 254 /* 253 characters + NUL */
+#define DV_NAME_LEN       254 /* 253 characters + NUL */
 #define DV_MAX_CANDIDATES 127
 
 typedef enum {

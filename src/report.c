@@ -9,19 +9,19 @@
 #include "names.h"
 #include "report.h"
 
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[31m"
-#define C_YELLOW "\033[33m"
-#define C_GREEN "\033[32m"
-#define C_BLUE "\033[34m"
+#define C_RESET   "\033[0m"
+#define C_BOLD    "\033[1m"
+#define C_RED     "\033[31m"
+#define C_YELLOW  "\033[33m"
+#define C_GREEN   "\033[32m"
+#define C_BLUE    "\033[34m"
 #define C_MAGENTA "\033[35m"
 
 void dv_report_color_init(dv_cfg *cfg)
 {
   const char *nc = getenv("NO_COLOR");
-  cfg->color = !cfg->no_color && !(nc && nc[0]) && !cfg->json &&
-               isatty(STDOUT_FILENO);
+  cfg->color =
+      !cfg->no_color && !(nc && nc[0]) && !cfg->json && isatty(STDOUT_FILENO);
 }
 
 void dv_report_safe(FILE *out, const char *s)
@@ -72,10 +72,14 @@ void dv_report_wrap(FILE *out, int indent, int width, const char *text)
 static const char *sev_color(dv_severity sev)
 {
   switch (sev) {
-  case DV_SEV_INFO: return C_BLUE;
-  case DV_SEV_WARNING: return C_YELLOW;
-  case DV_SEV_ERROR: return C_RED;
-  default: return C_BOLD C_MAGENTA;
+  case DV_SEV_INFO:
+    return C_BLUE;
+  case DV_SEV_WARNING:
+    return C_YELLOW;
+  case DV_SEV_ERROR:
+    return C_RED;
+  default:
+    return C_BOLD C_MAGENTA;
   }
 }
 
@@ -182,15 +186,19 @@ int dv_report_exit_code(int any, dv_severity worst, int incomplete)
 const char *dv_report_status_word(int exit_code)
 {
   switch (exit_code) {
-  case DV_EXIT_OK: return "ok";
-  case DV_EXIT_WARNING: return "warning";
-  case DV_EXIT_FAILURE: return "failure";
-  default: return "unknown";
+  case DV_EXIT_OK:
+    return "ok";
+  case DV_EXIT_WARNING:
+    return "warning";
+  case DV_EXIT_FAILURE:
+    return "failure";
+  default:
+    return "unknown";
   }
 }
 
-json_t *dv_report_envelope(const char *command, int exit_code,
-                           int deadline_hit, json_t *results)
+json_t *dv_report_envelope(const char *command, int exit_code, int deadline_hit,
+                           json_t *results)
 {
   return json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:b, s:o}", "schema",
                    DV_JSON_SCHEMA_VERSION, "tool", "dvcheck", "version",

@@ -24,8 +24,7 @@ void dv_report_wrap(FILE *out, int indent, int width, const char *text);
 /* A coloured severity label (padded to 7). */
 void dv_report_sev(FILE *out, const dv_cfg *cfg, dv_severity sev);
 /* The verdict label for a whole subject: OK/WARNING/ERROR/FATAL. */
-void dv_report_verdict(FILE *out, const dv_cfg *cfg, int any,
-                       dv_severity sev);
+void dv_report_verdict(FILE *out, const dv_cfg *cfg, int any, dv_severity sev);
 
 void dv_report_findings_text(FILE *out, const dv_cfg *cfg,
                              const dv_findings *fl);
@@ -37,8 +36,8 @@ const char *dv_report_status_word(int exit_code);
 
 /* The versioned envelope: {"schema":1,"tool":"dvcheck",...}. Steals results
  * and returns the document (NULL on allocation failure). */
-json_t *dv_report_envelope(const char *command, int exit_code,
-                           int deadline_hit, json_t *results);
+json_t *dv_report_envelope(const char *command, int exit_code, int deadline_hit,
+                           json_t *results);
 /* Append item to *arr; on failure drop the whole array (*arr = NULL), so
  * callers can push in a loop and check once. */
 void dv_json_push(json_t **arr, json_t *item);

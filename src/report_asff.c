@@ -99,10 +99,16 @@ static int asff_copy_strlist(json_t *dst, const char *key, const json_t *src)
 static json_t *asff_details(const json_t *cert)
 {
   json_t *d = json_object();
-  static const char *const strs[] = {"DomainName", "Status", "Type",
-                                     "KeyAlgorithm", "RenewalEligibility",
-                                     "FailureReason", "Serial", "Issuer",
-                                     "Subject", "SignatureAlgorithm",
+  static const char *const strs[] = {"DomainName",
+                                     "Status",
+                                     "Type",
+                                     "KeyAlgorithm",
+                                     "RenewalEligibility",
+                                     "FailureReason",
+                                     "Serial",
+                                     "Issuer",
+                                     "Subject",
+                                     "SignatureAlgorithm",
                                      "CertificateAuthorityArn"};
   static const char *const times[] = {"NotAfter", "NotBefore", "CreatedAt",
                                       "IssuedAt", "ImportedAt"};
@@ -184,9 +190,9 @@ json_t *dv_asff_finding(const dv_asff_input *in)
                            "Best Practices")) ||
       json_object_set_new(f, "CreatedAt", json_string(ts)) ||
       json_object_set_new(f, "UpdatedAt", json_string(ts)) ||
-      json_object_set_new(f, "Severity",
-                          json_pack("{s:s}", "Label",
-                                    dv_asff_severity_label(in->severity))) ||
+      json_object_set_new(
+          f, "Severity",
+          json_pack("{s:s}", "Label", dv_asff_severity_label(in->severity))) ||
       json_object_set_new(f, "Title", asff_str(in->title, 256)) ||
       json_object_set_new(f, "Description", asff_str(desc, 1024)))
     goto fail;

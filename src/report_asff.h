@@ -10,12 +10,12 @@
 #include "findings.h"
 
 typedef struct {
-  const json_t *cert;      /* ACM CertificateDetail or CertificateSummary */
-  const char *arn;         /* certificate ARN */
-  const char *partition;   /* "aws" */
+  const json_t *cert;    /* ACM CertificateDetail or CertificateSummary */
+  const char *arn;       /* certificate ARN */
+  const char *partition; /* "aws" */
   const char *region;
-  const char *account;     /* 12 digits */
-  const char *code;        /* catalogue code: GeneratorId and Id suffix */
+  const char *account; /* 12 digits */
+  const char *code;    /* catalogue code: GeneratorId and Id suffix */
   dv_severity severity;
   const char *title;       /* <= 256 characters (truncated) */
   const char *description; /* <= 1024 characters (truncated) */

@@ -5,10 +5,10 @@
 #include <stddef.h>
 
 enum {
-  DV_EXIT_OK = 0,       /* nothing wrong */
-  DV_EXIT_WARNING = 1,  /* warnings */
-  DV_EXIT_FAILURE = 2,  /* failures found */
-  DV_EXIT_UNKNOWN = 3   /* could not complete: usage, internal, deadline */
+  DV_EXIT_OK = 0,      /* nothing wrong */
+  DV_EXIT_WARNING = 1, /* warnings */
+  DV_EXIT_FAILURE = 2, /* failures found */
+  DV_EXIT_UNKNOWN = 3  /* could not complete: usage, internal, deadline */
 };
 
 #define DV_MAX_RESOLVERS 8
@@ -19,7 +19,7 @@ typedef struct {
   int color; /* resolved: 1 = emit ANSI colour */
   int no_color;
   double timeout_s;
-  int timeout_given; /* --timeout was on the command line */
+  int timeout_given;   /* --timeout was on the command line */
   char resolvers[512]; /* c-ares csv, "" = system */
   size_t nresolvers;
   const char *command;
@@ -56,9 +56,9 @@ typedef struct {
   const char *check_domain; /* check --domain NAME */
   const char *check_arn;    /* check --arn ARN */
   /* expiry, audit */
-  long expiry_days;   /* --days N (0 = default) */
-  const char *format; /* --format text|json|asff */
-  const char *aws_profile;      /* --profile NAME */
+  long expiry_days;        /* --days N (0 = default) */
+  const char *format;      /* --format text|json|asff */
+  const char *aws_profile; /* --profile NAME */
 } dv_cfg;
 
 #endif

@@ -176,11 +176,19 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
 {
   char shown[128];
   switch (o->id) {
-  case DV_OPT_JSON: cfg->json = 1; break;
-  case DV_OPT_VERBOSE: cfg->verbose++; break;
-  case DV_OPT_NO_COLOR: cfg->no_color = 1; break;
-  case DV_OPT_HELP: return DV_PARAM_HELP;
-  case DV_OPT_VERSION: return DV_PARAM_VERSION;
+  case DV_OPT_JSON:
+    cfg->json = 1;
+    break;
+  case DV_OPT_VERBOSE:
+    cfg->verbose++;
+    break;
+  case DV_OPT_NO_COLOR:
+    cfg->no_color = 1;
+    break;
+  case DV_OPT_HELP:
+    return DV_PARAM_HELP;
+  case DV_OPT_VERSION:
+    return DV_PARAM_VERSION;
   case DV_OPT_RESOLVER:
     if (dv_resolver_arg_add(cfg, val, msg, msglen) < 0)
       return DV_PARAM_BAD_ARG;
@@ -188,20 +196,35 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_TIMEOUT:
     cfg->timeout_given = 1;
     if (parse_timeout(val, &cfg->timeout_s) < 0) {
-      snprintf(msg, msglen,
-               "--timeout '%s': give seconds between 0.1 and 3600",
+      snprintf(msg, msglen, "--timeout '%s': give seconds between 0.1 and 3600",
                dv_name_printable(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     break;
-  case DV_OPT_FILE: cfg->names_file = val; break;
-  case DV_OPT_CNAME: cfg->cnames[cfg->ncnames++] = val; break;
-  case DV_OPT_RECORDS: cfg->records_file = val; break;
-  case DV_OPT_INPUT: cfg->whois_input = val; break;
-  case DV_OPT_DOMAIN: cfg->whois_domain = val; break;
-  case DV_OPT_SERVER: cfg->whois_server = val; break;
-  case DV_OPT_WHOIS_SERVERS: cfg->whois_servers_file = val; break;
-  case DV_OPT_RDAP_BOOTSTRAP: cfg->rdap_bootstrap = val; break;
+  case DV_OPT_FILE:
+    cfg->names_file = val;
+    break;
+  case DV_OPT_CNAME:
+    cfg->cnames[cfg->ncnames++] = val;
+    break;
+  case DV_OPT_RECORDS:
+    cfg->records_file = val;
+    break;
+  case DV_OPT_INPUT:
+    cfg->whois_input = val;
+    break;
+  case DV_OPT_DOMAIN:
+    cfg->whois_domain = val;
+    break;
+  case DV_OPT_SERVER:
+    cfg->whois_server = val;
+    break;
+  case DV_OPT_WHOIS_SERVERS:
+    cfg->whois_servers_file = val;
+    break;
+  case DV_OPT_RDAP_BOOTSTRAP:
+    cfg->rdap_bootstrap = val;
+    break;
   case DV_OPT_WHOIS_RATE:
   case DV_OPT_WHOIS_TIMEOUT: {
     char *end;
@@ -210,8 +233,8 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     v = strtod(val, &end);
     if (!*val || *end || errno || !isfinite(v) || v < 0.1 || v > hi) {
       snprintf(msg, msglen, "--%s '%s': give a number between 0.1 and %g",
-               o->lname, dv_name_printable(val, strlen(val), shown,
-                                           sizeof(shown)), hi);
+               o->lname,
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)), hi);
       return DV_PARAM_BAD_ARG;
     }
     if (o->id == DV_OPT_WHOIS_RATE)
@@ -220,20 +243,48 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
       cfg->whois_timeout_s = v;
     break;
   }
-  case DV_OPT_ACM_LEGACY: cfg->acm_legacy = 1; break;
-  case DV_OPT_CONTACTS: cfg->contacts = 1; break;
-  case DV_OPT_RESEND: cfg->resend = 1; break;
-  case DV_OPT_CERT_DOMAIN: cfg->resend_domain = val; break;
-  case DV_OPT_VALIDATION_DOMAIN: cfg->validation_domain = val; break;
-  case DV_OPT_DRY_RUN: cfg->dry_run = 1; break;
-  case DV_OPT_YES: cfg->yes = 1; break;
-  case DV_OPT_STATUS: cfg->cert_status = val; break;
-  case DV_OPT_EXPECT_PEM: cfg->expect_pem = val; break;
-  case DV_OPT_WARNING: cfg->warning = val; break;
-  case DV_OPT_CRITICAL: cfg->critical = val; break;
-  case DV_OPT_CHECK_HOST: cfg->check_host = val; break;
-  case DV_OPT_CHECK_DOMAIN: cfg->check_domain = val; break;
-  case DV_OPT_CHECK_ARN: cfg->check_arn = val; break;
+  case DV_OPT_ACM_LEGACY:
+    cfg->acm_legacy = 1;
+    break;
+  case DV_OPT_CONTACTS:
+    cfg->contacts = 1;
+    break;
+  case DV_OPT_RESEND:
+    cfg->resend = 1;
+    break;
+  case DV_OPT_CERT_DOMAIN:
+    cfg->resend_domain = val;
+    break;
+  case DV_OPT_VALIDATION_DOMAIN:
+    cfg->validation_domain = val;
+    break;
+  case DV_OPT_DRY_RUN:
+    cfg->dry_run = 1;
+    break;
+  case DV_OPT_YES:
+    cfg->yes = 1;
+    break;
+  case DV_OPT_STATUS:
+    cfg->cert_status = val;
+    break;
+  case DV_OPT_EXPECT_PEM:
+    cfg->expect_pem = val;
+    break;
+  case DV_OPT_WARNING:
+    cfg->warning = val;
+    break;
+  case DV_OPT_CRITICAL:
+    cfg->critical = val;
+    break;
+  case DV_OPT_CHECK_HOST:
+    cfg->check_host = val;
+    break;
+  case DV_OPT_CHECK_DOMAIN:
+    cfg->check_domain = val;
+    break;
+  case DV_OPT_CHECK_ARN:
+    cfg->check_arn = val;
+    break;
   case DV_OPT_DAYS: {
     char *end;
     long v;
@@ -257,7 +308,9 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     if (strcmp(val, "json") == 0)
       cfg->json = 1;
     break;
-  case DV_OPT_PROFILE: cfg->aws_profile = val; break;
+  case DV_OPT_PROFILE:
+    cfg->aws_profile = val;
+    break;
   case DV_OPT_REGION:
     if (!dv_region_arg_valid(val)) {
       snprintf(msg, msglen,
@@ -321,8 +374,8 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
       const char *val = NULL;
       if (!o || !option_allowed(cfg, o)) {
         snprintf(msg, msglen, "unknown option '%s'%s",
-                 dv_name_printable(a, eq ? (size_t)(eq - a) : strlen(a),
-                                   shown, sizeof(shown)),
+                 dv_name_printable(a, eq ? (size_t)(eq - a) : strlen(a), shown,
+                                   sizeof(shown)),
                  o ? " for this command" : "");
         return DV_PARAM_UNKNOWN_OPTION;
       }
@@ -361,8 +414,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
         else if (i + 1 < argc)
           val = argv[++i];
         else {
-          snprintf(msg, msglen, "-%c needs an argument (%s)", o->sname,
-                   o->arg);
+          snprintf(msg, msglen, "-%c needs an argument (%s)", o->sname, o->arg);
           return DV_PARAM_MISSING_ARG;
         }
       }

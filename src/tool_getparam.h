@@ -6,8 +6,8 @@
 
 typedef enum {
   DV_PARAM_OK = 0,
-  DV_PARAM_HELP,      /* --help given: print help, exit 0 */
-  DV_PARAM_VERSION,   /* --version given */
+  DV_PARAM_HELP,    /* --help given: print help, exit 0 */
+  DV_PARAM_VERSION, /* --version given */
   DV_PARAM_UNKNOWN_OPTION,
   DV_PARAM_MISSING_ARG,
   DV_PARAM_BAD_ARG,
@@ -25,7 +25,6 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
 void dv_cfg_free(dv_cfg *cfg);
 
 /* Validate "ADDR[:PORT]" and append it in c-ares csv form. */
-int dv_resolver_arg_add(dv_cfg *cfg, const char *arg, char *msg,
-                        size_t msglen);
+int dv_resolver_arg_add(dv_cfg *cfg, const char *arg, char *msg, size_t msglen);
 
 #endif

@@ -13,298 +13,302 @@
 #include "tool_help.h"
 
 const dv_command dv_commands[] = {
-  {"email", "[-f FILE] NAME...",
-   "can ACM's validation e-mail reach anyone for NAME, and if not, why",
-   "For each NAME (a certificate name such as example.com, www.example.com "
-   "or *.example.com) checks the candidate validation domains -- the name "
-   "with ACM's leading \"*.\"/\"www.\" removed, and each superdomain up to "
-   "the registrable domain -- for a working MX: null MX, missing MX, MX "
-   "hosts that are aliases, IP literals or have no public address, lookup "
-   "failures. It lists the five addresses ACM mails (admin@, "
-   "administrator@, hostmaster@, postmaster@, webmaster@) and gives a "
-   "verdict per name: the validation domain to use, or the fix."},
-  {"dns", "[NAME] --cname RECORD_NAME=RECORD_VALUE... | --records FILE",
-   "is ACM's validation CNAME in place at every authoritative server",
-   "Checks each validation record ACM gave (from --cname, the CSV the ACM "
-   "console exports, or `aws acm describe-certificate` JSON): the zone and "
-   "its delegated name servers, the record at every one of them directly "
-   "(lame, unreachable, stale servers), the recursive resolver's view "
-   "(negative caching, private views), the classic mistakes (doubled zone "
-   "suffix, missing underscore, value with the zone appended, TXT instead "
-   "of CNAME, CNAME plus other data, long CNAME chains, a record in the "
-   "wrong zone), DNSSEC, and CAA for the certificate name. NAME (the "
-   "certificate name) is needed only when it is not the record name "
-   "without its first label."},
-  {"preflight", "NAME...",
-   "before requesting: which validation method will work for each name",
-   "For each NAME: can DNS validation work (zone served by its name "
-   "servers, CAA allows Amazon, DNSSEC not broken), can e-mail validation "
-   "work (the e-mail checks), which names share a record (*.example.com "
-   "and example.com), and the method and validation domain to choose."},
-  {"whois", "NAME... | --input FILE [--domain NAME] [--server HOST]",
-   "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
-   "Looks up the registrable domain of each NAME (once per domain, however "
-   "many names share it): RDAP first (IANA bootstrap, the registry, then "
-   "the registrar's RDAP server from the `related` link), port-43 WHOIS as "
-   "the fallback and for TLDs without RDAP (the server table, IANA's "
-   "refer: for unknown TLDs, the thin registry's \"Registrar WHOIS "
-   "Server:\" referral). Each server gets at most --whois-rate queries a "
-   "minute; a throttled reply makes dvcheck back off, not retry in a loop. "
-   "With --input FILE, analyses a reply saved elsewhere instead -- WHOIS "
-   "text or RDAP JSON, detected automatically; \"-\" reads standard input; "
-   "no network. "
-   "Reports the registrant, admin and tech contacts as email, proxy (a "
-   "privacy relay), redacted, web_form or absent, and whether the reply "
-   "was throttled, asks for a CAPTCHA or points to a web-only registry. "
-   "ACM mailed these contacts only until mid-2024. The RDAP bootstrap is "
-   "cached in $XDG_CACHE_HOME/dvcheck/rdap-dns.json (default "
-   "~/.cache/dvcheck), refreshed from data.iana.org when its max age has "
-   "passed (DVCHECK_RDAP_BOOTSTRAP_URL names a mirror to fetch it from "
-   "instead). DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
-   "referrals name 127.0.0.0/8 or ::1."},
-  {"cert", "ARN [--resend [--domain D] [--validation-domain V] [--dry-run] "
-   "[--yes]]",
-   "one ACM certificate: ACM's view of each name next to what the world "
-   "shows",
-   "Calls ACM's DescribeCertificate for ARN and shows, for every name of "
-   "the certificate and of a pending renewal, ACM's view (validation "
-   "method, ValidationStatus, ValidationDomain, the addresses ACM mailed, "
-   "the CNAME ACM expects) next to the world's: the e-mail checks on the "
-   "ValidationDomain or the DNS checks on the CNAME, and says which side is "
-   "wrong. Explains the certificate status, failure reason and renewal "
-   "status. With --resend, asks ACM to send the validation e-mail again -- "
-   "only for e-mail-validated names that are pending validation, within "
-   "ACM's 72-hour window; it shows the addresses first and asks for "
-   "confirmation on a terminal (--yes skips the question, and is required "
-   "without a terminal). Credentials come from AWS_ACCESS_KEY_ID, "
-   "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; the region from the ARN; "
-   "the endpoint from --endpoint-url, AWS_ENDPOINT_URL_ACM or "
-   "AWS_ENDPOINT_URL; the CA bundle from AWS_CA_BUNDLE."},
-  {"certs", "[--region R] [--status S[,S...]]",
-   "list the ACM certificates of a region (every page, every key type)",
-   "Calls ACM's ListCertificates over all pages, asking for every key type "
-   "(by default ACM lists only RSA_2048 certificates), optionally only "
-   "those with the given statuses (PENDING_VALIDATION, ISSUED, INACTIVE, "
-   "EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED), and prints a table."},
-  {"explain", "[CODE]",
-   "print a finding's catalogue entry (all codes without CODE)",
-   "Prints the severity, title, remediation and reference of a finding code "
-   "such as MX_NULL. Without CODE, lists every code."},
-  {"endpoint", "HOST[:PORT] [--expect-pem FILE | --arn ARN]",
-   "which certificate a TLS endpoint serves, and is it trusted and current",
-   "Connects to HOST (a name, resolved like every lookup, or an IP "
-   "address; IPv6 as [ADDR]:PORT; port 443 by default), does a TLS "
-   "handshake with SNI and reports the served certificate: subject, SANs, "
-   "issuer, serial, SHA-256 fingerprint, validity and days to expiry. The "
-   "chain is verified against the system's trust store (or the bundle in "
-   "DVCHECK_CA_BUNDLE) and the name or address against the certificate. "
-   "Findings: expired, expiring within 45 days, not yet valid, untrusted "
-   "chain, name mismatch, handshake, connect and resolve failures, "
-   "timeouts. With --expect-pem, whether the endpoint serves that very "
-   "certificate (\"the load balancer still serves the old certificate\"); "
-   "with --arn, the same for the ACM certificate (GetCertificate; a "
-   "certificate ACM has not issued yet is an ACM_API_ERROR with "
-   "RequestInProgressException, other API failures exit 3)."},
-  {"check", "--host HOST[:PORT] | --domain NAME | --arn ARN [-w RANGE] "
-            "[-c RANGE] [-t SECONDS]",
-   "Nagios/Icinga plug-in mode (also run as check_dv)",
-   "Follows the monitoring-plugins guidelines: one status line \"DV "
-   "OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata\", details on the "
-   "following lines, exit status 0/1/2/3. --host checks the endpoint's "
-   "certificate (as `dvcheck endpoint`): -w/-c are ranges for the days to "
-   "expiry (default -w 30: -c 14:, i.e. warn below 30 days, critical "
-   "below 14); an expired, untrusted or wrong-name certificate or an "
-   "unreachable endpoint is CRITICAL; a certificate other than "
-   "--expect-pem is WARNING. --domain checks whether validation can work "
-   "now (as `dvcheck preflight`): OK when DNS validation can work, "
-   "WARNING when only e-mail validation can, CRITICAL when neither can; "
-   "-w/-c, if given, are ranges for the number of methods that can work "
-   "(0-2). --arn checks an ACM certificate (DescribeCertificate): "
-   "PENDING_VALIDATION and INACTIVE are WARNING; FAILED, "
-   "VALIDATION_TIMED_OUT, REVOKED and EXPIRED are CRITICAL; a renewal "
-   "PENDING_VALIDATION is WARNING, a FAILED one CRITICAL; -w/-c are ranges "
-   "for the days to expiry (default -w 30: -c 14:); within 45 days of "
-   "expiry, a certificate ACM will not renew by itself (imported, not in "
-   "use, renewal by e-mail approval) is at least WARNING. Perfdata "
-   "days_left, pending_names (names still PENDING_VALIDATION), time; the "
-   "long output lists the names, reasons and findings. --host with --arn "
-   "compares the served certificate with ACM's (GetCertificate): another "
-   "certificate is WARNING, as with --expect-pem. ACM errors (no "
-   "credentials, unknown ARN, access denied, throttling, clock skew, a "
-   "certificate not issued yet) are UNKNOWN. Ranges: N (0..N), N: (at "
-   "least N), ~:N (at most N), N:M, and @N:M (alert inside). Bad usage and "
-   "internal errors give one UNKNOWN line; the whole check never runs "
-   "longer than -t."},
-  {"expiry", "[--region R|R1,R2|all] [--days N] [--format text|json|asff]",
-   "ACM certificates expiring within N days, and what blocks their renewal",
-   "Lists every certificate of the region(s) (ListCertificates, every page "
-   "and key type) and reports those that expire within N days (default "
-   "45, when ACM's own DaysToExpiry events start): IMPORTED ones (ACM never "
-   "renews them), ones not in use (ACM renews only certificates in use), "
-   "e-mail-validated ones (renewal needs someone to approve a mail), "
-   "DNS-validated ones with the DNS checks on the validation CNAMEs that "
-   "renewal needs, failed renewals and expired ones. --region all asks "
-   "every commercial region and skips those not enabled for the account. "
-   "DescribeCertificate calls are paced well under ACM's request quota. "
-   "--format asff prints a Security Hub BatchImportFindings request body "
-   "(one finding per certificate): aws securityhub batch-import-findings "
-   "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
-   "expire without renewal, 1 for warnings, 0 when ACM will renew "
-   "everything in the window."},
-  {"audit", "[--region R|R1,R2|all] [--days N]",
-   "every ACM certificate of the account; the problem ones diagnosed",
-   "Lists every certificate of the region(s) and diagnoses, as `dvcheck "
-   "cert` does, each one that needs attention: PENDING_VALIDATION, "
-   "VALIDATION_TIMED_OUT, FAILED, expired while in use, expiring within N "
-   "days (default 45), and AMAZON_ISSUED certificates within 60 days of "
-   "expiry -- ACM's managed-renewal window -- so that a renewal stuck in "
-   "PENDING_VALIDATION or FAILED shows. The diagnoses run concurrently "
-   "with one shared DNS cache; DescribeCertificate calls are paced per "
-   "region well under ACM's request quota. A progress bar goes to standard "
-   "error on a terminal; the output is a summary table, worst first, then "
-   "the diagnosis of every certificate that is not fine."},
+    {"email", "[-f FILE] NAME...",
+     "can ACM's validation e-mail reach anyone for NAME, and if not, why",
+     "For each NAME (a certificate name such as example.com, www.example.com "
+     "or *.example.com) checks the candidate validation domains -- the name "
+     "with ACM's leading \"*.\"/\"www.\" removed, and each superdomain up to "
+     "the registrable domain -- for a working MX: null MX, missing MX, MX "
+     "hosts that are aliases, IP literals or have no public address, lookup "
+     "failures. It lists the five addresses ACM mails (admin@, "
+     "administrator@, hostmaster@, postmaster@, webmaster@) and gives a "
+     "verdict per name: the validation domain to use, or the fix."},
+    {"dns", "[NAME] --cname RECORD_NAME=RECORD_VALUE... | --records FILE",
+     "is ACM's validation CNAME in place at every authoritative server",
+     "Checks each validation record ACM gave (from --cname, the CSV the ACM "
+     "console exports, or `aws acm describe-certificate` JSON): the zone and "
+     "its delegated name servers, the record at every one of them directly "
+     "(lame, unreachable, stale servers), the recursive resolver's view "
+     "(negative caching, private views), the classic mistakes (doubled zone "
+     "suffix, missing underscore, value with the zone appended, TXT instead "
+     "of CNAME, CNAME plus other data, long CNAME chains, a record in the "
+     "wrong zone), DNSSEC, and CAA for the certificate name. NAME (the "
+     "certificate name) is needed only when it is not the record name "
+     "without its first label."},
+    {"preflight", "NAME...",
+     "before requesting: which validation method will work for each name",
+     "For each NAME: can DNS validation work (zone served by its name "
+     "servers, CAA allows Amazon, DNSSEC not broken), can e-mail validation "
+     "work (the e-mail checks), which names share a record (*.example.com "
+     "and example.com), and the method and validation domain to choose."},
+    {"whois", "NAME... | --input FILE [--domain NAME] [--server HOST]",
+     "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
+     "Looks up the registrable domain of each NAME (once per domain, however "
+     "many names share it): RDAP first (IANA bootstrap, the registry, then "
+     "the registrar's RDAP server from the `related` link), port-43 WHOIS as "
+     "the fallback and for TLDs without RDAP (the server table, IANA's "
+     "refer: for unknown TLDs, the thin registry's \"Registrar WHOIS "
+     "Server:\" referral). Each server gets at most --whois-rate queries a "
+     "minute; a throttled reply makes dvcheck back off, not retry in a loop. "
+     "With --input FILE, analyses a reply saved elsewhere instead -- WHOIS "
+     "text or RDAP JSON, detected automatically; \"-\" reads standard input; "
+     "no network. "
+     "Reports the registrant, admin and tech contacts as email, proxy (a "
+     "privacy relay), redacted, web_form or absent, and whether the reply "
+     "was throttled, asks for a CAPTCHA or points to a web-only registry. "
+     "ACM mailed these contacts only until mid-2024. The RDAP bootstrap is "
+     "cached in $XDG_CACHE_HOME/dvcheck/rdap-dns.json (default "
+     "~/.cache/dvcheck), refreshed from data.iana.org when its max age has "
+     "passed (DVCHECK_RDAP_BOOTSTRAP_URL names a mirror to fetch it from "
+     "instead). DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
+     "referrals name 127.0.0.0/8 or ::1."},
+    {"cert",
+     "ARN [--resend [--domain D] [--validation-domain V] [--dry-run] "
+     "[--yes]]",
+     "one ACM certificate: ACM's view of each name next to what the world "
+     "shows",
+     "Calls ACM's DescribeCertificate for ARN and shows, for every name of "
+     "the certificate and of a pending renewal, ACM's view (validation "
+     "method, ValidationStatus, ValidationDomain, the addresses ACM mailed, "
+     "the CNAME ACM expects) next to the world's: the e-mail checks on the "
+     "ValidationDomain or the DNS checks on the CNAME, and says which side is "
+     "wrong. Explains the certificate status, failure reason and renewal "
+     "status. With --resend, asks ACM to send the validation e-mail again -- "
+     "only for e-mail-validated names that are pending validation, within "
+     "ACM's 72-hour window; it shows the addresses first and asks for "
+     "confirmation on a terminal (--yes skips the question, and is required "
+     "without a terminal). Credentials come from AWS_ACCESS_KEY_ID, "
+     "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; the region from the ARN; "
+     "the endpoint from --endpoint-url, AWS_ENDPOINT_URL_ACM or "
+     "AWS_ENDPOINT_URL; the CA bundle from AWS_CA_BUNDLE."},
+    {"certs", "[--region R] [--status S[,S...]]",
+     "list the ACM certificates of a region (every page, every key type)",
+     "Calls ACM's ListCertificates over all pages, asking for every key type "
+     "(by default ACM lists only RSA_2048 certificates), optionally only "
+     "those with the given statuses (PENDING_VALIDATION, ISSUED, INACTIVE, "
+     "EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED), and prints a table."},
+    {"explain", "[CODE]",
+     "print a finding's catalogue entry (all codes without CODE)",
+     "Prints the severity, title, remediation and reference of a finding code "
+     "such as MX_NULL. Without CODE, lists every code."},
+    {"endpoint", "HOST[:PORT] [--expect-pem FILE | --arn ARN]",
+     "which certificate a TLS endpoint serves, and is it trusted and current",
+     "Connects to HOST (a name, resolved like every lookup, or an IP "
+     "address; IPv6 as [ADDR]:PORT; port 443 by default), does a TLS "
+     "handshake with SNI and reports the served certificate: subject, SANs, "
+     "issuer, serial, SHA-256 fingerprint, validity and days to expiry. The "
+     "chain is verified against the system's trust store (or the bundle in "
+     "DVCHECK_CA_BUNDLE) and the name or address against the certificate. "
+     "Findings: expired, expiring within 45 days, not yet valid, untrusted "
+     "chain, name mismatch, handshake, connect and resolve failures, "
+     "timeouts. With --expect-pem, whether the endpoint serves that very "
+     "certificate (\"the load balancer still serves the old certificate\"); "
+     "with --arn, the same for the ACM certificate (GetCertificate; a "
+     "certificate ACM has not issued yet is an ACM_API_ERROR with "
+     "RequestInProgressException, other API failures exit 3)."},
+    {"check",
+     "--host HOST[:PORT] | --domain NAME | --arn ARN [-w RANGE] "
+     "[-c RANGE] [-t SECONDS]",
+     "Nagios/Icinga plug-in mode (also run as check_dv)",
+     "Follows the monitoring-plugins guidelines: one status line \"DV "
+     "OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata\", details on the "
+     "following lines, exit status 0/1/2/3. --host checks the endpoint's "
+     "certificate (as `dvcheck endpoint`): -w/-c are ranges for the days to "
+     "expiry (default -w 30: -c 14:, i.e. warn below 30 days, critical "
+     "below 14); an expired, untrusted or wrong-name certificate or an "
+     "unreachable endpoint is CRITICAL; a certificate other than "
+     "--expect-pem is WARNING. --domain checks whether validation can work "
+     "now (as `dvcheck preflight`): OK when DNS validation can work, "
+     "WARNING when only e-mail validation can, CRITICAL when neither can; "
+     "-w/-c, if given, are ranges for the number of methods that can work "
+     "(0-2). --arn checks an ACM certificate (DescribeCertificate): "
+     "PENDING_VALIDATION and INACTIVE are WARNING; FAILED, "
+     "VALIDATION_TIMED_OUT, REVOKED and EXPIRED are CRITICAL; a renewal "
+     "PENDING_VALIDATION is WARNING, a FAILED one CRITICAL; -w/-c are ranges "
+     "for the days to expiry (default -w 30: -c 14:); within 45 days of "
+     "expiry, a certificate ACM will not renew by itself (imported, not in "
+     "use, renewal by e-mail approval) is at least WARNING. Perfdata "
+     "days_left, pending_names (names still PENDING_VALIDATION), time; the "
+     "long output lists the names, reasons and findings. --host with --arn "
+     "compares the served certificate with ACM's (GetCertificate): another "
+     "certificate is WARNING, as with --expect-pem. ACM errors (no "
+     "credentials, unknown ARN, access denied, throttling, clock skew, a "
+     "certificate not issued yet) are UNKNOWN. Ranges: N (0..N), N: (at "
+     "least N), ~:N (at most N), N:M, and @N:M (alert inside). Bad usage and "
+     "internal errors give one UNKNOWN line; the whole check never runs "
+     "longer than -t."},
+    {"expiry", "[--region R|R1,R2|all] [--days N] [--format text|json|asff]",
+     "ACM certificates expiring within N days, and what blocks their renewal",
+     "Lists every certificate of the region(s) (ListCertificates, every page "
+     "and key type) and reports those that expire within N days (default "
+     "45, when ACM's own DaysToExpiry events start): IMPORTED ones (ACM never "
+     "renews them), ones not in use (ACM renews only certificates in use), "
+     "e-mail-validated ones (renewal needs someone to approve a mail), "
+     "DNS-validated ones with the DNS checks on the validation CNAMEs that "
+     "renewal needs, failed renewals and expired ones. --region all asks "
+     "every commercial region and skips those not enabled for the account. "
+     "DescribeCertificate calls are paced well under ACM's request quota. "
+     "--format asff prints a Security Hub BatchImportFindings request body "
+     "(one finding per certificate): aws securityhub batch-import-findings "
+     "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
+     "expire without renewal, 1 for warnings, 0 when ACM will renew "
+     "everything in the window."},
+    {"audit", "[--region R|R1,R2|all] [--days N]",
+     "every ACM certificate of the account; the problem ones diagnosed",
+     "Lists every certificate of the region(s) and diagnoses, as `dvcheck "
+     "cert` does, each one that needs attention: PENDING_VALIDATION, "
+     "VALIDATION_TIMED_OUT, FAILED, expired while in use, expiring within N "
+     "days (default 45), and AMAZON_ISSUED certificates within 60 days of "
+     "expiry -- ACM's managed-renewal window -- so that a renewal stuck in "
+     "PENDING_VALIDATION or FAILED shows. The diagnoses run concurrently "
+     "with one shared DNS cache; DescribeCertificate calls are paced per "
+     "region well under ACM's request quota. A progress bar goes to standard "
+     "error on a terminal; the output is a summary table, worst first, then "
+     "the diagnosis of every certificate that is not fine."},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);
 
 const dv_option dv_options[] = {
-  {DV_OPT_JSON, "json", 0, NULL, NULL,
-   "machine-readable output (JSON, see doc/json-output.md)", NULL},
-  {DV_OPT_RESOLVER, "resolver", 0, "ADDR[:PORT]", NULL,
-   "recursive resolver to use (repeatable; default: the system's)",
-   "Use this recursive resolver instead of the ones in /etc/resolv.conf. "
-   "ADDR is an IPv4 or IPv6 address; write IPv6 with a port as "
-   "[ADDR]:PORT. Repeat the option for several resolvers (at most 8)."},
-  {DV_OPT_TIMEOUT, "timeout", 't', "SECONDS", NULL,
-   "deadline for the whole run (default 20)",
-   "Deadline for the whole run, 0.1 to 3600 seconds (default 20). Work not "
-   "finished by then is reported as RUN_DEADLINE and the exit status is 3."},
-  {DV_OPT_VERBOSE, "verbose", 'v', NULL, NULL,
-   "more detail on stderr (repeat for DNS traces)",
-   "Print progress and statistics on standard error; -vv also traces every "
-   "DNS question and answer. Secrets are never printed."},
-  {DV_OPT_NO_COLOR, "no-color", 0, NULL, NULL,
-   "no colour (also when NO_COLOR is set; colour only on a terminal)", NULL},
-  {DV_OPT_HELP, "help", 'h', NULL, NULL, "show help (for a command: "
-   "dvcheck COMMAND --help)", NULL},
-  {DV_OPT_VERSION, "version", 'V', NULL, NULL,
-   "show the version and the libraries in use", NULL},
-  {DV_OPT_FILE, "file", 'f', "FILE", "email",
-   "read names from FILE, one per line (- for standard input)",
-   "Read further names from FILE, one per line; empty lines and lines "
-   "starting with # are ignored. \"-\" reads standard input."},
-  {DV_OPT_CNAME, "cname", 0, "RECORD_NAME=RECORD_VALUE", "dns",
-   "a validation record as ACM shows it (repeatable)", NULL},
-  {DV_OPT_RECORDS, "records", 0, "FILE", "dns",
-   "records from the ACM console's CSV or describe-certificate JSON",
-   "Read the validation records from FILE: the CSV the ACM console exports "
-   "(columns Domain Name, Record Name, Record Type, Record Value) or the "
-   "JSON printed by `aws acm describe-certificate` "
-   "(Certificate.DomainValidationOptions[].ResourceRecord). \"-\" reads "
-   "standard input; the format is detected."},
-  {DV_OPT_INPUT, "input", 0, "FILE", "whois",
-   "a saved WHOIS or RDAP reply to analyse (- for standard input)", NULL},
-  {DV_OPT_DOMAIN, "domain", 0, "NAME", "whois",
-   "the domain the reply is about (for the report)", NULL},
-  {DV_OPT_SERVER, "server", 0, "HOST", "whois",
-   "the server that sent the reply (helps recognise web-only registries)",
-   NULL},
-  {DV_OPT_WHOIS_SERVERS, "whois-servers", 0, "FILE", "whois email",
-   "WHOIS server table to use instead of the shipped servers.conf",
-   "Use FILE (the format of the shipped servers.conf: SUFFIX TARGET "
-   "[QUERY]) instead of the built-in WHOIS server table, e.g. to point "
-   "dvcheck at test servers given as IP literals."},
-  {DV_OPT_RDAP_BOOTSTRAP, "rdap-bootstrap", 0, "FILE|none", "whois email",
-   "RDAP bootstrap (IANA dns.json format); none: port-43 WHOIS only",
-   "Read the RDAP bootstrap (RFC 9224 dns.json) from FILE instead of the "
-   "cache / data.iana.org / the built-in table; \"none\" turns RDAP off."},
-  {DV_OPT_WHOIS_RATE, "whois-rate", 0, "N", "whois email",
-   "queries a minute per WHOIS server (default 20, at most 600)",
-   "At most N queries a minute to one WHOIS server (token bucket, bursts "
-   "of 2), 0.1 to 600, default 20. After a throttled reply dvcheck waits "
-   "two query intervals (at least 1 s, doubling, at most 60 s) and asks "
-   "once more only if that fits in the run's deadline."},
-  {DV_OPT_WHOIS_TIMEOUT, "whois-timeout", 0, "SECONDS", "whois email",
-   "time for one WHOIS/RDAP reply (default 10)",
-   "Time for one WHOIS or RDAP server to answer completely, 0.1 to 600 "
-   "seconds (default 10; connecting and each pause between bytes get at "
-   "most 5 s of it)."},
-  {DV_OPT_ACM_LEGACY, "acm-legacy", 0, NULL, "email",
-   "pre-2024 rule: WHOIS contacts count as validation recipients",
-   "Apply ACM's rule from before mid-2024: look up the registrable "
-   "domain's WHOIS/RDAP contacts, and count their real (or proxy) "
-   "addresses as validation recipients, so they can rescue a name whose "
-   "domains receive no mail."},
-  {DV_OPT_CONTACTS, "contacts", 0, NULL, "email",
-   "also show the WHOIS/RDAP contacts (not used by ACM since 2024)",
-   "Look up and show the registrable domain's WHOIS/RDAP contacts as a "
-   "section marked \"not used by ACM since 2024\". Off by default so that "
-   "`dvcheck email` stays a fast DNS-only check."},
-  {DV_OPT_EXPECT_PEM, "expect-pem", 0, "FILE", "endpoint check",
-   "the certificate (PEM) the endpoint should serve (check: with --host)",
-   "Compare the served leaf certificate with the first certificate in "
-   "FILE (SHA-256 fingerprint): ENDPOINT_CERT_EXPECTED or "
-   "ENDPOINT_CERT_NOT_EXPECTED."},
-  {DV_OPT_CHECK_HOST, "host", 0, "HOST[:PORT]", "check",
-   "check the certificate a TLS endpoint serves", NULL},
-  {DV_OPT_CHECK_DOMAIN, "domain", 0, "NAME", "check",
-   "check that DNS or e-mail validation can work for NAME", NULL},
-  {DV_OPT_CHECK_ARN, "arn", 0, "ARN", "check endpoint",
-   "an ACM certificate (check: its state; with --host / endpoint: is it "
-   "served)",
-   "check --arn ARN: DescribeCertificate; the certificate's status, its "
-   "renewal and the days to expiry (see `check`). check --host HOST --arn "
-   "ARN and endpoint HOST --arn ARN: GetCertificate, then whether the "
-   "endpoint serves that very certificate (SHA-256 fingerprint, as "
-   "--expect-pem): ENDPOINT_CERT_EXPECTED or ENDPOINT_CERT_NOT_EXPECTED "
-   "(\"the load balancer still serves the old certificate\"). The region "
-   "is the ARN's; credentials and endpoint as for every ACM call."},
-  {DV_OPT_WARNING, "warning", 'w', "RANGE", "check",
-   "warning range (--host, --arn: days to expiry, default 30:)", NULL},
-  {DV_OPT_CRITICAL, "critical", 'c', "RANGE", "check",
-   "critical range (--host, --arn: days to expiry, default 14:)", NULL},
-  /* AWS: the AWS CLI's global options, resolved as the CLI does */
-  {DV_OPT_PROFILE, "profile", 0, "NAME", NULL,
-   "AWS profile for ACM calls (default: AWS_PROFILE, else \"default\")",
-   "Use this profile of ~/.aws/config and ~/.aws/credentials (or "
-   "AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). As with the AWS CLI, an "
-   "explicit --profile ignores AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. "
-   "Credentials come, first match wins, from the environment, the "
-   "credentials file, credential_process, the config file, the container "
-   "credential endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI) "
-   "and EC2 instance metadata (IMDSv2; AWS_EC2_METADATA_DISABLED=true turns "
-   "it off). Profiles that need STS or SSO (role_arn, sso_*) are not "
-   "supported."},
-  {DV_OPT_REGION, "region", 0, "REGION", NULL,
-   "AWS region (default: the ARN's, AWS_REGION, AWS_DEFAULT_REGION, profile)",
-   "The AWS region for ACM calls when no certificate ARN gives one. "
-   "Otherwise the AWS CLI's order applies: AWS_REGION, AWS_DEFAULT_REGION, "
-   "the profile's region. expiry and audit also take a list "
-   "(us-east-1,eu-west-1) or \"all\" (every commercial region; those not "
-   "enabled for the account are skipped)."},
-  {DV_OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", NULL,
-   "send ACM calls to URL instead of https://acm.REGION.amazonaws.com",
-   "Send ACM API calls to URL. Without it: AWS_ENDPOINT_URL_ACM, "
-   "AWS_ENDPOINT_URL, the profile's services section or endpoint_url "
-   "(unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else "
-   "https://acm.REGION.amazonaws.com (amazonaws.com.cn in China). "
-   "AWS_CA_BUNDLE or the profile's ca_bundle names the CA certificates to "
-   "trust."},
-  {DV_OPT_DAYS, "days", 0, "N", "expiry audit",
-   "the expiry window in days (default 45)", NULL},
-  {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",
-   "output format (asff: Security Hub findings)", NULL},
-  {DV_OPT_RESEND, "resend", 0, NULL, "cert",
-   "resend the validation e-mail (pending e-mail validation only)", NULL},
-  {DV_OPT_CERT_DOMAIN, "domain", 0, "NAME", "cert",
-   "with --resend: only this name of the certificate", NULL},
-  {DV_OPT_VALIDATION_DOMAIN, "validation-domain", 0, "NAME", "cert",
-   "with --resend: mail this domain (the name or a superdomain)", NULL},
-  {DV_OPT_DRY_RUN, "dry-run", 0, NULL, "cert",
-   "with --resend: show who would be mailed, send nothing", NULL},
-  {DV_OPT_YES, "yes", 0, NULL, "cert",
-   "with --resend: do not ask for confirmation", NULL},
-  {DV_OPT_STATUS, "status", 0, "STATUS[,STATUS...]", "certs",
-   "only certificates with these statuses", NULL},
+    {DV_OPT_JSON, "json", 0, NULL, NULL,
+     "machine-readable output (JSON, see doc/json-output.md)", NULL},
+    {DV_OPT_RESOLVER, "resolver", 0, "ADDR[:PORT]", NULL,
+     "recursive resolver to use (repeatable; default: the system's)",
+     "Use this recursive resolver instead of the ones in /etc/resolv.conf. "
+     "ADDR is an IPv4 or IPv6 address; write IPv6 with a port as "
+     "[ADDR]:PORT. Repeat the option for several resolvers (at most 8)."},
+    {DV_OPT_TIMEOUT, "timeout", 't', "SECONDS", NULL,
+     "deadline for the whole run (default 20)",
+     "Deadline for the whole run, 0.1 to 3600 seconds (default 20). Work not "
+     "finished by then is reported as RUN_DEADLINE and the exit status is 3."},
+    {DV_OPT_VERBOSE, "verbose", 'v', NULL, NULL,
+     "more detail on stderr (repeat for DNS traces)",
+     "Print progress and statistics on standard error; -vv also traces every "
+     "DNS question and answer. Secrets are never printed."},
+    {DV_OPT_NO_COLOR, "no-color", 0, NULL, NULL,
+     "no colour (also when NO_COLOR is set; colour only on a terminal)", NULL},
+    {DV_OPT_HELP, "help", 'h', NULL, NULL,
+     "show help (for a command: "
+     "dvcheck COMMAND --help)",
+     NULL},
+    {DV_OPT_VERSION, "version", 'V', NULL, NULL,
+     "show the version and the libraries in use", NULL},
+    {DV_OPT_FILE, "file", 'f', "FILE", "email",
+     "read names from FILE, one per line (- for standard input)",
+     "Read further names from FILE, one per line; empty lines and lines "
+     "starting with # are ignored. \"-\" reads standard input."},
+    {DV_OPT_CNAME, "cname", 0, "RECORD_NAME=RECORD_VALUE", "dns",
+     "a validation record as ACM shows it (repeatable)", NULL},
+    {DV_OPT_RECORDS, "records", 0, "FILE", "dns",
+     "records from the ACM console's CSV or describe-certificate JSON",
+     "Read the validation records from FILE: the CSV the ACM console exports "
+     "(columns Domain Name, Record Name, Record Type, Record Value) or the "
+     "JSON printed by `aws acm describe-certificate` "
+     "(Certificate.DomainValidationOptions[].ResourceRecord). \"-\" reads "
+     "standard input; the format is detected."},
+    {DV_OPT_INPUT, "input", 0, "FILE", "whois",
+     "a saved WHOIS or RDAP reply to analyse (- for standard input)", NULL},
+    {DV_OPT_DOMAIN, "domain", 0, "NAME", "whois",
+     "the domain the reply is about (for the report)", NULL},
+    {DV_OPT_SERVER, "server", 0, "HOST", "whois",
+     "the server that sent the reply (helps recognise web-only registries)",
+     NULL},
+    {DV_OPT_WHOIS_SERVERS, "whois-servers", 0, "FILE", "whois email",
+     "WHOIS server table to use instead of the shipped servers.conf",
+     "Use FILE (the format of the shipped servers.conf: SUFFIX TARGET "
+     "[QUERY]) instead of the built-in WHOIS server table, e.g. to point "
+     "dvcheck at test servers given as IP literals."},
+    {DV_OPT_RDAP_BOOTSTRAP, "rdap-bootstrap", 0, "FILE|none", "whois email",
+     "RDAP bootstrap (IANA dns.json format); none: port-43 WHOIS only",
+     "Read the RDAP bootstrap (RFC 9224 dns.json) from FILE instead of the "
+     "cache / data.iana.org / the built-in table; \"none\" turns RDAP off."},
+    {DV_OPT_WHOIS_RATE, "whois-rate", 0, "N", "whois email",
+     "queries a minute per WHOIS server (default 20, at most 600)",
+     "At most N queries a minute to one WHOIS server (token bucket, bursts "
+     "of 2), 0.1 to 600, default 20. After a throttled reply dvcheck waits "
+     "two query intervals (at least 1 s, doubling, at most 60 s) and asks "
+     "once more only if that fits in the run's deadline."},
+    {DV_OPT_WHOIS_TIMEOUT, "whois-timeout", 0, "SECONDS", "whois email",
+     "time for one WHOIS/RDAP reply (default 10)",
+     "Time for one WHOIS or RDAP server to answer completely, 0.1 to 600 "
+     "seconds (default 10; connecting and each pause between bytes get at "
+     "most 5 s of it)."},
+    {DV_OPT_ACM_LEGACY, "acm-legacy", 0, NULL, "email",
+     "pre-2024 rule: WHOIS contacts count as validation recipients",
+     "Apply ACM's rule from before mid-2024: look up the registrable "
+     "domain's WHOIS/RDAP contacts, and count their real (or proxy) "
+     "addresses as validation recipients, so they can rescue a name whose "
+     "domains receive no mail."},
+    {DV_OPT_CONTACTS, "contacts", 0, NULL, "email",
+     "also show the WHOIS/RDAP contacts (not used by ACM since 2024)",
+     "Look up and show the registrable domain's WHOIS/RDAP contacts as a "
+     "section marked \"not used by ACM since 2024\". Off by default so that "
+     "`dvcheck email` stays a fast DNS-only check."},
+    {DV_OPT_EXPECT_PEM, "expect-pem", 0, "FILE", "endpoint check",
+     "the certificate (PEM) the endpoint should serve (check: with --host)",
+     "Compare the served leaf certificate with the first certificate in "
+     "FILE (SHA-256 fingerprint): ENDPOINT_CERT_EXPECTED or "
+     "ENDPOINT_CERT_NOT_EXPECTED."},
+    {DV_OPT_CHECK_HOST, "host", 0, "HOST[:PORT]", "check",
+     "check the certificate a TLS endpoint serves", NULL},
+    {DV_OPT_CHECK_DOMAIN, "domain", 0, "NAME", "check",
+     "check that DNS or e-mail validation can work for NAME", NULL},
+    {DV_OPT_CHECK_ARN, "arn", 0, "ARN", "check endpoint",
+     "an ACM certificate (check: its state; with --host / endpoint: is it "
+     "served)",
+     "check --arn ARN: DescribeCertificate; the certificate's status, its "
+     "renewal and the days to expiry (see `check`). check --host HOST --arn "
+     "ARN and endpoint HOST --arn ARN: GetCertificate, then whether the "
+     "endpoint serves that very certificate (SHA-256 fingerprint, as "
+     "--expect-pem): ENDPOINT_CERT_EXPECTED or ENDPOINT_CERT_NOT_EXPECTED "
+     "(\"the load balancer still serves the old certificate\"). The region "
+     "is the ARN's; credentials and endpoint as for every ACM call."},
+    {DV_OPT_WARNING, "warning", 'w', "RANGE", "check",
+     "warning range (--host, --arn: days to expiry, default 30:)", NULL},
+    {DV_OPT_CRITICAL, "critical", 'c', "RANGE", "check",
+     "critical range (--host, --arn: days to expiry, default 14:)", NULL},
+    /* AWS: the AWS CLI's global options, resolved as the CLI does */
+    {DV_OPT_PROFILE, "profile", 0, "NAME", NULL,
+     "AWS profile for ACM calls (default: AWS_PROFILE, else \"default\")",
+     "Use this profile of ~/.aws/config and ~/.aws/credentials (or "
+     "AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). As with the AWS CLI, an "
+     "explicit --profile ignores AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. "
+     "Credentials come, first match wins, from the environment, the "
+     "credentials file, credential_process, the config file, the container "
+     "credential endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI) "
+     "and EC2 instance metadata (IMDSv2; AWS_EC2_METADATA_DISABLED=true turns "
+     "it off). Profiles that need STS or SSO (role_arn, sso_*) are not "
+     "supported."},
+    {DV_OPT_REGION, "region", 0, "REGION", NULL,
+     "AWS region (default: the ARN's, AWS_REGION, AWS_DEFAULT_REGION, profile)",
+     "The AWS region for ACM calls when no certificate ARN gives one. "
+     "Otherwise the AWS CLI's order applies: AWS_REGION, AWS_DEFAULT_REGION, "
+     "the profile's region. expiry and audit also take a list "
+     "(us-east-1,eu-west-1) or \"all\" (every commercial region; those not "
+     "enabled for the account are skipped)."},
+    {DV_OPT_ENDPOINT_URL, "endpoint-url", 0, "URL", NULL,
+     "send ACM calls to URL instead of https://acm.REGION.amazonaws.com",
+     "Send ACM API calls to URL. Without it: AWS_ENDPOINT_URL_ACM, "
+     "AWS_ENDPOINT_URL, the profile's services section or endpoint_url "
+     "(unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else "
+     "https://acm.REGION.amazonaws.com (amazonaws.com.cn in China). "
+     "AWS_CA_BUNDLE or the profile's ca_bundle names the CA certificates to "
+     "trust."},
+    {DV_OPT_DAYS, "days", 0, "N", "expiry audit",
+     "the expiry window in days (default 45)", NULL},
+    {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",
+     "output format (asff: Security Hub findings)", NULL},
+    {DV_OPT_RESEND, "resend", 0, NULL, "cert",
+     "resend the validation e-mail (pending e-mail validation only)", NULL},
+    {DV_OPT_CERT_DOMAIN, "domain", 0, "NAME", "cert",
+     "with --resend: only this name of the certificate", NULL},
+    {DV_OPT_VALIDATION_DOMAIN, "validation-domain", 0, "NAME", "cert",
+     "with --resend: mail this domain (the name or a superdomain)", NULL},
+    {DV_OPT_DRY_RUN, "dry-run", 0, NULL, "cert",
+     "with --resend: show who would be mailed, send nothing", NULL},
+    {DV_OPT_YES, "yes", 0, NULL, "cert",
+     "with --resend: do not ask for confirmation", NULL},
+    {DV_OPT_STATUS, "status", 0, "STATUS[,STATUS...]", "certs",
+     "only certificates with these statuses", NULL},
 };
 const size_t dv_noptions = sizeof(dv_options) / sizeof(dv_options[0]);
 
@@ -355,8 +359,8 @@ void dv_help_print(FILE *out, const char *command)
 {
   const dv_command *c = command ? dv_command_find(command) : NULL;
   if (c) {
-    fprintf(out, "Usage: dvcheck [options] %s %s\n\n%s.\n\nOptions:\n",
-            c->name, c->synopsis, c->summary);
+    fprintf(out, "Usage: dvcheck [options] %s %s\n\n%s.\n\nOptions:\n", c->name,
+            c->synopsis, c->summary);
     for (size_t i = 0; i < dv_noptions; i++)
       if (dv_option_for(&dv_options[i], c->name))
         help_option(out, &dv_options[i]);
@@ -366,8 +370,7 @@ void dv_help_print(FILE *out, const char *command)
             "Diagnoses why a TLS certificate's domain validation fails (AWS "
             "Certificate Manager first).\n\nCommands:\n");
     for (size_t i = 0; i < dv_ncommands; i++)
-      fprintf(out, "  %-10s %s\n", dv_commands[i].name,
-              dv_commands[i].summary);
+      fprintf(out, "  %-10s %s\n", dv_commands[i].name, dv_commands[i].summary);
     fprintf(out, "\nOptions:\n");
   }
   for (size_t i = 0; i < dv_noptions; i++)

@@ -7,32 +7,57 @@
 #include <stdio.h>
 
 typedef enum {
-  DV_OPT_JSON, DV_OPT_RESOLVER, DV_OPT_TIMEOUT, DV_OPT_VERBOSE,
-  DV_OPT_NO_COLOR, DV_OPT_HELP, DV_OPT_VERSION, DV_OPT_FILE,
-  DV_OPT_CNAME, DV_OPT_RECORDS, DV_OPT_INPUT, DV_OPT_DOMAIN, DV_OPT_SERVER,
-  DV_OPT_WHOIS_SERVERS, DV_OPT_RDAP_BOOTSTRAP, DV_OPT_WHOIS_RATE,
-  DV_OPT_WHOIS_TIMEOUT, DV_OPT_ACM_LEGACY, DV_OPT_CONTACTS,
+  DV_OPT_JSON,
+  DV_OPT_RESOLVER,
+  DV_OPT_TIMEOUT,
+  DV_OPT_VERBOSE,
+  DV_OPT_NO_COLOR,
+  DV_OPT_HELP,
+  DV_OPT_VERSION,
+  DV_OPT_FILE,
+  DV_OPT_CNAME,
+  DV_OPT_RECORDS,
+  DV_OPT_INPUT,
+  DV_OPT_DOMAIN,
+  DV_OPT_SERVER,
+  DV_OPT_WHOIS_SERVERS,
+  DV_OPT_RDAP_BOOTSTRAP,
+  DV_OPT_WHOIS_RATE,
+  DV_OPT_WHOIS_TIMEOUT,
+  DV_OPT_ACM_LEGACY,
+  DV_OPT_CONTACTS,
   /* ACM */
-  DV_OPT_REGION, DV_OPT_ENDPOINT_URL, DV_OPT_RESEND, DV_OPT_CERT_DOMAIN,
-  DV_OPT_VALIDATION_DOMAIN, DV_OPT_DRY_RUN, DV_OPT_YES, DV_OPT_STATUS,
+  DV_OPT_REGION,
+  DV_OPT_ENDPOINT_URL,
+  DV_OPT_RESEND,
+  DV_OPT_CERT_DOMAIN,
+  DV_OPT_VALIDATION_DOMAIN,
+  DV_OPT_DRY_RUN,
+  DV_OPT_YES,
+  DV_OPT_STATUS,
   /* endpoint, check */
-  DV_OPT_EXPECT_PEM, DV_OPT_WARNING, DV_OPT_CRITICAL, DV_OPT_CHECK_HOST,
-  DV_OPT_CHECK_DOMAIN, DV_OPT_CHECK_ARN,
+  DV_OPT_EXPECT_PEM,
+  DV_OPT_WARNING,
+  DV_OPT_CRITICAL,
+  DV_OPT_CHECK_HOST,
+  DV_OPT_CHECK_DOMAIN,
+  DV_OPT_CHECK_ARN,
   /* expiry, audit */
-  DV_OPT_DAYS, DV_OPT_FORMAT,
+  DV_OPT_DAYS,
+  DV_OPT_FORMAT,
   /* AWS (aws_creds.h) */
   DV_OPT_PROFILE
 } dv_opt_id;
 
 typedef struct {
   dv_opt_id id;
-  const char *lname; /* without "--" */
-  char sname;        /* 0 = none */
-  const char *arg;   /* NULL = flag */
+  const char *lname;   /* without "--" */
+  char sname;          /* 0 = none */
+  const char *arg;     /* NULL = flag */
   const char *command; /* NULL = global, else the command(s) it belongs to,
                         * space-separated ("whois email") */
-  const char *help;  /* one line for --help */
-  const char *doc;   /* longer text for the man page (NULL = help) */
+  const char *help;    /* one line for --help */
+  const char *doc;     /* longer text for the man page (NULL = help) */
 } dv_option;
 
 typedef struct {

@@ -11,11 +11,16 @@
 const char *dv_input_status_str(dv_input_status st)
 {
   switch (st) {
-  case DV_INPUT_OK: return "ok";
-  case DV_INPUT_NOMEM: return "out of memory";
-  case DV_INPUT_OPEN: return "cannot read the file";
-  case DV_INPUT_TOO_BIG: return "file too large (over 4 MiB)";
-  case DV_INPUT_TOO_MANY: return "too many names (over 10000)";
+  case DV_INPUT_OK:
+    return "ok";
+  case DV_INPUT_NOMEM:
+    return "out of memory";
+  case DV_INPUT_OPEN:
+    return "cannot read the file";
+  case DV_INPUT_TOO_BIG:
+    return "file too large (over 4 MiB)";
+  case DV_INPUT_TOO_MANY:
+    return "too many names (over 10000)";
   }
   return "unknown";
 }
@@ -106,8 +111,8 @@ dv_input_status dv_input_read_file(dv_input_list *l, const char *path,
 {
   char *buf = NULL;
   size_t len = 0, lineno = 0;
-  dv_input_status st = dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len,
-                                      errmsg, errlen);
+  dv_input_status st =
+      dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len, errmsg, errlen);
 
   if (st != DV_INPUT_OK)
     return st;
@@ -121,8 +126,8 @@ dv_input_status dv_input_read_file(dv_input_list *l, const char *path,
     e = j;
     while (s < e && (buf[s] == ' ' || buf[s] == '\t'))
       s++;
-    while (e > s && (buf[e - 1] == '\r' || buf[e - 1] == ' ' ||
-                     buf[e - 1] == '\t'))
+    while (e > s &&
+           (buf[e - 1] == '\r' || buf[e - 1] == ' ' || buf[e - 1] == '\t'))
       e--;
     if (e > s && buf[s] != '#') {
       snprintf(where, sizeof(where), "%s line %zu",

@@ -8,7 +8,7 @@
 #define DV_INPUT_MAX_NAMES 10000
 
 typedef struct {
-  char *text;   /* the raw bytes of one input item (may contain NULs) */
+  char *text; /* the raw bytes of one input item (may contain NULs) */
   size_t len;
   char where[64]; /* "argument 2" or "line 17" for messages */
 } dv_input_item;

@@ -14,12 +14,18 @@
 const char *dv_records_status_str(dv_records_status st)
 {
   switch (st) {
-  case DV_RECORDS_OK: return "ok";
-  case DV_RECORDS_NOMEM: return "out of memory";
-  case DV_RECORDS_OPEN: return "cannot read the file";
-  case DV_RECORDS_TOO_BIG: return "file too large (over 4 MiB)";
-  case DV_RECORDS_SYNTAX: return "malformed records";
-  case DV_RECORDS_EMPTY: return "no validation records found";
+  case DV_RECORDS_OK:
+    return "ok";
+  case DV_RECORDS_NOMEM:
+    return "out of memory";
+  case DV_RECORDS_OPEN:
+    return "cannot read the file";
+  case DV_RECORDS_TOO_BIG:
+    return "file too large (over 4 MiB)";
+  case DV_RECORDS_SYNTAX:
+    return "malformed records";
+  case DV_RECORDS_EMPTY:
+    return "no validation records found";
   }
   return "unknown";
 }
@@ -45,8 +51,8 @@ static dv_records_status add(dv_record_list *l, const char *cert,
   }
   r = &l->v[l->n];
   memset(r, 0, sizeof(*r));
-  if (dv_dns_name_normalise(rn, r->rname, sizeof(r->rname), why,
-                            sizeof(why)) < 0) {
+  if (dv_dns_name_normalise(rn, r->rname, sizeof(r->rname), why, sizeof(why)) <
+      0) {
     snprintf(detail, dlen, "%s: record name \"%s\": %s", where,
              dv_name_printable(rn, strlen(rn), shown, 60), why);
     return DV_RECORDS_SYNTAX;
@@ -82,8 +88,7 @@ static dv_records_status add(dv_record_list *l, const char *cert,
 }
 
 dv_records_status dv_records_add_arg(dv_record_list *l, const char *cert,
-                                     const char *arg, char *detail,
-                                     size_t dlen)
+                                     const char *arg, char *detail, size_t dlen)
 {
   const char *eq = strchr(arg, '=');
   char rn[DV_NAME_LEN + 8];
@@ -190,9 +195,8 @@ static dv_records_status parse_csv(dv_record_list *l, char *buf, char *detail,
       return DV_RECORDS_SYNTAX;
     }
     {
-      dv_records_status st =
-          add(l, idx[0] >= 0 ? f[idx[0]] : NULL, f[idx[1]], f[idx[3]], where,
-              detail, dlen);
+      dv_records_status st = add(l, idx[0] >= 0 ? f[idx[0]] : NULL, f[idx[1]],
+                                 f[idx[3]], where, detail, dlen);
       if (st != DV_RECORDS_OK)
         return st;
     }
@@ -221,9 +225,10 @@ static dv_records_status parse_json(dv_record_list *l, const char *buf,
   cert = json_object_get(doc, "Certificate");
   dvos = json_object_get(cert ? cert : doc, "DomainValidationOptions");
   if (!json_is_array(dvos)) {
-    snprintf(detail, dlen, "JSON: no Certificate.DomainValidationOptions "
-                           "array (expected `aws acm describe-certificate` "
-                           "output)");
+    snprintf(detail, dlen,
+             "JSON: no Certificate.DomainValidationOptions "
+             "array (expected `aws acm describe-certificate` "
+             "output)");
     st = DV_RECORDS_SYNTAX;
     goto out;
   }
@@ -236,8 +241,10 @@ static dv_records_status parse_json(dv_record_list *l, const char *buf,
     const char *rv = json_string_value(json_object_get(rr, "Value"));
     char where[64];
     if (!json_is_object(o)) {
-      snprintf(detail, dlen, "JSON: DomainValidationOptions[%zu] is not an "
-                             "object", i);
+      snprintf(detail, dlen,
+               "JSON: DomainValidationOptions[%zu] is not an "
+               "object",
+               i);
       st = DV_RECORDS_SYNTAX;
       goto out;
     }
@@ -245,8 +252,10 @@ static dv_records_status parse_json(dv_record_list *l, const char *buf,
       continue; /* e-mail validated, or record not yet generated */
     snprintf(where, sizeof(where), "JSON DomainValidationOptions[%zu]", i);
     if (!rn || !rv || (rt && strcmp(rt, "CNAME") != 0)) {
-      snprintf(detail, dlen, "%s: ResourceRecord needs Name, Type CNAME and "
-                             "Value strings", where);
+      snprintf(detail, dlen,
+               "%s: ResourceRecord needs Name, Type CNAME and "
+               "Value strings",
+               where);
       st = DV_RECORDS_SYNTAX;
       goto out;
     }
@@ -268,20 +277,23 @@ dv_records_status dv_records_read_file(dv_record_list *l, const char *path,
   size_t len = 0, i = 0;
   dv_records_status st;
 
-  switch (dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len, detail,
-                         dlen)) {
-  case DV_INPUT_OK: break;
-  case DV_INPUT_OPEN: return DV_RECORDS_OPEN;
-  case DV_INPUT_TOO_BIG: return DV_RECORDS_TOO_BIG;
-  default: return DV_RECORDS_NOMEM;
+  switch (dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len, detail, dlen)) {
+  case DV_INPUT_OK:
+    break;
+  case DV_INPUT_OPEN:
+    return DV_RECORDS_OPEN;
+  case DV_INPUT_TOO_BIG:
+    return DV_RECORDS_TOO_BIG;
+  default:
+    return DV_RECORDS_NOMEM;
   }
   if (memchr(buf, '\0', len)) {
     snprintf(detail, dlen, "the file contains NUL bytes (not CSV or JSON)");
     st = DV_RECORDS_SYNTAX;
     goto out;
   }
-  while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
-                     buf[i] == '\n'))
+  while (i < len &&
+         (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
     i++;
   if (i < len && (buf[i] == '{' || buf[i] == '['))
     st = parse_json(l, buf, len, detail, dlen);

@@ -27,17 +27,28 @@
 static const char *creds_class(dv_aws_creds_status st)
 {
   switch (st) {
-  case DV_AWS_CREDS_OK: return "ok";
-  case DV_AWS_CREDS_NONE: return "none";
-  case DV_AWS_CREDS_E_PROFILE_NOT_FOUND: return "profile-not-found";
-  case DV_AWS_CREDS_E_CONFIG: return "config";
-  case DV_AWS_CREDS_E_PARTIAL: return "partial";
-  case DV_AWS_CREDS_E_PROCESS: return "process";
-  case DV_AWS_CREDS_E_CONTAINER: return "container";
-  case DV_AWS_CREDS_E_EXPIRED: return "expired";
-  case DV_AWS_CREDS_E_UNSUPPORTED: return "unsupported";
-  case DV_AWS_CREDS_E_CANCELLED: return "cancelled";
-  case DV_AWS_CREDS_E_NOMEM: return "nomem";
+  case DV_AWS_CREDS_OK:
+    return "ok";
+  case DV_AWS_CREDS_NONE:
+    return "none";
+  case DV_AWS_CREDS_E_PROFILE_NOT_FOUND:
+    return "profile-not-found";
+  case DV_AWS_CREDS_E_CONFIG:
+    return "config";
+  case DV_AWS_CREDS_E_PARTIAL:
+    return "partial";
+  case DV_AWS_CREDS_E_PROCESS:
+    return "process";
+  case DV_AWS_CREDS_E_CONTAINER:
+    return "container";
+  case DV_AWS_CREDS_E_EXPIRED:
+    return "expired";
+  case DV_AWS_CREDS_E_UNSUPPORTED:
+    return "unsupported";
+  case DV_AWS_CREDS_E_CANCELLED:
+    return "cancelled";
+  case DV_AWS_CREDS_E_NOMEM:
+    return "nomem";
   }
   return "unknown";
 }
@@ -45,13 +56,20 @@ static const char *creds_class(dv_aws_creds_status st)
 static const char *cfg_class(dv_aws_cfg_status st)
 {
   switch (st) {
-  case DV_AWS_CFG_OK: return "ok";
-  case DV_AWS_CFG_NONE: return "none";
-  case DV_AWS_CFG_E_PROFILE_NOT_FOUND: return "profile-not-found";
-  case DV_AWS_CFG_E_CONFIG: return "config";
-  case DV_AWS_CFG_E_BAD_REGION: return "bad-region";
-  case DV_AWS_CFG_E_BAD_URL: return "bad-url";
-  case DV_AWS_CFG_E_NOMEM: return "nomem";
+  case DV_AWS_CFG_OK:
+    return "ok";
+  case DV_AWS_CFG_NONE:
+    return "none";
+  case DV_AWS_CFG_E_PROFILE_NOT_FOUND:
+    return "profile-not-found";
+  case DV_AWS_CFG_E_CONFIG:
+    return "config";
+  case DV_AWS_CFG_E_BAD_REGION:
+    return "bad-region";
+  case DV_AWS_CFG_E_BAD_URL:
+    return "bad-url";
+  case DV_AWS_CFG_E_NOMEM:
+    return "nomem";
   }
   return "unknown";
 }
@@ -135,8 +153,8 @@ int main(int argc, char **argv)
   if (!done)
     printf("credentials: error deadline\n");
 
-  rst = dv_aws_region_resolve(&o, arn_region, region, sizeof(region), &src,
-                              err, sizeof(err));
+  rst = dv_aws_region_resolve(&o, arn_region, region, sizeof(region), &src, err,
+                              sizeof(err));
   if (rst == DV_AWS_CFG_OK)
     printf("region: %s\n", region);
   else {
@@ -147,9 +165,9 @@ int main(int argc, char **argv)
   if (rst != DV_AWS_CFG_OK && rst != DV_AWS_CFG_NONE && !o.endpoint_url) {
     printf("endpoint: none\n");
   } else {
-    est = dv_aws_endpoint_resolve(&o, "acm",
-                                  rst == DV_AWS_CFG_OK ? region : NULL, url,
-                                  sizeof(url), &src, err, sizeof(err));
+    est =
+        dv_aws_endpoint_resolve(&o, "acm", rst == DV_AWS_CFG_OK ? region : NULL,
+                                url, sizeof(url), &src, err, sizeof(err));
     if (est == DV_AWS_CFG_OK)
       printf("endpoint: %s\n", url);
     else {

@@ -6,7 +6,7 @@ PKGS="build-essential autoconf automake pkg-config clang
 libc-ares-dev libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev
 libidn2-dev libpsl-dev publicsuffix check
 nsd unbound bind9-dnsutils ldnsutils python3 python3-jsonschema
-valgrind bsdextrautils util-linux openssl curl
+valgrind bsdextrautils util-linux openssl curl clang-format
 awscli python3-botocore nagios4-core python3-cryptography"
 missing=""
 for p in $PKGS; do

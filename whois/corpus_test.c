@@ -39,7 +39,7 @@ struct totals {
 static void data_dir_default(char *buf, size_t len)
 {
   const char *f = __FILE__, *slash = strrchr(f, '/');
-  if(slash)
+  if (slash)
     snprintf(buf, len, "%.*s", (int)(slash - f), f);
   else
     snprintf(buf, len, ".");
@@ -55,7 +55,7 @@ static const char *tld_of(json_t *rec, char *buf, size_t len)
 {
   const char *d = json_string_value(json_object_get(rec, "domain"));
   const char *dot;
-  if(!d)
+  if (!d)
     return NULL;
   dot = strrchr(d, '.');
   snprintf(buf, len, "%s", dot ? dot + 1 : d);
@@ -74,11 +74,11 @@ static int run_whois(const char *corpus, const dv_whois_patterns *pat,
 
   snprintf(path, sizeof(path), "%s/whois/expected.jsonl", corpus);
   fp = fopen(path, "r");
-  if(!fp) {
+  if (!fp) {
     fprintf(stderr, "cannot open %s\n", path);
     return -1;
   }
-  while((n = getline(&line, &cap, fp)) > 0) {
+  while ((n = getline(&line, &cap, fp)) > 0) {
     json_error_t jerr;
     json_t *rec = json_loadb(line, (size_t)n, 0, &jerr), *kinds, *contacts;
     const char *id, *name, *server, *tld;
@@ -88,7 +88,7 @@ static int run_whois(const char *corpus, const dv_whois_patterns *pat,
     dv_whois_status st;
     int r;
 
-    if(!rec) {
+    if (!rec) {
       fprintf(stderr, "expected.jsonl: %s\n", jerr.text);
       rc = -1;
       break;
@@ -99,7 +99,7 @@ static int run_whois(const char *corpus, const dv_whois_patterns *pat,
     kinds = json_object_get(rec, "kinds");
     contacts = json_object_get(rec, "contacts");
     snprintf(path, sizeof(path), "%s/whois/%s.txt", corpus, id ? id : "?");
-    if(!id || dv_whois_read_file(path, MAX_FILE, &buf, &blen)) {
+    if (!id || dv_whois_read_file(path, MAX_FILE, &buf, &blen)) {
       printf("FAIL %s: cannot read %s\n", id ? id : "?", path);
       json_decref(rec);
       rc = -1;
@@ -107,41 +107,39 @@ static int run_whois(const char *corpus, const dv_whois_patterns *pat,
     }
     st = dv_whois_parse_text(pat, buf, blen, server, &info);
     free(buf);
-    if(st)
+    if (st)
       printf("FAIL %s %s: parse error %s\n", id, name, dv_whois_status_str(st));
 
-    for(r = 0; r < 3; r++) {
+    for (r = 0; r < 3; r++) {
       const char *kind = json_string_value(json_object_get(kinds, roles[r]));
-      const char *want =
-          json_string_value(json_object_get(contacts, roles[r]));
+      const char *want = json_string_value(json_object_get(contacts, roles[r]));
       const dv_contact *c = role_contact(&info, r);
       int ok;
-      if(!kind)
+      if (!kind)
         continue;
-      if(!strcmp(kind, "email")) {
+      if (!strcmp(kind, "email")) {
         t->email_n++;
         ok = want && !strcasecmp(c->email, want);
         t->email_ok += (unsigned)ok;
-      }
-      else {
+      } else {
         t->other_n++;
         ok = !c->email[0];
         t->other_ok += (unsigned)ok;
       }
-      if(!ok)
+      if (!ok)
         printf("FAIL %s %s %s: want %s \"%s\" got %s email=\"%s\" "
                "raw=\"%.80s\"\n",
-               id, name, roles[r], kind, want ? want : "", 
+               id, name, roles[r], kind, want ? want : "",
                dv_contact_status_str(c->status), c->email, c->raw);
     }
     {
       json_t *thr = json_object_get(rec, "throttled");
-      if(!json_is_boolean(thr) && info.throttled)
+      if (!json_is_boolean(thr) && info.throttled)
         printf("INFO %s %s: throttled (not asserted by the corpus)\n", id,
                name);
-      if(json_is_boolean(thr)) {
+      if (json_is_boolean(thr)) {
         t->thr_n++;
-        if(json_is_true(thr) == !!info.throttled)
+        if (json_is_true(thr) == !!info.throttled)
           t->thr_ok++;
         else
           printf("FAIL %s %s throttled: want %d got %d\n", id, name,
@@ -150,32 +148,32 @@ static int run_whois(const char *corpus, const dv_whois_patterns *pat,
     }
     {
       const char *ref = json_string_value(json_object_get(rec, "referral"));
-      if(ref) {
+      if (ref) {
         char norm[256];
         t->ref_n++;
-        if(dv_whois_referral_normalize(ref, norm, sizeof(norm)) &&
-           !strcmp(norm, info.referral))
+        if (dv_whois_referral_normalize(ref, norm, sizeof(norm)) &&
+            !strcmp(norm, info.referral))
           t->ref_ok++;
         else
-          printf("INFO %s %s referral: want \"%s\" got \"%s\"\n", id, name,
-                 ref, info.referral);
+          printf("INFO %s %s referral: want \"%s\" got \"%s\"\n", id, name, ref,
+                 info.referral);
       }
     }
-    if(name && strstr(name, "status_available") && !info.not_found)
+    if (name && strstr(name, "status_available") && !info.not_found)
       printf("INFO %s %s: not_found not detected\n", id, name);
-    if(name && strstr(name, "status_registered") && info.not_found)
+    if (name && strstr(name, "status_registered") && info.not_found)
       printf("INFO %s %s: registered but not_found set\n", id, name);
-    if(info.not_found && (info.registrant.email[0] || info.admin.email[0] ||
-                          info.tech.email[0]))
+    if (info.not_found &&
+        (info.registrant.email[0] || info.admin.email[0] || info.tech.email[0]))
       printf("INFO %s %s: not_found but contacts found\n", id, name);
-    if(info.captcha)
+    if (info.captcha)
       printf("INFO %s %s: captcha\n", id, name);
-    if(info.web_only[0])
+    if (info.web_only[0])
       printf("INFO %s %s: web_only %s\n", id, name, info.web_only);
     tld = tld_of(rec, tldbuf, sizeof(tldbuf));
-    if(tld && srv) {
+    if (tld && srv) {
       const dv_whois_server *e = dv_whois_server_for(srv, tld);
-      if(!e || !strcmp(e->suffix, ".")) {
+      if (!e || !strcmp(e->suffix, ".")) {
         printf("FAIL servers.conf has no entry for .%s (%s)\n", tld, id);
         t->srv_missing++;
       }
@@ -196,38 +194,38 @@ static int run_rdap(const char *corpus, const dv_whois_patterns *pat,
 
   snprintf(dir, sizeof(dir), "%s/rdap", corpus);
   d = opendir(dir);
-  if(!d) {
+  if (!d) {
     printf("SKIP no %s\n", dir);
     return 0;
   }
-  while((de = readdir(d))) {
+  while ((de = readdir(d))) {
     size_t l = strlen(de->d_name);
     char *buf = NULL;
     size_t blen = 0;
     dv_whois_info info;
     dv_whois_status st;
     int r;
-    if(l < 6 || strcmp(de->d_name + l - 5, ".json") ||
-       strstr(de->d_name, "bootstrap"))
+    if (l < 6 || strcmp(de->d_name + l - 5, ".json") ||
+        strstr(de->d_name, "bootstrap"))
       continue;
     snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-    if(dv_whois_read_file(path, MAX_FILE, &buf, &blen))
+    if (dv_whois_read_file(path, MAX_FILE, &buf, &blen))
       continue;
     t->rdap_n++;
-    if(dv_whois_detect_format(buf, blen) != DV_FORMAT_RDAP) {
+    if (dv_whois_detect_format(buf, blen) != DV_FORMAT_RDAP) {
       printf("FAIL rdap %s: not detected as RDAP\n", de->d_name);
       free(buf);
       continue;
     }
     st = dv_whois_parse_any(pat, buf, blen, NULL, &info);
     free(buf);
-    if(st || strcmp(info.source, "rdap")) {
+    if (st || strcmp(info.source, "rdap")) {
       printf("FAIL rdap %s: %s\n", de->d_name, dv_whois_status_str(st));
       continue;
     }
     t->rdap_ok++;
     printf("RDAP %-28s", de->d_name);
-    for(r = 0; r < 3; r++) {
+    for (r = 0; r < 3; r++) {
       const dv_contact *c = role_contact(&info, r);
       printf(" %s=%s%s%s", roles[r], dv_contact_status_str(c->status),
              c->email[0] ? ":" : "", c->email);
@@ -249,12 +247,12 @@ static int check_bootstrap(const char *path, const char *what)
   char err[256], url[512];
   size_t i;
   dv_whois_status st = dv_rdap_bootstrap_load(path, &b, err, sizeof(err));
-  if(st) {
+  if (st) {
     printf("FAIL bootstrap %s: %s\n", what, err);
     return 1;
   }
   printf("BOOT %s: %zu entries\n", what, dv_rdap_bootstrap_count(b));
-  for(i = 0; names[i]; i++) {
+  for (i = 0; names[i]; i++) {
     st = dv_rdap_bootstrap_domain_url(b, names[i], url, sizeof(url));
     printf("BOOT   %-16s -> %s\n", names[i],
            st ? dv_whois_status_str(st) : url);
@@ -273,38 +271,38 @@ int main(int argc, char **argv)
   double ep, op;
   int ok, rc = 1;
 
-  if(argc < 2) {
+  if (argc < 2) {
     fprintf(stderr, "usage: %s CORPUS_DIR [DATA_DIR]\n", argv[0]);
     return 2;
   }
   snprintf(path, sizeof(path), "%s/whois/expected.jsonl", argv[1]);
-  if(stat(argv[1], &sb) || stat(path, &sb)) {
+  if (stat(argv[1], &sb) || stat(path, &sb)) {
     printf("corpus not found at %s, skipping\n", argv[1]);
     return 77;
   }
-  if(argc > 2)
+  if (argc > 2)
     snprintf(data, sizeof(data), "%s", argv[2]);
   else
     data_dir_default(data, sizeof(data));
   snprintf(path, sizeof(path), "%s/patterns.conf", data);
-  if(dv_whois_patterns_load(path, &pat, err, sizeof(err))) {
+  if (dv_whois_patterns_load(path, &pat, err, sizeof(err))) {
     fprintf(stderr, "patterns: %s\n", err);
     return 1;
   }
   snprintf(path, sizeof(path), "%s/servers.conf", data);
-  if(dv_whois_servers_load(path, &srv, err, sizeof(err))) {
+  if (dv_whois_servers_load(path, &srv, err, sizeof(err))) {
     fprintf(stderr, "servers: %s\n", err);
     goto out;
   }
   memset(&t, 0, sizeof(t));
-  if(run_whois(argv[1], pat, srv, &t) < 0)
+  if (run_whois(argv[1], pat, srv, &t) < 0)
     goto out;
   run_rdap(argv[1], pat, &t);
   snprintf(path, sizeof(path), "%s/rdap/iana-dns-bootstrap.json", argv[1]);
-  if(!stat(path, &sb) && check_bootstrap(path, "iana"))
+  if (!stat(path, &sb) && check_bootstrap(path, "iana"))
     t.rdap_n++;
   snprintf(path, sizeof(path), "%s/rdap_bootstrap_fallback.json", data);
-  if(check_bootstrap(path, "fallback"))
+  if (check_bootstrap(path, "fallback"))
     t.rdap_n++;
 
   ep = t.email_n ? 100.0 * t.email_ok / t.email_n : 100.0;
@@ -318,8 +316,9 @@ int main(int argc, char **argv)
   printf("servers missing:   %u\n", t.srv_missing);
   ok = ep >= 97.0 && op >= 99.0 && t.thr_ok == t.thr_n &&
        t.rdap_ok == t.rdap_n && !t.srv_missing;
-  printf("%s\n", ok ? "PASS" : "FAIL (targets: email >= 97%, other >= 99%, "
-                               "0 throttle errors)");
+  printf("%s\n", ok ? "PASS"
+                    : "FAIL (targets: email >= 97%, other >= 99%, "
+                      "0 throttle errors)");
   rc = ok ? 0 : 1;
 out:
   dv_whois_servers_free(srv);

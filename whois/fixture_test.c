@@ -25,7 +25,7 @@ static unsigned n_ok, n_fail;
 
 #define CHECK(cond, ...)                                                       \
   do {                                                                         \
-    if(cond)                                                                   \
+    if (cond)                                                                  \
       n_ok++;                                                                  \
     else {                                                                     \
       n_fail++;                                                                \
@@ -33,12 +33,12 @@ static unsigned n_ok, n_fail;
       printf(__VA_ARGS__);                                                     \
       printf("\n");                                                            \
     }                                                                          \
-  } while(0)
+  } while (0)
 
 static void data_dir_default(char *buf, size_t len)
 {
   const char *f = __FILE__, *slash = strrchr(f, '/');
-  if(slash)
+  if (slash)
     snprintf(buf, len, "%.*s", (int)(slash - f), f);
   else
     snprintf(buf, len, ".");
@@ -48,33 +48,30 @@ static void data_dir_default(char *buf, size_t len)
 static int printable(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
-  while(*p) {
-    if(*p < 0x20 || *p == 0x7f)
+  while (*p) {
+    if (*p < 0x20 || *p == 0x7f)
       return 0;
-    if(*p < 0x80) {
+    if (*p < 0x80) {
       p++;
       continue;
     }
-    if(*p >= 0xc2 && *p <= 0xdf) {
-      if((p[1] & 0xc0) != 0x80 || (*p == 0xc2 && p[1] < 0xa0))
+    if (*p >= 0xc2 && *p <= 0xdf) {
+      if ((p[1] & 0xc0) != 0x80 || (*p == 0xc2 && p[1] < 0xa0))
         return 0;
       p += 2;
-    }
-    else if(*p >= 0xe0 && *p <= 0xef) {
-      if((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+    } else if (*p >= 0xe0 && *p <= 0xef) {
+      if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
         return 0;
-      if(*p == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
-                        (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+      if (*p == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
+                         (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
         return 0; /* separators / bidi overrides */
       p += 3;
-    }
-    else if(*p >= 0xf0 && *p <= 0xf4) {
-      if((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-         (p[3] & 0xc0) != 0x80)
+    } else if (*p >= 0xf0 && *p <= 0xf4) {
+      if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+          (p[3] & 0xc0) != 0x80)
         return 0;
       p += 4;
-    }
-    else
+    } else
       return 0;
   }
   return 1;
@@ -88,7 +85,7 @@ static char *gen_input(const char *name, size_t *len)
   size_t n, i;
   char *b = NULL;
 
-  if(!strcmp(name, "@big10mb")) {
+  if (!strcmp(name, "@big10mb")) {
     static const char head[] = "Domain Name: big.example\n"
                                "Creation Date: 2020-01-01T00:00:00Z\n"
                                "Registrant Email: big@big.example\n";
@@ -96,53 +93,48 @@ static char *gen_input(const char *name, size_t *len)
                                "lorem ipsum dolor sit amet\n";
     n = 10u * 1024u * 1024u;
     b = malloc(n);
-    if(!b)
+    if (!b)
       return NULL;
     memcpy(b, head, sizeof(head) - 1);
-    for(i = sizeof(head) - 1; i < n; i++)
+    for (i = sizeof(head) - 1; i < n; i++)
       b[i] = fill[(i - (sizeof(head) - 1)) % (sizeof(fill) - 1)];
-  }
-  else if(!strcmp(name, "@nul_flood")) {
+  } else if (!strcmp(name, "@nul_flood")) {
     n = 1024u * 1024u;
     b = calloc(1, n);
-  }
-  else if(!strcmp(name, "@one_long_line")) {
+  } else if (!strcmp(name, "@one_long_line")) {
     static const char head[] = "Registrant Email: ";
     n = 1024u * 1024u;
     b = malloc(n);
-    if(!b)
+    if (!b)
       return NULL;
     memcpy(b, head, sizeof(head) - 1);
     memset(b + sizeof(head) - 1, 'x', n - (sizeof(head) - 1));
-  }
-  else if(!strcmp(name, "@regex_bomb")) {
+  } else if (!strcmp(name, "@regex_bomb")) {
     /* long dotted local parts without a valid domain: stresses the
      * address rule's backtracking */
     static const char head[] = "Registrant Email: ";
     n = 256u * 1024u;
     b = malloc(n);
-    if(!b)
+    if (!b)
       return NULL;
     memcpy(b, head, sizeof(head) - 1);
-    for(i = sizeof(head) - 1; i < n; i++)
+    for (i = sizeof(head) - 1; i < n; i++)
       b[i] = (i % 2) ? '.' : 'a';
     b[n - 1] = '@';
-  }
-  else if(!strcmp(name, "@rdap_deep")) {
+  } else if (!strcmp(name, "@rdap_deep")) {
     static const char head[] = "{\"objectClassName\":\"domain\",\"entities\":";
     size_t depth = 100000;
     n = sizeof(head) - 1 + 2 * depth + 1;
     b = malloc(n);
-    if(!b)
+    if (!b)
       return NULL;
     memcpy(b, head, sizeof(head) - 1);
     memset(b + sizeof(head) - 1, '[', depth);
     memset(b + sizeof(head) - 1 + depth, ']', depth);
     b[n - 1] = '}';
-  }
-  else
+  } else
     return NULL;
-  if(b)
+  if (b)
     *len = n;
   return b;
 }
@@ -150,14 +142,13 @@ static char *gen_input(const char *name, size_t *len)
 /* ------------------------------------------------------------------ */
 /* expectation checks                                                  */
 
-static const dv_contact *role_contact(const dv_whois_info *in,
-                                      const char *role)
+static const dv_contact *role_contact(const dv_whois_info *in, const char *role)
 {
-  if(!strcmp(role, "registrant"))
+  if (!strcmp(role, "registrant"))
     return &in->registrant;
-  if(!strcmp(role, "admin"))
+  if (!strcmp(role, "admin"))
     return &in->admin;
-  if(!strcmp(role, "tech"))
+  if (!strcmp(role, "tech"))
     return &in->tech;
   return NULL;
 }
@@ -165,12 +156,11 @@ static const dv_contact *role_contact(const dv_whois_info *in,
 static void unescape(char *s)
 {
   char *o = s;
-  while(*s) {
-    if(!strncmp(s, "%20", 3)) {
+  while (*s) {
+    if (!strncmp(s, "%20", 3)) {
       *o++ = ' ';
       s += 3;
-    }
-    else
+    } else
       *o++ = *s++;
   }
   *o = '\0';
@@ -181,47 +171,41 @@ static void check_kv(const char *fx, const char *key, char *val,
                      const dv_whois_info *in)
 {
   const dv_contact *c;
-  if(!strcmp(key, "rc")) {
+  if (!strcmp(key, "rc")) {
     const char *want = !strcmp(val, "ok") ? "ok" : "malformed response";
-    CHECK(!strcmp(dv_whois_status_str(st), want), "%s: rc %s, got %s", fx,
-          val, dv_whois_status_str(st));
-  }
-  else if(!strcmp(key, "format")) {
+    CHECK(!strcmp(dv_whois_status_str(st), want), "%s: rc %s, got %s", fx, val,
+          dv_whois_status_str(st));
+  } else if (!strcmp(key, "format")) {
     const char *got = fmt == DV_FORMAT_RDAP    ? "rdap"
                       : fmt == DV_FORMAT_WHOIS ? "whois"
                                                : "unknown";
     CHECK(!strcmp(got, val), "%s: format %s, got %s", fx, val, got);
-  }
-  else if((c = role_contact(in, key))) {
+  } else if ((c = role_contact(in, key))) {
     char *colon = strchr(val, ':');
     const char *email = colon ? colon + 1 : "";
-    if(colon)
+    if (colon)
       *colon = '\0';
     CHECK(!strcmp(dv_contact_status_str(c->status), val) &&
               !strcasecmp(c->email, email),
           "%s: %s want %s:%s got %s:%s (raw \"%.60s\")", fx, key, val, email,
           dv_contact_status_str(c->status), c->email, c->raw);
-  }
-  else if(!strncmp(key, "raw.", 4) && (c = role_contact(in, key + 4))) {
+  } else if (!strncmp(key, "raw.", 4) && (c = role_contact(in, key + 4))) {
     unescape(val);
     CHECK(strstr(c->raw, val) != NULL, "%s: %s want ~\"%s\" got \"%s\"", fx,
           key, val, c->raw);
-  }
-  else if(!strcmp(key, "throttled") || !strcmp(key, "captcha") ||
-          !strcmp(key, "not_found") || !strcmp(key, "truncated")) {
+  } else if (!strcmp(key, "throttled") || !strcmp(key, "captcha") ||
+             !strcmp(key, "not_found") || !strcmp(key, "truncated")) {
     int got = !strcmp(key, "throttled")   ? in->throttled
               : !strcmp(key, "captcha")   ? in->captcha
               : !strcmp(key, "not_found") ? in->not_found
                                           : in->truncated;
     CHECK(got == atoi(val), "%s: %s want %s got %d", fx, key, val, got);
-  }
-  else if(!strcmp(key, "referral") || !strcmp(key, "web_only")) {
+  } else if (!strcmp(key, "referral") || !strcmp(key, "web_only")) {
     const char *got = !strcmp(key, "referral") ? in->referral : in->web_only;
     const char *want = !strcmp(val, "-") ? "" : val;
     CHECK(!strcmp(got, want), "%s: %s want \"%s\" got \"%s\"", fx, key, want,
           got);
-  }
-  else
+  } else
     CHECK(0, "%s: unknown key %s", fx, key);
 }
 
@@ -239,17 +223,16 @@ static void run_fixture(const dv_whois_patterns *pat, const char *dir,
   int r, rc_given = 0;
 
   name = strtok_r(line, " \t\r\n", &save);
-  if(!name)
+  if (!name)
     return;
-  if(name[0] == '@') {
+  if (name[0] == '@') {
     buf = gen_input(name, &len);
     CHECK(buf != NULL, "%s: cannot generate", name);
-    if(!buf)
+    if (!buf)
       return;
-  }
-  else {
+  } else {
     snprintf(path, sizeof(path), "%s/fixtures/%s", dir, name);
-    if(dv_whois_read_file(path, MAX_FIXTURE, &buf, &len)) {
+    if (dv_whois_read_file(path, MAX_FIXTURE, &buf, &len)) {
       CHECK(0, "%s: cannot read %s", name, path);
       return;
     }
@@ -261,14 +244,14 @@ static void run_fixture(const dv_whois_patterns *pat, const char *dir,
   CHECK(secs < 60.0, "%s: took %.2fs", name, secs);
   free(buf);
 
-  for(r = 0; r < 3; r++) {
-    const dv_contact *c = r == 0 ? &info.registrant
+  for (r = 0; r < 3; r++) {
+    const dv_contact *c = r == 0   ? &info.registrant
                           : r == 1 ? &info.admin
                                    : &info.tech;
     CHECK(printable(c->email) && printable(c->raw),
           "%s: role %d output not printable", name, r);
-    CHECK(!c->email[0] || (c->status == DV_CONTACT_EMAIL ||
-                           c->status == DV_CONTACT_PROXY),
+    CHECK(!c->email[0] ||
+              (c->status == DV_CONTACT_EMAIL || c->status == DV_CONTACT_PROXY),
           "%s: role %d has an address but status %s", name, r,
           dv_contact_status_str(c->status));
     CHECK(!strchr(c->email, ' ') && !strchr(c->email, '\x1b'),
@@ -277,18 +260,18 @@ static void run_fixture(const dv_whois_patterns *pat, const char *dir,
   CHECK(printable(info.referral) && printable(info.web_only),
         "%s: flags not printable", name);
 
-  while((tok = strtok_r(NULL, " \t\r\n", &save))) {
+  while ((tok = strtok_r(NULL, " \t\r\n", &save))) {
     char *eq = strchr(tok, '=');
-    if(!eq) {
+    if (!eq) {
       CHECK(0, "%s: bad expectation \"%s\"", name, tok);
       continue;
     }
     *eq = '\0';
-    if(!strcmp(tok, "rc"))
+    if (!strcmp(tok, "rc"))
       rc_given = 1;
     check_kv(name, tok, eq + 1, st, fmt, &info);
   }
-  if(!rc_given)
+  if (!rc_given)
     CHECK(st == DV_WHOIS_OK, "%s: parse failed: %s", name,
           dv_whois_status_str(st));
 }
@@ -312,15 +295,14 @@ static void unit_patterns(void)
   st = dv_whois_patterns_parse("field nobody x\n", 15, "t", &p, err,
                                sizeof(err));
   CHECK(st == DV_WHOIS_ESYNTAX, "bad role: %d %s", st, err);
-  st = dv_whois_patterns_parse("field other x\n", 14, "t", &p, err,
-                               sizeof(err));
+  st =
+      dv_whois_patterns_parse("field other x\n", 14, "t", &p, err, sizeof(err));
   CHECK(st == DV_WHOIS_ESYNTAX, "other not allowed for field: %d", st);
   st = dv_whois_patterns_parse("# only comments\n", 16, "t", &p, err,
                                sizeof(err));
   CHECK(st == DV_WHOIS_ESYNTAX && strstr(err, "address"),
         "address required: %d %s", st, err);
-  st = dv_whois_patterns_parse("address a\0b\n", 12, "t", &p, err,
-                               sizeof(err));
+  st = dv_whois_patterns_parse("address a\0b\n", 12, "t", &p, err, sizeof(err));
   CHECK(st == DV_WHOIS_ESYNTAX, "NUL in file: %d", st);
   st = dv_whois_patterns_load("/nonexistent/patterns.conf", &p, err,
                               sizeof(err));
@@ -335,8 +317,7 @@ static void unit_patterns(void)
             !strcmp(dv_contact_status_str((dv_contact_status)99), "unknown"),
         "contact status strings");
   CHECK(!strcmp(dv_whois_status_str(DV_WHOIS_OK), "ok") &&
-            !strcmp(dv_whois_status_str((dv_whois_status)99),
-                    "unknown status"),
+            !strcmp(dv_whois_status_str((dv_whois_status)99), "unknown status"),
         "status strings");
 }
 
@@ -367,7 +348,7 @@ static void unit_referral(void)
   };
   size_t i;
   char out[256];
-  for(i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+  for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
     int ok = dv_whois_referral_normalize(t[i].in, out, sizeof(out));
     CHECK(t[i].out ? (ok && !strcmp(out, t[i].out)) : (!ok && !out[0]),
           "referral \"%s\" -> %d \"%s\"", t[i].in, ok, out);
@@ -389,11 +370,11 @@ static void unit_servers(const char *dir)
   snprintf(path, sizeof(path), "%s/servers.conf", dir);
   st = dv_whois_servers_load(path, &s, err, sizeof(err));
   CHECK(st == DV_WHOIS_OK, "servers.conf: %s", err);
-  if(st)
+  if (st)
     return;
   CHECK(dv_whois_servers_count(s) >= 100, "servers.conf has %zu entries",
         dv_whois_servers_count(s));
-  for(i = 0; must[i]; i++) {
+  for (i = 0; must[i]; i++) {
     e = dv_whois_server_for(s, must[i]);
     CHECK(e && strcmp(e->suffix, "."), "no server entry for %s", must[i]);
   }
@@ -401,8 +382,7 @@ static void unit_servers(const char *dir)
   CHECK(e && e->kind == DV_WSERVER_HOST && !strcmp(e->host, "whois.denic.de"),
         "de lookup");
   st = dv_whois_server_query(e, "example.de", q, sizeof(q));
-  CHECK(!st && !strcmp(q, "-T dn,ace example.de\r\n"), "denic query \"%s\"",
-        q);
+  CHECK(!st && !strcmp(q, "-T dn,ace example.de\r\n"), "denic query \"%s\"", q);
   st = dv_whois_server_query(e, "-V example.de", q, sizeof(q));
   CHECK(st == DV_WHOIS_EINVAL, "query injection rejected");
   st = dv_whois_server_query(e, "a.de\r\nhelp", q, sizeof(q));
@@ -464,23 +444,22 @@ static void unit_bootstrap(const char *dir)
 
   st = dv_rdap_bootstrap_parse(doc, sizeof(doc) - 1, &b, err, sizeof(err));
   CHECK(!st && b, "bootstrap parse: %s", err);
-  if(!b)
+  if (!b)
     return;
   base = dv_rdap_bootstrap_base(b, "www.bbc.co.uk", &m);
   CHECK(base && !strcmp(base, "https://rdap.co-uk.example/") && m &&
             !strcmp(m, "co.uk"),
         "longest suffix co.uk -> %s", base ? base : "(null)");
   base = dv_rdap_bootstrap_base(b, "example.uk", NULL);
-  CHECK(base && !strcmp(base, "https://rdap.uk.example/"),
-        "https preferred");
+  CHECK(base && !strcmp(base, "https://rdap.uk.example/"), "https preferred");
   base = dv_rdap_bootstrap_base(b, "x.org.uk", NULL);
   CHECK(base && !strcmp(base, "https://rdap.co-uk.example/"),
         "entries lower-cased");
   CHECK(!dv_rdap_bootstrap_base(b, "example.xx", NULL), "ftp ignored");
   CHECK(!dv_rdap_bootstrap_base(b, "notuk", NULL), "whole labels only");
-  st = dv_rdap_bootstrap_domain_url(b, "Shop.Example.CO.UK.", url,
-                                    sizeof(url));
-  CHECK(!st && !strcmp(url, "https://rdap.co-uk.example/domain/shop.example.co.uk"),
+  st = dv_rdap_bootstrap_domain_url(b, "Shop.Example.CO.UK.", url, sizeof(url));
+  CHECK(!st && !strcmp(url,
+                       "https://rdap.co-uk.example/domain/shop.example.co.uk"),
         "domain url %s", url);
   st = dv_rdap_bootstrap_domain_url(b, "a/../b.uk", url, sizeof(url));
   CHECK(st == DV_WHOIS_EINVAL, "path injection rejected");
@@ -497,7 +476,7 @@ static void unit_bootstrap(const char *dir)
   snprintf(path, sizeof(path), "%s/rdap_bootstrap_fallback.json", dir);
   st = dv_rdap_bootstrap_load(path, &b, err, sizeof(err));
   CHECK(!st && b && dv_rdap_bootstrap_count(b) >= 20, "fallback: %s", err);
-  if(b) {
+  if (b) {
     st = dv_rdap_bootstrap_domain_url(b, "example.com", url, sizeof(url));
     CHECK(!st && !strcmp(url, "https://rdap.verisign.com/com/v1/domain/"
                               "example.com"),
@@ -531,27 +510,27 @@ int main(int argc, char **argv)
   dv_whois_patterns *pat = NULL;
   dv_whois_info info;
 
-  if(argc > 1)
+  if (argc > 1)
     snprintf(dir, sizeof(dir), "%s", argv[1]);
   else
     data_dir_default(dir, sizeof(dir));
   snprintf(path, sizeof(path), "%s/patterns.conf", dir);
-  if(dv_whois_patterns_load(path, &pat, err, sizeof(err))) {
+  if (dv_whois_patterns_load(path, &pat, err, sizeof(err))) {
     fprintf(stderr, "patterns: %s\n", err);
     return 1;
   }
   snprintf(path, sizeof(path), "%s/fixtures/expected.conf", dir);
-  if(dv_whois_read_file(path, 1024u * 1024u, &exp, &len)) {
+  if (dv_whois_read_file(path, 1024u * 1024u, &exp, &len)) {
     fprintf(stderr, "cannot read %s\n", path);
     dv_whois_patterns_free(pat);
     return 1;
   }
-  for(line = exp; line; line = next) {
+  for (line = exp; line; line = next) {
     next = strchr(line, '\n');
-    if(next)
+    if (next)
       *next++ = '\0';
     line += strspn(line, " \t");
-    if(!*line || *line == '#')
+    if (!*line || *line == '#')
       continue;
     run_fixture(pat, dir, line);
   }

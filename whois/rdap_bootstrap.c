@@ -25,16 +25,16 @@ struct dv_rdap_bootstrap {
 
 static void set_err(char *err, size_t errlen, const char *msg)
 {
-  if(err && errlen)
+  if (err && errlen)
     snprintf(err, errlen, "%s", msg);
 }
 
 void dv_rdap_bootstrap_free(dv_rdap_bootstrap *b)
 {
   size_t i;
-  if(!b)
+  if (!b)
     return;
-  for(i = 0; i < b->n; i++) {
+  for (i = 0; i < b->n; i++) {
     free(b->v[i].suffix);
     free(b->v[i].url);
   }
@@ -57,18 +57,18 @@ static int entry_cmp(const void *a, const void *b)
 static int norm_name(const char *name, char *dst, size_t dstlen)
 {
   size_t n, i;
-  if(!name)
+  if (!name)
     return 0;
   n = strlen(name);
-  if(n && name[n - 1] == '.')
+  if (n && name[n - 1] == '.')
     n--;
-  if(!n || n >= dstlen || n > DV_BOOTSTRAP_MAX_NAME)
+  if (!n || n >= dstlen || n > DV_BOOTSTRAP_MAX_NAME)
     return 0;
-  for(i = 0; i < n; i++) {
+  for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)name[i];
-    if(!(isalnum(c) || c == '-' || c == '.' || c == '_'))
+    if (!(isalnum(c) || c == '-' || c == '.' || c == '_'))
       return 0;
-    if(c == '.' && (i == 0 || name[i - 1] == '.'))
+    if (c == '.' && (i == 0 || name[i - 1] == '.'))
       return 0;
     dst[i] = (char)tolower(c);
   }
@@ -83,12 +83,12 @@ static dv_whois_status add_entry(dv_rdap_bootstrap *b, const char *suffix,
   size_t ul;
   struct entry *e;
 
-  if(!norm_name(suffix, norm, sizeof(norm)))
+  if (!norm_name(suffix, norm, sizeof(norm)))
     return DV_WHOIS_OK; /* ignore entries we cannot use */
-  if(b->n == b->cap) {
+  if (b->n == b->cap) {
     size_t nc = b->cap ? b->cap * 2 : 64;
     struct entry *nv = realloc(b->v, nc * sizeof(*nv));
-    if(!nv)
+    if (!nv)
       return DV_WHOIS_ENOMEM;
     b->v = nv;
     b->cap = nc;
@@ -97,13 +97,13 @@ static dv_whois_status add_entry(dv_rdap_bootstrap *b, const char *suffix,
   ul = strlen(url);
   e->suffix = strdup(norm);
   e->url = malloc(ul + 2);
-  if(!e->suffix || !e->url) {
+  if (!e->suffix || !e->url) {
     free(e->suffix);
     free(e->url);
     return DV_WHOIS_ENOMEM;
   }
   memcpy(e->url, url, ul + 1);
-  if(!ul || url[ul - 1] != '/') {
+  if (!ul || url[ul - 1] != '/') {
     e->url[ul] = '/';
     e->url[ul + 1] = '\0';
   }
@@ -120,11 +120,11 @@ static const char *pick_url(json_t *urls)
   json_array_foreach(urls, i, u)
   {
     const char *s = json_string_value(u);
-    if(!s)
+    if (!s)
       continue;
-    if(!strncmp(s, "https://", 8))
+    if (!strncmp(s, "https://", 8))
       return s;
-    if(!http && !strncmp(s, "http://", 7))
+    if (!http && !strncmp(s, "http://", 7))
       http = s;
   }
   return http;
@@ -140,55 +140,55 @@ dv_whois_status dv_rdap_bootstrap_parse(const char *buf, size_t len,
   dv_whois_status st = DV_WHOIS_OK;
   size_t i, j, k;
 
-  if(err && errlen)
+  if (err && errlen)
     err[0] = '\0';
-  if(!out || (!buf && len)) {
+  if (!out || (!buf && len)) {
     set_err(err, errlen, "invalid argument");
     return DV_WHOIS_EINVAL;
   }
   *out = NULL;
   root = json_loadb(buf ? buf : "", len, 0, &jerr);
-  if(!root) {
-    if(err && errlen)
+  if (!root) {
+    if (err && errlen)
       snprintf(err, errlen, "line %d: %s", jerr.line, jerr.text);
     st = DV_WHOIS_EFORMAT;
     goto out;
   }
   services = json_object_get(root, "services");
-  if(!json_is_array(services)) {
+  if (!json_is_array(services)) {
     set_err(err, errlen, "no \"services\" array");
     st = DV_WHOIS_EFORMAT;
     goto out;
   }
   b = calloc(1, sizeof(*b));
-  if(!b) {
+  if (!b) {
     st = DV_WHOIS_ENOMEM;
     goto out;
   }
   json_array_foreach(services, i, svc)
   {
     const char *url;
-    if(!json_is_array(svc) || json_array_size(svc) < 2)
+    if (!json_is_array(svc) || json_array_size(svc) < 2)
       continue;
     names = json_array_get(svc, 0);
     url = pick_url(json_array_get(svc, 1));
-    if(!url || !json_is_array(names))
+    if (!url || !json_is_array(names))
       continue;
     json_array_foreach(names, j, nm)
     {
       const char *s = json_string_value(nm);
-      if(!s)
+      if (!s)
         continue;
       st = add_entry(b, s, url);
-      if(st)
+      if (st)
         goto out;
     }
   }
-  if(b->n)
+  if (b->n)
     qsort(b->v, b->n, sizeof(*b->v), entry_cmp);
   /* drop duplicate suffixes, first (after sort: arbitrary but stable) wins */
-  for(i = k = 0; i < b->n; i++) {
-    if(k && !strcmp(b->v[k - 1].suffix, b->v[i].suffix)) {
+  for (i = k = 0; i < b->n; i++) {
+    if (k && !strcmp(b->v[k - 1].suffix, b->v[i].suffix)) {
       free(b->v[i].suffix);
       free(b->v[i].url);
       continue;
@@ -199,7 +199,7 @@ dv_whois_status dv_rdap_bootstrap_parse(const char *buf, size_t len,
   *out = b;
   b = NULL;
 out:
-  if(st == DV_WHOIS_ENOMEM)
+  if (st == DV_WHOIS_ENOMEM)
     set_err(err, errlen, "out of memory");
   dv_rdap_bootstrap_free(b);
   json_decref(root);
@@ -214,14 +214,14 @@ dv_whois_status dv_rdap_bootstrap_load(const char *path,
   size_t len = 0;
   dv_whois_status st;
 
-  if(!path || !out) {
+  if (!path || !out) {
     set_err(err, errlen, "invalid argument");
     return DV_WHOIS_EINVAL;
   }
   *out = NULL;
   st = dv_whois_read_file(path, DV_BOOTSTRAP_FILE_MAX, &txt, &len);
-  if(st) {
-    if(err && errlen)
+  if (st) {
+    if (err && errlen)
       snprintf(err, errlen, "%s: %s", path, dv_whois_status_str(st));
     return st;
   }
@@ -236,7 +236,7 @@ static const struct entry *find_suffix(const dv_rdap_bootstrap *b,
   struct entry key;
   key.suffix = (char *)(uintptr_t)suffix;
   key.url = NULL;
-  if(!b->n)
+  if (!b->n)
     return NULL;
   return bsearch(&key, b->v, b->n, sizeof(*b->v), entry_cmp);
 }
@@ -248,15 +248,15 @@ const char *dv_rdap_bootstrap_base(const dv_rdap_bootstrap *b,
   const char *s;
   const struct entry *e;
 
-  if(matched)
+  if (matched)
     *matched = NULL;
-  if(!b || !norm_name(domain, name, sizeof(name)))
+  if (!b || !norm_name(domain, name, sizeof(name)))
     return NULL;
   /* longest first: the whole name, then drop one label at a time */
-  for(s = name; s; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL) {
+  for (s = name; s; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL) {
     e = find_suffix(b, s);
-    if(e) {
-      if(matched)
+    if (e) {
+      if (matched)
         *matched = e->suffix;
       return e->url;
     }
@@ -272,14 +272,14 @@ dv_whois_status dv_rdap_bootstrap_domain_url(const dv_rdap_bootstrap *b,
   const char *base;
   int n;
 
-  if(!b || !url || !urllen || !norm_name(domain, name, sizeof(name)))
+  if (!b || !url || !urllen || !norm_name(domain, name, sizeof(name)))
     return DV_WHOIS_EINVAL;
   url[0] = '\0';
   base = dv_rdap_bootstrap_base(b, name, NULL);
-  if(!base)
+  if (!base)
     return DV_WHOIS_ENOTFOUND;
   n = snprintf(url, urllen, "%sdomain/%s", base, name);
-  if(n < 0 || (size_t)n >= urllen) {
+  if (n < 0 || (size_t)n >= urllen) {
     url[0] = '\0';
     return DV_WHOIS_EINVAL;
   }

@@ -44,18 +44,18 @@ dv_rdap_client *dv_rdap_client_new(dv_http *http, const dv_rdap_bootstrap *boot,
                                    const dv_rdap_client_opts *o)
 {
   dv_rdap_client *c = calloc(1, sizeof(*c));
-  if(!c)
+  if (!c)
     return NULL;
   c->http = http;
   c->boot = boot;
   c->pat = pat;
-  if(o)
+  if (o)
     c->o = *o;
   else
     dv_rdap_client_opts_init(&c->o);
-  if(c->o.max_hops > DV_RDAP_MAX_HOPS - 1)
+  if (c->o.max_hops > DV_RDAP_MAX_HOPS - 1)
     c->o.max_hops = DV_RDAP_MAX_HOPS - 1;
-  if(c->o.max_hops < 0)
+  if (c->o.max_hops < 0)
     c->o.max_hops = 0;
   return c;
 }
@@ -65,8 +65,7 @@ void dv_rdap_client_free(dv_rdap_client *c)
   free(c);
 }
 
-int dv_rdap_related_link(const char *buf, size_t len, char *out,
-                         size_t outlen)
+int dv_rdap_related_link(const char *buf, size_t len, char *out, size_t outlen)
 {
   json_t *root, *links, *l;
   size_t i;
@@ -74,7 +73,7 @@ int dv_rdap_related_link(const char *buf, size_t len, char *out,
 
   out[0] = '\0';
   root = json_loadb(buf, len, 0, NULL);
-  if(!root)
+  if (!root)
     return 0;
   links = json_object_get(root, "links");
   json_array_foreach(links, i, l)
@@ -83,18 +82,18 @@ int dv_rdap_related_link(const char *buf, size_t len, char *out,
     const char *type = json_string_value(json_object_get(l, "type"));
     const char *href = json_string_value(json_object_get(l, "href"));
     size_t hl;
-    if(!rel || !href || strcasecmp(rel, "related") != 0)
+    if (!rel || !href || strcasecmp(rel, "related") != 0)
       continue;
-    if(!type || strncasecmp(type, "application/rdap+json", 21) != 0)
+    if (!type || strncasecmp(type, "application/rdap+json", 21) != 0)
       continue;
-    if(strncasecmp(href, "https://", 8) != 0 &&
-       strncasecmp(href, "http://", 7) != 0)
+    if (strncasecmp(href, "https://", 8) != 0 &&
+        strncasecmp(href, "http://", 7) != 0)
       continue;
     hl = strlen(href);
-    if(hl >= outlen)
+    if (hl >= outlen)
       continue;
-    for(size_t k = 0; k < hl; k++)
-      if((unsigned char)href[k] <= 0x20 || (unsigned char)href[k] >= 0x7f)
+    for (size_t k = 0; k < hl; k++)
+      if ((unsigned char)href[k] <= 0x20 || (unsigned char)href[k] >= 0x7f)
         goto next;
     memcpy(out, href, hl + 1);
     found = 1;
@@ -110,19 +109,19 @@ long dv_rdap_retry_after(const char *v, long now_epoch)
   struct tm tm;
   char *end;
   long s;
-  if(!v)
+  if (!v)
     return -1;
-  while(*v == ' ')
+  while (*v == ' ')
     v++;
-  if(isdigit((unsigned char)*v)) {
+  if (isdigit((unsigned char)*v)) {
     s = strtol(v, &end, 10);
-    while(*end == ' ')
+    while (*end == ' ')
       end++;
     return *end || s < 0 ? -1 : s;
   }
   memset(&tm, 0, sizeof(tm));
   end = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if(!end)
+  if (!end)
     return -1;
   s = (long)timegm(&tm) - now_epoch;
   return s < 0 ? 0 : s;
@@ -143,8 +142,8 @@ static void rl_done(dv_rlookup *l)
 
 static int rl_visited(const dv_rlookup *l, const char *url)
 {
-  for(size_t i = 0; i < l->r.nhops; i++)
-    if(!strcasecmp(l->r.hops[i].url, url))
+  for (size_t i = 0; i < l->r.nhops; i++)
+    if (!strcasecmp(l->r.hops[i].url, url))
       return 1;
   return 0;
 }
@@ -159,7 +158,7 @@ static void rl_answer(void *arg, const dv_http_resp *resp)
   char next[512];
   int registry = l->r.nhops == 0;
 
-  if(resp->status == DV_HTTP_CANCELLED) {
+  if (resp->status == DV_HTTP_CANCELLED) {
     l->r.cancelled = 1;
     rl_done(l);
     return;
@@ -173,64 +172,64 @@ static void rl_answer(void *arg, const dv_http_resp *resp)
   h->bytes = resp->body_len;
   h->elapsed_ms = resp->elapsed_ms;
   h->retry_after_s = -1;
-  if(l->c->o.verbose)
+  if (l->c->o.verbose)
     fprintf(stderr, "dvcheck: rdap %s: %s, HTTP %ld, %zu bytes\n", l->role,
             dv_http_status_str(resp->status), resp->code, resp->body_len);
-  if(resp->status != DV_HTTP_OK) {
-    if(registry)
+  if (resp->status != DV_HTTP_OK) {
+    if (registry)
       l->r.failed = 1;
     rl_done(l);
     return;
   }
   dv_whois_info_init(&info, "rdap");
-  if(resp->code == 429) {
+  if (resp->code == 429) {
     h->throttled = 1;
     h->retry_after_s = dv_rdap_retry_after(
         dv_http_resp_header(resp, "Retry-After"), (long)time(NULL));
     info.throttled = 1;
-  } else if(resp->code == 404) {
+  } else if (resp->code == 404) {
     h->not_found = 1;
     info.not_found = 1;
-  } else if(resp->code == 200) {
-    if(dv_rdap_parse_json(l->c->pat, resp->body, resp->body_len, &info) !=
-       DV_WHOIS_OK) {
+  } else if (resp->code == 200) {
+    if (dv_rdap_parse_json(l->c->pat, resp->body, resp->body_len, &info) !=
+        DV_WHOIS_OK) {
       h->malformed = 1;
-      if(registry)
+      if (registry)
         l->r.failed = 1;
       rl_done(l);
       return;
     }
   } else {
-    if(registry)
+    if (registry)
       l->r.failed = 1;
     rl_done(l);
     return;
   }
-  if(registry) {
+  if (registry) {
     l->r.info = info;
     l->r.have_info = 1;
-  } else if(!info.not_found && !info.throttled) {
+  } else if (!info.not_found && !info.throttled) {
     dv_whois_info_merge(&l->r.info, &info);
   } else {
     l->r.info.throttled |= info.throttled;
   }
-  if(resp->code != 200) {
+  if (resp->code != 200) {
     rl_done(l);
     return;
   }
-  if(!dv_rdap_related_link(resp->body, resp->body_len, next, sizeof(next)) ||
-     !strcasecmp(next, l->url)) {
+  if (!dv_rdap_related_link(resp->body, resp->body_len, next, sizeof(next)) ||
+      !strcasecmp(next, l->url)) {
     rl_done(l);
     return;
   }
-  if(rl_visited(l, next)) {
+  if (rl_visited(l, next)) {
     l->r.loop = 1;
     snprintf(l->r.loop_url, sizeof(l->r.loop_url), "%s", next);
     snprintf(l->r.loop_why, sizeof(l->r.loop_why), "already asked");
     rl_done(l);
     return;
   }
-  if((int)l->r.nhops > l->c->o.max_hops) {
+  if ((int)l->r.nhops > l->c->o.max_hops) {
     l->r.loop = 1;
     snprintf(l->r.loop_url, sizeof(l->r.loop_url), "%s", next);
     snprintf(l->r.loop_why, sizeof(l->r.loop_why), "hop limit");
@@ -257,14 +256,14 @@ static void rl_get(dv_rlookup *l)
   req.max_body = l->c->o.max_body;
   req.trace_label = "rdap";
   st = dv_http_request(l->c->http, &req, rl_answer, l);
-  if(st != DV_HTTP_OK) {
+  if (st != DV_HTTP_OK) {
     dv_rdap_hop *h = &l->r.hops[l->r.nhops++];
     memset(h, 0, sizeof(*h));
     snprintf(h->url, sizeof(h->url), "%s", l->url);
     snprintf(h->role, sizeof(h->role), "%s", l->role);
     h->status = st;
     h->retry_after_s = -1;
-    if(l->r.nhops == 1)
+    if (l->r.nhops == 1)
       l->r.failed = 1;
     rl_done(l);
   }
@@ -274,7 +273,7 @@ int dv_rdap_lookup(dv_rdap_client *c, dv_loop *loop, const char *domain,
                    dv_rdap_cb cb, void *arg)
 {
   dv_rlookup *l = calloc(1, sizeof(*l));
-  if(!l)
+  if (!l)
     return -1;
   l->c = c;
   l->loop = loop;
@@ -284,9 +283,9 @@ int dv_rdap_lookup(dv_rdap_client *c, dv_loop *loop, const char *domain,
   dv_whois_info_init(&l->r.info, "rdap");
   dv_loop_ref(loop);
   snprintf(l->role, sizeof(l->role), "registry");
-  if(!c->boot || !c->http ||
-     dv_rdap_bootstrap_domain_url(c->boot, domain, l->url, sizeof(l->url)) !=
-         DV_WHOIS_OK) {
+  if (!c->boot || !c->http ||
+      dv_rdap_bootstrap_domain_url(c->boot, domain, l->url, sizeof(l->url)) !=
+          DV_WHOIS_OK) {
     l->r.no_service = 1;
     rl_done(l);
     return 0;

@@ -18,9 +18,9 @@
 #define DV_RDAP_MAX_HOPS 4
 
 typedef struct {
-  long timeout_ms;   /* per request; default 8000 */
-  size_t max_body;   /* default 2 MiB */
-  int max_hops;      /* related links followed; default 1 (registrar) */
+  long timeout_ms; /* per request; default 8000 */
+  size_t max_body; /* default 2 MiB */
+  int max_hops;    /* related links followed; default 1 (registrar) */
   int verbose;
 } dv_rdap_client_opts;
 
@@ -28,27 +28,27 @@ void dv_rdap_client_opts_init(dv_rdap_client_opts *o);
 
 typedef struct {
   char url[512];
-  char role[12];          /* "registry", "registrar" */
-  dv_http_status status;  /* transport */
-  long code;              /* HTTP status, 0 if none */
+  char role[12];         /* "registry", "registrar" */
+  dv_http_status status; /* transport */
+  long code;             /* HTTP status, 0 if none */
   size_t bytes;
   int64_t elapsed_ms;
   int throttled;
-  long retry_after_s;     /* from Retry-After, -1 if none */
+  long retry_after_s; /* from Retry-After, -1 if none */
   int not_found;
-  int malformed;          /* not RDAP JSON */
+  int malformed; /* not RDAP JSON */
 } dv_rdap_hop;
 
 typedef struct {
   char domain[256];
   dv_whois_info info;
-  int have_info;          /* a usable answer (200 and RDAP JSON, 404, 429) */
+  int have_info; /* a usable answer (200 and RDAP JSON, 404, 429) */
   dv_rdap_hop hops[DV_RDAP_MAX_HOPS + 1];
   size_t nhops;
   char related_followed[512];
-  int no_service;         /* the bootstrap has no entry for the TLD */
-  int failed;             /* the registry gave no usable answer */
-  int loop;               /* related link loop or hop limit */
+  int no_service; /* the bootstrap has no entry for the TLD */
+  int failed;     /* the registry gave no usable answer */
+  int loop;       /* related link loop or hop limit */
   char loop_url[512];
   char loop_why[48];
   int cancelled;
@@ -70,8 +70,7 @@ int dv_rdap_lookup(dv_rdap_client *c, dv_loop *loop, const char *domain,
 
 /* The href of the first links[] member with rel "related" and type
  * application/rdap+json (an absolute https/http URL) in BUF, or 0. */
-int dv_rdap_related_link(const char *buf, size_t len, char *out,
-                         size_t outlen);
+int dv_rdap_related_link(const char *buf, size_t len, char *out, size_t outlen);
 
 /* Retry-After: delay-seconds or an HTTP-date; -1 when absent/unusable. */
 long dv_rdap_retry_after(const char *value, long now_epoch);

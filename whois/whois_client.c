@@ -35,8 +35,8 @@ static const char *const wfetch_status_str[] = {
 
 const char *dv_wfetch_status_str(dv_wfetch_status st)
 {
-  if((size_t)st < sizeof(wfetch_status_str) / sizeof(wfetch_status_str[0]) &&
-     wfetch_status_str[st])
+  if ((size_t)st < sizeof(wfetch_status_str) / sizeof(wfetch_status_str[0]) &&
+      wfetch_status_str[st])
     return wfetch_status_str[st];
   return "error";
 }
@@ -76,8 +76,8 @@ struct dv_whois_client {
   const dv_whois_patterns *pat;
   dv_whois_client_opts o;
   dv_wserver_state *states;
-  dv_wfetch *fetches;   /* active fetches */
-  dv_wlookup *lookups;  /* active lookups */
+  dv_wfetch *fetches;  /* active fetches */
+  dv_wlookup *lookups; /* active lookups */
   int cancelled;
   unsigned long sent;
 };
@@ -111,8 +111,8 @@ struct dv_wfetch {
 static void fetch_unlink(dv_wfetch *f)
 {
   dv_wfetch **pp;
-  for(pp = &f->c->fetches; *pp; pp = &(*pp)->next)
-    if(*pp == f) {
+  for (pp = &f->c->fetches; *pp; pp = &(*pp)->next)
+    if (*pp == f) {
       *pp = f->next;
       break;
     }
@@ -120,7 +120,7 @@ static void fetch_unlink(dv_wfetch *f)
 
 static void fetch_maybe_free(dv_wfetch *f)
 {
-  if(!f->delivered || f->dns_pending)
+  if (!f->delivered || f->dns_pending)
     return;
   free(f->query);
   free(f->buf);
@@ -129,7 +129,7 @@ static void fetch_maybe_free(dv_wfetch *f)
 
 static void fetch_close(dv_wfetch *f)
 {
-  if(f->fd >= 0) {
+  if (f->fd >= 0) {
     dv_loop_io_set(f->c->loop, f->fd, 0, NULL, NULL);
     close(f->fd);
     f->fd = -1;
@@ -143,8 +143,8 @@ static void fetch_deliver(void *arg)
   memset(&r, 0, sizeof(r));
   r.status = f->st;
   r.host = f->host;
-  r.addr = f->ai < f->naddrs && f->st != DV_WFETCH_RESOLVE ? f->addrs[f->ai]
-                                                           : "";
+  r.addr =
+      f->ai < f->naddrs && f->st != DV_WFETCH_RESOLVE ? f->addrs[f->ai] : "";
   r.buf = f->buf ? f->buf : "";
   r.len = f->len;
   r.truncated = f->truncated;
@@ -158,14 +158,14 @@ static void fetch_deliver(void *arg)
 
 static void fetch_finish(dv_wfetch *f, dv_wfetch_status st)
 {
-  if(f->finished)
+  if (f->finished)
     return;
   f->finished = 1;
   f->st = st;
   fetch_close(f);
   dv_loop_timer_disarm(f->c->loop, &f->t_step);
   dv_loop_timer_disarm(f->c->loop, &f->t_total);
-  if(f->c->o.verbose)
+  if (f->c->o.verbose)
     fprintf(stderr, "dvcheck: whois %s [%s]: %s, %zu bytes%s, %lld ms\n",
             f->host, f->ai < f->naddrs ? f->addrs[f->ai] : "-",
             dv_wfetch_status_str(st), f->len,
@@ -180,8 +180,8 @@ static void fetch_io(void *arg, int fd, short revents);
 static void fetch_step_timeout(void *arg)
 {
   dv_wfetch *f = arg;
-  if(f->fd >= 0 && f->qsent == 0 && f->len == 0 &&
-     f->st == DV_WFETCH_CONNECT_TIMEOUT) {
+  if (f->fd >= 0 && f->qsent == 0 && f->len == 0 &&
+      f->st == DV_WFETCH_CONNECT_TIMEOUT) {
     /* connect timed out on this address: try the next one */
     fetch_close(f);
     f->ai++;
@@ -204,19 +204,19 @@ static void fetch_step_arm(dv_wfetch *f, dv_wfetch_status st, int64_t ms)
   dv_loop_timer_arm(f->c->loop, &f->t_step, ms, fetch_step_timeout, f);
 }
 
-static int addr_parse(const char *a, struct sockaddr_storage *ss,
-                      socklen_t *sl, int port)
+static int addr_parse(const char *a, struct sockaddr_storage *ss, socklen_t *sl,
+                      int port)
 {
   struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
   struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
   memset(ss, 0, sizeof(*ss));
-  if(inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
+  if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
     s4->sin_family = AF_INET;
     s4->sin_port = htons((uint16_t)port);
     *sl = sizeof(*s4);
     return 0;
   }
-  if(inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
+  if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
     s6->sin6_family = AF_INET6;
     s6->sin6_port = htons((uint16_t)port);
     *sl = sizeof(*s6);
@@ -228,28 +228,28 @@ static int addr_parse(const char *a, struct sockaddr_storage *ss,
 static void fetch_connect_next(dv_wfetch *f)
 {
   dv_whois_client *c = f->c;
-  while(f->ai < f->naddrs) {
+  while (f->ai < f->naddrs) {
     struct sockaddr_storage ss;
     socklen_t sl;
     int fd;
-    if(addr_parse(f->addrs[f->ai], &ss, &sl, f->port) < 0) {
+    if (addr_parse(f->addrs[f->ai], &ss, &sl, f->port) < 0) {
       f->ai++;
       continue;
     }
     fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if(fd < 0) {
+    if (fd < 0) {
       f->refused = 1;
       f->ai++;
       continue;
     }
-    if(connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
+    if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
       close(fd);
       f->refused = 1;
       f->ai++;
       continue;
     }
     f->fd = fd;
-    if(dv_loop_io_set(c->loop, fd, POLLOUT, fetch_io, f) != DV_LOOP_OK) {
+    if (dv_loop_io_set(c->loop, fd, POLLOUT, fetch_io, f) != DV_LOOP_OK) {
       fetch_finish(f, DV_WFETCH_NOMEM);
       return;
     }
@@ -258,40 +258,40 @@ static void fetch_connect_next(dv_wfetch *f)
     return;
   }
   f->ai = f->naddrs;
-  fetch_finish(f, f->refused ? DV_WFETCH_CONNECT
-                             : f->naddrs ? DV_WFETCH_CONNECT_TIMEOUT
-                                         : DV_WFETCH_RESOLVE);
+  fetch_finish(f, f->refused  ? DV_WFETCH_CONNECT
+                  : f->naddrs ? DV_WFETCH_CONNECT_TIMEOUT
+                              : DV_WFETCH_RESOLVE);
 }
 
 static void fetch_read(dv_wfetch *f)
 {
   char tmp[16384];
-  for(;;) {
+  for (;;) {
     ssize_t n = recv(f->fd, tmp, sizeof(tmp), 0);
-    if(n == 0) {
+    if (n == 0) {
       fetch_finish(f, f->len ? DV_WFETCH_OK : DV_WFETCH_EMPTY);
       return;
     }
-    if(n < 0) {
-      if(errno == EAGAIN || errno == EWOULDBLOCK)
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
         break;
-      if(errno == EINTR)
+      if (errno == EINTR)
         continue;
       fetch_finish(f, DV_WFETCH_RESET);
       return;
     }
-    if(f->len + (size_t)n > f->c->o.max_reply) {
+    if (f->len + (size_t)n > f->c->o.max_reply) {
       size_t keep = f->c->o.max_reply - f->len;
       n = (ssize_t)keep;
       f->truncated = 1;
     }
-    if(f->len + (size_t)n + 1 > f->cap) {
+    if (f->len + (size_t)n + 1 > f->cap) {
       size_t ncap = f->cap ? f->cap : 16384;
       char *nb;
-      while(ncap < f->len + (size_t)n + 1)
+      while (ncap < f->len + (size_t)n + 1)
         ncap *= 2;
       nb = realloc(f->buf, ncap);
-      if(!nb) {
+      if (!nb) {
         fetch_finish(f, DV_WFETCH_NOMEM);
         return;
       }
@@ -301,7 +301,7 @@ static void fetch_read(dv_wfetch *f)
     memcpy(f->buf + f->len, tmp, (size_t)n);
     f->len += (size_t)n;
     f->buf[f->len] = '\0';
-    if(f->truncated) {
+    if (f->truncated) {
       fetch_finish(f, DV_WFETCH_OK);
       return;
     }
@@ -313,15 +313,15 @@ static void fetch_io(void *arg, int fd, short revents)
 {
   dv_wfetch *f = arg;
   (void)fd;
-  if(f->finished)
+  if (f->finished)
     return;
-  if(f->qsent < f->qlen) {
+  if (f->qsent < f->qlen) {
     int err = 0;
     socklen_t el = sizeof(err);
     ssize_t n;
-    if(f->qsent == 0) {
-      if(getsockopt(f->fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0 || err ||
-         (revents & (POLLERR | POLLHUP) && !(revents & POLLOUT))) {
+    if (f->qsent == 0) {
+      if (getsockopt(f->fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0 || err ||
+          (revents & (POLLERR | POLLHUP) && !(revents & POLLOUT))) {
         /* this address refused: try the next one */
         fetch_close(f);
         f->refused = 1;
@@ -332,37 +332,37 @@ static void fetch_io(void *arg, int fd, short revents)
       }
     }
     n = send(f->fd, f->query + f->qsent, f->qlen - f->qsent, MSG_NOSIGNAL);
-    if(n < 0) {
-      if(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
         return;
       fetch_finish(f, DV_WFETCH_RESET);
       return;
     }
     f->qsent += (size_t)n;
-    if(f->qsent < f->qlen)
+    if (f->qsent < f->qlen)
       return;
-    if(dv_loop_io_set(f->c->loop, f->fd, POLLIN, fetch_io, f) != DV_LOOP_OK)
+    if (dv_loop_io_set(f->c->loop, f->fd, POLLIN, fetch_io, f) != DV_LOOP_OK)
       fetch_finish(f, DV_WFETCH_NOMEM);
     else
       fetch_step_arm(f, DV_WFETCH_IDLE_TIMEOUT, f->c->o.idle_ms);
     return;
   }
-  if(revents & (POLLIN | POLLHUP | POLLERR))
+  if (revents & (POLLIN | POLLHUP | POLLERR))
     fetch_read(f);
 }
 
 static void fetch_collect(dv_wfetch *f, const dv_dns_answer *a)
 {
   char final[DV_DNS_NAME_MAX];
-  if(!a->have_msg ||
-     dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 16) < 0)
+  if (!a->have_msg ||
+      dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 16) < 0)
     return;
-  for(size_t i = 0; i < a->msg.nrr && f->naddrs < DV_WFETCH_MAX_ADDRS; i++) {
+  for (size_t i = 0; i < a->msg.nrr && f->naddrs < DV_WFETCH_MAX_ADDRS; i++) {
     const dv_dns_rr *rr = &a->msg.rr[i];
-    if(rr->section != DV_SEC_ANSWER || rr->type != a->qtype ||
-       !dv_dns_name_eq(rr->name, final))
+    if (rr->section != DV_SEC_ANSWER || rr->type != a->qtype ||
+        !dv_dns_name_eq(rr->name, final))
       continue;
-    if(dv_dns_rr_addr(&a->msg, rr, f->addrs[f->naddrs], 64) == 0)
+    if (dv_dns_rr_addr(&a->msg, rr, f->addrs[f->naddrs], 64) == 0)
       f->naddrs++;
   }
 }
@@ -371,9 +371,9 @@ static void fetch_dns_answer(void *arg, const dv_dns_answer *a)
 {
   dv_wfetch *f = arg;
   f->dns_pending--;
-  if(!f->finished)
+  if (!f->finished)
     fetch_collect(f, a);
-  if(f->dns_pending == 0 && !f->finished) {
+  if (f->dns_pending == 0 && !f->finished) {
     f->dns_done = 1;
     f->ai = 0;
     fetch_connect_next(f);
@@ -389,10 +389,10 @@ int dv_whois_fetch(dv_whois_client *c, const char *host, int port,
   char h[256];
   size_t hl;
 
-  if(!f)
+  if (!f)
     return -1;
   f->query = strdup(query);
-  if(!f->query) {
+  if (!f->query) {
     free(f);
     return -1;
   }
@@ -407,7 +407,7 @@ int dv_whois_fetch(dv_whois_client *c, const char *host, int port,
   f->next = c->fetches;
   c->fetches = f;
   dv_loop_ref(c->loop);
-  if(c->cancelled) {
+  if (c->cancelled) {
     fetch_finish(f, DV_WFETCH_CANCELLED);
     return 0;
   }
@@ -415,28 +415,28 @@ int dv_whois_fetch(dv_whois_client *c, const char *host, int port,
                     f);
   snprintf(h, sizeof(h), "%s", host);
   hl = strlen(h);
-  if(hl > 2 && h[0] == '[' && h[hl - 1] == ']') {
+  if (hl > 2 && h[0] == '[' && h[hl - 1] == ']') {
     memmove(h, h + 1, hl - 2);
     h[hl - 2] = '\0';
   }
-  if(inet_pton(AF_INET, h, tmp) == 1 || inet_pton(AF_INET6, h, tmp) == 1) {
+  if (inet_pton(AF_INET, h, tmp) == 1 || inet_pton(AF_INET6, h, tmp) == 1) {
     snprintf(f->addrs[0], sizeof(f->addrs[0]), "%s", h);
     f->naddrs = 1;
     fetch_connect_next(f);
     return 0;
   }
-  if(!c->res) {
+  if (!c->res) {
     fetch_finish(f, DV_WFETCH_RESOLVE);
     return 0;
   }
   f->dns_pending = 2;
-  if(dv_resolver_query(c->res, h, DV_T_A, fetch_dns_answer, f) !=
-     DV_RESOLVER_OK)
+  if (dv_resolver_query(c->res, h, DV_T_A, fetch_dns_answer, f) !=
+      DV_RESOLVER_OK)
     f->dns_pending--;
-  if(dv_resolver_query(c->res, h, DV_T_AAAA, fetch_dns_answer, f) !=
-     DV_RESOLVER_OK)
+  if (dv_resolver_query(c->res, h, DV_T_AAAA, fetch_dns_answer, f) !=
+      DV_RESOLVER_OK)
     f->dns_pending--;
-  if(f->dns_pending == 0)
+  if (f->dns_pending == 0)
     fetch_finish(f, DV_WFETCH_NOMEM);
   return 0;
 }
@@ -452,63 +452,63 @@ int dv_whois_referral_accept(const char *raw, int allow_loopback, char *out,
   const char *s = raw;
 
   out[0] = '\0';
-  if(!raw || !*raw) {
+  if (!raw || !*raw) {
     snprintf(why, whylen, "empty");
     return 0;
   }
-  if(dv_whois_referral_normalize(raw, out, outlen))
+  if (dv_whois_referral_normalize(raw, out, outlen))
     return 1;
   /* why was it rejected? */
-  if(!strncasecmp(s, "whois://", 8))
+  if (!strncasecmp(s, "whois://", 8))
     s += 8;
-  else if(!strncasecmp(s, "rwhois://", 9))
+  else if (!strncasecmp(s, "rwhois://", 9))
     s += 9;
-  else if(strstr(s, "://") || strchr(s, '/') || strchr(s, '?')) {
+  else if (strstr(s, "://") || strchr(s, '/') || strchr(s, '?')) {
     snprintf(why, whylen, "url");
     return 0;
   }
   snprintf(h, sizeof(h), "%s", s);
   l = strlen(h);
-  if(l > 3 && !strcmp(h + l - 3, ":43") && strchr(h, ':') == h + l - 3)
+  if (l > 3 && !strcmp(h + l - 3, ":43") && strchr(h, ':') == h + l - 3)
     h[l -= 3] = '\0';
-  if(l && h[l - 1] == '.')
+  if (l && h[l - 1] == '.')
     h[--l] = '\0';
-  if(l > 2 && h[0] == '[' && h[l - 1] == ']') {
+  if (l > 2 && h[0] == '[' && h[l - 1] == ']') {
     memmove(h, h + 1, l - 2);
     h[l - 2] = '\0';
   }
-  if(inet_pton(AF_INET, h, b) == 1) {
+  if (inet_pton(AF_INET, h, b) == 1) {
     int loop = b[0] == 127;
-    if(loop && allow_loopback) {
+    if (loop && allow_loopback) {
       snprintf(out, outlen, "%s", h);
       return 1;
     }
     snprintf(why, whylen, "%s",
              loop ? "loopback"
-                  : (b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
-                     (b[0] == 192 && b[1] == 168) ||
-                     (b[0] == 169 && b[1] == 254) || b[0] == 0)
-                        ? "private address"
-                        : "ip literal");
+             : (b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+                (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
+                b[0] == 0)
+                 ? "private address"
+                 : "ip literal");
     return 0;
   }
-  if(inet_pton(AF_INET6, h, b) == 1) {
+  if (inet_pton(AF_INET6, h, b) == 1) {
     static const unsigned char one[16] = {[15] = 1};
     int loop = memcmp(b, one, 16) == 0;
-    if(loop && allow_loopback) {
+    if (loop && allow_loopback) {
       snprintf(out, outlen, "%s", h);
       return 1;
     }
-    snprintf(why, whylen, "%s",
-             loop ? "loopback"
-                  : ((b[0] & 0xFE) == 0xFC || (b[0] == 0xFE &&
-                                               (b[1] & 0xC0) == 0x80))
-                        ? "private address"
-                        : "ip literal");
+    snprintf(
+        why, whylen, "%s",
+        loop ? "loopback"
+        : ((b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80))
+            ? "private address"
+            : "ip literal");
     return 0;
   }
-  if(!strcasecmp(h, "localhost") || (l > 10 && !strcasecmp(h + l - 10,
-                                                           ".localhost"))) {
+  if (!strcasecmp(h, "localhost") ||
+      (l > 10 && !strcasecmp(h + l - 10, ".localhost"))) {
     snprintf(why, whylen, "loopback");
     return 0;
   }
@@ -520,15 +520,15 @@ void dv_whois_info_merge(dv_whois_info *dst, const dv_whois_info *r)
 {
   dv_contact *d[3] = {&dst->registrant, &dst->admin, &dst->tech};
   const dv_contact *s[3] = {&r->registrant, &r->admin, &r->tech};
-  for(int i = 0; i < 3; i++)
-    if(s[i]->status != DV_CONTACT_ABSENT || s[i]->raw[0])
+  for (int i = 0; i < 3; i++)
+    if (s[i]->status != DV_CONTACT_ABSENT || s[i]->raw[0])
       *d[i] = *s[i];
   dst->throttled |= r->throttled;
   dst->captcha |= r->captcha;
   dst->truncated |= r->truncated;
   /* the registry knew the domain; the registrar's "not found" wins only
    * when it is what we have */
-  if(!dst->web_only[0] && r->web_only[0])
+  if (!dst->web_only[0] && r->web_only[0])
     memcpy(dst->web_only, r->web_only, sizeof(dst->web_only));
 }
 
@@ -537,11 +537,11 @@ void dv_whois_info_merge(dv_whois_info *dst, const dv_whois_info *r)
 struct dv_wlookup {
   dv_whois_client *c;
   dv_whois_lookup_result r;
-  char host[256];     /* the server to ask next */
-  char query[600];    /* its query line (CR LF) */
+  char host[256];  /* the server to ask next */
+  char query[600]; /* its query line (CR LF) */
   char role[12];
   int retries;
-  int iana;           /* this step asks IANA for the TLD's server */
+  int iana; /* this step asks IANA for the TLD's server */
   dv_timer t_wait, t_done;
   int waiting, done;
   dv_wlookup_cb cb;
@@ -552,11 +552,11 @@ struct dv_wlookup {
 static dv_wserver_state *server_state(dv_whois_client *c, const char *host)
 {
   dv_wserver_state *s;
-  for(s = c->states; s; s = s->next)
-    if(!strcasecmp(s->host, host))
+  for (s = c->states; s; s = s->next)
+    if (!strcasecmp(s->host, host))
       return s;
   s = calloc(1, sizeof(*s));
-  if(!s)
+  if (!s)
     return NULL;
   snprintf(s->host, sizeof(s->host), "%s", host);
   s->tokens = c->o.burst < 1 ? 1 : c->o.burst;
@@ -570,8 +570,8 @@ static void lookup_deliver(void *arg)
 {
   dv_wlookup *l = arg;
   dv_wlookup **pp;
-  for(pp = &l->c->lookups; *pp; pp = &(*pp)->next)
-    if(*pp == l) {
+  for (pp = &l->c->lookups; *pp; pp = &(*pp)->next)
+    if (*pp == l) {
       *pp = l->next;
       break;
     }
@@ -582,7 +582,7 @@ static void lookup_deliver(void *arg)
 
 static void lookup_done(dv_wlookup *l)
 {
-  if(l->done)
+  if (l->done)
     return;
   l->done = 1;
   l->waiting = 0;
@@ -593,7 +593,7 @@ static void lookup_done(dv_wlookup *l)
 static dv_whois_hop *lookup_hop(dv_wlookup *l)
 {
   dv_whois_hop *h;
-  if(l->r.nhops >= sizeof(l->r.hops) / sizeof(l->r.hops[0]))
+  if (l->r.nhops >= sizeof(l->r.hops) / sizeof(l->r.hops[0]))
     return NULL;
   h = &l->r.hops[l->r.nhops++];
   memset(h, 0, sizeof(*h));
@@ -613,9 +613,9 @@ static void lookup_wait_fired(void *arg)
 
 static int host_visited(const dv_wlookup *l, const char *host)
 {
-  for(size_t i = 0; i < l->r.nhops; i++)
-    if(!strcasecmp(l->r.hops[i].host, host) &&
-       strcmp(l->r.hops[i].role, "iana") != 0)
+  for (size_t i = 0; i < l->r.nhops; i++)
+    if (!strcasecmp(l->r.hops[i].host, host) &&
+        strcmp(l->r.hops[i].role, "iana") != 0)
       return 1;
   return 0;
 }
@@ -629,13 +629,13 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
   char next[256], why[48];
   dv_wserver_state *st;
 
-  if(fr->status == DV_WFETCH_CANCELLED || c->cancelled) {
+  if (fr->status == DV_WFETCH_CANCELLED || c->cancelled) {
     l->r.cancelled = 1;
     lookup_done(l);
     return;
   }
   h = lookup_hop(l);
-  if(!h) {
+  if (!h) {
     lookup_done(l);
     return;
   }
@@ -645,8 +645,8 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
   h->bytes = fr->len;
   h->truncated = fr->truncated;
   h->elapsed_ms = fr->elapsed_ms;
-  if(fr->status != DV_WFETCH_OK) {
-    if(!l->r.have_info)
+  if (fr->status != DV_WFETCH_OK) {
+    if (!l->r.have_info)
       l->r.failed = 1;
     lookup_done(l);
     return;
@@ -656,21 +656,20 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
   h->throttled = info.throttled;
   h->not_found = info.not_found;
 
-  if(info.throttled) {
+  if (info.throttled) {
     st = server_state(c, l->host);
-    if(st) {
+    if (st) {
       int64_t step = (int64_t)(2 * 60000.0 /
-                               (c->o.rate_per_min > 0 ? c->o.rate_per_min
-                                                      : 1));
-      if(step < 1000)
+                               (c->o.rate_per_min > 0 ? c->o.rate_per_min : 1));
+      if (step < 1000)
         step = 1000;
       st->backoff_ms = st->backoff_ms ? st->backoff_ms * 2 : step;
-      if(st->backoff_ms > c->o.backoff_cap_ms)
+      if (st->backoff_ms > c->o.backoff_cap_ms)
         st->backoff_ms = c->o.backoff_cap_ms;
       st->backoff_until = dv_loop_now_ms() + st->backoff_ms;
       l->r.backoff_ms = st->backoff_ms;
-      if(l->retries < c->o.max_retries &&
-         st->backoff_ms + c->o.total_ms <= dv_loop_deadline_left_ms(c->loop)) {
+      if (l->retries < c->o.max_retries &&
+          st->backoff_ms + c->o.total_ms <= dv_loop_deadline_left_ms(c->loop)) {
         /* one more try once the backoff has passed */
         l->retries++;
         l->r.nhops--; /* the retry replaces this hop */
@@ -680,21 +679,20 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
     }
   }
 
-  if(l->iana) {
+  if (l->iana) {
     /* IANA's answer about the TLD: its refer: line names the server */
     l->iana = 0;
-    if(info.throttled) {
-      if(!l->r.have_info) {
+    if (info.throttled) {
+      if (!l->r.have_info) {
         l->r.info = info;
         l->r.have_info = 1;
       }
       lookup_done(l);
       return;
     }
-    if(!dv_whois_referral_accept(info.referral[0] ? info.referral
-                                                  : info.referral_raw,
-                                 c->o.allow_loopback, next, sizeof(next), why,
-                                 sizeof(why))) {
+    if (!dv_whois_referral_accept(
+            info.referral[0] ? info.referral : info.referral_raw,
+            c->o.allow_loopback, next, sizeof(next), why, sizeof(why))) {
       l->r.no_server = 1;
       snprintf(l->r.no_server_why, sizeof(l->r.no_server_why),
                "IANA names no WHOIS server for the TLD");
@@ -709,37 +707,36 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
     return;
   }
 
-  if(!l->r.have_info) {
+  if (!l->r.have_info) {
     l->r.info = info;
     l->r.have_info = 1;
   } else {
     dv_whois_info_merge(&l->r.info, &info);
   }
-  if(info.throttled || info.not_found) {
+  if (info.throttled || info.not_found) {
     lookup_done(l);
     return;
   }
   /* the thin-registry referral */
-  if(!info.referral_raw[0]) {
+  if (!info.referral_raw[0]) {
     lookup_done(l);
     return;
   }
   snprintf(l->r.ref_value, sizeof(l->r.ref_value), "%s", info.referral_raw);
-  if(!dv_whois_referral_accept(info.referral[0] ? info.referral
-                                                : info.referral_raw,
-                               c->o.allow_loopback, next, sizeof(next), why,
-                               sizeof(why))) {
+  if (!dv_whois_referral_accept(
+          info.referral[0] ? info.referral : info.referral_raw,
+          c->o.allow_loopback, next, sizeof(next), why, sizeof(why))) {
     l->r.ref_kind = DV_WREF_IGNORED;
     snprintf(l->r.ref_reason, sizeof(l->r.ref_reason), "%s", why);
     lookup_done(l);
     return;
   }
-  if(!strcasecmp(next, l->host)) {
+  if (!strcasecmp(next, l->host)) {
     l->r.ref_kind = DV_WREF_SELF;
     lookup_done(l);
     return;
   }
-  if(host_visited(l, next)) {
+  if (host_visited(l, next)) {
     l->r.ref_kind = DV_WREF_LOOP;
     snprintf(l->r.ref_reason, sizeof(l->r.ref_reason),
              "already asked in this lookup");
@@ -748,10 +745,10 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
   }
   {
     int followed = 0;
-    for(size_t i = 0; i < l->r.nhops; i++)
-      if(!strcmp(l->r.hops[i].role, "registrar"))
+    for (size_t i = 0; i < l->r.nhops; i++)
+      if (!strcmp(l->r.hops[i].role, "registrar"))
         followed++;
-    if(followed >= c->o.max_hops) {
+    if (followed >= c->o.max_hops) {
       l->r.ref_kind = DV_WREF_HOP_LIMIT;
       snprintf(l->r.ref_reason, sizeof(l->r.ref_reason),
                "%d referrals followed already", followed);
@@ -760,8 +757,7 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
     }
   }
   l->r.ref_kind = DV_WREF_FOLLOWED;
-  snprintf(l->r.referral_followed, sizeof(l->r.referral_followed), "%s",
-           next);
+  snprintf(l->r.referral_followed, sizeof(l->r.referral_followed), "%s", next);
   snprintf(l->host, sizeof(l->host), "%s", next);
   snprintf(l->query, sizeof(l->query), "%s\r\n", l->r.domain);
   snprintf(l->role, sizeof(l->role), "registrar");
@@ -776,22 +772,22 @@ static void lookup_ask(dv_wlookup *l)
   dv_wserver_state *st;
   int64_t now = dv_loop_now_ms(), wait = 0;
 
-  if(c->cancelled) {
+  if (c->cancelled) {
     l->r.cancelled = 1;
     lookup_done(l);
     return;
   }
   st = server_state(c, l->host);
-  if(!st) {
+  if (!st) {
     lookup_done(l);
     return;
   }
-  if(st->backoff_until > now) {
+  if (st->backoff_until > now) {
     wait = st->backoff_until - now;
-    if(wait + c->o.total_ms > dv_loop_deadline_left_ms(c->loop)) {
+    if (wait + c->o.total_ms > dv_loop_deadline_left_ms(c->loop)) {
       /* the backoff outlasts the run: say so instead of hammering */
       dv_whois_hop *h = lookup_hop(l);
-      if(h) {
+      if (h) {
         h->skipped = 1;
         h->status = DV_WFETCH_CANCELLED;
         h->throttled = 1;
@@ -800,7 +796,7 @@ static void lookup_ask(dv_wlookup *l)
       l->r.backoff_skipped = 1;
       l->r.backoff_ms = st->backoff_ms;
       snprintf(l->r.backoff_why, sizeof(l->r.backoff_why), "throttled");
-      if(!l->r.have_info) {
+      if (!l->r.have_info) {
         dv_whois_info_init(&l->r.info, "whois");
         l->r.info.throttled = 1;
         l->r.have_info = 1;
@@ -811,36 +807,36 @@ static void lookup_ask(dv_wlookup *l)
       return;
     }
   } else {
-    wait = dv_bucket_take_raw(&st->tokens, &st->last_ms, now,
-                                c->o.rate_per_min, c->o.burst);
-    if(wait > 0 && wait + c->o.total_ms > dv_loop_deadline_left_ms(c->loop)) {
+    wait = dv_bucket_take_raw(&st->tokens, &st->last_ms, now, c->o.rate_per_min,
+                              c->o.burst);
+    if (wait > 0 && wait + c->o.total_ms > dv_loop_deadline_left_ms(c->loop)) {
       /* the next free slot for this server comes too late: do not wait
        * for it (and do not exceed the rate either) */
       dv_whois_hop *h = lookup_hop(l);
-      if(h) {
+      if (h) {
         h->skipped = 1;
         h->status = DV_WFETCH_CANCELLED;
       }
       l->r.backoff_skipped = 1;
       l->r.backoff_ms = wait;
       snprintf(l->r.backoff_why, sizeof(l->r.backoff_why), "rate limit");
-      if(!l->r.have_info)
+      if (!l->r.have_info)
         l->r.failed = 1;
       lookup_done(l);
       return;
     }
-    if(wait == 0) {
-      if(c->o.verbose)
+    if (wait == 0) {
+      if (c->o.verbose)
         fprintf(stderr, "dvcheck: whois: asking %s (%s) about %s\n", l->host,
                 l->role, l->r.domain);
-      if(dv_whois_fetch(c, l->host, 43, l->query, lookup_fetched, l) < 0)
+      if (dv_whois_fetch(c, l->host, 43, l->query, lookup_fetched, l) < 0)
         lookup_done(l);
       return;
     }
   }
-  if(wait > dv_loop_deadline_left_ms(c->loop))
+  if (wait > dv_loop_deadline_left_ms(c->loop))
     wait = dv_loop_deadline_left_ms(c->loop);
-  if(c->o.verbose)
+  if (c->o.verbose)
     fprintf(stderr, "dvcheck: whois: waiting %lld ms for %s (rate limit)\n",
             (long long)wait, l->host);
   l->waiting = 1;
@@ -854,7 +850,7 @@ int dv_whois_lookup(dv_whois_client *c, const char *domain, dv_wlookup_cb cb,
   const dv_whois_server *srv;
   const char *tld;
 
-  if(!l)
+  if (!l)
     return -1;
   l->c = c;
   l->cb = cb;
@@ -864,27 +860,27 @@ int dv_whois_lookup(dv_whois_client *c, const char *domain, dv_wlookup_cb cb,
   c->lookups = l;
   dv_loop_ref(c->loop);
   dv_whois_info_init(&l->r.info, "whois");
-  if(c->cancelled) {
+  if (c->cancelled) {
     l->r.cancelled = 1;
     lookup_done(l);
     return 0;
   }
   srv = c->servers ? dv_whois_server_for(c->servers, domain) : NULL;
-  if(!srv) {
+  if (!srv) {
     l->r.no_server = 1;
     snprintf(l->r.no_server_why, sizeof(l->r.no_server_why),
              "no entry in the server table");
     lookup_done(l);
     return 0;
   }
-  if(srv->kind == DV_WSERVER_WEB) {
+  if (srv->kind == DV_WSERVER_WEB) {
     snprintf(l->r.info.web_only, sizeof(l->r.info.web_only), "%s",
              srv->web_url);
     l->r.have_info = 1;
     lookup_done(l);
     return 0;
   }
-  if(srv->kind == DV_WSERVER_NONE) {
+  if (srv->kind == DV_WSERVER_NONE) {
     l->r.no_server = 1;
     snprintf(l->r.no_server_why, sizeof(l->r.no_server_why),
              "the registry publishes no WHOIS");
@@ -892,7 +888,7 @@ int dv_whois_lookup(dv_whois_client *c, const char *domain, dv_wlookup_cb cb,
     return 0;
   }
   snprintf(l->host, sizeof(l->host), "%s", srv->host);
-  if(!strcmp(srv->suffix, ".")) {
+  if (!strcmp(srv->suffix, ".")) {
     /* not in the table: ask IANA which server serves the TLD */
     tld = strrchr(domain, '.');
     tld = tld ? tld + 1 : domain;
@@ -901,8 +897,8 @@ int dv_whois_lookup(dv_whois_client *c, const char *domain, dv_wlookup_cb cb,
     snprintf(l->query, sizeof(l->query), "%s\r\n", tld);
   } else {
     snprintf(l->role, sizeof(l->role), "registry");
-    if(dv_whois_server_query(srv, domain, l->query, sizeof(l->query)) !=
-       DV_WHOIS_OK) {
+    if (dv_whois_server_query(srv, domain, l->query, sizeof(l->query)) !=
+        DV_WHOIS_OK) {
       l->r.failed = 1;
       lookup_done(l);
       return 0;
@@ -920,12 +916,12 @@ static void client_cancel(void *arg)
   dv_wfetch *f, *fn;
   dv_wlookup *l;
   c->cancelled = 1;
-  for(f = c->fetches; f; f = fn) {
+  for (f = c->fetches; f; f = fn) {
     fn = f->next;
     fetch_finish(f, DV_WFETCH_CANCELLED);
   }
-  for(l = c->lookups; l; l = l->next)
-    if(l->waiting) {
+  for (l = c->lookups; l; l = l->next)
+    if (l->waiting) {
       l->r.cancelled = 1;
       lookup_done(l);
     }
@@ -937,23 +933,23 @@ dv_whois_client *dv_whois_client_new(dv_loop *loop, dv_resolver *res,
                                      const dv_whois_client_opts *o)
 {
   dv_whois_client *c = calloc(1, sizeof(*c));
-  if(!c)
+  if (!c)
     return NULL;
   c->loop = loop;
   c->res = res;
   c->servers = servers;
   c->pat = pat;
-  if(o)
+  if (o)
     c->o = *o;
   else
     dv_whois_client_opts_init(&c->o);
-  if(c->o.max_hops > DV_WHOIS_MAX_HOPS_LIMIT)
+  if (c->o.max_hops > DV_WHOIS_MAX_HOPS_LIMIT)
     c->o.max_hops = DV_WHOIS_MAX_HOPS_LIMIT;
-  if(c->o.max_hops < 0)
+  if (c->o.max_hops < 0)
     c->o.max_hops = 0;
-  if(!c->o.max_reply)
+  if (!c->o.max_reply)
     c->o.max_reply = 1u << 20;
-  if(dv_loop_on_deadline(loop, client_cancel, c) != DV_LOOP_OK) {
+  if (dv_loop_on_deadline(loop, client_cancel, c) != DV_LOOP_OK) {
     free(c);
     return NULL;
   }
@@ -963,10 +959,10 @@ dv_whois_client *dv_whois_client_new(dv_loop *loop, dv_resolver *res,
 void dv_whois_client_free(dv_whois_client *c)
 {
   dv_wserver_state *s, *sn;
-  if(!c)
+  if (!c)
     return;
   /* anything still active was abandoned by the loop (deadline) */
-  while(c->fetches) {
+  while (c->fetches) {
     dv_wfetch *f = c->fetches;
     c->fetches = f->next;
     fetch_close(f);
@@ -974,7 +970,7 @@ void dv_whois_client_free(dv_whois_client *c)
     dv_loop_timer_disarm(c->loop, &f->t_step);
     dv_loop_timer_disarm(c->loop, &f->t_total);
     dv_loop_timer_disarm(c->loop, &f->t_done);
-    if(!f->dns_pending) {
+    if (!f->dns_pending) {
       free(f->query);
       free(f->buf);
       free(f);
@@ -982,14 +978,14 @@ void dv_whois_client_free(dv_whois_client *c)
       f->delivered = 1; /* the resolver's callback frees it */
     }
   }
-  while(c->lookups) {
+  while (c->lookups) {
     dv_wlookup *l = c->lookups;
     c->lookups = l->next;
     dv_loop_timer_disarm(c->loop, &l->t_wait);
     dv_loop_timer_disarm(c->loop, &l->t_done);
     free(l);
   }
-  for(s = c->states; s; s = sn) {
+  for (s = c->states; s; s = sn) {
     sn = s->next;
     free(s);
   }

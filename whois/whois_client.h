@@ -49,17 +49,17 @@ typedef enum {
 const char *dv_wfetch_status_str(dv_wfetch_status st);
 
 typedef struct {
-  int64_t connect_ms;   /* per address; default 5000 */
-  int64_t idle_ms;      /* between two reads; default 5000 */
-  int64_t total_ms;     /* whole reply; default 10000 */
-  size_t max_reply;     /* bytes kept; default 1 MiB */
-  double rate_per_min;  /* queries per minute and server; default 20 */
-  double burst;         /* bucket size; default 2 */
-  int max_hops;         /* referrals followed; default 3 */
+  int64_t connect_ms;     /* per address; default 5000 */
+  int64_t idle_ms;        /* between two reads; default 5000 */
+  int64_t total_ms;       /* whole reply; default 10000 */
+  size_t max_reply;       /* bytes kept; default 1 MiB */
+  double rate_per_min;    /* queries per minute and server; default 20 */
+  double burst;           /* bucket size; default 2 */
+  int max_hops;           /* referrals followed; default 3 */
   int64_t backoff_cap_ms; /* longest backoff after throttling; 60000 */
-  int max_retries;      /* retries after a throttled reply; default 1 */
-  int allow_loopback;   /* lab override, see above; default 0 */
-  int verbose;          /* -v: progress on stderr */
+  int max_retries;        /* retries after a throttled reply; default 1 */
+  int allow_loopback;     /* lab override, see above; default 0 */
+  int verbose;            /* -v: progress on stderr */
 } dv_whois_client_opts;
 
 void dv_whois_client_opts_init(dv_whois_client_opts *o);
@@ -81,10 +81,10 @@ unsigned long dv_whois_client_sent(const dv_whois_client *c);
 typedef struct {
   dv_wfetch_status status;
   const char *host;
-  const char *addr;  /* the address that answered, "" if none */
-  const char *buf;   /* the reply (may hold NULs), NUL-terminated */
+  const char *addr; /* the address that answered, "" if none */
+  const char *buf;  /* the reply (may hold NULs), NUL-terminated */
   size_t len;
-  int truncated;     /* more than max_reply bytes: the rest was dropped */
+  int truncated; /* more than max_reply bytes: the rest was dropped */
   int64_t elapsed_ms;
 } dv_wfetch_result;
 
@@ -101,30 +101,30 @@ int dv_whois_fetch(dv_whois_client *c, const char *host, int port,
 typedef enum {
   DV_WREF_NONE = 0,
   DV_WREF_FOLLOWED,
-  DV_WREF_SELF,       /* names the server that answered: nothing to do */
-  DV_WREF_IGNORED,    /* empty, URL-shaped, IP literal, private, loopback */
-  DV_WREF_LOOP,       /* names a server already asked in this lookup */
-  DV_WREF_HOP_LIMIT   /* max_hops referrals followed already */
+  DV_WREF_SELF,     /* names the server that answered: nothing to do */
+  DV_WREF_IGNORED,  /* empty, URL-shaped, IP literal, private, loopback */
+  DV_WREF_LOOP,     /* names a server already asked in this lookup */
+  DV_WREF_HOP_LIMIT /* max_hops referrals followed already */
 } dv_wref_kind;
 
 typedef struct {
   char host[256];
   char addr[64];
-  char role[12];     /* "iana", "registry", "registrar" */
+  char role[12]; /* "iana", "registry", "registrar" */
   dv_wfetch_status status;
   size_t bytes;
   int truncated;
   int throttled;
   int not_found;
-  int skipped;       /* not asked: the server throttled us, backoff */
-  int retries;       /* asked again after a throttled reply */
+  int skipped; /* not asked: the server throttled us, backoff */
+  int retries; /* asked again after a throttled reply */
   int64_t elapsed_ms;
 } dv_whois_hop;
 
 typedef struct {
   char domain[256];
-  dv_whois_info info;          /* merged analysis (registrar over registry) */
-  int have_info;               /* at least one reply was analysed */
+  dv_whois_info info; /* merged analysis (registrar over registry) */
+  int have_info;      /* at least one reply was analysed */
   dv_whois_hop hops[DV_WHOIS_MAX_HOPS_LIMIT + 3];
   size_t nhops;
   char referral_followed[256]; /* the registrar server asked, or "" */
@@ -133,11 +133,11 @@ typedef struct {
   char ref_reason[48];         /* why it was ignored / loop / hop limit */
   int no_server;               /* the table says none, IANA knows none */
   char no_server_why[64];
-  int backoff_skipped;         /* a server was not asked (again) */
-  int64_t backoff_ms;          /* the backoff / wait that was in force */
-  char backoff_why[16];        /* "throttled" or "rate limit" */
-  int failed;                  /* no usable reply from the first server */
-  int cancelled;               /* the run's deadline cut it short */
+  int backoff_skipped;  /* a server was not asked (again) */
+  int64_t backoff_ms;   /* the backoff / wait that was in force */
+  char backoff_why[16]; /* "throttled" or "rate limit" */
+  int failed;           /* no usable reply from the first server */
+  int cancelled;        /* the run's deadline cut it short */
 } dv_whois_lookup_result;
 
 typedef void (*dv_wlookup_cb)(void *arg, const dv_whois_lookup_result *r);

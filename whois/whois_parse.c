@@ -36,11 +36,11 @@
 #include "whois_int.h"
 #include "whois_parse.h"
 
-#define DV_BLOCK_MAX_LINES 60
+#define DV_BLOCK_MAX_LINES  60
 #define DV_HANDLES_PER_ROLE 4
 #define DV_PATTERN_FILE_MAX (1024u * 1024u)
-#define DV_MATCH_LIMIT 200000u
-#define DV_DEPTH_LIMIT 5000u
+#define DV_MATCH_LIMIT      200000u
+#define DV_DEPTH_LIMIT      5000u
 /* Zeroed slack after every buffer handed to pcre2_match(): the JIT's
  * vector loads may read a little past the subject's end. */
 #define DV_SUBJECT_PAD 64u
@@ -72,13 +72,12 @@ static const struct {
   const char *name;
   int role;
 } class_tab[PC__COUNT] = {
-    {"field", 1},       {"record", 1},    {"domain_object", 0},
-    {"block", 2},       {"block_email", 0},
-    {"handle", 1},      {"object", 0},    {"address", 0},
-    {"proxy", 0},       {"redacted", 0},  {"web_form", 0},
-    {"not_contact", 0}, {"throttle", 0},  {"domain_data", 0},
-    {"captcha", 0},     {"web_only", 0},  {"not_found", 0},
-    {"referral", 0},
+    {"field", 1},    {"record", 1},      {"domain_object", 0},
+    {"block", 2},    {"block_email", 0}, {"handle", 1},
+    {"object", 0},   {"address", 0},     {"proxy", 0},
+    {"redacted", 0}, {"web_form", 0},    {"not_contact", 0},
+    {"throttle", 0}, {"domain_data", 0}, {"captcha", 0},
+    {"web_only", 0}, {"not_found", 0},   {"referral", 0},
 };
 
 static const char *const role_names[DV_WROLE__COUNT] = {"registrant", "admin",
@@ -112,7 +111,7 @@ static const char *const status_names[DV_WHOIS__COUNT] = {
 
 const char *dv_whois_status_str(dv_whois_status st)
 {
-  if((unsigned)st >= DV_WHOIS__COUNT)
+  if ((unsigned)st >= DV_WHOIS__COUNT)
     return "unknown status";
   return status_names[st];
 }
@@ -122,7 +121,7 @@ static const char *const contact_names[DV_CONTACT__COUNT] = {
 
 const char *dv_contact_status_str(dv_contact_status st)
 {
-  if((unsigned)st >= DV_CONTACT__COUNT)
+  if ((unsigned)st >= DV_CONTACT__COUNT)
     return "unknown";
   return contact_names[st];
 }
@@ -133,10 +132,10 @@ const char *dv_contact_status_str(dv_contact_status st)
 static void copy_str(char *dst, size_t dstlen, const char *src)
 {
   size_t n;
-  if(!dstlen)
+  if (!dstlen)
     return;
   n = strlen(src);
-  if(n >= dstlen)
+  if (n >= dstlen)
     n = dstlen - 1;
   memcpy(dst, src, n);
   dst[n] = '\0';
@@ -145,9 +144,9 @@ static void copy_str(char *dst, size_t dstlen, const char *src)
 static void set_err(char *err, size_t errlen, const char *name, unsigned line,
                     const char *msg)
 {
-  if(!err || !errlen)
+  if (!err || !errlen)
     return;
-  if(line)
+  if (line)
     snprintf(err, errlen, "%s:%u: %s", name ? name : "?", line, msg);
   else
     snprintf(err, errlen, "%s: %s", name ? name : "?", msg);
@@ -160,12 +159,12 @@ static int is_blank_byte(unsigned char c)
 
 static void trim(const char **s, size_t *len)
 {
-  while(*len && (is_blank_byte((unsigned char)**s) || **s == '\n')) {
+  while (*len && (is_blank_byte((unsigned char)**s) || **s == '\n')) {
     (*s)++;
     (*len)--;
   }
-  while(*len && (is_blank_byte((unsigned char)(*s)[*len - 1]) ||
-                 (*s)[*len - 1] == '\n'))
+  while (*len && (is_blank_byte((unsigned char)(*s)[*len - 1]) ||
+                  (*s)[*len - 1] == '\n'))
     (*len)--;
 }
 
@@ -175,26 +174,25 @@ static size_t escape_len(const unsigned char *s, size_t len)
 {
   size_t i;
   int osc;
-  if(len < 2)
+  if (len < 2)
     return len;
-  if(s[1] == '[') { /* CSI: params/intermediates then a final byte */
-    for(i = 2; i < len; i++)
-      if(s[i] >= 0x40 && s[i] <= 0x7e)
+  if (s[1] == '[') { /* CSI: params/intermediates then a final byte */
+    for (i = 2; i < len; i++)
+      if (s[i] >= 0x40 && s[i] <= 0x7e)
         return i + 1;
     return len;
   }
-  osc = s[1] == ']' || s[1] == 'P' || s[1] == '_' || s[1] == '^' ||
-        s[1] == 'X';
-  if(osc) { /* string: up to BEL or ESC \ */
-    for(i = 2; i < len; i++) {
-      if(s[i] == 0x07)
+  osc = s[1] == ']' || s[1] == 'P' || s[1] == '_' || s[1] == '^' || s[1] == 'X';
+  if (osc) { /* string: up to BEL or ESC \ */
+    for (i = 2; i < len; i++) {
+      if (s[i] == 0x07)
         return i + 1;
-      if(s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\')
+      if (s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\')
         return i + 2;
     }
     return len;
   }
-  if(s[1] >= 0x20 && s[1] <= 0x2f) /* ESC intermediate final */
+  if (s[1] >= 0x20 && s[1] <= 0x2f) /* ESC intermediate final */
     return len > 2 ? 3 : len;
   return 2;
 }
@@ -205,31 +203,28 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
 {
   size_t n, i;
   unsigned cp;
-  if(s[0] < 0x80)
+  if (s[0] < 0x80)
     return 1;
-  if(s[0] >= 0xc2 && s[0] <= 0xdf) {
+  if (s[0] >= 0xc2 && s[0] <= 0xdf) {
     n = 2;
     cp = s[0] & 0x1f;
-  }
-  else if(s[0] >= 0xe0 && s[0] <= 0xef) {
+  } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
     n = 3;
     cp = s[0] & 0x0f;
-  }
-  else if(s[0] >= 0xf0 && s[0] <= 0xf4) {
+  } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
     n = 4;
     cp = s[0] & 0x07;
-  }
-  else
+  } else
     return 0;
-  if(len < n)
+  if (len < n)
     return 0;
-  for(i = 1; i < n; i++) {
-    if((s[i] & 0xc0) != 0x80)
+  for (i = 1; i < n; i++) {
+    if ((s[i] & 0xc0) != 0x80)
       return 0;
     cp = (cp << 6) | (s[i] & 0x3f);
   }
-  if((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-     (cp >= 0xd800 && cp <= 0xdfff))
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+      (cp >= 0xd800 && cp <= 0xdfff))
     return 0;
   return n;
 }
@@ -240,52 +235,52 @@ void dv_whois_printable(char *dst, size_t dstlen, const char *src, size_t len)
   size_t i = 0, o = 0, n;
   int pending_space = 0;
 
-  if(!dstlen)
+  if (!dstlen)
     return;
-  while(i < len) {
+  while (i < len) {
     unsigned char c = s[i];
-    if(c == 0x1b) {
+    if (c == 0x1b) {
       i += escape_len(s + i, len - i);
       continue;
     }
-    if(c < 0x20 || c == 0x7f) {
+    if (c < 0x20 || c == 0x7f) {
       pending_space = o > 0;
       i++;
       continue;
     }
-    if(c == ' ') {
+    if (c == ' ') {
       pending_space = o > 0;
       i++;
       continue;
     }
     n = utf8_seq(s + i, len - i);
-    if(n == 2 && c == 0xc2 && s[i + 1] < 0xa0) { /* C1 control (CSI...) */
+    if (n == 2 && c == 0xc2 && s[i + 1] < 0xa0) { /* C1 control (CSI...) */
       i += 2;
       continue;
     }
     /* U+2028/2029 line/paragraph separators, U+202A..202E and U+2066..2069
      * bidi overrides: they reorder or break what a terminal shows */
-    if(n == 3 && c == 0xe2 &&
-       ((s[i + 1] == 0x80 && s[i + 2] >= 0xa8 && s[i + 2] <= 0xae) ||
-        (s[i + 1] == 0x81 && s[i + 2] >= 0xa6 && s[i + 2] <= 0xa9))) {
+    if (n == 3 && c == 0xe2 &&
+        ((s[i + 1] == 0x80 && s[i + 2] >= 0xa8 && s[i + 2] <= 0xae) ||
+         (s[i + 1] == 0x81 && s[i + 2] >= 0xa6 && s[i + 2] <= 0xa9))) {
       pending_space = o > 0;
       i += 3;
       continue;
     }
-    if(pending_space) {
-      if(o + 1 >= dstlen)
+    if (pending_space) {
+      if (o + 1 >= dstlen)
         break;
       dst[o++] = ' ';
       pending_space = 0;
     }
-    if(!n) { /* invalid byte */
-      if(o + 1 >= dstlen)
+    if (!n) { /* invalid byte */
+      if (o + 1 >= dstlen)
         break;
       dst[o++] = '?';
       i++;
       continue;
     }
-    if(o + n >= dstlen)
+    if (o + n >= dstlen)
       break;
     memcpy(dst + o, s + i, n);
     o += n;
@@ -300,10 +295,10 @@ void dv_whois_printable(char *dst, size_t dstlen, const char *src, size_t len)
 void dv_whois_patterns_free(dv_whois_patterns *p)
 {
   size_t c, i;
-  if(!p)
+  if (!p)
     return;
-  for(c = 0; c < PC__COUNT; c++) {
-    for(i = 0; i < p->cls[c].n; i++)
+  for (c = 0; c < PC__COUNT; c++) {
+    for (i = 0; i < p->cls[c].n; i++)
       pcre2_code_free(p->cls[c].v[i].re);
     free(p->cls[c].v);
   }
@@ -313,10 +308,10 @@ void dv_whois_patterns_free(dv_whois_patterns *p)
 
 static dv_whois_status patlist_add(struct patlist *l, pcre2_code *re, int role)
 {
-  if(l->n == l->cap) {
+  if (l->n == l->cap) {
     size_t ncap = l->cap ? l->cap * 2 : 8;
     struct pat *nv = realloc(l->v, ncap * sizeof(*nv));
-    if(!nv)
+    if (!nv)
       return DV_WHOIS_ENOMEM;
     l->v = nv;
     l->cap = ncap;
@@ -342,23 +337,24 @@ static dv_whois_status parse_pattern_line(dv_whois_patterns *p, char *line,
 
   wl = strcspn(word, " \t");
   rest = word + wl;
-  for(i = 0; i < PC__COUNT; i++)
-    if(strlen(class_tab[i].name) == wl && !strncmp(word, class_tab[i].name, wl))
+  for (i = 0; i < PC__COUNT; i++)
+    if (strlen(class_tab[i].name) == wl &&
+        !strncmp(word, class_tab[i].name, wl))
       cls = i;
-  if(cls < 0) {
+  if (cls < 0) {
     snprintf(msg, sizeof(msg), "unknown class \"%.*s\"", (int)wl, word);
     set_err(err, errlen, name, lineno, msg);
     return DV_WHOIS_ESYNTAX;
   }
   rest += strspn(rest, " \t");
-  if(class_tab[cls].role) {
+  if (class_tab[cls].role) {
     word = rest;
     wl = strcspn(word, " \t");
     rest = word + wl;
-    for(i = 0; i < DV_WROLE__COUNT; i++)
-      if(strlen(role_names[i]) == wl && !strncmp(word, role_names[i], wl))
+    for (i = 0; i < DV_WROLE__COUNT; i++)
+      if (strlen(role_names[i]) == wl && !strncmp(word, role_names[i], wl))
         role = i;
-    if(role < 0 || (role == DV_WROLE_OTHER && class_tab[cls].role != 2)) {
+    if (role < 0 || (role == DV_WROLE_OTHER && class_tab[cls].role != 2)) {
       snprintf(msg, sizeof(msg), "bad role \"%.*s\" for %s", (int)wl, word,
                class_tab[cls].name);
       set_err(err, errlen, name, lineno, msg);
@@ -366,13 +362,13 @@ static dv_whois_status parse_pattern_line(dv_whois_patterns *p, char *line,
     }
     rest += strspn(rest, " \t");
   }
-  if(!*rest) {
+  if (!*rest) {
     set_err(err, errlen, name, lineno, "missing regular expression");
     return DV_WHOIS_ESYNTAX;
   }
   re = pcre2_compile((PCRE2_SPTR)rest, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS,
                      &ecode, &eoff, NULL);
-  if(!re) {
+  if (!re) {
     pcre2_get_error_message(ecode, (PCRE2_UCHAR *)emsg, sizeof(emsg));
     snprintf(msg, sizeof(msg), "regex error at offset %u: %s", (unsigned)eoff,
              emsg);
@@ -384,7 +380,7 @@ static dv_whois_status parse_pattern_line(dv_whois_patterns *p, char *line,
   (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 #endif
   st = patlist_add(&p->cls[cls], re, role);
-  if(st) {
+  if (st) {
     pcre2_code_free(re);
     set_err(err, errlen, name, lineno, "out of memory");
   }
@@ -401,29 +397,29 @@ dv_whois_status dv_whois_patterns_parse(const char *buf, size_t len,
   char *copy = NULL, *line, *next;
   unsigned lineno = 0;
 
-  if(err && errlen)
+  if (err && errlen)
     err[0] = '\0';
-  if(!out || (!buf && len)) {
+  if (!out || (!buf && len)) {
     set_err(err, errlen, name, 0, "invalid argument");
     return DV_WHOIS_EINVAL;
   }
   *out = NULL;
-  if(memchr(buf, '\0', len)) {
+  if (memchr(buf, '\0', len)) {
     set_err(err, errlen, name, 0, "NUL byte in pattern file");
     return DV_WHOIS_ESYNTAX;
   }
   copy = malloc(len + 1);
   p = calloc(1, sizeof(*p));
-  if(!copy || !p) {
+  if (!copy || !p) {
     st = DV_WHOIS_ENOMEM;
     set_err(err, errlen, name, 0, "out of memory");
     goto out;
   }
-  if(len)
+  if (len)
     memcpy(copy, buf, len);
   copy[len] = '\0';
   p->mctx = pcre2_match_context_create(NULL);
-  if(!p->mctx) {
+  if (!p->mctx) {
     st = DV_WHOIS_ENOMEM;
     set_err(err, errlen, name, 0, "out of memory");
     goto out;
@@ -431,23 +427,24 @@ dv_whois_status dv_whois_patterns_parse(const char *buf, size_t len,
   pcre2_set_match_limit(p->mctx, DV_MATCH_LIMIT);
   pcre2_set_depth_limit(p->mctx, DV_DEPTH_LIMIT);
 
-  for(line = copy; line; line = next) {
+  for (line = copy; line; line = next) {
     size_t l;
     next = strchr(line, '\n');
-    if(next)
+    if (next)
       *next++ = '\0';
     lineno++;
     l = strlen(line);
-    while(l && (line[l - 1] == '\r' || is_blank_byte((unsigned char)line[l - 1])))
+    while (l &&
+           (line[l - 1] == '\r' || is_blank_byte((unsigned char)line[l - 1])))
       line[--l] = '\0';
     line += strspn(line, " \t");
-    if(!*line || *line == '#')
+    if (!*line || *line == '#')
       continue;
     st = parse_pattern_line(p, line, name, lineno, err, errlen);
-    if(st)
+    if (st)
       goto out;
   }
-  if(!p->cls[PC_ADDRESS].n) {
+  if (!p->cls[PC_ADDRESS].n) {
     st = DV_WHOIS_ESYNTAX;
     set_err(err, errlen, name, 0, "no \"address\" pattern defined");
     goto out;
@@ -468,23 +465,23 @@ dv_whois_status dv_whois_read_file(const char *path, size_t max, char **buf,
   size_t n = 0, cap = 0, got;
   dv_whois_status st = DV_WHOIS_OK;
 
-  if(!path || !buf || !len)
+  if (!path || !buf || !len)
     return DV_WHOIS_EINVAL;
   *buf = NULL;
   *len = 0;
   fp = fopen(path, "rb");
-  if(!fp)
+  if (!fp)
     return DV_WHOIS_EIO;
-  for(;;) {
-    if(cap - n < 2) {
+  for (;;) {
+    if (cap - n < 2) {
       char *nb;
       size_t ncap = cap ? cap * 2 : 16384;
-      if(cap > max + 1) {
+      if (cap > max + 1) {
         st = DV_WHOIS_EIO;
         goto out;
       }
       nb = realloc(b, ncap);
-      if(!nb) {
+      if (!nb) {
         st = DV_WHOIS_ENOMEM;
         goto out;
       }
@@ -493,10 +490,10 @@ dv_whois_status dv_whois_read_file(const char *path, size_t max, char **buf,
     }
     got = fread(b + n, 1, cap - n - 1, fp);
     n += got;
-    if(!got)
+    if (!got)
       break;
   }
-  if(ferror(fp) || n > max) {
+  if (ferror(fp) || n > max) {
     st = DV_WHOIS_EIO;
     goto out;
   }
@@ -518,15 +515,15 @@ dv_whois_status dv_whois_patterns_load(const char *path,
   size_t len = 0;
   dv_whois_status st;
 
-  if(err && errlen)
+  if (err && errlen)
     err[0] = '\0';
-  if(!path || !out) {
+  if (!path || !out) {
     set_err(err, errlen, path, 0, "invalid argument");
     return DV_WHOIS_EINVAL;
   }
   *out = NULL;
   st = dv_whois_read_file(path, DV_PATTERN_FILE_MAX, &buf, &len);
-  if(st) {
+  if (st) {
     set_err(err, errlen, path, 0,
             st == DV_WHOIS_EIO ? "cannot read file (missing or too large)"
                                : dv_whois_status_str(st));
@@ -550,15 +547,14 @@ static int pat_match(const dv_whois_patterns *p, const struct pat *pt,
   int rc;
   PCRE2_SIZE *ov;
   rc = pcre2_match(pt->re, (PCRE2_SPTR)s, len, 0, 0, md, p->mctx);
-  if(rc < 0)
+  if (rc < 0)
     return 0;
-  if(cap) {
+  if (cap) {
     ov = pcre2_get_ovector_pointer(md);
-    if(rc >= 2 && ov[2] != PCRE2_UNSET) {
+    if (rc >= 2 && ov[2] != PCRE2_UNSET) {
       *cap = s + ov[2];
       *caplen = ov[3] - ov[2];
-    }
-    else {
+    } else {
       *cap = s + ov[0];
       *caplen = ov[1] - ov[0];
     }
@@ -572,8 +568,8 @@ static long class_match(const dv_whois_patterns *p, pat_class cls,
                         const char **cap, size_t *caplen)
 {
   size_t i;
-  for(i = 0; i < p->cls[cls].n; i++)
-    if(pat_match(p, &p->cls[cls].v[i], s, len, md, cap, caplen))
+  for (i = 0; i < p->cls[cls].n; i++)
+    if (pat_match(p, &p->cls[cls].v[i], s, len, md, cap, caplen))
       return (long)i;
   return -1;
 }
@@ -586,7 +582,7 @@ void dv_whois_info_init(dv_whois_info *out, const char *source)
 
 dv_contact *dv_whois_info_role(dv_whois_info *info, dv_whois_role role)
 {
-  switch(role) {
+  switch (role) {
   case DV_WROLE_REGISTRANT:
     return &info->registrant;
   case DV_WROLE_ADMIN:
@@ -606,13 +602,13 @@ int dv_whois_text_is_redacted(const dv_whois_patterns *p, const char *s,
   pcre2_match_data *md;
   char *copy;
   int r = 0;
-  if(!p || !s)
+  if (!p || !s)
     return 0;
-  if(len > 4096)
+  if (len > 4096)
     len = 4096;
   copy = calloc(1, len + DV_SUBJECT_PAD);
   md = pcre2_match_data_create(16, NULL);
-  if(copy && md) {
+  if (copy && md) {
     memcpy(copy, s, len);
     r = class_match(p, PC_REDACTED, copy, len, md, NULL, NULL) >= 0;
   }
@@ -635,40 +631,40 @@ dv_whois_status dv_whois_contact_classify(const dv_whois_patterns *p,
   c->status = DV_CONTACT_ABSENT;
   c->email[0] = '\0';
   c->raw[0] = '\0';
-  if(!val)
+  if (!val)
     return DV_WHOIS_OK;
   trim(&val, &len);
   /* Classify the cleaned text so escapes/controls cannot hide or forge. */
   clean = calloc(1, sizeof(c->raw) * 2 + DV_SUBJECT_PAD);
   md = pcre2_match_data_create(16, NULL);
-  if(!clean || !md) {
+  if (!clean || !md) {
     st = DV_WHOIS_ENOMEM;
     goto out;
   }
   dv_whois_printable(clean, sizeof(c->raw) * 2, val, len);
   copy_str(c->raw, sizeof(c->raw), clean);
   cl = strlen(clean);
-  if(!cl)
+  if (!cl)
     goto out;
-  if(class_match(p, PC_NOT_CONTACT, clean, cl, md, NULL, NULL) >= 0) {
+  if (class_match(p, PC_NOT_CONTACT, clean, cl, md, NULL, NULL) >= 0) {
     c->status = DV_CONTACT_REDACTED;
     goto out;
   }
-  if(class_match(p, PC_WEB_FORM, clean, cl, md, NULL, NULL) >= 0) {
+  if (class_match(p, PC_WEB_FORM, clean, cl, md, NULL, NULL) >= 0) {
     c->status = DV_CONTACT_WEB_FORM;
     goto out;
   }
-  if(class_match(p, PC_REDACTED, clean, cl, md, NULL, NULL) >= 0) {
+  if (class_match(p, PC_REDACTED, clean, cl, md, NULL, NULL) >= 0) {
     c->status = DV_CONTACT_REDACTED;
     goto out;
   }
-  if(class_match(p, PC_ADDRESS, clean, cl, md, &cap, &caplen) >= 0 &&
-     caplen && caplen < sizeof(c->email)) {
+  if (class_match(p, PC_ADDRESS, clean, cl, md, &cap, &caplen) >= 0 && caplen &&
+      caplen < sizeof(c->email)) {
     memcpy(c->email, cap, caplen);
     c->email[caplen] = '\0';
     memset(clean, 0, sizeof(c->raw) * 2 + DV_SUBJECT_PAD);
     memcpy(clean, c->email, caplen);
-    if(class_match(p, PC_PROXY, clean, caplen, md, NULL, NULL) >= 0)
+    if (class_match(p, PC_PROXY, clean, caplen, md, NULL, NULL) >= 0)
       c->status = DV_CONTACT_PROXY;
     else
       c->status = DV_CONTACT_EMAIL;
@@ -689,12 +685,12 @@ static int is_ip_literal(const char *h)
 {
   size_t i, dots = 0;
   int digits_only = 1;
-  if(strchr(h, ':') || h[0] == '[')
+  if (strchr(h, ':') || h[0] == '[')
     return 1; /* IPv6 (or host:port we did not strip) */
-  for(i = 0; h[i]; i++) {
-    if(h[i] == '.')
+  for (i = 0; h[i]; i++) {
+    if (h[i] == '.')
       dots++;
-    else if(!isdigit((unsigned char)h[i]))
+    else if (!isdigit((unsigned char)h[i]))
       digits_only = 0;
   }
   return digits_only && dots <= 3;
@@ -708,43 +704,43 @@ int dv_whois_referral_normalize(const char *in, char *out, size_t outlen)
   const char *s;
   size_t len, i;
 
-  if(!in || !out || !outlen)
+  if (!in || !out || !outlen)
     return 0;
   out[0] = '\0';
   s = in;
   len = strlen(s);
   trim(&s, &len);
-  for(i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+  for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
     size_t sl = strlen(schemes[i]);
-    if(len >= sl && !strncasecmp(s, schemes[i], sl)) {
+    if (len >= sl && !strncasecmp(s, schemes[i], sl)) {
       s += sl;
       len -= sl;
       break;
     }
   }
-  if(len && s[len - 1] == '/')
+  if (len && s[len - 1] == '/')
     len--;
   /* an explicit port 43 is just the WHOIS default */
-  if(len > 3 && !memcmp(s + len - 3, ":43", 3))
+  if (len > 3 && !memcmp(s + len - 3, ":43", 3))
     len -= 3;
-  if(len && s[len - 1] == '.')
+  if (len && s[len - 1] == '.')
     len--;
-  if(!len || len >= sizeof(host) || len >= outlen)
+  if (!len || len >= sizeof(host) || len >= outlen)
     return 0;
-  for(i = 0; i < len; i++) {
+  for (i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
-    if(!(isalnum(c) || c == '-' || c == '.' || c == ':'))
+    if (!(isalnum(c) || c == '-' || c == '.' || c == ':'))
       return 0; /* path, query, spaces, userinfo, non-ASCII ... */
     host[i] = (char)tolower(c);
   }
   host[len] = '\0';
-  if(!strchr(host, '.') || host[0] == '.' || host[0] == '-' ||
-     strstr(host, ".."))
+  if (!strchr(host, '.') || host[0] == '.' || host[0] == '-' ||
+      strstr(host, ".."))
     return 0;
-  if(is_ip_literal(host))
+  if (is_ip_literal(host))
     return 0;
-  if(!strcmp(host, "localhost") || !strncmp(host, "localhost.", 10) ||
-     (len > 10 && !strcmp(host + len - 10, ".localhost")))
+  if (!strcmp(host, "localhost") || !strncmp(host, "localhost.", 10) ||
+      (len > 10 && !strcmp(host + len - 10, ".localhost")))
     return 0;
   memcpy(out, host, len + 1);
   return 1;
@@ -790,26 +786,26 @@ static dv_whois_status split_lines(struct parse *ps, const char *buf,
   char *w;
 
   ps->work = calloc(1, len + DV_SUBJECT_PAD);
-  if(!ps->work)
+  if (!ps->work)
     return DV_WHOIS_ENOMEM;
   w = ps->work;
-  for(i = 0; i < len;) {
+  for (i = 0; i < len;) {
     unsigned char c = s[i];
-    if(c == 0x1b) {
+    if (c == 0x1b) {
       i += escape_len(s + i, len - i);
       continue;
     }
-    if(c == '\r') {
+    if (c == '\r') {
       w[o++] = '\n';
       i += (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
       continue;
     }
-    if(c == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] < 0xa0) {
+    if (c == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] < 0xa0) {
       w[o++] = ' '; /* C1 control in UTF-8 form */
       i += 2;
       continue;
     }
-    if((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
       c = ' ';
     w[o++] = (char)c;
     i++;
@@ -817,15 +813,15 @@ static dv_whois_status split_lines(struct parse *ps, const char *buf,
   w[o] = '\0';
 
   n = 1;
-  for(i = 0; i < o; i++)
-    if(w[i] == '\n')
+  for (i = 0; i < o; i++)
+    if (w[i] == '\n')
       n++;
   cap = n;
   ps->lines = calloc(cap, sizeof(*ps->lines));
-  if(!ps->lines)
+  if (!ps->lines)
     return DV_WHOIS_ENOMEM;
   n = 0;
-  for(i = 0; i <= o; i = i + l + 1) {
+  for (i = 0; i <= o; i = i + l + 1) {
     char *e = memchr(w + i, '\n', o - i);
     l = e ? (size_t)(e - (w + i)) : o - i;
     w[i + l] = '\0';
@@ -833,7 +829,7 @@ static dv_whois_status split_lines(struct parse *ps, const char *buf,
     ps->lines[n].len = l;
     ps->lines[n].blank = strspn(w + i, " \t") == l;
     n++;
-    if(!e)
+    if (!e)
       break;
   }
   ps->nlines = n;
@@ -845,15 +841,15 @@ static dv_whois_status set_role(struct parse *ps, int role, const char *val,
 {
   dv_whois_status st;
   dv_contact *c = dv_whois_info_role(ps->out, (dv_whois_role)role);
-  if(!c || ps->found[role] >= 2)
+  if (!c || ps->found[role] >= 2)
     return DV_WHOIS_OK;
   trim(&val, &len);
-  if(!len) {
+  if (!len) {
     ps->found[role] = 1;
     return DV_WHOIS_OK;
   }
   st = dv_whois_contact_classify(ps->p, val, len, c);
-  if(st)
+  if (st)
     return st;
   ps->found[role] = 2;
   return DV_WHOIS_OK;
@@ -869,28 +865,28 @@ static dv_whois_status scan_lines(struct parse *ps)
   long k;
   dv_whois_status st;
 
-  for(i = 0; i < ps->nlines; i++) {
+  for (i = 0; i < ps->nlines; i++) {
     struct line *ln = &ps->lines[i];
-    if(ln->blank)
+    if (ln->blank)
       continue;
     k = class_match(p, PC_FIELD, ln->s, ln->len, ps->md, &cap, &caplen);
-    if(k >= 0) {
+    if (k >= 0) {
       ln->field = 1;
       st = set_role(ps, p->cls[PC_FIELD].v[k].role, cap, caplen);
-      if(st)
+      if (st)
         return st;
     }
-    for(j = 0; j < p->cls[PC_HANDLE].n; j++) {
+    for (j = 0; j < p->cls[PC_HANDLE].n; j++) {
       const struct pat *pt = &p->cls[PC_HANDLE].v[j];
-      if(pat_match(p, pt, ln->s, ln->len, ps->md, &cap, &caplen)) {
+      if (pat_match(p, pt, ln->s, ln->len, ps->md, &cap, &caplen)) {
         size_t h;
         trim(&cap, &caplen);
-        if(!caplen)
+        if (!caplen)
           break;
-        for(h = 0; h < DV_HANDLES_PER_ROLE; h++) {
-          if(!ps->handles[pt->role][h]) {
+        for (h = 0; h < DV_HANDLES_PER_ROLE; h++) {
+          if (!ps->handles[pt->role][h]) {
             ps->handles[pt->role][h] = strndup(cap, caplen);
-            if(!ps->handles[pt->role][h])
+            if (!ps->handles[pt->role][h])
               return DV_WHOIS_ENOMEM;
             break;
           }
@@ -898,37 +894,35 @@ static dv_whois_status scan_lines(struct parse *ps)
         break;
       }
     }
-    if(!ln->field) {
+    if (!ln->field) {
       k = class_match(p, PC_BLOCK, ln->s, ln->len, ps->md, NULL, NULL);
-      if(k >= 0)
+      if (k >= 0)
         ln->header = p->cls[PC_BLOCK].v[k].role + 1;
     }
-    if(!ps->domain_data &&
-       class_match(p, PC_DOMAIN_DATA, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
+    if (!ps->domain_data &&
+        class_match(p, PC_DOMAIN_DATA, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
       ps->domain_data = 1;
-    if(!ps->throttle_hit &&
-       class_match(p, PC_THROTTLE, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
+    if (!ps->throttle_hit &&
+        class_match(p, PC_THROTTLE, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
       ps->throttle_hit = 1;
-    if(!ps->out->captcha &&
-       class_match(p, PC_CAPTCHA, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
+    if (!ps->out->captcha &&
+        class_match(p, PC_CAPTCHA, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
       ps->out->captcha = 1;
-    if(!ps->out->not_found &&
-       class_match(p, PC_NOT_FOUND, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
+    if (!ps->out->not_found &&
+        class_match(p, PC_NOT_FOUND, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
       ps->out->not_found = 1;
-    if(!ps->out->web_only[0] &&
-       class_match(p, PC_WEB_ONLY, ln->s, ln->len, ps->md, &cap, &caplen) >=
-           0) {
+    if (!ps->out->web_only[0] && class_match(p, PC_WEB_ONLY, ln->s, ln->len,
+                                             ps->md, &cap, &caplen) >= 0) {
       dv_whois_printable(ps->out->web_only, sizeof(ps->out->web_only), cap,
                          caplen);
-      if(!ps->out->web_only[0])
+      if (!ps->out->web_only[0])
         copy_str(ps->out->web_only, sizeof(ps->out->web_only), "(web)");
     }
-    if(!ps->out->referral[0] &&
-       class_match(p, PC_REFERRAL, ln->s, ln->len, ps->md, &cap, &caplen) >=
-           0) {
+    if (!ps->out->referral[0] && class_match(p, PC_REFERRAL, ln->s, ln->len,
+                                             ps->md, &cap, &caplen) >= 0) {
       char tmp[256];
       dv_whois_printable(tmp, sizeof(tmp), cap, caplen);
-      if(!ps->out->referral_raw[0])
+      if (!ps->out->referral_raw[0])
         copy_str(ps->out->referral_raw, sizeof(ps->out->referral_raw), tmp);
       (void)dv_whois_referral_normalize(tmp, ps->out->referral,
                                         sizeof(ps->out->referral));
@@ -944,11 +938,11 @@ static int find_block_email(struct parse *ps, size_t a, size_t b,
 {
   const dv_whois_patterns *p = ps->p;
   size_t r, i;
-  for(r = 0; r < p->cls[PC_BLOCK_EMAIL].n; r++)
-    for(i = a; i < b; i++)
-      if(!ps->lines[i].blank &&
-         pat_match(p, &p->cls[PC_BLOCK_EMAIL].v[r], ps->lines[i].s,
-                   ps->lines[i].len, ps->md, cap, caplen))
+  for (r = 0; r < p->cls[PC_BLOCK_EMAIL].n; r++)
+    for (i = a; i < b; i++)
+      if (!ps->lines[i].blank &&
+          pat_match(p, &p->cls[PC_BLOCK_EMAIL].v[r], ps->lines[i].s,
+                    ps->lines[i].len, ps->md, cap, caplen))
         return 1;
   return 0;
 }
@@ -963,27 +957,27 @@ static dv_whois_status scan_record(struct parse *ps)
   long k;
   dv_whois_status st;
 
-  if(!p->cls[PC_RECORD].n || !p->cls[PC_DOMAIN_OBJECT].n)
+  if (!p->cls[PC_RECORD].n || !p->cls[PC_DOMAIN_OBJECT].n)
     return DV_WHOIS_OK;
-  for(i = 0; i < ps->nlines; i++)
-    if(!ps->lines[i].blank &&
-       class_match(p, PC_DOMAIN_OBJECT, ps->lines[i].s, ps->lines[i].len,
-                   ps->md, NULL, NULL) >= 0)
+  for (i = 0; i < ps->nlines; i++)
+    if (!ps->lines[i].blank &&
+        class_match(p, PC_DOMAIN_OBJECT, ps->lines[i].s, ps->lines[i].len,
+                    ps->md, NULL, NULL) >= 0)
       break;
-  if(i == ps->nlines)
+  if (i == ps->nlines)
     return DV_WHOIS_OK;
-  for(a = i; a > 0 && !ps->lines[a - 1].blank; a--)
+  for (a = i; a > 0 && !ps->lines[a - 1].blank; a--)
     ;
-  for(b = i; b < ps->nlines && !ps->lines[b].blank; b++)
+  for (b = i; b < ps->nlines && !ps->lines[b].blank; b++)
     ;
-  for(i = a; i < b; i++) {
-    if(ps->lines[i].field)
+  for (i = a; i < b; i++) {
+    if (ps->lines[i].field)
       continue;
     k = class_match(p, PC_RECORD, ps->lines[i].s, ps->lines[i].len, ps->md,
                     &cap, &caplen);
-    if(k >= 0) {
+    if (k >= 0) {
       st = set_role(ps, p->cls[PC_RECORD].v[k].role, cap, caplen);
-      if(st)
+      if (st)
         return st;
     }
   }
@@ -998,27 +992,27 @@ static dv_whois_status scan_objects(struct parse *ps)
   const char *cap, *ecap;
   size_t caplen, ecaplen;
 
-  if(!p->cls[PC_OBJECT].n)
+  if (!p->cls[PC_OBJECT].n)
     return DV_WHOIS_OK;
-  while(a < ps->nlines) {
-    if(ps->lines[a].blank) {
+  while (a < ps->nlines) {
+    if (ps->lines[a].blank) {
       a++;
       continue;
     }
-    for(b = a; b < ps->nlines && !ps->lines[b].blank; b++)
+    for (b = a; b < ps->nlines && !ps->lines[b].blank; b++)
       ;
-    for(i = a; i < b; i++) {
+    for (i = a; i < b; i++) {
       struct object *o;
-      if(class_match(p, PC_OBJECT, ps->lines[i].s, ps->lines[i].len, ps->md,
-                     &cap, &caplen) < 0)
+      if (class_match(p, PC_OBJECT, ps->lines[i].s, ps->lines[i].len, ps->md,
+                      &cap, &caplen) < 0)
         continue;
       trim(&cap, &caplen);
-      if(!caplen)
+      if (!caplen)
         continue;
-      if(ps->nobjs == ps->capobjs) {
+      if (ps->nobjs == ps->capobjs) {
         size_t nc = ps->capobjs ? ps->capobjs * 2 : 16;
         struct object *no = realloc(ps->objs, nc * sizeof(*no));
-        if(!no)
+        if (!no)
           return DV_WHOIS_ENOMEM;
         ps->objs = no;
         ps->capobjs = nc;
@@ -1026,12 +1020,12 @@ static dv_whois_status scan_objects(struct parse *ps)
       o = &ps->objs[ps->nobjs];
       o->handle = strndup(cap, caplen);
       o->value = NULL;
-      if(!o->handle)
+      if (!o->handle)
         return DV_WHOIS_ENOMEM;
       ps->nobjs++;
-      if(find_block_email(ps, a, b, &ecap, &ecaplen)) {
+      if (find_block_email(ps, a, b, &ecap, &ecaplen)) {
         o->value = strndup(ecap, ecaplen);
-        if(!o->value)
+        if (!o->value)
           return DV_WHOIS_ENOMEM;
       }
       break; /* one object per paragraph */
@@ -1046,23 +1040,22 @@ static dv_whois_status resolve_handles(struct parse *ps)
   int r;
   size_t h, o;
   dv_whois_status st;
-  for(r = 0; r < 3; r++) {
-    if(ps->found[r] >= 2)
+  for (r = 0; r < 3; r++) {
+    if (ps->found[r] >= 2)
       continue;
-    for(h = 0; h < DV_HANDLES_PER_ROLE && ps->handles[r][h]; h++) {
-      for(o = 0; o < ps->nobjs; o++) {
-        if(strcasecmp(ps->objs[o].handle, ps->handles[r][h]))
+    for (h = 0; h < DV_HANDLES_PER_ROLE && ps->handles[r][h]; h++) {
+      for (o = 0; o < ps->nobjs; o++) {
+        if (strcasecmp(ps->objs[o].handle, ps->handles[r][h]))
           continue;
-        if(ps->objs[o].value) {
+        if (ps->objs[o].value) {
           st = set_role(ps, r, ps->objs[o].value, strlen(ps->objs[o].value));
-          if(st)
+          if (st)
             return st;
-        }
-        else if(!ps->found[r])
+        } else if (!ps->found[r])
           ps->found[r] = 1;
         break;
       }
-      if(ps->found[r] >= 2)
+      if (ps->found[r] >= 2)
         break;
     }
   }
@@ -1082,38 +1075,37 @@ static dv_whois_status scan_blocks(struct parse *ps)
   size_t caplen;
   dv_whois_status st;
 
-  for(i = 0; i < ps->nlines; i++) {
+  for (i = 0; i < ps->nlines; i++) {
     int role, content = 0;
     size_t hind;
-    if(!ps->lines[i].header)
+    if (!ps->lines[i].header)
       continue;
     role = ps->lines[i].header - 1;
     hind = indent_of(&ps->lines[i]);
-    for(k = i + 1; k < ps->nlines && k - i <= DV_BLOCK_MAX_LINES; k++) {
-      if(ps->lines[k].header)
+    for (k = i + 1; k < ps->nlines && k - i <= DV_BLOCK_MAX_LINES; k++) {
+      if (ps->lines[k].header)
         break;
-      if(ps->lines[k].blank) {
+      if (ps->lines[k].blank) {
         /* One blank line inside an indented block does not end it when
          * the block goes on at a deeper indent than its header. */
-        if(content && !(k + 1 < ps->nlines && !ps->lines[k + 1].blank &&
-                        !ps->lines[k + 1].header &&
-                        indent_of(&ps->lines[k + 1]) > hind))
+        if (content &&
+            !(k + 1 < ps->nlines && !ps->lines[k + 1].blank &&
+              !ps->lines[k + 1].header && indent_of(&ps->lines[k + 1]) > hind))
           break;
-        if(!content && k - i > 2) /* header, then a gap: nothing here */
+        if (!content && k - i > 2) /* header, then a gap: nothing here */
           break;
         continue;
       }
       content = 1;
     }
     end = k;
-    if(role == DV_WROLE_OTHER || ps->found[role] >= 2)
+    if (role == DV_WROLE_OTHER || ps->found[role] >= 2)
       continue;
-    if(find_block_email(ps, i + 1, end, &cap, &caplen)) {
+    if (find_block_email(ps, i + 1, end, &cap, &caplen)) {
       st = set_role(ps, role, cap, caplen);
-      if(st)
+      if (st)
         return st;
-    }
-    else if(content && !ps->found[role])
+    } else if (content && !ps->found[role])
       ps->found[role] = 1;
   }
   return DV_WHOIS_OK;
@@ -1122,72 +1114,73 @@ static dv_whois_status scan_blocks(struct parse *ps)
 static void parse_release(struct parse *ps)
 {
   size_t i, r;
-  for(i = 0; i < ps->nobjs; i++) {
+  for (i = 0; i < ps->nobjs; i++) {
     free(ps->objs[i].handle);
     free(ps->objs[i].value);
   }
   free(ps->objs);
-  for(r = 0; r < 3; r++)
-    for(i = 0; i < DV_HANDLES_PER_ROLE; i++)
+  for (r = 0; r < 3; r++)
+    for (i = 0; i < DV_HANDLES_PER_ROLE; i++)
       free(ps->handles[r][i]);
   free(ps->lines);
   free(ps->work);
   pcre2_match_data_free(ps->md);
 }
 
-dv_whois_status dv_whois_parse_text(const dv_whois_patterns *p,
-                                    const char *buf, size_t len,
-                                    const char *server, dv_whois_info *out)
+dv_whois_status dv_whois_parse_text(const dv_whois_patterns *p, const char *buf,
+                                    size_t len, const char *server,
+                                    dv_whois_info *out)
 {
   struct parse ps;
   dv_whois_status st;
 
-  if(!out)
+  if (!out)
     return DV_WHOIS_EINVAL;
   dv_whois_info_init(out, "whois");
-  if(!p || (!buf && len))
+  if (!p || (!buf && len))
     return DV_WHOIS_EINVAL;
   memset(&ps, 0, sizeof(ps));
   ps.p = p;
   ps.out = out;
-  if(len > DV_WHOIS_MAX_INPUT) {
+  if (len > DV_WHOIS_MAX_INPUT) {
     len = DV_WHOIS_MAX_INPUT;
     out->truncated = 1;
   }
   ps.md = pcre2_match_data_create(16, NULL);
-  if(!ps.md) {
+  if (!ps.md) {
     st = DV_WHOIS_ENOMEM;
     goto out;
   }
   st = split_lines(&ps, buf ? buf : "", len);
-  if(st)
+  if (st)
     goto out;
   st = scan_lines(&ps);
-  if(st)
+  if (st)
     goto out;
   st = scan_record(&ps);
-  if(st)
+  if (st)
     goto out;
   st = scan_objects(&ps);
-  if(st)
+  if (st)
     goto out;
   st = resolve_handles(&ps);
-  if(st)
+  if (st)
     goto out;
   st = scan_blocks(&ps);
-  if(st)
+  if (st)
     goto out;
 
-  if(ps.throttle_hit && !ps.domain_data && ps.found[0] < 2 &&
-     ps.found[1] < 2 && ps.found[2] < 2)
+  if (ps.throttle_hit && !ps.domain_data && ps.found[0] < 2 &&
+      ps.found[1] < 2 && ps.found[2] < 2)
     out->throttled = 1;
-  if(!out->web_only[0] && server &&
-     (!strncasecmp(server, "http://", 7) || !strncasecmp(server, "https://", 8)))
+  if (!out->web_only[0] && server &&
+      (!strncasecmp(server, "http://", 7) ||
+       !strncasecmp(server, "https://", 8)))
     dv_whois_printable(out->web_only, sizeof(out->web_only), server,
                        strlen(server));
 out:
   parse_release(&ps);
-  if(st) {
+  if (st) {
     dv_whois_info_init(out, "whois");
   }
   return st;
@@ -1196,28 +1189,28 @@ out:
 dv_whois_format dv_whois_detect_format(const char *buf, size_t len)
 {
   size_t i = 0, n;
-  if(!buf)
+  if (!buf)
     return DV_FORMAT_UNKNOWN;
   /* UTF-8 BOM */
-  if(len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+  if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
     i = 3;
-  while(i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
-                    buf[i] == '\n'))
+  while (i < len &&
+         (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
     i++;
-  if(i == len)
+  if (i == len)
     return DV_FORMAT_UNKNOWN;
-  if(buf[i] == '{') {
+  if (buf[i] == '{') {
     static const char *const keys[] = {"\"objectClassName\"",
                                        "\"rdapConformance\"", "\"errorCode\"",
                                        "\"ldhName\""};
     size_t k;
     n = len - i;
-    if(n > 65536)
+    if (n > 65536)
       n = 65536;
-    for(k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+    for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
       size_t kl = strlen(keys[k]), j;
-      for(j = i; j + kl <= i + n; j++)
-        if(!memcmp(buf + j, keys[k], kl))
+      for (j = i; j + kl <= i + n; j++)
+        if (!memcmp(buf + j, keys[k], kl))
           return DV_FORMAT_RDAP;
     }
   }
@@ -1228,7 +1221,7 @@ dv_whois_status dv_whois_parse_any(const dv_whois_patterns *p, const char *buf,
                                    size_t len, const char *server,
                                    dv_whois_info *out)
 {
-  if(dv_whois_detect_format(buf, len) == DV_FORMAT_RDAP)
+  if (dv_whois_detect_format(buf, len) == DV_FORMAT_RDAP)
     return dv_rdap_parse_json(p, buf, len, out);
   return dv_whois_parse_text(p, buf, len, server, out);
 }

@@ -73,7 +73,7 @@ typedef struct {
   char referral[256]; /* validated "Registrar WHOIS Server:" host, or "" */
   char referral_raw[256]; /* the first referral value as found (printable),
                            * also when validation rejected it, or "" */
-  char source[8];     /* "whois" or "rdap" */
+  char source[8];         /* "whois" or "rdap" */
 } dv_whois_info;
 
 typedef struct dv_whois_patterns dv_whois_patterns;
@@ -93,9 +93,9 @@ void dv_whois_patterns_free(dv_whois_patterns *p);
 /* Analyse a port-43 reply. SERVER (may be NULL) is the host that answered;
  * it is only used to recognise web-only registries given as a URL. OUT is
  * always fully initialised, even on error. */
-dv_whois_status dv_whois_parse_text(const dv_whois_patterns *p,
-                                    const char *buf, size_t len,
-                                    const char *server, dv_whois_info *out);
+dv_whois_status dv_whois_parse_text(const dv_whois_patterns *p, const char *buf,
+                                    size_t len, const char *server,
+                                    dv_whois_info *out);
 
 /* Analyse an RDAP domain answer (RFC 9083 JSON). Returns DV_WHOIS_EFORMAT
  * for malformed JSON; an RDAP error object with errorCode 404 sets

@@ -23,13 +23,13 @@
 
 static int role_of(const char *s)
 {
-  if(!strcasecmp(s, "registrant"))
+  if (!strcasecmp(s, "registrant"))
     return DV_WROLE_REGISTRANT;
-  if(!strcasecmp(s, "administrative") || !strcasecmp(s, "admin"))
+  if (!strcasecmp(s, "administrative") || !strcasecmp(s, "admin"))
     return DV_WROLE_ADMIN;
-  if(!strcasecmp(s, "technical") || !strcasecmp(s, "tech"))
+  if (!strcasecmp(s, "technical") || !strcasecmp(s, "tech"))
     return DV_WROLE_TECH;
-  if(!strcasecmp(s, "registrar"))
+  if (!strcasecmp(s, "registrar"))
     return DV_WROLE_OTHER;
   return -1;
 }
@@ -39,20 +39,20 @@ static const char *vcard_prop(json_t *ent, const char *name)
 {
   json_t *va = json_object_get(ent, "vcardArray"), *props, *prop;
   size_t i;
-  if(!json_is_array(va) || json_array_size(va) < 2)
+  if (!json_is_array(va) || json_array_size(va) < 2)
     return NULL;
   props = json_array_get(va, 1);
-  if(!json_is_array(props))
+  if (!json_is_array(props))
     return NULL;
   json_array_foreach(props, i, prop)
   {
     json_t *pn, *pv;
-    if(!json_is_array(prop) || json_array_size(prop) < 4)
+    if (!json_is_array(prop) || json_array_size(prop) < 4)
       continue;
     pn = json_array_get(prop, 0);
     pv = json_array_get(prop, 3);
-    if(json_is_string(pn) && !strcasecmp(json_string_value(pn), name) &&
-       json_is_string(pv))
+    if (json_is_string(pn) && !strcasecmp(json_string_value(pn), name) &&
+        json_is_string(pv))
       return json_string_value(pv);
   }
   return NULL;
@@ -64,19 +64,19 @@ static const char *redaction_remark(const dv_whois_patterns *p, json_t *ent)
   json_t *rem = json_object_get(ent, "remarks"), *r, *d, *line;
   size_t i, j;
   const char *s;
-  if(!json_is_array(rem))
+  if (!json_is_array(rem))
     return NULL;
   json_array_foreach(rem, i, r)
   {
     s = json_string_value(json_object_get(r, "title"));
-    if(s && dv_whois_text_is_redacted(p, s, strlen(s)))
+    if (s && dv_whois_text_is_redacted(p, s, strlen(s)))
       return s;
     d = json_object_get(r, "description");
-    if(json_is_array(d))
+    if (json_is_array(d))
       json_array_foreach(d, j, line)
       {
         s = json_string_value(line);
-        if(s && dv_whois_text_is_redacted(p, s, strlen(s)))
+        if (s && dv_whois_text_is_redacted(p, s, strlen(s)))
           return s;
       }
   }
@@ -89,36 +89,35 @@ struct rdap_state {
   int seen[3];
 };
 
-static dv_whois_status take_entity(struct rdap_state *rs, json_t *ent,
-                                   int role)
+static dv_whois_status take_entity(struct rdap_state *rs, json_t *ent, int role)
 {
   dv_contact *c = dv_whois_info_role(rs->out, (dv_whois_role)role);
   const char *v;
   dv_whois_status st;
 
-  if(!c || rs->seen[role])
+  if (!c || rs->seen[role])
     return DV_WHOIS_OK;
   rs->seen[role] = 1;
   v = vcard_prop(ent, "email");
-  if(v && *v) {
+  if (v && *v) {
     st = dv_whois_contact_classify(rs->p, v, strlen(v), c);
-    if(st)
+    if (st)
       return st;
-    if(c->status != DV_CONTACT_ABSENT)
+    if (c->status != DV_CONTACT_ABSENT)
       return DV_WHOIS_OK;
   }
   v = vcard_prop(ent, "contact-uri");
-  if(v && *v) {
+  if (v && *v) {
     st = dv_whois_contact_classify(rs->p, v, strlen(v), c);
-    if(st)
+    if (st)
       return st;
-    if(c->status == DV_CONTACT_ABSENT && strstr(c->raw, "://"))
+    if (c->status == DV_CONTACT_ABSENT && strstr(c->raw, "://"))
       c->status = DV_CONTACT_WEB_FORM;
-    if(c->status != DV_CONTACT_ABSENT)
+    if (c->status != DV_CONTACT_ABSENT)
       return DV_WHOIS_OK;
   }
   v = redaction_remark(rs->p, ent);
-  if(v) {
+  if (v) {
     c->status = DV_CONTACT_REDACTED;
     c->email[0] = '\0';
     dv_whois_printable(c->raw, sizeof(c->raw), v, strlen(v));
@@ -133,37 +132,36 @@ static dv_whois_status walk_entities(struct rdap_state *rs, json_t *arr,
   size_t i, j;
   dv_whois_status st;
 
-  if(!json_is_array(arr) || depth > DV_RDAP_MAX_DEPTH)
+  if (!json_is_array(arr) || depth > DV_RDAP_MAX_DEPTH)
     return DV_WHOIS_OK;
   json_array_foreach(arr, i, ent)
   {
     int registrar = 0;
-    if(!json_is_object(ent))
+    if (!json_is_object(ent))
       continue;
     roles = json_object_get(ent, "roles");
-    if(json_is_array(roles))
+    if (json_is_array(roles))
       json_array_foreach(roles, j, r)
       {
         int role;
-        if(!json_is_string(r))
+        if (!json_is_string(r))
           continue;
         role = role_of(json_string_value(r));
-        if(role == DV_WROLE_OTHER) {
+        if (role == DV_WROLE_OTHER) {
           const char *p43 = json_string_value(json_object_get(ent, "port43"));
           registrar = 1;
-          if(p43 && !rs->out->referral[0])
+          if (p43 && !rs->out->referral[0])
             (void)dv_whois_referral_normalize(p43, rs->out->referral,
                                               sizeof(rs->out->referral));
-        }
-        else if(role >= 0) {
+        } else if (role >= 0) {
           st = take_entity(rs, ent, role);
-          if(st)
+          if (st)
             return st;
         }
       }
-    if(!registrar) {
+    if (!registrar) {
       st = walk_entities(rs, json_object_get(ent, "entities"), depth + 1);
-      if(st)
+      if (st)
         return st;
     }
   }
@@ -183,19 +181,19 @@ static void apply_redacted_member(struct rdap_state *rs, json_t *dom)
     const char *s = json_string_value(json_object_get(name, "type"));
     char low[128];
     size_t k;
-    if(!s)
+    if (!s)
       s = json_string_value(json_object_get(name, "description"));
-    if(!s)
+    if (!s)
       continue;
-    for(k = 0; s[k] && k + 1 < sizeof(low); k++)
+    for (k = 0; s[k] && k + 1 < sizeof(low); k++)
       low[k] = (char)((s[k] >= 'A' && s[k] <= 'Z') ? s[k] + 32 : s[k]);
     low[k] = '\0';
-    if(!strstr(low, "email"))
+    if (!strstr(low, "email"))
       continue;
-    for(r = 0; r < 3; r++) {
+    for (r = 0; r < 3; r++) {
       dv_contact *c = dv_whois_info_role(rs->out, (dv_whois_role)r);
-      if(strstr(low, words[r]) && c->status == DV_CONTACT_ABSENT &&
-         !c->raw[0]) {
+      if (strstr(low, words[r]) && c->status == DV_CONTACT_ABSENT &&
+          !c->raw[0]) {
         c->status = DV_CONTACT_REDACTED;
         dv_whois_printable(c->raw, sizeof(c->raw), s, strlen(s));
       }
@@ -211,26 +209,26 @@ dv_whois_status dv_rdap_parse_json(const dv_whois_patterns *p, const char *buf,
   struct rdap_state rs;
   dv_whois_status st = DV_WHOIS_OK;
 
-  if(!out)
+  if (!out)
     return DV_WHOIS_EINVAL;
   dv_whois_info_init(out, "rdap");
-  if(!p || (!buf && len))
+  if (!p || (!buf && len))
     return DV_WHOIS_EINVAL;
-  if(len > DV_WHOIS_MAX_INPUT) {
+  if (len > DV_WHOIS_MAX_INPUT) {
     out->truncated = 1;
     return DV_WHOIS_EFORMAT; /* a cut JSON document cannot be parsed */
   }
   root = json_loadb(buf ? buf : "", len, JSON_REJECT_DUPLICATES, &jerr);
-  if(!root || !json_is_object(root)) {
+  if (!root || !json_is_object(root)) {
     st = DV_WHOIS_EFORMAT;
     goto out;
   }
   ec = json_object_get(root, "errorCode");
-  if(json_is_integer(ec)) {
+  if (json_is_integer(ec)) {
     json_int_t code = json_integer_value(ec);
-    if(code == 404)
+    if (code == 404)
       out->not_found = 1;
-    else if(code == 429)
+    else if (code == 429)
       out->throttled = 1;
     goto out;
   }
@@ -238,12 +236,12 @@ dv_whois_status dv_rdap_parse_json(const dv_whois_patterns *p, const char *buf,
   rs.p = p;
   rs.out = out;
   st = walk_entities(&rs, json_object_get(root, "entities"), 0);
-  if(st)
+  if (st)
     goto out;
   apply_redacted_member(&rs, root);
 out:
   json_decref(root);
-  if(st && st != DV_WHOIS_EFORMAT)
+  if (st && st != DV_WHOIS_EFORMAT)
     dv_whois_info_init(out, "rdap");
   return st;
 }

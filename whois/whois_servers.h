@@ -20,7 +20,7 @@ typedef enum {
 } dv_whois_server_kind;
 
 typedef struct {
-  const char *suffix;  /* "com", "co.za"; "." is the fallback entry */
+  const char *suffix; /* "com", "co.za"; "." is the fallback entry */
   dv_whois_server_kind kind;
   const char *host;    /* DV_WSERVER_HOST, else NULL */
   const char *query;   /* template with "{}", default "{}" */
@@ -29,13 +29,11 @@ typedef struct {
 
 typedef struct dv_whois_servers dv_whois_servers;
 
-dv_whois_status dv_whois_servers_load(const char *path,
-                                      dv_whois_servers **out, char *err,
-                                      size_t errlen);
+dv_whois_status dv_whois_servers_load(const char *path, dv_whois_servers **out,
+                                      char *err, size_t errlen);
 dv_whois_status dv_whois_servers_parse(const char *buf, size_t len,
-                                       const char *name,
-                                       dv_whois_servers **out, char *err,
-                                       size_t errlen);
+                                       const char *name, dv_whois_servers **out,
+                                       char *err, size_t errlen);
 void dv_whois_servers_free(dv_whois_servers *s);
 size_t dv_whois_servers_count(const dv_whois_servers *s);
 

@@ -21,8 +21,8 @@ static const arn_case arn_cases[] = {
      DV_ARN_OK, "us-east-1", "ac100000-0000-4000-8000-000000000001"},
     {"arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc", DV_ARN_OK,
      "cn-north-1", "abc"},
-    {"arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/x-1",
-     DV_ARN_OK, "us-gov-west-1", "x-1"},
+    {"arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/x-1", DV_ARN_OK,
+     "us-gov-west-1", "x-1"},
     {"arn:aws:acm:ap-southeast-2:000000000000:certificate/A1", DV_ARN_OK,
      "ap-southeast-2", "A1"},
     {"", DV_ARN_EMPTY, NULL, NULL},
@@ -36,8 +36,8 @@ static const arn_case arn_cases[] = {
      NULL, NULL},
     {"arn::acm:us-east-1:123456789012:certificate/a", DV_ARN_PARTITION, NULL,
      NULL},
-    {"arn:AWS:acm:us-east-1:123456789012:certificate/a", DV_ARN_PARTITION,
-     NULL, NULL},
+    {"arn:AWS:acm:us-east-1:123456789012:certificate/a", DV_ARN_PARTITION, NULL,
+     NULL},
     {"arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a",
      DV_ARN_SERVICE, NULL, NULL},
     {"arn:aws:s3:us-east-1:123456789012:certificate/a", DV_ARN_SERVICE, NULL,
@@ -47,16 +47,16 @@ static const arn_case arn_cases[] = {
      NULL},
     {"arn:aws:acm:US-EAST-1:123456789012:certificate/a", DV_ARN_REGION, NULL,
      NULL},
-    {"arn:aws:acm:cn-north-1:123456789012:certificate/a", DV_ARN_REGION,
-     NULL, NULL},
-    {"arn:aws-cn:acm:us-east-1:123456789012:certificate/a", DV_ARN_REGION,
-     NULL, NULL},
+    {"arn:aws:acm:cn-north-1:123456789012:certificate/a", DV_ARN_REGION, NULL,
+     NULL},
+    {"arn:aws-cn:acm:us-east-1:123456789012:certificate/a", DV_ARN_REGION, NULL,
+     NULL},
     {"arn:aws-us-gov:acm:us-east-1:123456789012:certificate/a", DV_ARN_REGION,
      NULL, NULL},
     {"arn:aws:acm:us-east-1:12345678901:certificate/a", DV_ARN_ACCOUNT, NULL,
      NULL},
-    {"arn:aws:acm:us-east-1:1234567890123:certificate/a", DV_ARN_ACCOUNT,
-     NULL, NULL},
+    {"arn:aws:acm:us-east-1:1234567890123:certificate/a", DV_ARN_ACCOUNT, NULL,
+     NULL},
     {"arn:aws:acm:us-east-1:12345678901a:certificate/a", DV_ARN_ACCOUNT, NULL,
      NULL},
     {"arn:aws:acm:us-east-1:123456789012:certificate/", DV_ARN_RESOURCE, NULL,
@@ -73,10 +73,10 @@ static const arn_case arn_cases[] = {
      DV_ARN_BAD_CHAR, NULL, NULL},
     {"arn:aws:acm:us-east-1:123456789012:certificate/a;rm", DV_ARN_BAD_CHAR,
      NULL, NULL},
-    {"arn:aws:acm:us-east-1:123456789012:certificate/\xc3\xa9",
-     DV_ARN_BAD_CHAR, NULL, NULL},
-    {" arn:aws:acm:us-east-1:123456789012:certificate/a", DV_ARN_BAD_CHAR,
+    {"arn:aws:acm:us-east-1:123456789012:certificate/\xc3\xa9", DV_ARN_BAD_CHAR,
      NULL, NULL},
+    {" arn:aws:acm:us-east-1:123456789012:certificate/a", DV_ARN_BAD_CHAR, NULL,
+     NULL},
 };
 
 START_TEST(test_arn_parse)
@@ -124,13 +124,17 @@ typedef struct {
 } err_case;
 
 static const err_case err_cases[] = {
-    {400, "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Could not "
-          "find\"}", NULL, 0, "ResourceNotFoundException", "Could not find"},
-    {400, "{\"__type\":\"com.amazon.coral.availability#ThrottlingException\","
-          "\"message\":\"Rate exceeded\"}", NULL, 0, "ThrottlingException",
-     "Rate exceeded"},
-    {400, "{\"__type\":\"com.amazonaws.acm#InvalidStateException:http://"
-          "internal.amazon.com/coral/\",\"Message\":\"bad state\"}",
+    {400,
+     "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Could not "
+     "find\"}",
+     NULL, 0, "ResourceNotFoundException", "Could not find"},
+    {400,
+     "{\"__type\":\"com.amazon.coral.availability#ThrottlingException\","
+     "\"message\":\"Rate exceeded\"}",
+     NULL, 0, "ThrottlingException", "Rate exceeded"},
+    {400,
+     "{\"__type\":\"com.amazonaws.acm#InvalidStateException:http://"
+     "internal.amazon.com/coral/\",\"Message\":\"bad state\"}",
      NULL, 0, "InvalidStateException", "bad state"},
     {403, "{\"__type\":\"AccessDeniedException\",\"Message\":\"User: x\"}",
      NULL, 0, "AccessDeniedException", "User: x"},
@@ -140,8 +144,8 @@ static const err_case err_cases[] = {
     {400, "{\"message\":\"no type\"}", NULL, -1, "HTTP 400", "no type"},
     {400, "[1,2]", NULL, -1, "HTTP 400", ""},
     {400, "{\"__type\":\"a#b#Weird\\u001bCode\"}", NULL, 0, "Weird?Code", ""},
-    {400, "{\"__type\":\"X\",\"message\":\"line\\nbreak\\u001b[31m\"}", NULL,
-     0, "X", "line\\x0Abreak\\x1B[31m"},
+    {400, "{\"__type\":\"X\",\"message\":\"line\\nbreak\\u001b[31m\"}", NULL, 0,
+     "X", "line\\x0Abreak\\x1B[31m"},
 };
 
 START_TEST(test_error_parse)
@@ -159,17 +163,17 @@ END_TEST
 
 START_TEST(test_retry_classify)
 {
-  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 400,
-                                         "ThrottlingException"),
-                   DV_ACM_RETRY_THROTTLE);
+  ck_assert_int_eq(
+      dv_acm_retry_classify(DV_HTTP_OK, 400, "ThrottlingException"),
+      DV_ACM_RETRY_THROTTLE);
   ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 400, "Throttling"),
                    DV_ACM_RETRY_THROTTLE);
-  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 400,
-                                         "TooManyRequestsException"),
-                   DV_ACM_RETRY_THROTTLE);
-  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 400,
-                                         "RequestLimitExceeded"),
-                   DV_ACM_RETRY_THROTTLE);
+  ck_assert_int_eq(
+      dv_acm_retry_classify(DV_HTTP_OK, 400, "TooManyRequestsException"),
+      DV_ACM_RETRY_THROTTLE);
+  ck_assert_int_eq(
+      dv_acm_retry_classify(DV_HTTP_OK, 400, "RequestLimitExceeded"),
+      DV_ACM_RETRY_THROTTLE);
   ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 429, "HTTP 429"),
                    DV_ACM_RETRY_THROTTLE);
   ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 500, "InternalFailure"),
@@ -184,26 +188,24 @@ START_TEST(test_retry_classify)
                    DV_ACM_RETRY_TRANSIENT);
   ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_TIMEOUT, 0, ""),
                    DV_ACM_RETRY_TRANSIENT);
-  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_TLS, 0, ""),
-                   DV_ACM_RETRY_NO);
+  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_TLS, 0, ""), DV_ACM_RETRY_NO);
   ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_CANCELLED, 0, ""),
                    DV_ACM_RETRY_NO);
-  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 400,
-                                         "ResourceNotFoundException"),
-                   DV_ACM_RETRY_NO);
-  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 400,
-                                         "InvalidStateException"),
-                   DV_ACM_RETRY_NO);
-  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 501, ""),
-                   DV_ACM_RETRY_NO);
+  ck_assert_int_eq(
+      dv_acm_retry_classify(DV_HTTP_OK, 400, "ResourceNotFoundException"),
+      DV_ACM_RETRY_NO);
+  ck_assert_int_eq(
+      dv_acm_retry_classify(DV_HTTP_OK, 400, "InvalidStateException"),
+      DV_ACM_RETRY_NO);
+  ck_assert_int_eq(dv_acm_retry_classify(DV_HTTP_OK, 501, ""), DV_ACM_RETRY_NO);
 }
 END_TEST
 
 START_TEST(test_backoff)
 {
   /* cap doubles from 100 ms: 100, 200, 400, ... up to 20 s */
-  static const int64_t caps[] = {100, 200, 400, 800, 1600, 3200, 6400,
-                                 12800, 20000, 20000, 20000};
+  static const int64_t caps[] = {100,  200,   400,   800,   1600, 3200,
+                                 6400, 12800, 20000, 20000, 20000};
   ck_assert_int_eq(dv_acm_backoff_ms(0, 0.5), 0);
   for (unsigned i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
     int64_t lo = dv_acm_backoff_ms(i + 1, 0.0);
@@ -244,20 +246,15 @@ END_TEST
 START_TEST(test_http_date)
 {
   time_t t;
-  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT", &t),
-                   0);
+  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
   ck_assert_int_eq((long long)t, 784111777LL);
-  ck_assert_int_eq(dv_http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT", &t),
-                   0);
+  ck_assert_int_eq(dv_http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT", &t), 0);
   ck_assert_int_eq((long long)t, 784111777LL);
   ck_assert_int_eq(dv_http_date_parse("Sun Nov  6 08:49:37 1994", &t), 0);
   ck_assert_int_eq((long long)t, 784111777LL);
-  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Nov 1994 08:49:37 CET", &t),
-                   -1);
-  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Foo 1994 08:49:37 GMT", &t),
-                   -1);
-  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Nov 1994 25:49:37 GMT", &t),
-                   -1);
+  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Nov 1994 08:49:37 CET", &t), -1);
+  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Foo 1994 08:49:37 GMT", &t), -1);
+  ck_assert_int_eq(dv_http_date_parse("Sun, 06 Nov 1994 25:49:37 GMT", &t), -1);
   ck_assert_int_eq(dv_http_date_parse("", &t), -1);
   ck_assert_int_eq(dv_http_date_parse(NULL, &t), -1);
 }

@@ -8,9 +8,9 @@
 #include "unit.h"
 
 static const char *const asff_required[] = {
-    "SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId",
-    "Types", "CreatedAt", "UpdatedAt", "Severity", "Title", "Description",
-    "Resources"};
+    "SchemaVersion", "Id",    "ProductArn",  "GeneratorId",
+    "AwsAccountId",  "Types", "CreatedAt",   "UpdatedAt",
+    "Severity",      "Title", "Description", "Resources"};
 
 static json_t *asff_sample(const char *title, const char *desc)
 {
@@ -51,10 +51,9 @@ START_TEST(asff_required_fields)
                    "123456789012/default");
   ck_assert_str_eq(json_string_value(json_object_get(f, "CreatedAt")),
                    "2026-11-18T11:06:40.000Z");
-  ck_assert_str_eq(
-      json_string_value(json_object_get(json_object_get(f, "Severity"),
-                                        "Label")),
-      "HIGH");
+  ck_assert_str_eq(json_string_value(json_object_get(
+                       json_object_get(f, "Severity"), "Label")),
+                   "HIGH");
   r = json_array_get(json_object_get(f, "Resources"), 0);
   ck_assert_str_eq(json_string_value(json_object_get(r, "Type")),
                    "AwsCertificateManagerCertificate");

@@ -65,10 +65,9 @@ START_TEST(t_continuation_and_nested)
   s = dv_awscfg_section_find(&f, "default");
   ck_assert_str_eq(dv_awscfg_get(&f, s, "long"), "one\ntwo\n\nthree");
   ck_assert_ptr_null(dv_awscfg_get(&f, s, "s3")); /* nested: not a value */
-  ck_assert_str_eq(dv_awscfg_sub_get(&f, s, "s3", "addressing_style"),
-                   "path");
-  ck_assert_str_eq(
-      dv_awscfg_sub_get(&f, s, "s3", "max_concurrent_requests"), "20");
+  ck_assert_str_eq(dv_awscfg_sub_get(&f, s, "s3", "addressing_style"), "path");
+  ck_assert_str_eq(dv_awscfg_sub_get(&f, s, "s3", "max_concurrent_requests"),
+                   "20");
   ck_assert_str_eq(dv_awscfg_get(&f, s, "region"), "us-east-1");
   dv_awscfg_free(&f);
 }
@@ -99,9 +98,9 @@ static const struct {
     {"[a]\ns3 =\n  no equals\n", DV_AWSCFG_E_SYNTAX},
     {"\xef\xbb\xbf[default]\n", DV_AWSCFG_E_SYNTAX},
     {"[a]\nk = \xff\n", DV_AWSCFG_E_ENCODING},
-    {"[a]\nk = \xc0\xaf\n", DV_AWSCFG_E_ENCODING},  /* overlong */
+    {"[a]\nk = \xc0\xaf\n", DV_AWSCFG_E_ENCODING},     /* overlong */
     {"[a]\nk = \xed\xa0\x80\n", DV_AWSCFG_E_ENCODING}, /* surrogate */
-    {"[a]\nk = \xe2\x82\n", DV_AWSCFG_E_ENCODING},  /* truncated */
+    {"[a]\nk = \xe2\x82\n", DV_AWSCFG_E_ENCODING},     /* truncated */
     {"[]\n", DV_AWSCFG_E_SYNTAX},
 };
 
@@ -110,8 +109,7 @@ START_TEST(t_bad)
   dv_awscfg_file f;
   char err[300];
   dv_awscfg_status st =
-      dv_awscfg_parse(bad[_i].text, strlen(bad[_i].text), &f, err,
-                      sizeof(err));
+      dv_awscfg_parse(bad[_i].text, strlen(bad[_i].text), &f, err, sizeof(err));
   ck_assert_int_eq(st, bad[_i].st);
   ck_assert(err[0] != '\0');
   ck_assert_uint_eq(f.nsections, 0); /* released */
@@ -125,16 +123,14 @@ START_TEST(t_binary_and_huge)
   static const char nul[] = "[a]\nk = v\0w\n";
   char *big = malloc(DV_AWSCFG_MAX_BYTES + 2);
   ck_assert_ptr_nonnull(big);
-  ck_assert_int_eq(dv_awscfg_parse(nul, sizeof(nul) - 1, &f, err,
-                                   sizeof(err)),
+  ck_assert_int_eq(dv_awscfg_parse(nul, sizeof(nul) - 1, &f, err, sizeof(err)),
                    DV_AWSCFG_E_BINARY);
   memset(big, '#', DV_AWSCFG_MAX_BYTES + 1);
-  ck_assert_int_eq(dv_awscfg_parse(big, DV_AWSCFG_MAX_BYTES + 1, &f, err,
-                                   sizeof(err)),
-                   DV_AWSCFG_E_TOO_BIG);
+  ck_assert_int_eq(
+      dv_awscfg_parse(big, DV_AWSCFG_MAX_BYTES + 1, &f, err, sizeof(err)),
+      DV_AWSCFG_E_TOO_BIG);
   free(big);
-  ck_assert_int_eq(dv_awscfg_parse("", 0, &f, err, sizeof(err)),
-                   DV_AWSCFG_OK);
+  ck_assert_int_eq(dv_awscfg_parse("", 0, &f, err, sizeof(err)), DV_AWSCFG_OK);
   ck_assert_uint_eq(f.nsections, 0);
   dv_awscfg_free(&f);
   ck_assert_int_eq(dv_awscfg_load("/nonexistent/x", &f, err, sizeof(err)),
@@ -159,33 +155,26 @@ END_TEST
 START_TEST(t_profile_names)
 {
   char n[64];
-  ck_assert_int_eq(dv_awscfg_section_prefixed("default", "profile", n,
-                                              sizeof(n)),
-                   0);
+  ck_assert_int_eq(
+      dv_awscfg_section_prefixed("default", "profile", n, sizeof(n)), 0);
   ck_assert_str_eq(n, "default");
-  ck_assert_int_eq(dv_awscfg_section_prefixed("profile dev", "profile", n,
-                                              sizeof(n)),
-                   0);
+  ck_assert_int_eq(
+      dv_awscfg_section_prefixed("profile dev", "profile", n, sizeof(n)), 0);
   ck_assert_str_eq(n, "dev");
-  ck_assert_int_eq(dv_awscfg_section_prefixed("profile  \"a b\"", "profile",
-                                              n, sizeof(n)),
-                   0);
+  ck_assert_int_eq(
+      dv_awscfg_section_prefixed("profile  \"a b\"", "profile", n, sizeof(n)),
+      0);
   ck_assert_str_eq(n, "a b");
-  ck_assert_int_eq(dv_awscfg_section_prefixed("profile a b", "profile", n,
-                                              sizeof(n)),
+  ck_assert_int_eq(
+      dv_awscfg_section_prefixed("profile a b", "profile", n, sizeof(n)), -1);
+  ck_assert_int_eq(
+      dv_awscfg_section_prefixed("profile", "profile", n, sizeof(n)), -1);
+  ck_assert_int_eq(
+      dv_awscfg_section_prefixed("profile 'x", "profile", n, sizeof(n)), -1);
+  ck_assert_int_eq(dv_awscfg_section_prefixed("dev", "profile", n, sizeof(n)),
                    -1);
-  ck_assert_int_eq(dv_awscfg_section_prefixed("profile", "profile", n,
-                                              sizeof(n)),
-                   -1);
-  ck_assert_int_eq(dv_awscfg_section_prefixed("profile 'x", "profile", n,
-                                              sizeof(n)),
-                   -1);
-  ck_assert_int_eq(dv_awscfg_section_prefixed("dev", "profile", n,
-                                              sizeof(n)),
-                   -1);
-  ck_assert_int_eq(dv_awscfg_section_prefixed("services lab", "services", n,
-                                              sizeof(n)),
-                   0);
+  ck_assert_int_eq(
+      dv_awscfg_section_prefixed("services lab", "services", n, sizeof(n)), 0);
   ck_assert_str_eq(n, "lab");
 }
 END_TEST
@@ -193,8 +182,8 @@ END_TEST
 START_TEST(t_shlex)
 {
   int argc;
-  char **v = dv_shlex_split(" /bin/x  'a b' \"c \\\" d\" e\\ f \"\" g'h'i ",
-                            &argc);
+  char **v =
+      dv_shlex_split(" /bin/x  'a b' \"c \\\" d\" e\\ f \"\" g'h'i ", &argc);
   ck_assert_ptr_nonnull(v);
   ck_assert_int_eq(argc, 6);
   ck_assert_str_eq(v[0], "/bin/x");
@@ -230,8 +219,7 @@ START_TEST(t_region_rules)
   ck_assert_str_eq(dv_aws_region_dns_suffix("cn-north-1"), "amazonaws.com.cn");
   ck_assert_str_eq(dv_aws_region_dns_suffix("cn-north"), "amazonaws.com");
   ck_assert_str_eq(dv_aws_region_dns_suffix("us-iso-east-1"), "c2s.ic.gov");
-  ck_assert_str_eq(dv_aws_region_dns_suffix("us-isob-east-1"),
-                   "sc2s.sgov.gov");
+  ck_assert_str_eq(dv_aws_region_dns_suffix("us-isob-east-1"), "sc2s.sgov.gov");
   ck_assert_str_eq(dv_aws_region_dns_suffix("eu-west-1"), "amazonaws.com");
 }
 END_TEST

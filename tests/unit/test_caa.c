@@ -27,15 +27,13 @@ static const caa_case caa_cases[] = {
      DV_F_CAA_ALLOWS_AMAZON},
     {"0 issue ;", 0, DV_CAA_FORBIDS, DV_F_CAA_FORBIDS_ALL},
     {"0 issuewild letsencrypt.org", 0, DV_CAA_ALLOWS, DV_F_CAA_ALLOWS_AMAZON},
-    {"0 issuewild letsencrypt.org", 1, DV_CAA_FORBIDS,
-     DV_F_CAA_FORBIDS_AMAZON},
+    {"0 issuewild letsencrypt.org", 1, DV_CAA_FORBIDS, DV_F_CAA_FORBIDS_AMAZON},
     {"0 issue letsencrypt.org|0 issuewild amazon.com", 1, DV_CAA_ALLOWS,
      DV_F_CAA_ALLOWS_AMAZON},
     {"0 issue amazon.com|0 issuewild ;", 1, DV_CAA_FORBIDS,
      DV_F_CAA_FORBIDS_ALL},
     {"0 issue amazon.com", 1, DV_CAA_ALLOWS, DV_F_CAA_ALLOWS_AMAZON},
-    {"0 iodef mailto:x@example.com", 0, DV_CAA_ALLOWS,
-     DV_F_CAA_ALLOWS_AMAZON},
+    {"0 iodef mailto:x@example.com", 0, DV_CAA_ALLOWS, DV_F_CAA_ALLOWS_AMAZON},
     {"0 issue amazon.com|128 tbs unknown", 0, DV_CAA_FORBIDS,
      DV_F_CAA_CRITICAL_UNKNOWN_TAG},
     {"0 issue amazon.com|0 tbs unknown", 0, DV_CAA_ALLOWS,
@@ -69,10 +67,10 @@ START_TEST(t_caa_table)
   size_t n = caa_parse_set(c->set, rr);
   dv_code code;
   char why[256];
-  dv_caa_verdict v = dv_caa_evaluate(rr, n, c->wildcard, &code, why,
-                                     sizeof(why));
-  ck_assert_msg(v == c->want && code == c->code, "case %d '%s' wild=%d: %s",
-                _i, c->set, c->wildcard, why);
+  dv_caa_verdict v =
+      dv_caa_evaluate(rr, n, c->wildcard, &code, why, sizeof(why));
+  ck_assert_msg(v == c->want && code == c->code, "case %d '%s' wild=%d: %s", _i,
+                c->set, c->wildcard, why);
 }
 END_TEST
 

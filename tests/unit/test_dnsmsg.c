@@ -8,10 +8,10 @@
 
 /* A hand-made answer: good.test MX 10 mail.good.test (compressed). */
 static const unsigned char mx_answer[] = {
-    0x12, 0x34, 0x85, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
-    4, 'g', 'o', 'o', 'd', 4, 't', 'e', 's', 't', 0, 0, 15, 0, 1,
-    0xC0, 12, 0, 15, 0, 1, 0, 0, 1, 44, 0, 9, 0, 10,
-    4, 'm', 'a', 'i', 'l', 0xC0, 12};
+    0x12, 0x34, 0x85, 0x80, 0,   1, 0,   1,   0,   0,   0,    0,
+    4,    'g',  'o',  'o',  'd', 4, 't', 'e', 's', 't', 0,    0,
+    15,   0,    1,    0xC0, 12,  0, 15,  0,   1,   0,   0,    1,
+    44,   0,    9,    0,    10,  4, 'm', 'a', 'i', 'l', 0xC0, 12};
 
 START_TEST(t_mx)
 {
@@ -47,8 +47,8 @@ START_TEST(t_hostile)
     ck_assert_int_ne(dv_dns_msg_parse(mx_answer, l, &m), DV_DNS_MSG_OK);
   /* escape bytes in a label come out as \DDD */
   {
-    static const unsigned char esc[] = {0, 0, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-                                        3, 0x1B, '[', 'a', 0, 0, 1, 0, 1};
+    static const unsigned char esc[] = {0, 0, 0x80, 0,   0,   1, 0, 0, 0, 0, 0,
+                                        0, 3, 0x1B, '[', 'a', 0, 0, 1, 0, 1};
     ck_assert_int_eq(dv_dns_msg_parse(esc, sizeof(esc), &m), DV_DNS_MSG_OK);
     ck_assert_str_eq(m.qname, "\\027\\091a.");
     dv_dns_msg_free(&m);

@@ -36,11 +36,11 @@ END_TEST
 
 START_TEST(t_doubled)
 {
-  ck_assert(dv_host_doubled_suffix("mail.example.com.example.com.",
-                                   "example.com"));
+  ck_assert(
+      dv_host_doubled_suffix("mail.example.com.example.com.", "example.com"));
   ck_assert(!dv_host_doubled_suffix("mail.example.com.", "example.com"));
-  ck_assert(!dv_host_doubled_suffix("mail.xexample.com.example.com",
-                                    "example.com"));
+  ck_assert(
+      !dv_host_doubled_suffix("mail.xexample.com.example.com", "example.com"));
 }
 END_TEST
 

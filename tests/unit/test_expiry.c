@@ -21,18 +21,21 @@ typedef struct {
 static const expiry_case expiry_cases[] = {
     /* summaries */
     {"{\"Type\":\"AMAZON_ISSUED\",\"RenewalEligibility\":\"ELIGIBLE\","
-     "\"NotAfter\":0}", NOW + 300 * DAY, 0, 0, 0, 0},
+     "\"NotAfter\":0}",
+     NOW + 300 * DAY, 0, 0, 0, 0},
     {"{\"Type\":\"IMPORTED\",\"NotAfter\":0}", NOW + 10 * DAY, 1,
      DV_F_EXPIRY_IMPORTED, 0, 0},
     {"{\"Type\":\"IMPORTED\",\"NotAfter\":0}", NOW - DAY, 1,
      DV_F_EXPIRY_EXPIRED, 0, 0},
     {"{\"Type\":\"AMAZON_ISSUED\",\"RenewalEligibility\":\"INELIGIBLE\","
-     "\"NotAfter\":0}", NOW + 20 * DAY, 1, DV_F_EXPIRY_NOT_IN_USE, 0, 0},
+     "\"NotAfter\":0}",
+     NOW + 20 * DAY, 1, DV_F_EXPIRY_NOT_IN_USE, 0, 0},
     {"{\"Type\":\"AMAZON_ISSUED\",\"RenewalEligibility\":\"ELIGIBLE\","
-     "\"NotAfter\":0}", NOW + 20 * DAY, 1, DV_F_EXPIRY_RENEWAL_PENDING, 0,
-     1},
+     "\"NotAfter\":0}",
+     NOW + 20 * DAY, 1, DV_F_EXPIRY_RENEWAL_PENDING, 0, 1},
     {"{\"Type\":\"PRIVATE\",\"RenewalEligibility\":\"ELIGIBLE\","
-     "\"NotAfter\":0}", NOW + 5 * DAY, 1, DV_F_EXPIRY_PRIVATE, 0, 0},
+     "\"NotAfter\":0}",
+     NOW + 5 * DAY, 1, DV_F_EXPIRY_PRIVATE, 0, 0},
     /* window edge: 45 days exactly is outside, 44.9 inside */
     {"{\"Type\":\"IMPORTED\",\"NotAfter\":0}", NOW + 45 * DAY, 0, 0, 0, 0},
     {"{\"Type\":\"IMPORTED\",\"NotAfter\":0}", NOW + 45 * DAY - 60, 1,

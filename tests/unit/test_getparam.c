@@ -15,9 +15,17 @@ static dv_param_status run(dv_cfg *cfg, int argc, const char **argv)
 START_TEST(t_globals)
 {
   dv_cfg c;
-  const char *a[] = {"dvcheck", "--json", "-vv", "--resolver",
-                     "127.0.0.1:5353", "--resolver=[::1]:53", "--timeout",
-                     "2.5", "email", "example.com", "--no-color"};
+  const char *a[] = {"dvcheck",
+                     "--json",
+                     "-vv",
+                     "--resolver",
+                     "127.0.0.1:5353",
+                     "--resolver=[::1]:53",
+                     "--timeout",
+                     "2.5",
+                     "email",
+                     "example.com",
+                     "--no-color"};
   ck_assert_int_eq(run(&c, 11, a), DV_PARAM_OK);
   ck_assert_int_eq(c.json, 1);
   ck_assert_int_eq(c.verbose, 2);

@@ -43,13 +43,19 @@ END_TEST
 START_TEST(t_idn)
 {
   dv_name n;
-  ck_assert_int_eq(parse("b\xc3\xbc" "cher.example", &n), DV_NAME_OK);
+  ck_assert_int_eq(parse("b\xc3\xbc"
+                         "cher.example",
+                         &n),
+                   DV_NAME_OK);
   ck_assert_str_eq(n.ascii, "xn--bcher-kva.example");
   ck_assert_int_eq(n.idn, 1);
   /* UTS#46 non-transitional: sharp s stays (xn--fa-hia) */
   ck_assert_int_eq(parse("fa\xc3\x9f.de", &n), DV_NAME_OK);
   ck_assert_str_eq(n.ascii, "xn--fa-hia.de");
-  ck_assert_int_eq(parse("B\xc3\x9c" "CHER.example", &n), DV_NAME_OK);
+  ck_assert_int_eq(parse("B\xc3\x9c"
+                         "CHER.example",
+                         &n),
+                   DV_NAME_OK);
   ck_assert_str_eq(n.ascii, "xn--bcher-kva.example");
   ck_assert_int_eq(parse("xn--bcher-kva.example", &n), DV_NAME_OK);
   ck_assert_int_eq(parse("xn--zz.example", &n), DV_NAME_IDN);
@@ -76,8 +82,7 @@ START_TEST(t_errors)
   ck_assert_int_eq(parse("*", &n), DV_NAME_WILDCARD);
   ck_assert_int_eq(parse("example.123", &n), DV_NAME_NUMERIC_TLD);
   ck_assert_int_eq(parse("https://example.com/", &n), DV_NAME_BAD_CHAR);
-  ck_assert_int_eq(dv_name_parse("a\0b.com", 7, &n, NULL, 0),
-                   DV_NAME_CONTROL);
+  ck_assert_int_eq(dv_name_parse("a\0b.com", 7, &n, NULL, 0), DV_NAME_CONTROL);
   ck_assert_int_eq(parse("\xff\xfe.com", &n), DV_NAME_NOT_UTF8);
   ck_assert_int_eq(parse("\xc0\xaf.com", &n), DV_NAME_NOT_UTF8);
   memset(big, 'a', 64);

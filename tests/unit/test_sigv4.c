@@ -15,7 +15,6 @@
 #include "aws_sigv4.h"
 #include "unit.h"
 
-
 #define EMPTY_SHA256                                                           \
   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define MAX_CASES    256
