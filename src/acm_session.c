@@ -378,3 +378,32 @@ void dv_acm_result_finding(dv_findings *fl, const char *subject, const char *op,
   dv_acm_result_keep(&c, res);
   dv_acm_result_copy_finding(fl, subject, op, &c);
 }
+
+int dv_acm_region_not_enabled(const dv_acm_result *res)
+{
+  static const char *const codes[] = {"UnrecognizedClientException",
+                                      "InvalidClientTokenId", "AuthFailure",
+                                      "OptInRequired"};
+  size_t i;
+  if (res->status != DV_ACM_API_ERROR)
+    return 0;
+  for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+    if (strcmp(res->err.code, codes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+json_t *dv_acm_region_json(const char *region, int skipped, int listed,
+                           size_t nlisted, size_t npicked,
+                           const dv_findings *fl)
+{
+  return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region", "region",
+                   region, "state",
+                   skipped   ? "not_enabled"
+                   : !listed ? "unfinished"
+                   : fl->n   ? "error"
+                             : "listed",
+                   "listed", (json_int_t)nlisted, "expiring",
+                   (json_int_t)npicked, "findings",
+                   dv_report_findings_json(fl));
+}

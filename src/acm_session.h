@@ -63,6 +63,15 @@ void dv_acm_session_close(dv_acm_session *s);
 int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
                          int *all, char *why, size_t whylen);
 
+/* A region of "--region all" the account has not enabled (opt-in regions
+ * answer UnrecognizedClientException and the like). */
+int dv_acm_region_not_enabled(const dv_acm_result *res);
+
+/* The per-region object of expiry/audit JSON output. */
+json_t *dv_acm_region_json(const char *region, int skipped, int listed,
+                           size_t nlisted, size_t npicked,
+                           const dv_findings *fl);
+
 /* The parts of a failed call worth keeping after its callback. */
 typedef struct {
   dv_acm_status status;

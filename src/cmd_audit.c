@@ -178,20 +178,6 @@ static void au_pump(au_region *reg)
   }
 }
 
-static int au_region_not_enabled(const dv_acm_result *res)
-{
-  static const char *const codes[] = {"UnrecognizedClientException",
-                                      "InvalidClientTokenId", "AuthFailure",
-                                      "OptInRequired"};
-  size_t i;
-  if (res->status != DV_ACM_API_ERROR)
-    return 0;
-  for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-    if (strcmp(res->err.code, codes[i]) == 0)
-      return 1;
-  return 0;
-}
-
 static void au_on_list(void *arg, const dv_acm_result *res)
 {
   au_region *reg = arg;
@@ -201,7 +187,7 @@ static void au_on_list(void *arg, const dv_acm_result *res)
 
   reg->listed = 1;
   if (res->status != DV_ACM_OK) {
-    if (run->all_regions && au_region_not_enabled(res)) {
+    if (run->all_regions && dv_acm_region_not_enabled(res)) {
       reg->skipped = 1;
       return;
     }
@@ -434,15 +420,9 @@ int dv_cmd_audit(dv_cfg *cfg)
     json_t *arr = json_array();
     for (i = 0; arr && i < run.nregions; i++) {
       au_region *r = &run.regions[i];
-      dv_json_push(&arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind",
-                                   "region", "region", r->name, "state",
-                                   r->skipped      ? "not_enabled"
-                                   : !r->listed    ? "unfinished"
-                                   : r->findings.n ? "error"
-                                                   : "listed",
-                                   "listed", (json_int_t)r->nlisted, "expiring",
-                                   (json_int_t)r->ncerts, "findings",
-                                   dv_report_findings_json(&r->findings)));
+      dv_json_push(&arr,
+                   dv_acm_region_json(r->name, r->skipped, r->listed,
+                                      r->nlisted, r->ncerts, &r->findings));
     }
     for (i = 0; arr && i < n; i++)
       dv_json_push(&arr, dv_cert_diag_json(sorted[i]->diag, &sorted[i]->all,

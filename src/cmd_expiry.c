@@ -187,20 +187,6 @@ static void ex_pump(ex_region *reg)
 /* ---- ListCertificates -------------------------------------------------------
  */
 
-static int ex_region_not_enabled(const dv_acm_result *res)
-{
-  static const char *const codes[] = {"UnrecognizedClientException",
-                                      "InvalidClientTokenId", "AuthFailure",
-                                      "OptInRequired"};
-  size_t i;
-  if (res->status != DV_ACM_API_ERROR)
-    return 0;
-  for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-    if (strcmp(res->err.code, codes[i]) == 0)
-      return 1;
-  return 0;
-}
-
 static void ex_on_list(void *arg, const dv_acm_result *res)
 {
   ex_region *reg = arg;
@@ -210,7 +196,7 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
 
   reg->listed = 1;
   if (res->status != DV_ACM_OK) {
-    if (run->all_regions && ex_region_not_enabled(res)) {
+    if (run->all_regions && dv_acm_region_not_enabled(res)) {
       reg->skipped = 1;
       return;
     }
@@ -325,19 +311,6 @@ static json_t *ex_cert_json(const ex_cert *c)
                    "verdict", dv_catalogue_get(c->v.code)->id, "severity",
                    dv_severity_str(worst), "findings",
                    dv_report_findings_json(&c->findings));
-}
-
-static json_t *ex_region_json(const ex_region *r)
-{
-  return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region", "region",
-                   r->name, "state",
-                   r->skipped      ? "not_enabled"
-                   : !r->listed    ? "unfinished"
-                   : r->findings.n ? "error"
-                                   : "listed",
-                   "listed", (json_int_t)r->nlisted, "expiring",
-                   (json_int_t)r->ncerts, "findings",
-                   dv_report_findings_json(&r->findings));
 }
 
 static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
@@ -529,7 +502,10 @@ int dv_cmd_expiry(dv_cfg *cfg)
   } else if (cfg->json) {
     json_t *arr = json_array();
     for (i = 0; arr && i < run.nregions; i++)
-      dv_json_push(&arr, ex_region_json(&run.regions[i]));
+      dv_json_push(&arr, dv_acm_region_json(
+                             run.regions[i].name, run.regions[i].skipped,
+                             run.regions[i].listed, run.regions[i].nlisted,
+                             run.regions[i].ncerts, &run.regions[i].findings));
     for (i = 0; arr && i < n; i++)
       dv_json_push(&arr, ex_cert_json(sorted[i]));
     rc = dv_report_json_emit("expiry", rc, deadline, arr);

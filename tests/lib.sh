@@ -16,17 +16,25 @@ lab_up() {
   for p in nsd unbound dig "$PY"; do
     command -v "$p" >/dev/null 2>&1 || skip_all "$p not installed (see tools/deps.sh)"
   done
-  # Only a lab that is not running at all is started (and stopped again)
-  # here. A lab that is partly up is someone else's (another test may be
-  # restarting one service): wait for it, never restart or stop it.
+  # Only a lab that is not running at all is started here -- once, under a
+  # lock, however many tests arrive at the same time (make check -j) -- and
+  # it is left running for the tests after this one (stop it with
+  # tests/lab/lab stop). A lab that is partly up is someone else's (another
+  # test may be restarting one service): wait for it, never restart it.
   LAB_OWNED=0
+  _ld=${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}
   _st=0
+  (
+    flock -w 120 7 || true
+    _s=0
+    "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1 || _s=$?
+    if [ "$_s" = 3 ]; then
+      "$SRCDIR/tests/lab/lab" start 7>&- >&2 || exit 1
+    fi
+    exit 0
+  ) 7>"$_ld.up-lock" || { echo "Bail out! lab did not start"; exit 1; }
   "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1 || _st=$?
-  if [ "$_st" = 3 ]; then
-    "$SRCDIR/tests/lab/lab" start >&2 || { echo "Bail out! lab did not start"; exit 1; }
-    LAB_OWNED=1
-    trap '"$SRCDIR/tests/lab/lab" stop >/dev/null 2>&1' EXIT
-  elif [ "$_st" != 0 ]; then
+  if [ "$_st" != 0 ]; then
     _i=0
     while [ $_i -lt 20 ] && ! "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1; do
       sleep 0.5; _i=$((_i + 1))
