@@ -379,7 +379,8 @@ void dv_acm_result_finding(dv_findings *fl, const char *subject, const char *op,
   dv_acm_result_copy_finding(fl, subject, op, &c);
 }
 
-int dv_acm_region_not_enabled(const dv_acm_result *res)
+/* Opt-in regions the account has not enabled answer like this. */
+static int region_not_enabled(const dv_acm_result *res)
 {
   static const char *const codes[] = {"UnrecognizedClientException",
                                       "InvalidClientTokenId", "AuthFailure",
@@ -393,17 +394,74 @@ int dv_acm_region_not_enabled(const dv_acm_result *res)
   return 0;
 }
 
-json_t *dv_acm_region_json(const char *region, int skipped, int listed,
-                           size_t nlisted, size_t npicked,
-                           const dv_findings *fl)
+int dv_acm_region_open(dv_acm_session *s, dv_acm_region *r, const char *name,
+                       char *why, size_t whylen)
+{
+  snprintf(r->name, sizeof(r->name), "%s", name);
+  r->loop = s->loop;
+  dv_bucket_init(&r->bucket, DV_ACM_DESCRIBE_PER_MIN, DV_ACM_DESCRIBE_BURST,
+                 dv_loop_now_ms());
+  r->acm = dv_acm_session_client(s, r->name, r->endpoint, sizeof(r->endpoint),
+                                 why, whylen);
+  return r->acm ? 0 : -1;
+}
+
+const json_t *dv_acm_region_listed(dv_acm_region *r, int all_regions,
+                                   const dv_acm_result *res)
+{
+  r->listed = 1;
+  if (res->status != DV_ACM_OK) {
+    if (all_regions && region_not_enabled(res))
+      r->skipped = 1;
+    else
+      dv_acm_result_finding(&r->findings, r->name, "ListCertificates", res);
+    return NULL;
+  }
+  r->nlisted =
+      json_array_size(json_object_get(res->json, "CertificateSummaryList"));
+  return json_object_get(res->json, "CertificateSummaryList");
+}
+
+static void region_on_timer(void *arg)
+{
+  dv_acm_region *r = arg;
+  dv_loop_unref(r->loop);
+  r->on_ready(r->ready_arg);
+}
+
+int dv_acm_region_pace(dv_acm_region *r, dv_timer_cb on_ready, void *arg)
+{
+  int64_t wait;
+  if (dv_loop_deadline_left_ms(r->loop) == 0)
+    return 0;
+  wait = dv_bucket_take(&r->bucket, dv_loop_now_ms());
+  if (wait <= 0)
+    return 1;
+  if (!r->timer.due_ms) {
+    r->on_ready = on_ready;
+    r->ready_arg = arg;
+    dv_loop_ref(r->loop); /* the timer is outstanding work */
+    dv_loop_timer_arm(r->loop, &r->timer, wait, region_on_timer, r);
+  }
+  return 0;
+}
+
+json_t *dv_acm_region_json(const dv_acm_region *r, size_t npicked)
 {
   return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "kind", "region", "region",
-                   region, "state",
-                   skipped   ? "not_enabled"
-                   : !listed ? "unfinished"
-                   : fl->n   ? "error"
-                             : "listed",
-                   "listed", (json_int_t)nlisted, "expiring",
+                   r->name, "state",
+                   r->skipped      ? "not_enabled"
+                   : !r->listed    ? "unfinished"
+                   : r->findings.n ? "error"
+                                   : "listed",
+                   "listed", (json_int_t)r->nlisted, "expiring",
                    (json_int_t)npicked, "findings",
-                   dv_report_findings_json(fl));
+                   dv_report_findings_json(&r->findings));
+}
+
+void dv_acm_region_close(dv_acm_region *r)
+{
+  dv_findings_free(&r->findings);
+  if (r->loop)
+    dv_loop_timer_disarm(r->loop, &r->timer);
 }

@@ -9,6 +9,7 @@
 #include "findings.h"
 #include "http.h"
 #include "loop.h"
+#include "ratelimit.h"
 #include "tool_cfg.h"
 
 #define DV_ACM_MAX_REGIONS   48
@@ -63,14 +64,40 @@ void dv_acm_session_close(dv_acm_session *s);
 int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
                          int *all, char *why, size_t whylen);
 
-/* A region of "--region all" the account has not enabled (opt-in regions
- * answer UnrecognizedClientException and the like). */
-int dv_acm_region_not_enabled(const dv_acm_result *res);
+/* One region of a whole-account command (expiry, audit): its client, what
+ * ListCertificates said, and the pacing of its DescribeCertificate calls
+ * (DV_ACM_DESCRIBE_PER_MIN). */
+typedef struct {
+  char name[32];
+  char endpoint[600];
+  dv_acm *acm;
+  int listed;  /* ListCertificates answered */
+  int skipped; /* not enabled for the account ("--region all" only) */
+  size_t nlisted;
+  dv_findings findings; /* region-level: API errors, deadline */
+  dv_bucket bucket;
+  dv_timer timer;
+  dv_loop *loop;
+  dv_timer_cb on_ready; /* called when the pacing timer fires */
+  void *ready_arg;
+} dv_acm_region;
 
-/* The per-region object of expiry/audit JSON output. */
-json_t *dv_acm_region_json(const char *region, int skipped, int listed,
-                           size_t nlisted, size_t npicked,
-                           const dv_findings *fl);
+/* Client and pacing for region NAME; 0, or -1 with why. */
+int dv_acm_region_open(dv_acm_session *s, dv_acm_region *r, const char *name,
+                       char *why, size_t whylen);
+/* ListCertificates answered: the CertificateSummaryList, or NULL when there
+ * is nothing to look at (the region is not enabled and all_regions is set,
+ * or the call failed: its finding is in r->findings). */
+const json_t *dv_acm_region_listed(dv_acm_region *r, int all_regions,
+                                   const dv_acm_result *res);
+/* May the next DescribeCertificate go? 1: yes (a token is taken). 0: not
+ * now -- the run's deadline has passed, or a timer will call on_ready(arg)
+ * once a token is due (the timer counts as outstanding work). */
+int dv_acm_region_pace(dv_acm_region *r, dv_timer_cb on_ready, void *arg);
+/* The region object of the expiry/audit JSON output; npicked = the
+ * certificates picked for a closer look. */
+json_t *dv_acm_region_json(const dv_acm_region *r, size_t npicked);
+void dv_acm_region_close(dv_acm_region *r);
 
 /* The parts of a failed call worth keeping after its callback. */
 typedef struct {

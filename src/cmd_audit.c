@@ -47,18 +47,10 @@ typedef struct {
 } au_cert;
 
 typedef struct au_region {
+  dv_acm_region base; /* client, listing, pacing, region-level findings */
   struct au_run *run;
-  char name[32];
-  char endpoint[600];
-  dv_acm *acm;
-  int listed, skipped;
-  size_t nlisted;
   au_cert *certs;
   size_t ncerts, next;
-  dv_bucket bucket;
-  dv_timer timer;
-  int timer_on;
-  dv_findings findings;
 } au_region;
 
 typedef struct au_run {
@@ -91,8 +83,8 @@ static void au_progress_draw(au_run *run, int final)
   size_t listed = 0, lists = 0, done = run->started, i;
   int width = 30, fill;
   for (i = 0; i < run->nregions; i++) {
-    listed += run->regions[i].nlisted;
-    lists += run->regions[i].listed;
+    listed += run->regions[i].base.nlisted;
+    lists += run->regions[i].base.listed;
   }
   fill = run->total ? (int)(done * (size_t)width / run->total) : 0;
   fprintf(stderr,
@@ -140,12 +132,9 @@ static const char *au_pick(const au_run *run, const json_t *s)
 
 static void au_pump(au_region *reg);
 
-static void au_on_timer(void *arg)
+static void au_pump_cb(void *arg)
 {
-  au_region *reg = arg;
-  reg->timer_on = 0;
-  dv_loop_unref(reg->run->sess.loop);
-  au_pump(reg);
+  au_pump(arg);
 }
 
 /* Start diagnoses while the bucket has tokens; each DescribeCertificate
@@ -156,20 +145,10 @@ static void au_pump(au_region *reg)
   dv_loop *loop = run->sess.loop;
   while (reg->next < reg->ncerts) {
     au_cert *c = &reg->certs[reg->next];
-    int64_t wait;
-    if (dv_loop_deadline_left_ms(loop) == 0)
+    if (!dv_acm_region_pace(&reg->base, au_pump_cb, reg))
       return;
-    wait = dv_bucket_take(&reg->bucket, dv_loop_now_ms());
-    if (wait > 0) {
-      if (!reg->timer_on) {
-        reg->timer_on = 1;
-        dv_loop_ref(loop);
-        dv_loop_timer_arm(loop, &reg->timer, wait, au_on_timer, reg);
-      }
-      return;
-    }
     reg->next++;
-    c->diag = dv_cert_diag_new(run->cfg, loop, reg->acm,
+    c->diag = dv_cert_diag_new(run->cfg, loop, reg->base.acm,
                                run->dns_on ? &run->dns : NULL, c->arn);
     if (c->diag && dv_cert_diag_start(c->diag) == 0) {
       c->started = 1;
@@ -185,21 +164,13 @@ static void au_on_list(void *arg, const dv_acm_result *res)
   const json_t *list, *it;
   size_t i, n;
 
-  reg->listed = 1;
-  if (res->status != DV_ACM_OK) {
-    if (run->all_regions && dv_acm_region_not_enabled(res)) {
-      reg->skipped = 1;
-      return;
-    }
-    dv_acm_result_finding(&reg->findings, reg->name, "ListCertificates", res);
+  list = dv_acm_region_listed(&reg->base, run->all_regions, res);
+  if (!list)
     return;
-  }
-  list = json_object_get(res->json, "CertificateSummaryList");
   n = json_array_size(list);
-  reg->nlisted = n;
   reg->certs = calloc(n ? n : 1, sizeof(*reg->certs));
   if (!reg->certs) {
-    reg->findings.nomem = 1;
+    reg->base.findings.nomem = 1;
     return;
   }
   json_array_foreach(list, i, it)
@@ -270,7 +241,7 @@ static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
     dv_code code = au_main_code(c);
     char dom[120];
     dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
-    printf("  %-15s %-21s %-28s ", c->reg->name, c->status, dom);
+    printf("  %-15s %-21s %-28s ", c->reg->base.name, c->status, dom);
     if (code != DV_F__COUNT) {
       dv_report_sev(stdout, run->cfg, dv_catalogue_get(code)->severity);
       printf(" %s\n", dv_catalogue_get(code)->id);
@@ -330,16 +301,12 @@ int dv_cmd_audit(dv_cfg *cfg)
   for (i = 0; i < nregions; i++) {
     au_region *r = &run.regions[i];
     r->run = &run;
-    snprintf(r->name, sizeof(r->name), "%s", regions[i]);
-    dv_bucket_init(&r->bucket, DV_ACM_DESCRIBE_PER_MIN, DV_ACM_DESCRIBE_BURST,
-                   dv_loop_now_ms());
-    r->acm = dv_acm_session_client(&run.sess, r->name, r->endpoint,
-                                   sizeof(r->endpoint), why, sizeof(why));
-    if (!r->acm) {
+    if (dv_acm_region_open(&run.sess, &r->base, regions[i], why, sizeof(why)) <
+        0) {
       dv_error("%s", why);
       goto out;
     }
-    if (dv_acm_list_certificates(r->acm, NULL, 0, au_on_list, r) < 0) {
+    if (dv_acm_list_certificates(r->base.acm, NULL, 0, au_on_list, r) < 0) {
       dv_error("out of memory");
       goto out;
     }
@@ -361,21 +328,22 @@ int dv_cmd_audit(dv_cfg *cfg)
 
   for (i = 0; i < run.nregions; i++) {
     au_region *r = &run.regions[i];
-    if (!r->listed || r->findings.n || r->next < r->ncerts)
+    if (!r->base.listed || r->base.findings.n || r->next < r->ncerts)
       incomplete = 1;
-    if (deadline && (!r->listed || r->next < r->ncerts)) {
-      dv_finding *f = dv_findings_add(&r->findings, DV_F_RUN_DEADLINE, r->name);
-      if (!r->listed)
-        dv_finding_ev(&r->findings, f, "detail", "not listed yet");
+    if (deadline && (!r->base.listed || r->next < r->ncerts)) {
+      dv_finding *f =
+          dv_findings_add(&r->base.findings, DV_F_RUN_DEADLINE, r->base.name);
+      if (!r->base.listed)
+        dv_finding_ev(&r->base.findings, f, "detail", "not listed yet");
       else
-        dv_finding_ev(&r->findings, f, "not_diagnosed", "%zu of %zu",
+        dv_finding_ev(&r->base.findings, f, "not_diagnosed", "%zu of %zu",
                       r->ncerts - r->next, r->ncerts);
-      dv_finding_ev(&r->findings, f, "hint",
+      dv_finding_ev(&r->base.findings, f, "hint",
                     "raise --timeout (now %g s): DescribeCertificate is "
                     "paced at %g a second per region",
                     cfg->timeout_s, DV_ACM_DESCRIBE_PER_MIN / 60.0);
     }
-    listed += r->nlisted;
+    listed += r->base.nlisted;
     n += r->ncerts;
   }
   sorted = calloc(n ? n : 1, sizeof(*sorted));
@@ -411,7 +379,7 @@ int dv_cmd_audit(dv_cfg *cfg)
   qsort(sorted, n, sizeof(*sorted), au_cmp);
   for (i = 0; i < run.nregions; i++) {
     int any;
-    dv_severity w = dv_findings_max(&run.regions[i].findings, &any);
+    dv_severity w = dv_findings_max(&run.regions[i].base.findings, &any);
     if (any && dv_report_exit_code(any, w, 0) > worst_rc)
       worst_rc = dv_report_exit_code(any, w, 0);
   }
@@ -420,9 +388,7 @@ int dv_cmd_audit(dv_cfg *cfg)
     json_t *arr = json_array();
     for (i = 0; arr && i < run.nregions; i++) {
       au_region *r = &run.regions[i];
-      dv_json_push(&arr,
-                   dv_acm_region_json(r->name, r->skipped, r->listed,
-                                      r->nlisted, r->ncerts, &r->findings));
+      dv_json_push(&arr, dv_acm_region_json(&r->base, r->ncerts));
     }
     for (i = 0; arr && i < n; i++)
       dv_json_push(&arr, dv_cert_diag_json(sorted[i]->diag, &sorted[i]->all,
@@ -439,15 +405,15 @@ int dv_cmd_audit(dv_cfg *cfg)
     }
     for (i = 0; i < run.nregions; i++) {
       const au_region *r = &run.regions[i];
-      if (r->findings.n) {
-        printf("\n== region %s\n", r->name);
-        dv_report_findings_text(stdout, cfg, &r->findings);
+      if (r->base.findings.n) {
+        printf("\n== region %s\n", r->base.name);
+        dv_report_findings_text(stdout, cfg, &r->base.findings);
       }
-      if (r->skipped && cfg->verbose)
+      if (r->base.skipped && cfg->verbose)
         fprintf(stderr,
                 "dvcheck: %s: region not enabled for this account, "
                 "skipped\n",
-                r->name);
+                r->base.name);
     }
     printf("\n%zu certificate(s) listed, %zu diagnosed: exit %d (%s)\n", listed,
            n, rc, dv_report_status_word(rc));
@@ -462,9 +428,7 @@ out:
       dv_findings_free(&r->certs[j].all);
     }
     free(r->certs);
-    dv_findings_free(&r->findings);
-    if (run.sess.loop)
-      dv_loop_timer_disarm(run.sess.loop, &r->timer);
+    dv_acm_region_close(&r->base);
   }
   free(run.regions);
   if (run.dns_on)

@@ -46,20 +46,12 @@ typedef struct {
 } ex_cert;
 
 typedef struct ex_region {
+  dv_acm_region base; /* client, listing, pacing, region-level findings */
   struct ex_run *run;
-  char name[32];
-  char endpoint[600];
-  dv_acm *acm;
-  int listed;  /* ListCertificates answered */
-  int skipped; /* region not enabled for the account ("all" only) */
-  size_t nlisted;
   ex_cert *certs;
   size_t ncerts;
   size_t next; /* next cert to consider for DescribeCertificate */
   int inflight;
-  dv_bucket bucket;
-  dv_timer timer;
-  dv_findings findings; /* region-level: API errors */
 } ex_region;
 
 typedef struct ex_run {
@@ -146,36 +138,25 @@ static void ex_on_describe(void *arg, const dv_acm_result *res)
   ex_pump(reg);
 }
 
-static void ex_on_timer(void *arg)
+static void ex_pump_cb(void *arg)
 {
-  ex_region *reg = arg;
-  dv_loop_unref(reg->run->sess.loop);
-  ex_pump(reg);
+  ex_pump(arg);
 }
 
 static void ex_pump(ex_region *reg)
 {
-  dv_loop *loop = reg->run->sess.loop;
   while (reg->next < reg->ncerts && reg->inflight < EX_MAX_INFLIGHT) {
     ex_cert *c = &reg->certs[reg->next];
-    int64_t wait;
     if (!c->v.need_describe) {
       reg->next++;
       continue;
     }
-    if (dv_loop_deadline_left_ms(loop) == 0)
+    if (!dv_acm_region_pace(&reg->base, ex_pump_cb, reg))
       return;
-    wait = dv_bucket_take(&reg->bucket, dv_loop_now_ms());
-    if (wait > 0) {
-      if (!reg->timer.due_ms) {
-        dv_loop_ref(loop); /* the timer is outstanding work */
-        dv_loop_timer_arm(loop, &reg->timer, wait, ex_on_timer, reg);
-      }
-      return;
-    }
     reg->next++;
     reg->inflight++;
-    if (dv_acm_describe_certificate(reg->acm, c->arn, ex_on_describe, c) < 0) {
+    if (dv_acm_describe_certificate(reg->base.acm, c->arn, ex_on_describe, c) <
+        0) {
       reg->inflight--;
       c->describe_failed = 1;
       snprintf(c->api.detail, sizeof(c->api.detail), "out of memory");
@@ -194,21 +175,13 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
   const json_t *list, *it;
   size_t i, n;
 
-  reg->listed = 1;
-  if (res->status != DV_ACM_OK) {
-    if (run->all_regions && dv_acm_region_not_enabled(res)) {
-      reg->skipped = 1;
-      return;
-    }
-    dv_acm_result_finding(&reg->findings, reg->name, "ListCertificates", res);
+  list = dv_acm_region_listed(&reg->base, run->all_regions, res);
+  if (!list)
     return;
-  }
-  list = json_object_get(res->json, "CertificateSummaryList");
   n = json_array_size(list);
-  reg->nlisted = n;
   reg->certs = calloc(n ? n : 1, sizeof(*reg->certs));
   if (!reg->certs) {
-    reg->findings.nomem = 1;
+    reg->base.findings.nomem = 1;
     return;
   }
   json_array_foreach(list, i, it)
@@ -249,7 +222,7 @@ static void ex_cert_finish(ex_cert *c)
     c->v.code = DV_F_EXPIRY_DNS_CNAME_MISSING;
   f = dv_findings_add(&c->findings, c->v.code, c->domain);
   dv_finding_ev(&c->findings, f, "arn", "%s", c->arn);
-  dv_finding_ev(&c->findings, f, "region", "%s", c->reg->name);
+  dv_finding_ev(&c->findings, f, "region", "%s", c->reg->base.name);
   if (c->v.code == DV_F_EXPIRY_EXPIRED)
     dv_finding_ev(&c->findings, f, "expired",
                   c->v.days_left ? "%ld day(s) ago" : "less than a day ago",
@@ -303,14 +276,14 @@ static json_t *ex_cert_json(const ex_cert *c)
   dv_severity worst = dv_findings_max(&c->findings, &any);
   dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")), ts,
                sizeof(ts));
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:o}",
-                   "kind", "certificate", "arn", c->arn, "region", c->reg->name,
-                   "domain", c->domain, "type", jstr(src, "Type"), "not_after",
-                   ts, "days_left", (json_int_t)c->v.days_left, "validation",
-                   c->v.method ? json_string(c->v.method) : json_null(),
-                   "verdict", dv_catalogue_get(c->v.code)->id, "severity",
-                   dv_severity_str(worst), "findings",
-                   dv_report_findings_json(&c->findings));
+  return json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:o}", "kind",
+      "certificate", "arn", c->arn, "region", c->reg->base.name, "domain",
+      c->domain, "type", jstr(src, "Type"), "not_after", ts, "days_left",
+      (json_int_t)c->v.days_left, "validation",
+      c->v.method ? json_string(c->v.method) : json_null(), "verdict",
+      dv_catalogue_get(c->v.code)->id, "severity", dv_severity_str(worst),
+      "findings", dv_report_findings_json(&c->findings));
 }
 
 static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
@@ -329,7 +302,7 @@ static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
     const json_t *src = c->detail ? c->detail : c->summary;
     char dom[120];
     dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
-    printf("  %-15s %5ld  %-13s %-28s ", c->reg->name, c->v.days_left,
+    printf("  %-15s %5ld  %-13s %-28s ", c->reg->base.name, c->v.days_left,
            jstr(src, "Type"), dom);
     dv_report_sev(out, run->cfg, dv_catalogue_get(c->v.code)->severity);
     printf(" %s\n", dv_catalogue_get(c->v.code)->id);
@@ -347,9 +320,9 @@ static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
   }
   for (i = 0; i < run->nregions; i++) {
     const ex_region *r = &run->regions[i];
-    if (r->findings.n) {
-      printf("\n== region %s\n", r->name);
-      dv_report_findings_text(out, run->cfg, &r->findings);
+    if (r->base.findings.n) {
+      printf("\n== region %s\n", r->base.name);
+      dv_report_findings_text(out, run->cfg, &r->base.findings);
     }
   }
 }
@@ -444,16 +417,12 @@ int dv_cmd_expiry(dv_cfg *cfg)
   for (i = 0; i < nregions; i++) {
     ex_region *r = &run.regions[i];
     r->run = &run;
-    snprintf(r->name, sizeof(r->name), "%s", regions[i]);
-    dv_bucket_init(&r->bucket, DV_ACM_DESCRIBE_PER_MIN, DV_ACM_DESCRIBE_BURST,
-                   dv_loop_now_ms());
-    r->acm = dv_acm_session_client(&run.sess, r->name, r->endpoint,
-                                   sizeof(r->endpoint), why, sizeof(why));
-    if (!r->acm) {
+    if (dv_acm_region_open(&run.sess, &r->base, regions[i], why, sizeof(why)) <
+        0) {
       dv_error("%s", why);
       goto out;
     }
-    if (dv_acm_list_certificates(r->acm, NULL, 0, ex_on_list, r) < 0) {
+    if (dv_acm_list_certificates(r->base.acm, NULL, 0, ex_on_list, r) < 0) {
       dv_error("out of memory");
       goto out;
     }
@@ -464,12 +433,12 @@ int dv_cmd_expiry(dv_cfg *cfg)
 
   for (i = 0; i < run.nregions; i++) {
     ex_region *r = &run.regions[i];
-    if (r->listed && !r->skipped && !r->findings.n)
+    if (r->base.listed && !r->base.skipped && !r->base.findings.n)
       nregions_ok++;
-    if (!r->listed || r->findings.n)
+    if (!r->base.listed || r->base.findings.n)
       incomplete = 1;
-    dv_findings_fold(&r->findings, &any_all, &worst);
-    listed += r->nlisted;
+    dv_findings_fold(&r->base.findings, &any_all, &worst);
+    listed += r->base.nlisted;
     n += r->ncerts;
   }
   sorted = calloc(n ? n : 1, sizeof(*sorted));
@@ -502,10 +471,8 @@ int dv_cmd_expiry(dv_cfg *cfg)
   } else if (cfg->json) {
     json_t *arr = json_array();
     for (i = 0; arr && i < run.nregions; i++)
-      dv_json_push(&arr, dv_acm_region_json(
-                             run.regions[i].name, run.regions[i].skipped,
-                             run.regions[i].listed, run.regions[i].nlisted,
-                             run.regions[i].ncerts, &run.regions[i].findings));
+      dv_json_push(&arr, dv_acm_region_json(&run.regions[i].base,
+                                            run.regions[i].ncerts));
     for (i = 0; arr && i < n; i++)
       dv_json_push(&arr, ex_cert_json(sorted[i]));
     rc = dv_report_json_emit("expiry", rc, deadline, arr);
@@ -518,11 +485,11 @@ int dv_cmd_expiry(dv_cfg *cfg)
         need++;
     }
     for (i = 0; i < run.nregions; i++)
-      if (run.regions[i].skipped && cfg->verbose)
+      if (run.regions[i].base.skipped && cfg->verbose)
         fprintf(stderr,
                 "dvcheck: %s: region not enabled for this account, "
                 "skipped\n",
-                run.regions[i].name);
+                run.regions[i].base.name);
     printf("\n%zu certificate(s) expire within %ld days, %zu need action: "
            "exit %d (%s)\n",
            n, run.days, need, rc, dv_report_status_word(rc));
@@ -541,9 +508,7 @@ out:
       dv_findings_free(&c->findings);
     }
     free(r->certs);
-    dv_findings_free(&r->findings);
-    if (run.sess.loop)
-      dv_loop_timer_disarm(run.sess.loop, &r->timer);
+    dv_acm_region_close(&r->base);
   }
   free(run.regions);
   if (run.dns_on)
