@@ -270,7 +270,10 @@ int dv_acm_session_run(dv_acm_session *s)
     dv_error("event loop: %s", dv_loop_status_str(ls));
     return -1;
   }
-  return 0;
+  /* The loop can also run dry at the deadline: paced work that was due
+   * after it is never started (dv_acm_region_pace), so nothing is left to
+   * cancel. The run is cut short all the same. */
+  return dv_loop_deadline_left_ms(s->loop) == 0 ? 1 : 0;
 }
 
 void dv_acm_session_cancel(dv_acm_session *s)
@@ -457,6 +460,24 @@ json_t *dv_acm_region_json(const dv_acm_region *r, size_t npicked)
                    "listed", (json_int_t)r->nlisted, "expiring",
                    (json_int_t)npicked, "findings",
                    dv_report_findings_json(&r->findings));
+}
+
+void dv_acm_region_deadline(dv_acm_region *r, size_t undone, size_t total,
+                            double timeout_s)
+{
+  dv_finding *f;
+  if (r->listed && !undone)
+    return;
+  f = dv_findings_add(&r->findings, DV_F_RUN_DEADLINE, r->name);
+  if (!r->listed)
+    dv_finding_ev(&r->findings, f, "detail", "not listed yet");
+  else
+    dv_finding_ev(&r->findings, f, "not_diagnosed", "%zu of %zu", undone,
+                  total);
+  dv_finding_ev(&r->findings, f, "hint",
+                "raise --timeout (now %g s): DescribeCertificate is paced at "
+                "%g a second per region",
+                timeout_s, DV_ACM_DESCRIBE_PER_MIN / 60.0);
 }
 
 void dv_acm_region_close(dv_acm_region *r)

@@ -53,7 +53,8 @@ dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
  * freeing what their callbacks touch). */
 void dv_acm_session_cancel(dv_acm_session *s);
 
-/* Run the loop: 0 done, 1 the deadline passed, -1 loop failure. */
+/* Run the loop: 0 done, 1 the deadline passed (also when the loop ran dry
+ * at it), -1 loop failure. */
 int dv_acm_session_run(dv_acm_session *s);
 void dv_acm_session_close(dv_acm_session *s);
 
@@ -97,6 +98,10 @@ int dv_acm_region_pace(dv_acm_region *r, dv_timer_cb on_ready, void *arg);
 /* The region object of the expiry/audit JSON output; npicked = the
  * certificates picked for a closer look. */
 json_t *dv_acm_region_json(const dv_acm_region *r, size_t npicked);
+/* The run's deadline cut the region short: a RUN_DEADLINE finding saying
+ * what was left (the listing, or undone of total closer looks). */
+void dv_acm_region_deadline(dv_acm_region *r, size_t undone, size_t total,
+                            double timeout_s);
 void dv_acm_region_close(dv_acm_region *r);
 
 /* The parts of a failed call worth keeping after its callback. */

@@ -330,19 +330,9 @@ int dv_cmd_audit(dv_cfg *cfg)
     au_region *r = &run.regions[i];
     if (!r->base.listed || r->base.findings.n || r->next < r->ncerts)
       incomplete = 1;
-    if (deadline && (!r->base.listed || r->next < r->ncerts)) {
-      dv_finding *f =
-          dv_findings_add(&r->base.findings, DV_F_RUN_DEADLINE, r->base.name);
-      if (!r->base.listed)
-        dv_finding_ev(&r->base.findings, f, "detail", "not listed yet");
-      else
-        dv_finding_ev(&r->base.findings, f, "not_diagnosed", "%zu of %zu",
-                      r->ncerts - r->next, r->ncerts);
-      dv_finding_ev(&r->base.findings, f, "hint",
-                    "raise --timeout (now %g s): DescribeCertificate is "
-                    "paced at %g a second per region",
-                    cfg->timeout_s, DV_ACM_DESCRIBE_PER_MIN / 60.0);
-    }
+    if (deadline)
+      dv_acm_region_deadline(&r->base, r->ncerts - r->next, r->ncerts,
+                             cfg->timeout_s);
     listed += r->base.nlisted;
     n += r->ncerts;
   }

@@ -433,6 +433,16 @@ int dv_cmd_expiry(dv_cfg *cfg)
 
   for (i = 0; i < run.nregions; i++) {
     ex_region *r = &run.regions[i];
+    if (deadline) {
+      size_t undone = 0, looks = 0;
+      for (j = 0; j < r->ncerts; j++) {
+        const ex_cert *c = &r->certs[j];
+        int looked = c->detail || c->describe_failed;
+        looks += looked || c->v.need_describe;
+        undone += !looked && c->v.need_describe;
+      }
+      dv_acm_region_deadline(&r->base, undone, looks, cfg->timeout_s);
+    }
     if (r->base.listed && !r->base.skipped && !r->base.findings.n)
       nregions_ok++;
     if (!r->base.listed || r->base.findings.n)

@@ -106,4 +106,14 @@ assert r["kind"] == "region" and d["deadline_hit"]
 assert any(f["code"] == "RUN_DEADLINE" and "not_diagnosed" in f["evidence"] for f in r["findings"])' "$T/dl.json"; then
   ok "audit: the deadline is reported (RUN_DEADLINE with what was not diagnosed, exit 3)"
 else nok "audit: the deadline is reported (exit $rc)"; diag "$(head -c 600 "$T/dl.json")"; fi
+# expiry too: work paced past the deadline is reported, not silently dropped
+acct_env "$DVCHECK" --json --timeout 2 --resolver "$LAB_RESOLVER" expiry --region eu-west-1 > "$T/edl.json" 2>/dev/null
+rc=$?
+if [ "$rc" = 3 ] && "$PY" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+r = d["results"][0]
+assert r["kind"] == "region" and d["deadline_hit"]
+assert any(f["code"] == "RUN_DEADLINE" and "not_diagnosed" in f["evidence"] for f in r["findings"])' "$T/edl.json"; then
+  ok "expiry: the deadline is reported (RUN_DEADLINE with what was not described, exit 3)"
+else nok "expiry: the deadline is reported (exit $rc)"; diag "$(head -c 600 "$T/edl.json")"; fi
 done_testing
