@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "aws_config.h"
+#include "names.h"
 
 static const char *const awscfg_status_str[] = {
     [DV_AWSCFG_OK] = "ok",
@@ -67,43 +68,6 @@ static void trim(const char **b, const char **e)
     (*b)++;
   while (*e > *b && is_ws((unsigned char)(*e)[-1]))
     (*e)--;
-}
-
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    size_t k;
-    unsigned long cp;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-      k = 1;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      k = 2;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      k = 3;
-      cp = c & 0x07;
-    } else
-      return 0;
-    if (n - i <= k)
-      return 0;
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xc0) != 0x80)
-        return 0;
-      cp = (cp << 6) | (s[i + j] & 0x3f);
-    }
-    if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-      return 0;
-    i += k + 1;
-  }
-  return 1;
 }
 
 /* ---- the in-memory model --------------------------------------------------
@@ -474,7 +438,7 @@ dv_awscfg_status dv_awscfg_parse(const char *text, size_t len,
     snprintf(err, errlen, "contains NUL bytes: a binary file, not text");
     return DV_AWSCFG_E_BINARY;
   }
-  if (!utf8_valid((const unsigned char *)text, len)) {
+  if (!dv_utf8_valid((const unsigned char *)text, len)) {
     snprintf(err, errlen, "not valid UTF-8 text");
     return DV_AWSCFG_E_ENCODING;
   }

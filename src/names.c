@@ -88,8 +88,7 @@ static void detail_set(char *detail, size_t dlen, const char *fmt, ...)
   va_end(ap);
 }
 
-/* Strict UTF-8 (no overlongs, no surrogates, max U+10FFFF). */
-static int utf8_valid(const unsigned char *s, size_t n)
+int dv_utf8_valid(const unsigned char *s, size_t n)
 {
   size_t i = 0;
   while (i < n) {
@@ -234,7 +233,7 @@ dv_name_status dv_name_parse(const char *input, size_t len, dv_name *out,
     if (c >= 0x80)
       non_ascii = 1;
   }
-  if (non_ascii && !utf8_valid((const unsigned char *)input, len))
+  if (non_ascii && !dv_utf8_valid((const unsigned char *)input, len))
     return DV_NAME_NOT_UTF8;
   memcpy(buf, input, len);
   buf[len] = '\0';
