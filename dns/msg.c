@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "msg.h"
+#include "dns/msg.h"
 
 #define DV_DNS_MAX_RRS  4096
 #define DV_DNS_MAX_PTRS 64

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "resolver.h"
+#include "dns/resolver.h"
 
 typedef struct dv_waiter {
   dv_dns_cb cb;

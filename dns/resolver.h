@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "msg.h"
-#include "../src/loop.h"
+#include "dns/msg.h"
+#include "base/loop.h"
 
 typedef enum {
   DV_DNS_OK = 0,      /* NOERROR with data of the asked type */

@@ -19,14 +19,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acm_expiry.h"
-#include "acm_session.h"
-#include "cert_diag.h"
-#include "check_dns.h"
-#include "names.h"
-#include "ratelimit.h"
-#include "report.h"
-#include "tool_operate.h"
+#include "check/acm_expiry.h"
+#include "check/acm_session.h"
+#include "check/cert_diag.h"
+#include "check/check_dns.h"
+#include "base/names.h"
+#include "base/ratelimit.h"
+#include "src/report.h"
+#include "src/tool_operate.h"
 
 #define AU_MAX_INFLIGHT 4
 #define AU_RENEWAL_DAYS 60 /* ACM starts managed renewal 60 days ahead */

@@ -16,17 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acm_client.h"
-#include "acm_session.h"
-#include "cert_diag.h"
-#include "aws_creds.h"
-#include "check_dns.h"
-#include "check_email.h"
-#include "http.h"
-#include "loop.h"
-#include "names.h"
-#include "report.h"
-#include "tool_operate.h"
+#include "aws/acm_client.h"
+#include "check/acm_session.h"
+#include "check/cert_diag.h"
+#include "aws/aws_creds.h"
+#include "check/check_dns.h"
+#include "check/check_email.h"
+#include "base/http.h"
+#include "base/loop.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_operate.h"
 
 #define RESEND_WINDOW_S (72 * 3600)
 

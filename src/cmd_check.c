@@ -16,16 +16,16 @@
 
 #include <time.h>
 
-#include "acm_expiry.h"
-#include "acm_fetch.h"
-#include "check_dns.h"
-#include "check_email.h"
-#include "check_endpoint.h"
-#include "loop.h"
-#include "nagios.h"
-#include "names.h"
-#include "report.h"
-#include "tool_operate.h"
+#include "check/acm_expiry.h"
+#include "check/acm_fetch.h"
+#include "check/check_dns.h"
+#include "check/check_email.h"
+#include "check/check_endpoint.h"
+#include "base/loop.h"
+#include "src/nagios.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_operate.h"
 
 int dv_check_unknown(const char *fmt, ...)
 {

@@ -7,13 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check_dns.h"
-#include "check_email.h"
-#include "loop.h"
-#include "report.h"
-#include "tool_input.h"
-#include "tool_operate.h"
-#include "tool_records.h"
+#include "check/check_dns.h"
+#include "check/check_email.h"
+#include "base/loop.h"
+#include "src/report.h"
+#include "src/tool_input.h"
+#include "src/tool_operate.h"
+#include "src/tool_records.h"
 
 typedef struct {
   dv_loop *loop;

@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../dns/resolver.h"
-#include "check_email.h"
-#include "check_whois.h"
-#include "loop.h"
-#include "names.h"
-#include "report.h"
-#include "tool_input.h"
-#include "tool_operate.h"
+#include "dns/resolver.h"
+#include "check/check_email.h"
+#include "check/check_whois.h"
+#include "base/loop.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_input.h"
+#include "src/tool_operate.h"
 
 void dv_error(const char *fmt, ...)
 {

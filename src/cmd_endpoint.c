@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acm_fetch.h"
-#include "check_endpoint.h"
-#include "names.h"
-#include "report.h"
-#include "tool_operate.h"
+#include "check/acm_fetch.h"
+#include "check/check_endpoint.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_operate.h"
 
 static json_t *cert_json(const dv_cert_info *c)
 {

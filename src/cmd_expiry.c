@@ -15,15 +15,15 @@
 #include <strings.h>
 #include <time.h>
 
-#include "acm_client.h"
-#include "acm_expiry.h"
-#include "acm_session.h"
-#include "check_dns.h"
-#include "names.h"
-#include "ratelimit.h"
-#include "report.h"
-#include "report_asff.h"
-#include "tool_operate.h"
+#include "aws/acm_client.h"
+#include "check/acm_expiry.h"
+#include "check/acm_session.h"
+#include "check/check_dns.h"
+#include "base/names.h"
+#include "base/ratelimit.h"
+#include "src/report.h"
+#include "src/report_asff.h"
+#include "src/tool_operate.h"
 
 /* DescribeCertificate: paced (acm_session.h), at most 4 in flight. */
 #define EX_MAX_INFLIGHT 4

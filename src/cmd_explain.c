@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "findings.h"
-#include "names.h"
-#include "report.h"
-#include "tool_operate.h"
+#include "check/findings.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_operate.h"
 
 static json_t *entry_json(const dv_catalogue_entry *e)
 {

@@ -9,14 +9,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "names.h"
-#include "report.h"
-#include "tool_input.h"
-#include "tool_operate.h"
-#include "whois_parse.h"
-#include "check_whois.h"
-#include "loop.h"
-#include "../dns/resolver.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_input.h"
+#include "src/tool_operate.h"
+#include "whois/whois_parse.h"
+#include "check/check_whois.h"
+#include "base/loop.h"
+#include "dns/resolver.h"
 
 #define DV_WHOIS_INPUT_MAX (16u << 20)
 

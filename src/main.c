@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
-#include "report.h"
-#include "tool_getparam.h"
-#include "tool_help.h"
-#include "tool_operate.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_getparam.h"
+#include "src/tool_help.h"
+#include "src/tool_operate.h"
 
 /* Nagios mode: invoked as check_dv (argv[0]), or the `check` command. In
  * it, every error is one "DV UNKNOWN - ..." line on stdout. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nagios.h"
+#include "src/nagios.h"
 
 static const char *const state_str[] = {
     [DV_NAGIOS_OK] = "OK",

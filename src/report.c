@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../dns/resolver.h"
-#include "names.h"
-#include "report.h"
+#include "dns/resolver.h"
+#include "base/names.h"
+#include "src/report.h"
 
 #define C_RESET   "\033[0m"
 #define C_BOLD    "\033[1m"

@@ -6,8 +6,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "findings.h"
-#include "tool_cfg.h"
+#include "check/findings.h"
+#include "src/tool_cfg.h"
 
 #define DV_JSON_SCHEMA_VERSION 1
 

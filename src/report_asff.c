@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report_asff.h"
+#include "src/report_asff.h"
 
 const char *dv_asff_severity_label(dv_severity sev)
 {

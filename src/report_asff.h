@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <time.h>
 
-#include "findings.h"
+#include "check/findings.h"
 
 typedef struct {
   const json_t *cert;    /* ACM CertificateDetail or CertificateSummary */

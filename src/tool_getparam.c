@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_creds.h"
-#include "names.h"
-#include "tool_getparam.h"
-#include "tool_help.h"
+#include "aws/aws_creds.h"
+#include "base/names.h"
+#include "src/tool_getparam.h"
+#include "src/tool_help.h"
 
 static const char *const param_status_str[] = {
     [DV_PARAM_OK] = "ok",

@@ -2,7 +2,7 @@
 #ifndef DV_TOOL_GETPARAM_H
 #define DV_TOOL_GETPARAM_H
 
-#include "tool_cfg.h"
+#include "src/tool_cfg.h"
 
 typedef enum {
   DV_PARAM_OK = 0,

@@ -10,7 +10,7 @@
 #include <openssl/opensslv.h>
 #include <string.h>
 
-#include "tool_help.h"
+#include "src/tool_help.h"
 
 const dv_command dv_commands[] = {
     {"email", "[-f FILE] NAME...",

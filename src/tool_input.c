@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_input.h"
+#include "src/tool_input.h"
 
 const char *dv_input_status_str(dv_input_status st)
 {

@@ -2,7 +2,7 @@
 #ifndef DV_TOOL_OPERATE_H
 #define DV_TOOL_OPERATE_H
 
-#include "tool_cfg.h"
+#include "src/tool_cfg.h"
 
 int dv_cmd_email(dv_cfg *cfg);
 int dv_cmd_explain(dv_cfg *cfg);

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check_dns.h"
-#include "tool_input.h"
-#include "tool_records.h"
+#include "check/check_dns.h"
+#include "src/tool_input.h"
+#include "src/tool_records.h"
 
 const char *dv_records_status_str(dv_records_status st)
 {

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "names.h"
+#include "base/names.h"
 
 typedef struct {
   char cert_name[DV_NAME_LEN]; /* "" if unknown */

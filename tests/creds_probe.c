@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_creds.h"
-#include "http.h"
-#include "loop.h"
+#include "aws/aws_creds.h"
+#include "base/http.h"
+#include "base/loop.h"
 
 static const char *creds_class(dv_aws_creds_status st)
 {

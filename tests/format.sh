@@ -5,7 +5,8 @@
 command -v clang-format >/dev/null 2>&1 || skip_all "clang-format not installed"
 [ -r "$SRCDIR/.clang-format" ] || skip_all "no .clang-format"
 cd "$SRCDIR" || exit 1
-for f in src/*.c src/*.h dns/*.c dns/*.h whois/*.c whois/*.h tests/unit/*.c \
+for f in base/*.[ch] dns/*.[ch] whois/*.[ch] aws/*.[ch] smtp/*.[ch] check/*.[ch] \
+         src/*.[ch] tests/unit/*.c \
          tests/unit/*.h tests/http/*.c tests/*.c doc/*.c; do
   [ -f "$f" ] || continue
   if out=$(clang-format --dry-run -Werror "$f" 2>&1); then

@@ -1,5 +1,5 @@
 #!/bin/sh
-# src/http.c (libcurl multi on the event loop) against a local fixture
+# base/http.c (libcurl multi on the event loop) against a local fixture
 # server: status mapping, caps, timeouts, TLS verification, concurrency,
 # deadline cancellation. No root, no lab: ephemeral ports on 127.0.0.1.
 . "$SRCDIR/tests/lib.sh"

@@ -14,10 +14,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "rdap_bootstrap.h"
-#include "whois_int.h"
-#include "whois_parse.h"
-#include "whois_servers.h"
+#include "whois/rdap_bootstrap.h"
+#include "whois/whois_int.h"
+#include "whois/whois_parse.h"
+#include "whois/whois_servers.h"
 
 #define MAX_FIXTURE (64u * 1024u * 1024u)
 

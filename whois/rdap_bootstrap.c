@@ -7,8 +7,8 @@
 
 #include <jansson.h>
 
-#include "rdap_bootstrap.h"
-#include "whois_int.h"
+#include "whois/rdap_bootstrap.h"
+#include "whois/whois_int.h"
 
 #define DV_BOOTSTRAP_MAX_NAME 253
 #define DV_BOOTSTRAP_FILE_MAX (16u * 1024u * 1024u)

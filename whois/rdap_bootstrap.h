@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "whois_parse.h"
+#include "whois/whois_parse.h"
 
 typedef struct dv_rdap_bootstrap dv_rdap_bootstrap;
 

@@ -9,9 +9,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "rdap_client.h"
-#include "whois_client.h"
-#include "whois_int.h"
+#include "whois/rdap_client.h"
+#include "whois/whois_client.h"
+#include "whois/whois_int.h"
 
 struct dv_rdap_client {
   dv_http *http;

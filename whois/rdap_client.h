@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/http.h"
-#include "rdap_bootstrap.h"
-#include "whois_parse.h"
+#include "base/http.h"
+#include "whois/rdap_bootstrap.h"
+#include "whois/whois_parse.h"
 
 #define DV_RDAP_MAX_HOPS 4
 

@@ -13,9 +13,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ratelimit.h"
-#include "whois_client.h"
-#include "whois_int.h"
+#include "base/ratelimit.h"
+#include "whois/whois_client.h"
+#include "whois/whois_int.h"
 
 #define DV_WFETCH_MAX_ADDRS 8
 

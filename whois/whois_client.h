@@ -23,10 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../dns/resolver.h"
-#include "../src/loop.h"
-#include "whois_parse.h"
-#include "whois_servers.h"
+#include "dns/resolver.h"
+#include "base/loop.h"
+#include "whois/whois_parse.h"
+#include "whois/whois_servers.h"
 
 #define DV_WHOIS_MAX_HOPS_LIMIT 8
 

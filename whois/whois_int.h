@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "whois_parse.h"
+#include "whois/whois_parse.h"
 
 typedef enum {
   DV_WROLE_REGISTRANT = 0,

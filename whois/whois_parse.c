@@ -33,8 +33,8 @@
 
 #include <pcre2.h>
 
-#include "whois_int.h"
-#include "whois_parse.h"
+#include "whois/whois_int.h"
+#include "whois/whois_parse.h"
 
 #define DV_BLOCK_MAX_LINES  60
 #define DV_HANDLES_PER_ROLE 4

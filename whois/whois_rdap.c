@@ -16,8 +16,8 @@
 
 #include <jansson.h>
 
-#include "whois_int.h"
-#include "whois_parse.h"
+#include "whois/whois_int.h"
+#include "whois/whois_parse.h"
 
 #define DV_RDAP_MAX_DEPTH 6
 

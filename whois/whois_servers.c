@@ -7,8 +7,8 @@
 
 #include <idn2.h>
 
-#include "whois_int.h"
-#include "whois_servers.h"
+#include "whois/whois_int.h"
+#include "whois/whois_servers.h"
 
 #define DV_SERVERS_FILE_MAX (1024u * 1024u)
 #define DV_SERVERS_MAX_NAME 253

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "whois_parse.h"
+#include "whois/whois_parse.h"
 
 typedef enum {
   DV_WSERVER_HOST = 0, /* host is a port-43 server */

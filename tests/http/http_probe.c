@@ -1,4 +1,4 @@
-/* Test driver for src/http.c: runs every URL concurrently on one dv_loop
+/* Test driver for base/http.c: runs every URL concurrently on one dv_loop
  * and prints one line per response (URL order):
  *   N status=NAME code=CODE bytes=LEN sha=FIRST16HEX [hdr=VALUE]
  * Options: --deadline MS --timeout MS --max BYTES --method M --data STR
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
-#include "loop.h"
+#include "base/http.h"
+#include "base/loop.h"
 
 typedef struct {
   int idx;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acm_client.h"
+#include "aws/acm_client.h"
 #include "unit.h"
 
 typedef struct {

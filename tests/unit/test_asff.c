@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "report_asff.h"
+#include "src/report_asff.h"
 #include "unit.h"
 
 static const char *const asff_required[] = {

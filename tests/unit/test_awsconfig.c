@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_config.h"
-#include "aws_creds.h"
+#include "aws/aws_config.h"
+#include "aws/aws_creds.h"
 #include "unit.h"
 
 static dv_awscfg_status parse(const char *text, dv_awscfg_file *f)

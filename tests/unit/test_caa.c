@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_caa.h"
+#include "check/check_caa.h"
 #include "unit.h"
 
 typedef struct {

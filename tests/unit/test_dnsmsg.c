@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "msg.h"
+#include "dns/msg.h"
 #include "unit.h"
 
 /* A hand-made answer: good.test MX 10 mail.good.test (compressed). */

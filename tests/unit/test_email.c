@@ -1,7 +1,7 @@
 /* Unit tests: MX-host classification helpers. */
 #include "config.h"
 
-#include "check_email.h"
+#include "check/check_email.h"
 #include "unit.h"
 
 START_TEST(t_public)

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "acm_expiry.h"
+#include "check/acm_expiry.h"
 #include "unit.h"
 
 #define NOW 1800000000L

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "tool_getparam.h"
+#include "src/tool_getparam.h"
 #include "unit.h"
 
 static dv_param_status run(dv_cfg *cfg, int argc, const char **argv)

@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-#include "loop.h"
+#include "base/loop.h"
 #include "unit.h"
 
 static int fired;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nagios.h"
+#include "src/nagios.h"
 #include "unit.h"
 
 /* One range and values with the expected alert. */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "names.h"
+#include "base/names.h"
 #include "unit.h"
 
 static dv_name_status parse(const char *s, dv_name *n)

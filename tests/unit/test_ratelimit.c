@@ -1,7 +1,7 @@
 /* Unit tests: the token bucket (ratelimit.c). */
 #include "config.h"
 
-#include "ratelimit.h"
+#include "base/ratelimit.h"
 #include "unit.h"
 
 START_TEST(bucket_burst_then_rate)

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "aws_sigv4.h"
+#include "aws/aws_sigv4.h"
 #include "unit.h"
 
 #define EMPTY_SHA256                                                           \

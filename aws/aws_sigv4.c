@@ -16,7 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "aws_sigv4.h"
+#include "aws/aws_sigv4.h"
 
 #define SIGV4_ALGORITHM   "AWS4-HMAC-SHA256"
 #define SIGV4_TERMINATOR  "aws4_request"

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acm_fetch.h"
-#include "loop.h"
+#include "check/acm_fetch.h"
+#include "base/loop.h"
 
 static void fetch_on_describe(void *arg, const dv_acm_result *res)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "loop.h"
+#include "base/loop.h"
 
 typedef struct {
   int fd;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check_email.h"
+#include "check/check_email.h"
 
 const char *const dv_email_locals[5] = {"admin", "administrator", "hostmaster",
                                         "postmaster", "webmaster"};

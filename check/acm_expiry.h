@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include <time.h>
 
-#include "findings.h"
+#include "check/findings.h"
 
 #define DV_EXPIRY_DEFAULT_DAYS 45
 

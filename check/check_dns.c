@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check_dns.h"
+#include "check/check_dns.h"
 
 /* ---- context ------------------------------------------------------------ */
 

@@ -11,8 +11,8 @@
 
 #include <openssl/crypto.h>
 
-#include "aws_config.h"
-#include "names.h"
+#include "aws/aws_config.h"
+#include "base/names.h"
 
 static const char *const awscfg_status_str[] = {
     [DV_AWSCFG_OK] = "ok",

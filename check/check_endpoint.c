@@ -20,9 +20,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "check_dns.h"
-#include "check_endpoint.h"
-#include "names.h"
+#include "check/check_dns.h"
+#include "check/check_endpoint.h"
+#include "base/names.h"
 
 static const char *const ep_status_str[] = {
     [DV_EP_PENDING] = "pending",

@@ -7,9 +7,9 @@
 
 #include <stdint.h>
 
-#include "../dns/resolver.h"
-#include "findings.h"
-#include "names.h"
+#include "dns/resolver.h"
+#include "check/findings.h"
+#include "base/names.h"
 
 #define DV_MX_MAX_ADDRS 16
 

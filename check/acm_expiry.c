@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "acm_expiry.h"
+#include "check/acm_expiry.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {

@@ -1,7 +1,7 @@
 /* dvcheck -- token bucket. See ratelimit.h. */
 #include "config.h"
 
-#include "ratelimit.h"
+#include "base/ratelimit.h"
 
 void dv_bucket_init(dv_bucket *b, double rate_per_min, double burst,
                     int64_t now_ms)

@@ -21,8 +21,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "http.h"
-#include "loop.h"
+#include "base/http.h"
+#include "base/loop.h"
 
 /* ---- ARNs -----------------------------------------------------------------
  */

@@ -28,8 +28,8 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "aws_config.h"
-#include "aws_creds.h"
+#include "aws/aws_config.h"
+#include "aws/aws_creds.h"
 
 extern char **environ;
 

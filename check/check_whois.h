@@ -9,17 +9,17 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "../dns/resolver.h"
-#include "findings.h"
-#include "http.h"
-#include "loop.h"
-#include "names.h"
-#include "rdap_bootstrap.h"
-#include "rdap_client.h"
-#include "tool_cfg.h"
-#include "whois_client.h"
-#include "whois_parse.h"
-#include "whois_servers.h"
+#include "dns/resolver.h"
+#include "check/findings.h"
+#include "base/http.h"
+#include "base/loop.h"
+#include "base/names.h"
+#include "whois/rdap_bootstrap.h"
+#include "whois/rdap_client.h"
+#include "src/tool_cfg.h"
+#include "whois/whois_client.h"
+#include "whois/whois_parse.h"
+#include "whois/whois_servers.h"
 
 typedef struct dv_whois_check {
   char domain[DV_NAME_LEN]; /* registrable domain looked up */

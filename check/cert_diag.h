@@ -7,11 +7,11 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "acm_client.h"
-#include "check_dns.h"
-#include "findings.h"
-#include "loop.h"
-#include "tool_cfg.h"
+#include "aws/acm_client.h"
+#include "check/check_dns.h"
+#include "check/findings.h"
+#include "base/loop.h"
+#include "src/tool_cfg.h"
 
 typedef struct dv_cert_run dv_cert_run;
 

@@ -15,9 +15,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../dns/resolver.h"
-#include "findings.h"
-#include "loop.h"
+#include "dns/resolver.h"
+#include "check/findings.h"
+#include "base/loop.h"
 
 /* ENDPOINT_CERT_EXPIRING below this many days (ACM's DaysToExpiry events
  * start at 45 days). */

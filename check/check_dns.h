@@ -6,11 +6,11 @@
 
 #include <stdint.h>
 
-#include "../dns/resolver.h"
-#include "check_caa.h"
-#include "findings.h"
-#include "loop.h"
-#include "names.h"
+#include "dns/resolver.h"
+#include "check/check_caa.h"
+#include "check/findings.h"
+#include "base/loop.h"
+#include "base/names.h"
 
 #define DV_DNS_MAX_NS          8
 #define DV_DNS_MAX_SERVERS     16

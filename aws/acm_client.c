@@ -10,10 +10,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "acm_client.h"
-#include "aws_sigv4.h"
-#include "names.h"
-#include "report.h"
+#include "aws/acm_client.h"
+#include "aws/aws_sigv4.h"
+#include "base/names.h"
+#include "src/report.h"
 
 /* ---- ARNs -----------------------------------------------------------------
  */

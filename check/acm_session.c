@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_creds.h"
-#include "acm_session.h"
-#include "names.h"
-#include "report.h"
-#include "tool_operate.h"
+#include "aws/aws_creds.h"
+#include "check/acm_session.h"
+#include "base/names.h"
+#include "src/report.h"
+#include "src/tool_operate.h"
 
 /* The commercial-partition regions ACM serves (AWS Regional Services
  * list); "all" asks each, and skips the ones the account has not enabled

@@ -9,9 +9,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "acm_client.h"
-#include "acm_session.h"
-#include "tool_cfg.h"
+#include "aws/acm_client.h"
+#include "check/acm_session.h"
+#include "src/tool_cfg.h"
 
 typedef struct {
   /* input */

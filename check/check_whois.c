@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check_whois.h"
-#include "report.h"
-#include "tool_operate.h"
+#include "check/check_whois.h"
+#include "src/report.h"
+#include "src/tool_operate.h"
 
 #define DV_IANA_BOOTSTRAP_URL "https://data.iana.org/rdap/dns.json"
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http.h"
-#include "names.h"
+#include "base/http.h"
+#include "base/names.h"
 
 #define HTTP_DEFAULT_TIMEOUT_MS 10000L
 #define HTTP_DEFAULT_CONNECT_MS 5000L

@@ -8,9 +8,9 @@
 
 #include <stdint.h>
 
-#include "../dns/resolver.h"
-#include "findings.h"
-#include "names.h"
+#include "dns/resolver.h"
+#include "check/findings.h"
+#include "base/names.h"
 
 #define DV_CAA_MAX_LEVELS 16
 #define DV_CAA_MAX_RR     16

@@ -4,13 +4,13 @@
 #ifndef DV_ACM_SESSION_H
 #define DV_ACM_SESSION_H
 
-#include "acm_client.h"
-#include "aws_creds.h"
-#include "findings.h"
-#include "http.h"
-#include "loop.h"
-#include "ratelimit.h"
-#include "tool_cfg.h"
+#include "aws/acm_client.h"
+#include "aws/aws_creds.h"
+#include "check/findings.h"
+#include "base/http.h"
+#include "base/loop.h"
+#include "base/ratelimit.h"
+#include "src/tool_cfg.h"
 
 #define DV_ACM_MAX_REGIONS   48
 #define DV_ACM_SESSION_READY (-100)

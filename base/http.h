@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "loop.h"
+#include "base/loop.h"
 
 typedef enum {
   DV_HTTP_OK = 0,    /* a response arrived (look at code for its status) */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "findings.h"
+#include "check/findings.h"
 
 #define ACM_EMAIL                                                              \
   "https://docs.aws.amazon.com/acm/latest/userguide/email-validation.html"

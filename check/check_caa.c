@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check_caa.h"
+#include "check/check_caa.h"
 
 const char *const dv_caa_amazon_issuers[4] = {"amazon.com", "amazontrust.com",
                                               "awstrust.com", "amazonaws.com"};

@@ -46,8 +46,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "http.h"
-#include "loop.h"
+#include "base/http.h"
+#include "base/loop.h"
 
 typedef enum {
   DV_AWS_CREDS_OK = 0,
