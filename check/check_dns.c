@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check/ca_table.h"
 #include "check/check_dns.h"
 
 /* ---- context ------------------------------------------------------------ */
@@ -147,12 +148,35 @@ void dv_dns_record_init(dv_dns_record *r, const char *cert_name,
   snprintf(r->rname, sizeof(r->rname), "%s", rname);
   snprintf(r->rvalue, sizeof(r->rvalue), "%s", rvalue);
   r->rec_st = r->chain_st = r->sec_st = r->cd_st = DV_DNS_CANCELLED;
+  r->rec_txt_st = DV_DNS_CANCELLED;
   dv_caa_init(&r->caa, cert_name);
+}
+
+void dv_dns_txt_init(dv_dns_record *r, dv_rec_kind kind, const char *cert_name,
+                     const char *expect)
+{
+  char rname[DV_NAME_LEN];
+  const char *base =
+      strncmp(cert_name, "*.", 2) == 0 ? cert_name + 2 : cert_name;
+  snprintf(rname, sizeof(rname), "%s.%s",
+           kind == DV_REC_PERSIST_TXT ? "_validation-persist"
+                                      : "_acme-challenge",
+           base);
+  dv_dns_record_init(r, cert_name, rname, expect ? expect : "");
+  r->kind = kind;
 }
 
 /* ---- stage 3: every authoritative server -------------------------------- */
 
-typedef enum { AQ_CNAME, AQ_TXT, AQ_SOA, AQ_DOUBLED, AQ_NOUNDER } aq_kind;
+typedef enum {
+  AQ_CNAME,
+  AQ_TXT,
+  AQ_SOA,
+  AQ_DOUBLED,
+  AQ_NOUNDER,
+  AQ_DTXT, /* TXT at name.zone */
+  AQ_WILD  /* TXT at a sibling of name.zone that cannot exist */
+} aq_kind;
 
 typedef struct {
   dv_dns_record *r;
@@ -201,6 +225,38 @@ static void first_txt(const dv_dns_answer *a, const char *owner, char *out,
   }
 }
 
+/* Every TXT RR at owner, its character-strings joined, made printable. */
+static size_t all_txt(const dv_dns_answer *a, const char *owner,
+                      char (*out)[DV_DNS_TXT_LEN], size_t max)
+{
+  size_t n = 0;
+  if (!a->have_msg)
+    return 0;
+  for (size_t i = 0; i < a->msg.nrr && n < max; i++) {
+    const dv_dns_rr *rr = &a->msg.rr[i];
+    const unsigned char *d;
+    char raw[DV_DNS_TXT_LEN];
+    size_t o = 0, k = 0;
+    if (rr->section != DV_SEC_ANSWER || rr->type != DV_T_TXT ||
+        !dv_dns_name_eq(rr->name, owner))
+      continue;
+    d = a->msg.buf + rr->rdoff;
+    while (k < rr->rdlen) {
+      size_t l = d[k++];
+      if (k + l > rr->rdlen)
+        l = rr->rdlen - k;
+      for (size_t j = 0; j < l && o + 1 < sizeof(raw); j++)
+        raw[o++] = (char)d[k + j];
+      k += l;
+    }
+    dv_name_printable(raw, o, out[n], DV_DNS_TXT_LEN);
+    n++;
+  }
+  return n;
+}
+
+static void child_start(dv_dns_record *r, const char *target);
+
 static void auth_answer(void *arg, const dv_dns_answer *a)
 {
   dv_aq *q = arg;
@@ -210,10 +266,24 @@ static void auth_answer(void *arg, const dv_dns_answer *a)
     s->cname_st = a->status;
     s->aa = a->have_msg && a->msg.aa;
     first_cname(a, q->r->rname, s->cname, sizeof(s->cname));
+    if (s->cname[0] && q->r->kind != DV_REC_ACM_CNAME && s->aa)
+      child_start(q->r, s->cname);
     break;
   case AQ_TXT:
     s->txt_st = a->status;
     first_txt(a, q->r->rname, s->txt, sizeof(s->txt));
+    s->ntxt = all_txt(a, q->r->rname, s->txtv, DV_DNS_MAX_TXT);
+    break;
+  case AQ_DTXT: {
+    char owner[2 * DV_NAME_LEN + 2];
+    s->dtxt_st = a->status;
+    snprintf(owner, sizeof(owner), "%s.%s", q->r->rname, q->r->zone);
+    first_txt(a, owner, s->dtxt, sizeof(s->dtxt));
+    break;
+  }
+  case AQ_WILD:
+    s->wild_st = a->status;
+    first_txt(a, a->qname, s->wild, sizeof(s->wild));
     break;
   case AQ_DOUBLED: {
     char owner[2 * DV_NAME_LEN + 2];
@@ -284,6 +354,20 @@ static void stage3(dv_dns_record *r)
     ask_auth(r, i, AQ_CNAME, r->rname, DV_T_CNAME);
     ask_auth(r, i, AQ_TXT, r->rname, DV_T_TXT);
     ask_auth(r, i, AQ_SOA, r->zone, DV_T_SOA);
+    if (r->kind != DV_REC_ACM_CNAME) {
+      /* the doubled-label mistake, and the wildcard guard: a name beside
+       * the doubled one that cannot exist answers the same if a wildcard
+       * synthesises both */
+      char probe[2 * DV_NAME_LEN + 40];
+      s->dtxt_st = s->wild_st = DV_DNS_CANCELLED;
+      snprintf(probe, sizeof(probe), "_dvcheck-wildcard-probe%s",
+               strchr(doubled, '.'));
+      if (strlen(doubled) <= 253)
+        ask_auth(r, i, AQ_DTXT, doubled, DV_T_TXT);
+      if (strlen(probe) <= 253)
+        ask_auth(r, i, AQ_WILD, probe, DV_T_TXT);
+      continue;
+    }
     if (strlen(doubled) <= 253)
       ask_auth(r, i, AQ_DOUBLED, doubled, DV_T_CNAME);
     if (r->rname[0] == '_')
@@ -430,7 +514,8 @@ static void rec_answer(void *arg, const dv_dns_answer *a)
     snprintf(r->chain[0], DV_DNS_NAME_MAX, "%s", r->rec_cname);
     r->nchain = 1;
     r->chain_st = DV_DNS_OK;
-    if (strcasecmp(r->rec_cname, r->rvalue) != 0 &&
+    if (r->kind == DV_REC_ACM_CNAME &&
+        strcasecmp(r->rec_cname, r->rvalue) != 0 &&
         dv_resolver_query(r->ctx->rec, r->rec_cname, DV_T_CNAME, chain_answer,
                           r) != DV_RESOLVER_OK)
       r->ctx->nomem = 1;
@@ -452,6 +537,38 @@ static void cd_answer(void *arg, const dv_dns_answer *a)
 {
   dv_dns_record *r = arg;
   r->cd_st = a->status;
+}
+
+static void rec_txt_answer(void *arg, const dv_dns_answer *a)
+{
+  dv_dns_record *r = arg;
+  char final[DV_DNS_NAME_MAX];
+  r->rec_txt_st = a->status;
+  if (a->status == DV_DNS_OK &&
+      dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 8) >= 0)
+    r->rec_ntxt = all_txt(a, final, r->rec_txtv, DV_DNS_MAX_TXT);
+}
+
+/* _acme-challenge (or _validation-persist) is a CNAME: check the target at
+ * its own zone's servers too (acme-dns style delegation). Once per
+ * record, two levels deep at most. */
+static void child_start(dv_dns_record *r, const char *target)
+{
+  dv_dns_record *c;
+  if (r->child || r->depth >= 2)
+    return;
+  c = calloc(1, sizeof(*c));
+  if (!c) {
+    r->ctx->nomem = 1;
+    return;
+  }
+  dv_dns_record_init(c, r->cert_name, target, r->rvalue);
+  c->kind = r->kind;
+  c->no_caa = 1;
+  c->depth = r->depth + 1;
+  c->persist = r->persist;
+  r->child = c;
+  dv_dns_record_start(r->ctx, c);
 }
 
 void dv_dns_record_start(dv_dns_ctx *ctx, dv_dns_record *r)
@@ -486,7 +603,12 @@ void dv_dns_record_start(dv_dns_ctx *ctx, dv_dns_record *r)
   if (dv_resolver_query(ctx->rec, r->rname, DV_T_CNAME, rec_answer, r) !=
       DV_RESOLVER_OK)
     ctx->nomem = 1;
-  dv_caa_start(&r->caa, ctx->rec);
+  if (r->kind != DV_REC_ACM_CNAME &&
+      dv_resolver_query(ctx->rec, r->rname, DV_T_TXT, rec_txt_answer, r) !=
+          DV_RESOLVER_OK)
+    ctx->nomem = 1;
+  if (!r->no_caa)
+    dv_caa_start(&r->caa, ctx->rec, ctx->rec_cd);
 }
 
 /* ---- classification ----------------------------------------------------- */
@@ -659,6 +781,329 @@ static void value_diff(const char *want, const char *got, char *out,
   snprintf(out, outlen, "first difference at character %zu", i + 1);
 }
 
+/* ---- TXT kinds: ACME dns-01 and dns-persist-01 --------------------------- */
+
+static int txt_has(const dv_auth_answer *s, const char *v)
+{
+  for (size_t i = 0; i < s->ntxt; i++)
+    if (strcmp(s->txtv[i], v) == 0)
+      return 1;
+  return 0;
+}
+
+static int txt_same(const dv_auth_answer *a, const dv_auth_answer *b)
+{
+  if (a->ntxt != b->ntxt)
+    return 0;
+  for (size_t i = 0; i < a->ntxt; i++)
+    if (!txt_has(b, a->txtv[i]))
+      return 0;
+  return 1;
+}
+
+static void txt_join(char (*v)[DV_DNS_TXT_LEN], size_t n, char *out,
+                     size_t outlen)
+{
+  size_t o = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    int k = snprintf(out + o, outlen - o, "%s\"%s\"", i ? " " : "", v[i]);
+    if (k < 0 || (size_t)k >= outlen - o)
+      break;
+    o += (size_t)k;
+  }
+  if (!n)
+    snprintf(out, outlen, "(none)");
+}
+
+static int srv_has_expected(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  return srv_usable(s) && !s->cname[0] &&
+         (r->rvalue[0] ? txt_has(s, r->rvalue) : s->ntxt > 0);
+}
+static int srv_lacks_expected(const dv_auth_answer *s, const dv_dns_record *r)
+{
+  return srv_usable(s) && !s->cname[0] && !srv_has_expected(s, r);
+}
+
+static void ev_servers(dv_dns_record *r, dv_finding *f)
+{
+  for (size_t i = 0; i < r->nauth; i++) {
+    const dv_auth_answer *s = &r->auth[i];
+    char vals[900];
+    if (!srv_usable(s))
+      continue;
+    txt_join((char(*)[DV_DNS_TXT_LEN])s->txtv, s->ntxt, vals, sizeof(vals));
+    if (s->soa_ok)
+      dv_finding_ev(&r->findings, f, "server", "%s (%s) serial %u: %s", s->ns,
+                    s->addr, s->serial, vals);
+    else
+      dv_finding_ev(&r->findings, f, "server", "%s (%s): %s", s->ns, s->addr,
+                    vals);
+  }
+}
+
+static const char *const persist_rule_mpic =
+    "each network perspective must observe the record (BR 3.2.2.9; quorum "
+    "enforced since 2025-09-15)";
+
+int dv_persist_evaluate(const dv_persist_policy *p, const char *value,
+                        char *why, size_t whylen)
+{
+  dv_caa_issue is;
+  const char *acct, *until;
+  int match = 0;
+  if (dv_caa_issue_parse(value, strlen(value), &is, why, whylen) < 0)
+    return DV_F_PERSIST_MALFORMED;
+  for (size_t i = 0; i < p->nissuers; i++)
+    match |= strcasecmp(is.issuer, p->issuers[i]) == 0;
+  if (!match) {
+    snprintf(why, whylen, "issuer \"%s\" is not %s", is.issuer,
+             p->display ? p->display : "the CA");
+    return DV_F_PERSIST_WRONG_ISSUER;
+  }
+  acct = dv_caa_issue_param(&is, "accounturi");
+  if (!acct || !*acct) {
+    snprintf(why, whylen, "no accounturi parameter");
+    return DV_F_PERSIST_NO_ACCOUNTURI;
+  }
+  if (p->account && strcmp(acct, p->account) != 0) {
+    snprintf(why, whylen, "accounturi=%s, yours: %s", acct, p->account);
+    return DV_F_PERSIST_ACCOUNT_MISMATCH;
+  }
+  until = dv_caa_issue_param(&is, "persistUntil");
+  if (until) {
+    long long t = 0;
+    size_t k;
+    for (k = 0; until[k]; k++) {
+      if (!isdigit((unsigned char)until[k]) || k >= 18)
+        break;
+      t = t * 10 + (until[k] - '0');
+    }
+    if (!until[0] || until[k]) {
+      snprintf(why, whylen, "persistUntil=%s is not a base-10 integer", until);
+      return DV_F_PERSIST_MALFORMED;
+    }
+    if (p->now > t) {
+      char d[32];
+      dv_ca_format_date((time_t)t, d, sizeof(d));
+      snprintf(why, whylen, "persistUntil=%s (%s) has passed", until, d);
+      return DV_F_PERSIST_EXPIRED;
+    }
+    if (t - p->now < 30LL * 86400) {
+      char d[32];
+      dv_ca_format_date((time_t)t, d, sizeof(d));
+      snprintf(why, whylen, "persistUntil=%s (%s): %lld days left", until, d,
+               (t - p->now) / 86400);
+      return DV_F_PERSIST_EXPIRES_SOON;
+    }
+  }
+  snprintf(why, whylen, "issuer %s, accounturi=%s%s%s", is.issuer, acct,
+           until ? ", persistUntil=" : "", until ? until : "");
+  return DV_F_PERSIST_OK;
+}
+
+static int persist_rank(int c)
+{
+  if (c == DV_F_PERSIST_OK)
+    return 0;
+  if (c == DV_F_PERSIST_EXPIRES_SOON)
+    return 1;
+  if (c == DV_F_PERSIST_WRONG_ISSUER)
+    return 3;
+  return 2;
+}
+
+/* A server's best dns-persist-01 outcome over its records (OK, else
+ * EXPIRES_SOON, else a reason about a record for the CA, else
+ * WRONG_ISSUER), with why. */
+static int persist_server(const dv_dns_record *r, const dv_auth_answer *s,
+                          char *why, size_t whylen)
+{
+  int best = -1;
+  char w[400];
+  why[0] = '\0';
+  for (size_t i = 0; i < s->ntxt; i++) {
+    int c = dv_persist_evaluate(r->persist, s->txtv[i], w, sizeof(w));
+    if (best < 0 || persist_rank(c) < persist_rank(best)) {
+      best = c;
+      snprintf(why, whylen, "%s", w);
+    }
+  }
+  return best;
+}
+
+static void finish_persist(dv_dns_record *r, size_t usable)
+{
+  dv_findings *fl = &r->findings;
+  dv_finding *f;
+  size_t nok = 0, nany = 0;
+  int first_code = -1;
+  char why[400], first_why[400] = "";
+  const char *subj = r->rname;
+  for (size_t i = 0; i < r->nauth; i++) {
+    const dv_auth_answer *s = &r->auth[i];
+    int c;
+    if (!srv_usable(s) || s->cname[0])
+      continue;
+    nany += s->ntxt > 0;
+    c = persist_server(r, s, why, sizeof(why));
+    if (c == DV_F_PERSIST_OK || c == DV_F_PERSIST_EXPIRES_SOON)
+      nok++;
+    if (c >= 0 &&
+        (first_code < 0 || persist_rank(c) < persist_rank(first_code))) {
+      first_code = c;
+      snprintf(first_why, sizeof(first_why), "%s", why);
+    }
+  }
+  if (nany == 0) {
+    f = dv_findings_add(fl, DV_F_PERSIST_MISSING, subj);
+    dv_finding_ev(fl, f, "zone", "%s", r->zone);
+    return;
+  }
+  if (nok > 0 && nok < usable) {
+    f = dv_findings_add(fl, DV_F_PERSIST_MISSING_ON_SOME, subj);
+    ev_servers(r, f);
+    dv_finding_ev(fl, f, "rule", "%s", persist_rule_mpic);
+  }
+  if (nok > 0) {
+    f = dv_findings_add(fl, (dv_code)first_code, subj);
+    dv_finding_ev(fl, f, "record", "%s", first_why);
+    if (first_code == DV_F_PERSIST_EXPIRES_SOON) {
+      f = dv_findings_add(fl, DV_F_PERSIST_OK, subj);
+      dv_finding_ev(fl, f, "record", "%s", first_why);
+    }
+    return;
+  }
+  f = dv_findings_add(fl, (dv_code)first_code, subj);
+  dv_finding_ev(fl, f, "why", "%s", first_why);
+  ev_servers(r, f);
+}
+
+static void finish_txt(dv_dns_record *r, size_t usable)
+{
+  dv_findings *fl = &r->findings;
+  dv_finding *f;
+  char list[1024], vals[900];
+  size_t nhave, nlack, ncname = 0;
+  const char *subj = r->rname;
+
+  for (size_t i = 0; i < r->nauth; i++)
+    ncname += srv_usable(&r->auth[i]) && r->auth[i].cname[0];
+  if (usable == 0) {
+    f = dv_findings_add(fl, DV_F_DNS_NO_AUTHORITATIVE_ANSWER, subj);
+    dv_finding_ev(fl, f, "zone", "%s", r->zone);
+    return;
+  }
+  if (ncname > 0) {
+    const char *target = NULL;
+    for (size_t i = 0; i < r->nauth && !target; i++)
+      if (srv_usable(&r->auth[i]) && r->auth[i].cname[0])
+        target = r->auth[i].cname;
+    f = dv_findings_add(fl, DV_F_ACME_DELEGATED, subj);
+    dv_finding_ev(fl, f, "cname", "%s.", target);
+    if (r->child) {
+      dv_dns_record_finish(r->child);
+      r->incomplete |= r->child->incomplete;
+      dv_finding_ev(fl, f, "target_zone", "%s",
+                    r->child->zone[0] ? r->child->zone : "(not found)");
+      dv_findings_append(fl, &r->child->findings);
+    }
+    return;
+  }
+  if (r->kind == DV_REC_PERSIST_TXT) {
+    finish_persist(r, usable);
+    return;
+  }
+  nhave = count(r, srv_has_expected);
+  nlack = count(r, srv_lacks_expected);
+  if (nhave == usable) {
+    int same = 1, wild = 1;
+    const dv_auth_answer *ref = NULL;
+    for (size_t i = 0; i < r->nauth; i++) {
+      const dv_auth_answer *s = &r->auth[i];
+      if (!srv_usable(s))
+        continue;
+      if (!ref)
+        ref = s;
+      else if (!r->rvalue[0] && !txt_same(ref, s))
+        same = 0;
+      wild &= s->ntxt == 1 && s->wild[0] && strcmp(s->txtv[0], s->wild) == 0;
+    }
+    if (!same) {
+      f = dv_findings_add(fl, DV_F_ACME_SERVERS_DISAGREE, subj);
+      ev_servers(r, f);
+      dv_finding_ev(fl, f, "rule",
+                    "every network perspective must observe the same "
+                    "challenge value (BR 3.2.2.4.7, 3.2.2.9)");
+      return;
+    }
+    if (wild && !r->rvalue[0]) {
+      f = dv_findings_add(fl, DV_F_ACME_TXT_FROM_WILDCARD, subj);
+      dv_finding_ev(fl, f, "txt", "\"%s\"", ref->txtv[0]);
+      return;
+    }
+    f = dv_findings_add(fl, DV_F_ACME_TXT_OK, subj);
+    txt_join((char(*)[DV_DNS_TXT_LEN])ref->txtv, ref->ntxt, vals, sizeof(vals));
+    dv_finding_ev(fl, f, "txt", "%s", vals);
+    server_list(r, srv_has_expected, list, sizeof(list));
+    dv_finding_ev(fl, f, "servers", "%s", list);
+  } else if (nhave > 0) {
+    f = dv_findings_add(fl, DV_F_ACME_TXT_MISSING_ON_SOME, subj);
+    server_list(r, srv_has_expected, list, sizeof(list));
+    dv_finding_ev(fl, f, "have_it", "%s", list);
+    server_list(r, srv_lacks_expected, list, sizeof(list));
+    dv_finding_ev(fl, f, "lack_it", "%s", list);
+    ev_servers(r, f);
+    dv_finding_ev(fl, f, "rule",
+                  "every network perspective must observe the same "
+                  "challenge value (BR 3.2.2.4.7, 3.2.2.9)");
+  } else {
+    /* nobody has it: another value, a wildcard, the doubled label? */
+    const dv_auth_answer *got = NULL, *dbl = NULL;
+    for (size_t i = 0; i < r->nauth; i++) {
+      const dv_auth_answer *s = &r->auth[i];
+      if (!srv_usable(s))
+        continue;
+      if (s->ntxt && !got)
+        got = s;
+      if (s->dtxt[0] && !dbl && !(s->wild[0] && strcmp(s->dtxt, s->wild) == 0))
+        dbl = s;
+    }
+    if (got) {
+      int wild = got->ntxt == 1 && got->wild[0] &&
+                 strcmp(got->txtv[0], got->wild) == 0;
+      f = dv_findings_add(
+          fl, wild ? DV_F_ACME_TXT_FROM_WILDCARD : DV_F_ACME_TXT_WRONG_VALUE,
+          subj);
+      dv_finding_ev(fl, f, "expected", "\"%s\"", r->rvalue);
+      txt_join((char(*)[DV_DNS_TXT_LEN])got->txtv, got->ntxt, vals,
+               sizeof(vals));
+      dv_finding_ev(fl, f, "found", "%s", vals);
+    } else if (dbl) {
+      f = dv_findings_add(fl, DV_F_ACME_TXT_DOUBLED_LABEL, subj);
+      dv_finding_ev(fl, f, "found_at", "%s.%s.", r->rname, r->zone);
+      dv_finding_ev(fl, f, "txt", "\"%s\"", dbl->dtxt);
+    } else {
+      f = dv_findings_add(fl,
+                          r->depth > 0 ? DV_F_ACME_DELEGATION_BROKEN
+                                       : DV_F_ACME_TXT_MISSING,
+                          subj);
+      dv_finding_ev(fl, f, "zone", "%s", r->zone);
+      server_list(r, srv_lacks_expected, list, sizeof(list));
+      dv_finding_ev(fl, f, "asked", "%s", list);
+    }
+    (void)nlack;
+    return;
+  }
+  /* the servers have it, the resolver says it does not exist */
+  if (r->rec_txt_st == DV_DNS_NXDOMAIN || r->rec_txt_st == DV_DNS_NODATA) {
+    f = dv_findings_add(fl, DV_F_DNS_NEGATIVE_CACHED, subj);
+    dv_finding_ev(fl, f, "resolver", "%s TXT: %s", r->rname,
+                  dv_dns_status_str(r->rec_txt_st));
+  }
+}
+
 void dv_dns_record_finish(dv_dns_record *r)
 {
   dv_findings *fl = &r->findings;
@@ -730,6 +1175,10 @@ void dv_dns_record_finish(dv_dns_record *r)
       f = dv_findings_add(fl, DV_F_DNS_NO_AUTHORITATIVE_ANSWER, subj);
       dv_finding_ev(fl, f, "zone", "%s", r->zone);
     }
+    goto dnssec;
+  }
+  if (r->kind != DV_REC_ACM_CNAME) {
+    finish_txt(r, usable);
     goto dnssec;
   }
   correct = count(r, srv_correct);
@@ -877,6 +1326,8 @@ void dv_dns_record_finish(dv_dns_record *r)
     }
   }
 dnssec:
+  if (r->no_caa && !(r->sec_st == DV_DNS_SERVFAIL && r->cd_st == DV_DNS_OK))
+    return; /* a delegation target: only a broken DNSSEC is news */
   if (r->sec_st == DV_DNS_SERVFAIL && r->cd_st == DV_DNS_OK) {
     f = dv_findings_add(fl, DV_F_DNSSEC_BOGUS, subj);
     dv_finding_ev(fl, f, "zone", "%s", r->zone);
@@ -887,6 +1338,8 @@ dnssec:
     dv_finding_ev(fl, f, "zone", "%s", r->zone);
   }
 caa:
+  if (r->no_caa)
+    return;
   if (dv_caa_finish(&r->caa, fl, r->cert_name) == DV_CAA_UNKNOWN)
     r->incomplete = 1;
 }
@@ -940,6 +1393,13 @@ const char *dv_auth_state_word(const dv_auth_answer *s, const dv_dns_record *r)
     return "unreachable";
   if (r->preflight)
     return "ok";
+  if (r->kind != DV_REC_ACM_CNAME) {
+    if (s->cname[0])
+      return "delegated";
+    if (srv_has_expected(s, r))
+      return r->rvalue[0] ? "correct" : "has_txt";
+    return s->ntxt ? "wrong_value" : "missing";
+  }
   if (srv_correct(s, r))
     return "correct";
   if (srv_wrong(s, r))
@@ -951,5 +1411,10 @@ const char *dv_auth_state_word(const dv_auth_answer *s, const dv_dns_record *r)
 
 void dv_dns_record_free(dv_dns_record *r)
 {
+  if (r->child) {
+    dv_dns_record_free(r->child);
+    free(r->child);
+    r->child = NULL;
+  }
   dv_findings_free(&r->findings);
 }

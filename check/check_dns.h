@@ -16,6 +16,8 @@
 #define DV_DNS_MAX_SERVERS     16
 #define DV_DNS_MAX_ZONE_LEVELS 12
 #define DV_DNS_MAX_CHAIN       8
+#define DV_DNS_MAX_TXT         8
+#define DV_DNS_TXT_LEN         256
 
 typedef struct {
   char ns[DV_DNS_NAME_MAX];
@@ -29,6 +31,13 @@ typedef struct {
   char nounder[DV_DNS_NAME_MAX]; /* CNAME at the name without '_' */
   uint32_t serial, soa_minimum, soa_ttl;
   int soa_ok;
+  /* TXT records (ACME dns-01, dns-persist-01): every TXT RR at the name,
+   * its strings joined; at name.zone (doubled label); at a sibling of that
+   * name that cannot exist (the wildcard guard) */
+  char txtv[DV_DNS_MAX_TXT][DV_DNS_TXT_LEN];
+  size_t ntxt;
+  dv_dns_status dtxt_st, wild_st;
+  char dtxt[DV_DNS_TXT_LEN], wild[DV_DNS_TXT_LEN];
 } dv_auth_answer;
 
 typedef struct {
@@ -38,6 +47,22 @@ typedef struct {
   char ns[DV_DNS_MAX_NS][DV_DNS_NAME_MAX];
   size_t nns;
 } dv_zone_probe;
+
+/* What a record check looks for. */
+typedef enum {
+  DV_REC_ACM_CNAME = 0, /* ACM's validation CNAME (rvalue = the target) */
+  DV_REC_ACME_TXT,      /* _acme-challenge TXT (rvalue = expected, "" any) */
+  DV_REC_PERSIST_TXT    /* _validation-persist TXT (BR 3.2.2.4.22) */
+} dv_rec_kind;
+
+/* dns-persist-01 expectations (DV_REC_PERSIST_TXT). */
+typedef struct {
+  const char *const *issuers; /* the CA's issuer domain names */
+  size_t nissuers;
+  const char *display;
+  const char *account; /* NULL = any */
+  long long now;       /* the run's time (seconds since the epoch) */
+} dv_persist_policy;
 
 typedef struct dv_dns_record {
   char cert_name[DV_NAME_LEN]; /* as ACM lists it, may start with "*." */
@@ -66,6 +91,15 @@ typedef struct dv_dns_record {
   dv_findings findings;
   int incomplete;
   struct dv_dns_ctx *ctx;
+  /* TXT kinds */
+  dv_rec_kind kind;
+  int no_caa; /* a delegation target: no CAA, no DNSSEC verdict of its own */
+  int depth;  /* delegation depth (0 = the name asked about) */
+  char rec_txtv[DV_DNS_MAX_TXT][DV_DNS_TXT_LEN]; /* resolver's TXT view */
+  size_t rec_ntxt;
+  dv_dns_status rec_txt_st;
+  struct dv_dns_record *child; /* _acme-challenge CNAME target, checked */
+  const dv_persist_policy *persist;
 } dv_dns_record;
 
 typedef struct dv_dns_ctx {
@@ -99,6 +133,11 @@ int dv_dns_name_normalise(const char *in, char *out, size_t outlen, char *why,
 
 void dv_dns_record_init(dv_dns_record *r, const char *cert_name,
                         const char *rname, const char *rvalue);
+/* A TXT check (ACME dns-01 or dns-persist-01) for cert_name (may start with
+ * "*."): the record name is _acme-challenge.NAME / _validation-persist.NAME,
+ * expect the wanted TXT value ("" = any; dns-01 only). */
+void dv_dns_txt_init(dv_dns_record *r, dv_rec_kind kind, const char *cert_name,
+                     const char *expect);
 void dv_dns_record_start(dv_dns_ctx *ctx, dv_dns_record *r);
 void dv_dns_record_finish(dv_dns_record *r);
 /* After finish: can DNS validation work here (zone served, CAA allows,
@@ -109,6 +148,10 @@ int dv_dns_record_caa_ok(const dv_dns_record *r);
 const char *dv_dns_record_dnssec_word(const dv_dns_record *r);
 const char *dv_caa_verdict_word(dv_caa_verdict v);
 const char *dv_auth_state_word(const dv_auth_answer *s, const dv_dns_record *r);
+/* dns-persist-01: evaluate one TXT value; returns the finding code that
+ * applies (DV_F_PERSIST_OK when usable) and why. Exposed for unit tests. */
+int dv_persist_evaluate(const dv_persist_policy *p, const char *value,
+                        char *why, size_t whylen);
 void dv_dns_record_free(dv_dns_record *r);
 
 #endif

@@ -207,13 +207,16 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "seen.",
          ACM_DNS},
     [DV_F_DNS_CNAME_MISSING_ON_SOME] =
-        {"Some authoritative servers lack the validation CNAME",
+        {"Some authoritative servers lack the validation CNAME: "
+         "multi-perspective validation (MPIC) is likely to fail",
          "The listed servers serve an older copy of the zone (a stale "
          "secondary "
-         "or a change that has not propagated). Compare the SOA serials shown; "
+         "or a change that has not propagated). CAs validate from several "
+         "network perspectives, each of which may ask a different server. "
+         "Compare the SOA serials shown; "
          "fix zone transfers (NOTIFY/IXFR/AXFR) or update the provider that "
          "runs those servers.",
-         "RFC 1996; RFC 5936; " ACM_DNS},
+         "BR 3.2.2.9 (ballot SC-067); RFC 1996; RFC 5936; " ACM_DNS},
     [DV_F_DNS_CNAME_WRONG_VALUE] =
         {"The validation CNAME points somewhere else",
          "Replace the record's value with the one ACM shows (compare them with "
@@ -312,8 +315,9 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "at "
          "the registrar so it matches the zone's keys. ACM's resolvers "
          "validate, "
-         "so they cannot see the record.",
-         "RFC 4035 §5.5"},
+         "so they cannot see the record; since 2026-03-15 every public CA "
+         "validates DNSSEC on every validation and CAA lookup.",
+         "RFC 4035 §5.5; BR 3.2.2.4 and 3.2.2.8.1 (ballot SC-085)"},
     [DV_F_CAA_NONE] = {"No CAA records: any CA may issue", "Nothing to fix.",
                        "RFC 8659 §3"},
     [DV_F_CAA_ALLOWS_AMAZON] =
@@ -347,6 +351,167 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "RFC 8659 §3; "
          "https://docs.aws.amazon.com/acm/latest/userguide/"
          "troubleshooting-caa.html"},
+    /* ---- any CA, RFC 8659/8657, ACME dns-01, dns-persist-01 and the
+     * CA/B Forum's dated rules (issue 14; data: check/cas.conf) ---- */
+    [DV_F_CAA_DNSSEC_FAILED] =
+        {"A CAA lookup fails DNSSEC validation: no CA may issue",
+         "The resolver answers SERVFAIL but the servers answer with CD=1: "
+         "the zone's signatures or its DS record are broken. Re-sign the "
+         "zone or fix the DS at the registrar. Since 2026-03-15 every CA "
+         "validates DNSSEC on CAA lookups and must not issue after such an "
+         "error.",
+         "BR 3.2.2.8.1 (ballot SC-085, effective 2026-03-15); RFC 4035 §5.5"},
+    [DV_F_CAA_ALLOWS_CA] = {"CAA allows the chosen CA to issue",
+                            "Nothing to fix.",
+                            "RFC 8659 §4.2; BR 3.2.2.8; check/cas.conf"},
+    [DV_F_CAA_FORBIDS_CA] =
+        {"CAA does not allow the chosen CA to issue",
+         "Add a CAA record at the name shown with one of the CA's issuer "
+         "domain names (see `ca` in the evidence and check/cas.conf), e.g. "
+         "0 issue \"letsencrypt.org\"; for wildcards also issuewild if "
+         "issuewild is used.",
+         "RFC 8659 §4.2-4.3; BR 3.2.2.8"},
+    [DV_F_CAA_MALFORMED] =
+        {"A CAA issue/issuewild value does not match RFC 8659's grammar: it "
+         "counts as an empty issuer (no CA)",
+         "Rewrite the value as ISSUER[; tag=value[; tag=value]]: tags are "
+         "letters, digits and inner hyphens (no underscore), values have no "
+         "spaces or semicolons, the issuer has no final dot. Until then the "
+         "record authorises nobody.",
+         "RFC 8659 §4.2 (\"MUST be treated the same as one specifying an "
+         "empty issuer-domain-name\")"},
+    [DV_F_CAA_ACCOUNT_MISMATCH] =
+        {"CAA allows the CA only for other ACME accounts (accounturi)",
+         "Use the ACME account named in the record, or add a CAA record with "
+         "your account's URL: 0 issue \"CA; accounturi=YOUR-ACCOUNT-URL\".",
+         "RFC 8657 §3"},
+    [DV_F_CAA_METHOD_NOT_ALLOWED] =
+        {"CAA allows the CA only with other validation methods "
+         "(validationmethods)",
+         "Validate with a method the record lists, or add the method being "
+         "checked to its validationmethods parameter.",
+         "RFC 8657 §4"},
+    [DV_F_CAA_PARAMS_RESTRICT] =
+        {"CAA allows the CA only for some ACME accounts or methods",
+         "Nothing to fix if your ACME account and method are the ones "
+         "listed; give --acme-account URI to have it checked.",
+         "RFC 8657 §3-4"},
+    [DV_F_CA_METHOD_NOT_OFFERED] =
+        {"The chosen CA does not offer this validation method",
+         "Pick a method the CA offers (listed in the evidence, from "
+         "check/cas.conf) or a CA that offers this one.",
+         "BR 3.2.2.4; check/cas.conf"},
+    [DV_F_EMAIL_METHOD_DISCOURAGED] =
+        {"E-mail validation to the constructed addresses is being retired "
+         "(SHOULD NOT since 2026-03-15, MUST NOT from 2028-03-15)",
+         "Move to DNS validation (a CNAME or TXT record) before 2028-03-15: "
+         "from then on no CA may issue or renew on an e-mail approval, and "
+         "earlier e-mail validations cannot be reused.",
+         "BR 3.2.2.4.4 (ballot SC-090)"},
+    [DV_F_EMAIL_METHOD_RETIRED] =
+        {"E-mail validation to the constructed addresses is retired (MUST "
+         "NOT since 2028-03-15)",
+         "Use DNS validation: no CA may issue on an e-mail approval.",
+         "BR 3.2.2.4.4 (ballot SC-090)"},
+    [DV_F_ACME_TXT_OK] =
+        {"The _acme-challenge TXT record is in place at every authoritative "
+         "server",
+         "Nothing to fix.", "RFC 8555 §8.4; BR 3.2.2.4.7"},
+    [DV_F_ACME_TXT_MISSING] =
+        {"No _acme-challenge TXT record at the authoritative servers",
+         "Create the TXT record your ACME client asks for at "
+         "_acme-challenge.NAME (without a leading \"*.\") in the zone shown, "
+         "or check that the client's DNS plug-in writes to this zone.",
+         "RFC 8555 §8.4"},
+    [DV_F_ACME_TXT_MISSING_ON_SOME] =
+        {"Some authoritative servers lack the _acme-challenge TXT: "
+         "multi-perspective validation (MPIC) is likely to fail",
+         "CAs query from several network perspectives and each must see the "
+         "same value; fix zone transfers (compare the serials) or wait until "
+         "every server has the record before asking the CA to validate.",
+         "BR 3.2.2.9 (ballot SC-067; quorum enforced since 2025-09-15); "
+         "BR 3.2.2.4.7; RFC 1996"},
+    [DV_F_ACME_TXT_WRONG_VALUE] =
+        {"The _acme-challenge TXT holds other values than expected",
+         "Publish the value your ACME client shows (--expect); an old value "
+         "from an earlier order is a common slip. Several TXT records at "
+         "the name are fine.",
+         "RFC 8555 §8.4"},
+    [DV_F_ACME_SERVERS_DISAGREE] =
+        {"The authoritative servers publish different _acme-challenge "
+         "values: multi-perspective validation (MPIC) is likely to fail",
+         "Every network perspective must observe the same challenge value; "
+         "make the servers serve one copy of the zone (compare serials; a "
+         "provider API that updated one server only is a common cause).",
+         "BR 3.2.2.9 and 3.2.2.4.7 (\"MUST observe the same challenge "
+         "information\"; ballot SC-067)"},
+    [DV_F_ACME_TXT_DOUBLED_LABEL] =
+        {"The TXT record was created as _acme-challenge.NAME.NAME (zone "
+         "suffix doubled)",
+         "The DNS console appended the zone to a full name: delete the "
+         "record and create it as \"_acme-challenge\" (relative) or with a "
+         "final dot.",
+         "RFC 1035 §5.1; RFC 8555 §8.4"},
+    [DV_F_ACME_TXT_FROM_WILDCARD] =
+        {"The _acme-challenge TXT answer is synthesised from a wildcard",
+         "A wildcard TXT record (*.ZONE) answers for the challenge name; "
+         "create the real _acme-challenge TXT record.",
+         "RFC 4592; RFC 8555 §8.4"},
+    [DV_F_ACME_DELEGATED] =
+        {"_acme-challenge is delegated by CNAME to another zone (acme-dns "
+         "style); the TXT was checked there",
+         "Nothing to fix if the target zone's findings are clean.",
+         "RFC 8555 §8.4; BR 3.2.2.4.7"},
+    [DV_F_ACME_DELEGATION_BROKEN] =
+        {"_acme-challenge is a CNAME to a name without the TXT record",
+         "Register the name at the delegation service again (acme-dns) or "
+         "point the CNAME at the name the service gave you.",
+         "RFC 8555 §8.4"},
+    [DV_F_PERSIST_OK] =
+        {"A usable dns-persist-01 record (_validation-persist TXT) names "
+         "the CA and an account",
+         "Nothing to fix.", "BR 3.2.2.4.22 (ballot SC-088)"},
+    [DV_F_PERSIST_MISSING] =
+        {"No _validation-persist TXT record",
+         "Publish _validation-persist.NAME TXT \"ISSUER; "
+         "accounturi=ACCOUNT-URL\" (optionally ; persistUntil=UNIX-TIME).",
+         "BR 3.2.2.4.22 (ballot SC-088)"},
+    [DV_F_PERSIST_MISSING_ON_SOME] =
+        {"Some authoritative servers lack the _validation-persist record: "
+         "multi-perspective validation (MPIC) is likely to fail",
+         "Every perspective must observe the record with the same "
+         "accounturi; fix zone transfers or the provider's servers.",
+         "BR 3.2.2.4.22 and 3.2.2.9 (ballots SC-088, SC-067)"},
+    [DV_F_PERSIST_WRONG_ISSUER] =
+        {"The _validation-persist records name other CAs only",
+         "Add a record whose issuer domain name is one of the chosen CA's "
+         "(see check/cas.conf); records for other CAs may stay.",
+         "BR 3.2.2.4.22 item 2"},
+    [DV_F_PERSIST_NO_ACCOUNTURI] =
+        {"The _validation-persist record for the CA has no accounturi",
+         "Add ; accounturi=YOUR-ACCOUNT-URL: the parameter is required.",
+         "BR 3.2.2.4.22 item 3; RFC 8657 §3"},
+    [DV_F_PERSIST_ACCOUNT_MISMATCH] =
+        {"The _validation-persist record names another account",
+         "Use the account in the record, or publish a record with yours "
+         "(--acme-account).",
+         "BR 3.2.2.4.22 item 3"},
+    [DV_F_PERSIST_EXPIRED] =
+        {"The _validation-persist record's persistUntil has passed",
+         "Raise persistUntil or remove it: after that time the CA MUST NOT "
+         "use the record.",
+         "BR 3.2.2.4.22 item 4"},
+    [DV_F_PERSIST_EXPIRES_SOON] =
+        {"The _validation-persist record's persistUntil is less than 30 "
+         "days away",
+         "Raise persistUntil before it passes, or renewals will fail.",
+         "BR 3.2.2.4.22 item 4"},
+    [DV_F_PERSIST_MALFORMED] =
+        {"A _validation-persist record does not parse (RFC 8659 issue-value "
+         "grammar, or persistUntil not a whole number)",
+         "Rewrite it as ISSUER; accounturi=URL[; persistUntil=SECONDS]: a "
+         "CA cannot use a record that does not match the grammar.",
+         "BR 3.2.2.4.22 items 1 and 4; RFC 8659 §4.2"},
     [DV_F_PREFLIGHT_USE_DNS] =
         {"Request with DNS validation",
          "The zone is reachable, CAA allows Amazon and DNSSEC is not broken: "

@@ -69,6 +69,34 @@ typedef enum {
   X(CAA_FORBIDS_ALL, ERROR)                                                    \
   X(CAA_CRITICAL_UNKNOWN_TAG, ERROR)                                           \
   X(CAA_LOOKUP_FAILED, ERROR)                                                  \
+  X(CAA_DNSSEC_FAILED, ERROR)                                                  \
+  X(CAA_ALLOWS_CA, INFO)                                                       \
+  X(CAA_FORBIDS_CA, ERROR)                                                     \
+  X(CAA_MALFORMED, WARNING)                                                    \
+  X(CAA_ACCOUNT_MISMATCH, ERROR)                                               \
+  X(CAA_METHOD_NOT_ALLOWED, ERROR)                                             \
+  X(CAA_PARAMS_RESTRICT, INFO)                                                 \
+  X(CA_METHOD_NOT_OFFERED, WARNING)                                            \
+  X(EMAIL_METHOD_DISCOURAGED, WARNING)                                         \
+  X(EMAIL_METHOD_RETIRED, ERROR)                                               \
+  X(ACME_TXT_OK, INFO)                                                         \
+  X(ACME_TXT_MISSING, ERROR)                                                   \
+  X(ACME_TXT_MISSING_ON_SOME, ERROR)                                           \
+  X(ACME_TXT_WRONG_VALUE, ERROR)                                               \
+  X(ACME_SERVERS_DISAGREE, ERROR)                                              \
+  X(ACME_TXT_DOUBLED_LABEL, ERROR)                                             \
+  X(ACME_TXT_FROM_WILDCARD, WARNING)                                           \
+  X(ACME_DELEGATED, INFO)                                                      \
+  X(ACME_DELEGATION_BROKEN, ERROR)                                             \
+  X(PERSIST_OK, INFO)                                                          \
+  X(PERSIST_MISSING, ERROR)                                                    \
+  X(PERSIST_MISSING_ON_SOME, ERROR)                                            \
+  X(PERSIST_WRONG_ISSUER, ERROR)                                               \
+  X(PERSIST_NO_ACCOUNTURI, ERROR)                                              \
+  X(PERSIST_ACCOUNT_MISMATCH, ERROR)                                           \
+  X(PERSIST_EXPIRED, ERROR)                                                    \
+  X(PERSIST_EXPIRES_SOON, WARNING)                                             \
+  X(PERSIST_MALFORMED, ERROR)                                                  \
   X(PREFLIGHT_USE_DNS, INFO)                                                   \
   X(PREFLIGHT_USE_EMAIL, WARNING)                                              \
   X(PREFLIGHT_NO_METHOD, FATAL)                                                \

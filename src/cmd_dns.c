@@ -11,6 +11,7 @@
 #include "check/check_email.h"
 #include "base/loop.h"
 #include "src/report.h"
+#include "src/tool_ca.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
 #include "src/tool_records.h"
@@ -168,6 +169,182 @@ static void records_share(dv_dns_record *recs, size_t n)
       }
 }
 
+/* ---- dns --acme NAME / dns --persist NAME ----------------------------------
+ */
+
+static void print_txt_servers(FILE *out, const dv_dns_record *r)
+{
+  fputs("  zone ", out);
+  dv_report_safe(out, r->zone[0] ? r->zone : "(not found)");
+  fputs(", authoritative servers:\n", out);
+  for (size_t i = 0; i < r->nauth; i++) {
+    const dv_auth_answer *s = &r->auth[i];
+    char left[300];
+    snprintf(left, sizeof(left), "%s (%s)", s->ns,
+             s->addr[0] ? s->addr : "no address");
+    fputs("    ", out);
+    dv_report_safe(out, left);
+    fprintf(out, "%*s%-12s", (int)(strlen(left) < 36 ? 36 - strlen(left) : 1),
+            "", dv_auth_state_word(s, r));
+    if (s->soa_ok)
+      fprintf(out, " serial %u", s->serial);
+    if (s->cname[0]) {
+      fputs(" -> ", out);
+      dv_report_safe(out, s->cname);
+    }
+    for (size_t k = 0; k < s->ntxt; k++) {
+      fputs(k ? " \"" : " TXT \"", out);
+      dv_report_safe(out, s->txtv[k]);
+      fputc('"', out);
+    }
+    fputc('\n', out);
+  }
+}
+
+static json_t *txt_record_json(const dv_dns_record *r)
+{
+  json_t *servers = json_array(), *rec = json_array(), *o;
+  for (size_t i = 0; servers && i < r->nauth; i++) {
+    const dv_auth_answer *s = &r->auth[i];
+    json_t *txt = json_array();
+    json_t *j;
+    for (size_t k = 0; txt && k < s->ntxt; k++)
+      json_array_append_new(txt, dv_json_str(s->txtv[k]));
+    j = json_pack("{s:o, s:o, s:s, s:b, s:o, s:o}", "ns", dv_json_str(s->ns),
+                  "address", dv_json_str(s->addr), "state",
+                  dv_auth_state_word(s, r), "authoritative", s->aa, "cname",
+                  s->cname[0] ? dv_json_str(s->cname) : json_null(), "txt",
+                  txt ? txt : json_array());
+    if (j && s->soa_ok)
+      json_object_set_new(j, "serial", json_integer(s->serial));
+    if (j)
+      json_array_append_new(servers, j);
+  }
+  for (size_t k = 0; rec && k < r->rec_ntxt; k++)
+    json_array_append_new(rec, dv_json_str(r->rec_txtv[k]));
+  o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:{s:s, s:o}, s:s, s:s}",
+                "name", dv_json_str(r->cert_name), "kind",
+                r->kind == DV_REC_PERSIST_TXT ? "dns-persist-01" : "dns-01",
+                "record_name", dv_json_str(r->rname), "expect",
+                r->rvalue[0] ? dv_json_str(r->rvalue) : json_null(), "zone",
+                r->zone[0] ? dv_json_str(r->zone) : json_null(), "servers",
+                servers ? servers : json_array(), "resolver", "status",
+                dv_dns_status_str(r->rec_txt_st), "txt",
+                rec ? rec : json_array(), "dnssec",
+                dv_dns_record_dnssec_word(r), "caa",
+                dv_caa_verdict_word(r->caa.verdict));
+  if (o && r->child)
+    json_object_set_new(o, "delegated_to", txt_record_json(r->child));
+  return o;
+}
+
+static int dns_txt(dv_cfg *cfg)
+{
+  dv_dns_record *r = NULL;
+  dv_ca_choice ca;
+  dv_run run;
+  dv_name n;
+  char detail[256], shown[1100];
+  int rc = DV_EXIT_UNKNOWN, lr, any = 0, choose;
+  dv_severity worst = DV_SEV_INFO;
+  const char *arg = cfg->acme_name ? cfg->acme_name : cfg->persist_name;
+  dv_rec_kind kind = cfg->acme_name ? DV_REC_ACME_TXT : DV_REC_PERSIST_TXT;
+  const char *method = cfg->acme_name ? "dns-01" : "dns-persist-01";
+  dv_name_status st;
+  int64_t t0 = dv_loop_now_ms();
+
+  memset(&run, 0, sizeof(run));
+  memset(&ca, 0, sizeof(ca));
+  if (cfg->acme_name && cfg->persist_name) {
+    dv_error("dns: give --acme or --persist, not both");
+    goto out;
+  }
+  if (cfg->ncnames || cfg->records_file || cfg->nargs) {
+    dv_error("dns: --%s NAME takes no --cname, --records or other names",
+             cfg->acme_name ? "acme" : "persist");
+    goto out;
+  }
+  if (cfg->expect && !cfg->acme_name) {
+    dv_error("dns: --expect goes with --acme");
+    goto out;
+  }
+  dv_name_printable(arg, strlen(arg), shown, sizeof(shown));
+  st = dv_name_parse(arg, strlen(arg), &n, detail, sizeof(detail));
+  if (st != DV_NAME_OK) {
+    dv_error("--%s \"%.80s\": %s%s%s", cfg->acme_name ? "acme" : "persist",
+             shown, dv_name_status_str(st), detail[0] ? ": " : "", detail);
+    goto out;
+  }
+  choose = dv_ca_choose(cfg, &ca, method);
+  if (choose != 0) {
+    rc = choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
+    goto out;
+  }
+  r = calloc(1, sizeof(*r));
+  if (!r) {
+    dv_error("out of memory");
+    goto out;
+  }
+  dv_dns_txt_init(r, kind, n.ascii, cfg->expect);
+  dv_caa_set_policy(&r->caa, &ca.policy);
+  r->persist = &ca.persist;
+  if (run_open(&run, cfg) < 0)
+    goto out;
+  dv_dns_record_start(&run.dns, r);
+  lr = run_loop(&run, cfg, t0);
+  if (lr < 0)
+    goto out;
+  dv_dns_record_finish(r);
+  dv_ca_check_offered(&ca, method, &r->findings, r->cert_name);
+  dv_findings_fold(&r->findings, &any, &worst);
+  rc = dv_report_exit_code(any, worst, lr || r->incomplete);
+  if (cfg->json) {
+    json_t *arr = json_array();
+    dv_json_push(&arr,
+                 with_verdict(txt_record_json(r), &r->findings, r->incomplete));
+    rc = dv_report_json_emit("dns", rc, lr, arr);
+  } else {
+    char sub[DV_NAME_LEN + 40];
+    snprintf(sub, sizeof(sub), "%s for %s",
+             kind == DV_REC_ACME_TXT ? "dns-01" : "dns-persist-01",
+             r->cert_name);
+    print_header(stdout, cfg, r->rname, sub, &r->findings, r->incomplete);
+    fputs("  CA: ", stdout);
+    dv_report_safe(stdout, ca.policy.display);
+    if (r->rvalue[0]) {
+      fputs("; expected: TXT \"", stdout);
+      dv_report_safe(stdout, r->rvalue);
+      fputc('"', stdout);
+    }
+    fputc('\n', stdout);
+    print_txt_servers(stdout, r);
+    if (r->child) {
+      fputs("  delegated by CNAME to ", stdout);
+      dv_report_safe(stdout, r->child->rname);
+      fputs(":\n", stdout);
+      print_txt_servers(stdout, r->child);
+    }
+    printf("  resolver: %s", dv_dns_status_str(r->rec_txt_st));
+    for (size_t k = 0; k < r->rec_ntxt; k++) {
+      fputs(k ? " \"" : " TXT \"", stdout);
+      dv_report_safe(stdout, r->rec_txtv[k]);
+      fputc('"', stdout);
+    }
+    printf("\n  DNSSEC: %s   CAA: %s\n\n", dv_dns_record_dnssec_word(r),
+           dv_caa_verdict_word(r->caa.verdict));
+    dv_report_findings_text(stdout, cfg, &r->findings);
+    printf("\n1 record checked: exit %d (%s)\n", rc, dv_report_status_word(rc));
+  }
+out:
+  if (r) {
+    dv_dns_record_free(r);
+    free(r);
+  }
+  run_close(&run);
+  dv_ca_choice_free(&ca);
+  return rc;
+}
+
 int dv_cmd_dns(dv_cfg *cfg)
 {
   dv_record_list in = {0};
@@ -178,8 +355,22 @@ int dv_cmd_dns(dv_cfg *cfg)
   dv_severity worst_all = DV_SEV_INFO;
   const char *cert = cfg->nargs ? cfg->args[0] : NULL;
   int64_t t0 = dv_loop_now_ms();
+  dv_ca_choice ca;
+  int choose;
 
+  if (cfg->acme_name || cfg->persist_name)
+    return dns_txt(cfg);
   memset(&run, 0, sizeof(run));
+  memset(&ca, 0, sizeof(ca));
+  if (cfg->expect) {
+    dv_error("dns: --expect goes with --acme");
+    goto out;
+  }
+  choose = dv_ca_choose(cfg, &ca, "dns-change");
+  if (choose != 0) {
+    rc = choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
+    goto out;
+  }
   if (cfg->nargs > 1) {
     dv_error("dns: give one certificate NAME (records: --cname or --records)");
     goto out;
@@ -213,9 +404,11 @@ int dv_cmd_dns(dv_cfg *cfg)
     dv_error("out of memory");
     goto out;
   }
-  for (size_t i = 0; i < in.n; i++)
+  for (size_t i = 0; i < in.n; i++) {
     dv_dns_record_init(&recs[i], in.v[i].cert_name, in.v[i].rname,
                        in.v[i].rvalue);
+    dv_caa_set_policy(&recs[i].caa, &ca.policy);
+  }
   records_share(recs, in.n);
   if (run_open(&run, cfg) < 0)
     goto out;
@@ -289,6 +482,7 @@ out:
   free(recs);
   run_close(&run);
   dv_records_free(&in);
+  dv_ca_choice_free(&ca);
   return rc;
 }
 
@@ -309,11 +503,24 @@ int dv_cmd_preflight(dv_cfg *cfg)
   dv_run run;
   dv_email_ctx ectx = {0};
   int rc = DV_EXIT_UNKNOWN, bad = 0, deadline = 0, any_all = 0, lr;
-  int incomplete = 0;
+  int incomplete = 0, choose, email_ok;
   dv_severity worst_all = DV_SEV_INFO;
   int64_t t0 = dv_loop_now_ms();
+  dv_ca_choice ca;
+  const char *dns_method;
 
   memset(&run, 0, sizeof(run));
+  memset(&ca, 0, sizeof(ca));
+  choose = dv_ca_choose(cfg, &ca, NULL);
+  if (choose != 0) {
+    rc = choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
+    goto out;
+  }
+  /* the CA's DNS method decides what CAA validationmethods must allow;
+   * e-mail only for a CA that offers it (unknown CAs: not ruled out) */
+  dns_method = ca.ca && ca.ca->nmethods ? dv_ca_dns_method(ca.ca) : NULL;
+  ca.policy.method = dns_method ? dns_method : "dns-change";
+  email_ok = !ca.ca || !ca.ca->nmethods || dv_ca_offers(ca.ca, "email");
   if (cfg->nargs == 0) {
     dv_error("preflight: give at least one NAME");
     goto out;
@@ -341,6 +548,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
     }
     dv_dns_record_init(&pf[i].dns, n.ascii, n.wildcard ? n.ascii + 2 : n.ascii,
                        "");
+    dv_caa_set_policy(&pf[i].dns.caa, &ca.policy);
     pf[i].dns.preflight = 1;
   }
   if (bad)
@@ -384,6 +592,17 @@ int dv_cmd_preflight(dv_cfg *cfg)
       f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_DNS,
                           p->dns.cert_name);
       dv_finding_ev(&p->findings, f, "zone", "%s", p->dns.zone);
+      if (ca.explicit_ca)
+        dv_finding_ev(&p->findings, f, "method", "%s (%s)", ca.policy.method,
+                      ca.policy.display);
+    } else if (!p->incomplete && !email_ok && dv_dns_record_caa_ok(&p->dns)) {
+      /* the CA validates by DNS/HTTP only: e-mail is no way out */
+      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
+                          p->dns.cert_name);
+      dv_finding_ev(&p->findings, f, "because",
+                    "DNS validation cannot work and %s does not offer "
+                    "e-mail validation",
+                    dv_ca_choice_name(&ca));
     } else if (!p->incomplete && !dv_dns_record_caa_ok(&p->dns)) {
       /* CAA blocks issuance whatever the validation method */
       f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
@@ -399,6 +618,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
                             p->dns.cert_name);
         dv_finding_ev(&p->findings, f, "validation_domain", "%s",
                       p->email.cands[p->email.chosen].domain);
+        dv_ca_email_sunset(&ca, &p->findings, p->dns.cert_name);
       } else {
         dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
                         p->dns.cert_name);
@@ -435,6 +655,11 @@ int dv_cmd_preflight(dv_cfg *cfg)
           "e-mail validation"};
       print_header(stdout, cfg, p->dns.cert_name, NULL, &p->findings,
                    p->incomplete);
+      if (ca.explicit_ca) {
+        fputs("  CA: ", stdout);
+        dv_report_safe(stdout, ca.policy.display);
+        fputc('\n', stdout);
+      }
       printf("  plan: %s\n", p->incomplete ? "unknown" : plan[p->method]);
       printf("  DNS validation: %s (zone %s, CAA %s, DNSSEC %s)\n",
              dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253
@@ -467,5 +692,6 @@ out:
     }
   free(pf);
   run_close(&run);
+  dv_ca_choice_free(&ca);
   return rc;
 }

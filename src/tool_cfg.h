@@ -59,6 +59,13 @@ typedef struct {
   long expiry_days;        /* --days N (0 = default) */
   const char *format;      /* --format text|json|asff */
   const char *aws_profile; /* --profile NAME */
+  /* any public CA (check/cas.conf) */
+  const char *ca;           /* --ca NAME (NULL = amazon) */
+  const char *ca_domain;    /* --ca-domain DOMAIN */
+  const char *acme_account; /* --acme-account URI */
+  const char *acme_name;    /* dns --acme NAME */
+  const char *expect;       /* dns --expect VALUE */
+  const char *persist_name; /* dns --persist NAME */
 } dv_cfg;
 
 #endif

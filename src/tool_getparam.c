@@ -10,6 +10,7 @@
 
 #include "aws/aws_creds.h"
 #include "base/names.h"
+#include "check/ca_table.h"
 #include "src/tool_getparam.h"
 #include "src/tool_help.h"
 
@@ -329,6 +330,64 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
       return DV_PARAM_BAD_ARG;
     }
     cfg->aws_endpoint_url = val;
+    break;
+  case DV_OPT_CA:
+    if (strcmp(val, "list") != 0 && !dv_ca_name_valid(val)) {
+      snprintf(msg, msglen,
+               "--ca '%s': give a CA name from the table (--ca list)",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->ca = val;
+    break;
+  case DV_OPT_CA_DOMAIN: {
+    dv_ca tmp;
+    if (dv_ca_from_domain(&tmp, val) < 0) {
+      snprintf(msg, msglen,
+               "--ca-domain '%s': not an issuer domain name (RFC 8659: "
+               "letters, digits, inner hyphens, dots; no final dot)",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->ca_domain = val;
+    break;
+  }
+  case DV_OPT_ACME_ACCOUNT: {
+    size_t n = strlen(val);
+    int ok = n > 0 && n < 256 && strchr(val, ':') != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+      ok = (unsigned char)val[i] >= 0x21 && (unsigned char)val[i] <= 0x7E &&
+           val[i] != ';';
+    if (!ok) {
+      snprintf(msg, msglen,
+               "--acme-account '%s': give the account URL (a URI without "
+               "spaces or \";\", e.g. https://acme.example/acct/123)",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->acme_account = val;
+    break;
+  }
+  case DV_OPT_EXPECT: {
+    size_t n = strlen(val);
+    int ok = n > 0 && n < 256;
+    for (size_t i = 0; ok && i < n; i++)
+      ok = (unsigned char)val[i] >= 0x20 && (unsigned char)val[i] <= 0x7E;
+    if (!ok) {
+      snprintf(msg, msglen,
+               "--expect '%s': give the TXT value (printable ASCII, 1-255 "
+               "characters)",
+               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->expect = val;
+    break;
+  }
+  case DV_OPT_ACME:
+    cfg->acme_name = val;
+    break;
+  case DV_OPT_PERSIST:
+    cfg->persist_name = val;
     break;
   }
   return DV_PARAM_OK;

@@ -23,7 +23,9 @@ const dv_command dv_commands[] = {
      "failures. It lists the five addresses ACM mails (admin@, "
      "administrator@, hostmaster@, postmaster@, webmaster@) and gives a "
      "verdict per name: the validation domain to use, or the fix."},
-    {"dns", "[NAME] --cname RECORD_NAME=RECORD_VALUE... | --records FILE",
+    {"dns",
+     "[NAME] --cname RECORD_NAME=RECORD_VALUE... | --records FILE | --acme "
+     "NAME [--expect VALUE] | --persist NAME",
      "is ACM's validation CNAME in place at every authoritative server",
      "Checks each validation record ACM gave (from --cname, the CSV the ACM "
      "console exports, or `aws acm describe-certificate` JSON): the zone and "
@@ -34,13 +36,25 @@ const dv_command dv_commands[] = {
      "of CNAME, CNAME plus other data, long CNAME chains, a record in the "
      "wrong zone), DNSSEC, and CAA for the certificate name. NAME (the "
      "certificate name) is needed only when it is not the record name "
-     "without its first label."},
-    {"preflight", "NAME...",
+     "without its first label. --acme NAME checks ACME's dns-01 record "
+     "instead (TXT at _acme-challenge.NAME) at the resolver and every "
+     "authoritative server: stale or disagreeing servers (a multi-perspective "
+     "validation failure), the doubled-label mistake (guarded against "
+     "wildcards), a CNAME delegation to another zone (acme-dns) followed and "
+     "checked there, the values; --expect VALUE names the value the ACME "
+     "client wants. --persist NAME checks dns-persist-01 (BR 3.2.2.4.22): "
+     "the _validation-persist.NAME TXT records' issuer against --ca, "
+     "accounturi (against --acme-account), persistUntil (passed, or less "
+     "than 30 days away), their grammar, at every server."},
+    {"preflight", "[--ca NAME|--ca-domain DOMAIN] NAME...",
      "before requesting: which validation method will work for each name",
      "For each NAME: can DNS validation work (zone served by its name "
-     "servers, CAA allows Amazon, DNSSEC not broken), can e-mail validation "
-     "work (the e-mail checks), which names share a record (*.example.com "
-     "and example.com), and the method and validation domain to choose."},
+     "servers, CAA allows the CA, DNSSEC not broken), can e-mail validation "
+     "work (the e-mail checks; only for a CA that offers it, and reported "
+     "with its end date: BR 3.2.2.4.4, ballot SC-090), which names share a "
+     "record (*.example.com and example.com), and the method and validation "
+     "domain to choose. --ca picks the CA (default amazon; the table is "
+     "check/cas.conf, `--ca list` prints it)."},
     {"whois", "NAME... | --input FILE [--domain NAME] [--server HOST]",
      "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
      "Looks up the registrable domain of each NAME (once per domain, however "
@@ -198,6 +212,30 @@ const dv_option dv_options[] = {
      "starting with # are ignored. \"-\" reads standard input."},
     {DV_OPT_CNAME, "cname", 0, "RECORD_NAME=RECORD_VALUE", "dns",
      "a validation record as ACM shows it (repeatable)", NULL},
+    {DV_OPT_CA, "ca", 0, "NAME", "dns preflight email check",
+     "the CA to check for (default amazon; --ca list shows the table)",
+     "The public CA the checks are for: its CAA issuer domain names and the "
+     "validation methods it offers come from check/cas.conf (amazon, "
+     "letsencrypt, google, digicert, sectigo, zerossl, globalsign, sslcom, "
+     "buypass, harica, godaddy). Default amazon. `--ca list` prints the "
+     "table and exits."},
+    {DV_OPT_CA_DOMAIN, "ca-domain", 0, "DOMAIN", "dns preflight email check",
+     "a CA not in the table, by its CAA issuer domain name",
+     "Check CAA for the CA whose issuer domain name (RFC 8659) is DOMAIN, "
+     "e.g. --ca-domain pki.example.net. Its validation methods are unknown, "
+     "so no method is ruled out."},
+    {DV_OPT_ACME_ACCOUNT, "acme-account", 0, "URI", "dns preflight check",
+     "your ACME account URL (CAA accounturi, dns-persist-01)",
+     "The ACME account URL (as the CA's new-account endpoint returns it) "
+     "that CAA accounturi parameters (RFC 8657) and dns-persist-01 records "
+     "are compared with. Without it, such restrictions are explained, not "
+     "evaluated."},
+    {DV_OPT_ACME, "acme", 0, "NAME", "dns",
+     "check ACME dns-01: TXT at _acme-challenge.NAME", NULL},
+    {DV_OPT_EXPECT, "expect", 0, "VALUE", "dns",
+     "with --acme: the TXT value the ACME client wants", NULL},
+    {DV_OPT_PERSIST, "persist", 0, "NAME", "dns",
+     "check dns-persist-01: TXT at _validation-persist.NAME", NULL},
     {DV_OPT_RECORDS, "records", 0, "FILE", "dns",
      "records from the ACM console's CSV or describe-certificate JSON",
      "Read the validation records from FILE: the CSV the ACM console exports "

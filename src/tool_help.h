@@ -46,7 +46,14 @@ typedef enum {
   DV_OPT_DAYS,
   DV_OPT_FORMAT,
   /* AWS (aws_creds.h) */
-  DV_OPT_PROFILE
+  DV_OPT_PROFILE,
+  /* any public CA (check/cas.conf), ACME dns-01, dns-persist-01 */
+  DV_OPT_CA,
+  DV_OPT_CA_DOMAIN,
+  DV_OPT_ACME_ACCOUNT,
+  DV_OPT_ACME,
+  DV_OPT_EXPECT,
+  DV_OPT_PERSIST
 } dv_opt_id;
 
 typedef struct {
