@@ -533,12 +533,14 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "answer; e-mail validation needs an MX.",
          ACM_DNS "; " ACM_EMAIL},
     [DV_F_WHOIS_CONTACT_EMAIL] =
-        {"A WHOIS contact has a real e-mail address",
+        {"A WHOIS contact has a real e-mail address (ACM's pre-2024 legacy "
+         "only)",
          "Before mid-2024 ACM also mailed this address; certificates requested "
          "then may list it in ValidationEmails. New requests use only the five "
-         "addresses of the validation domain.",
+         "addresses of the validation domain; no public CA may use WHOIS "
+         "contacts since 2025-07-15.",
          "https://docs.aws.amazon.com/acm/latest/userguide/"
-         "email-validation.html"},
+         "email-validation.html; BR 3.2.2.4.2 (ballot SC-080)"},
     [DV_F_WHOIS_CONTACT_PROXY] =
         {"A WHOIS contact is a privacy-proxy relay address",
          "Mail to the relay is forwarded -- or filtered -- by the privacy "
@@ -754,9 +756,11 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "Make sure someone reads the validation addresses of each domain and "
          "approves ACM's renewal mail (sent from 45 days before expiry), or "
          "replace the certificate with a DNS-validated one that renews without "
-         "anyone.",
+         "anyone. E-mail validation to the constructed addresses SHOULD NOT "
+         "be used since 2026-03-15 and MUST NOT from 2028-03-15 (BR 3.2.2.4.4, "
+         "ballot SC-090): renewals after that date need DNS validation.",
          "https://docs.aws.amazon.com/acm/latest/userguide/"
-         "email-renewal-validation.html"},
+         "email-renewal-validation.html; BR 3.2.2.4.4 (SC-090)"},
     [DV_F_EXPIRY_DNS_RENEWAL] =
         {"DNS-validated and the validation CNAMEs are in place: ACM will renew",
          "Nothing to fix; keep the CNAME records.",

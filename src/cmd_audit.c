@@ -26,6 +26,7 @@
 #include "base/names.h"
 #include "base/ratelimit.h"
 #include "src/report.h"
+#include "src/tool_ca.h"
 #include "src/tool_operate.h"
 
 #define AU_MAX_INFLIGHT 4
@@ -271,7 +272,12 @@ int dv_cmd_audit(dv_cfg *cfg)
 
   memset(&run, 0, sizeof(run));
   run.cfg = cfg;
-  run.days = cfg->expiry_days > 0 ? cfg->expiry_days : DV_EXPIRY_DEFAULT_DAYS;
+  {
+    /* 45 days, less once the lifetime in force is short (BR 6.3.2) */
+    unsigned window = DV_EXPIRY_DEFAULT_DAYS;
+    dv_ca_default_thresholds(NULL, NULL, &window);
+    run.days = cfg->expiry_days > 0 ? cfg->expiry_days : (long)window;
+  }
   run.now = time(NULL);
   /* a whole account within ACM's request quota takes a while */
   if (!cfg->timeout_given)

@@ -25,6 +25,7 @@
 #include "src/nagios.h"
 #include "base/names.h"
 #include "src/report.h"
+#include "src/tool_ca.h"
 #include "src/tool_operate.h"
 
 int dv_check_unknown(const char *fmt, ...)
@@ -189,23 +190,43 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
   int64_t t0 = dv_loop_now_ms();
   dv_name_status ns;
   dv_findings all = {0};
+  dv_ca_choice ca;
+  const char *dns_method;
+  int email_offered, choose;
 
   memset(&dns, 0, sizeof(dns));
   memset(&dr, 0, sizeof(dr));
+  choose = dv_ca_choose(cfg, &ca, NULL);
+  if (choose != 0) {
+    dv_nagios_summary(o, "%s", choose > 0 ? "CA table printed"
+                                          : "--ca: see the error above");
+    return;
+  }
+  /* as preflight: the CA's DNS method; e-mail only where the CA offers it
+   * and the CA/B Forum still allows it (BR 3.2.2.4.4, SC-090) */
+  dns_method = ca.ca && ca.ca->nmethods ? dv_ca_dns_method(ca.ca) : NULL;
+  ca.policy.method = dns_method ? dns_method : "dns-change";
+  email_offered = !ca.ca || !ca.ca->nmethods || dv_ca_offers(ca.ca, "email");
+  {
+    const dv_ca_method *m = dv_ca_method_find(&ca.table, "email");
+    if (m && m->must_not && ca.now >= m->must_not)
+      email_offered = 0;
+  }
   printable(cfg->check_domain, shown, sizeof(shown));
   ns = dv_name_parse(cfg->check_domain, strlen(cfg->check_domain), &n, detail,
                      sizeof(detail));
   if (ns != DV_NAME_OK) {
     dv_nagios_summary(o, "--domain '%.80s': %s%s%s", shown,
                       dv_name_status_str(ns), detail[0] ? ": " : "", detail);
-    return;
+    goto out;
   }
   if (dv_email_result_init(&er, shown, &n) < 0) {
     dv_nagios_summary(o, "out of memory");
-    return;
+    goto out;
   }
   have_er = 1;
   dv_dns_record_init(&dr, n.ascii, n.wildcard ? n.ascii + 2 : n.ascii, "");
+  dv_caa_set_policy(&dr.caa, &ca.policy);
   dr.preflight = 1;
   loop = dv_loop_new();
   if (!loop) {
@@ -241,19 +262,23 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
     goto out;
   }
   dns_ok = dv_dns_record_zone_ok(&dr) && strlen(dr.rname) + 34 <= 253;
-  email_ok = er.chosen >= 0;
+  email_ok = email_offered && er.chosen >= 0;
   methods = dns_ok + email_ok;
   dv_findings_append(&all, &dr.findings);
-  if (!dns_ok) /* as preflight: e-mail matters only when DNS cannot work */
+  if (!dns_ok && email_offered) /* as preflight: e-mail matters only when
+                                   DNS cannot work */
     dv_findings_append(&all, &er.findings);
+  if (!dns_ok && email_ok)
+    dv_ca_email_sunset(&ca, &all, n.ascii);
   if (!dns_ok && !dv_dns_record_caa_ok(&dr)) {
     /* CAA blocks issuance whatever the validation method */
     o->state = DV_NAGIOS_CRITICAL;
     if (dr.caa.verdict == DV_CAA_FORBIDS)
       dv_nagios_summary(o,
-                        "%s: CAA forbids Amazon: no certificate can be "
+                        "%s: CAA forbids %s: no certificate can be "
                         "issued",
-                        n.ascii);
+                        n.ascii,
+                        ca.policy.amazon ? "Amazon" : ca.policy.display);
     else
       dv_nagios_summary(o,
                         "%s: the CAA lookup failed (DNS: zone %s, DNSSEC "
@@ -303,6 +328,7 @@ out:
   if (started)
     dv_dns_ctx_free(&dns);
   dv_loop_free(loop);
+  dv_ca_choice_free(&ca);
 }
 
 /* ---- --arn ------------------------------------------------------------ */
@@ -657,11 +683,18 @@ int dv_cmd_check(dv_cfg *cfg)
         "-c '%s': %s", printable(cfg->critical, shown, sizeof(shown)), why);
   dv_nagios_out_init(&o);
   if (cfg->check_arn || cfg->check_host) {
-    /* days to expiry: warn below 30, critical below 14 */
+    /* days to expiry: warn below 30, critical below 14 -- less once the
+     * maximum certificate lifetime in force is short (BR 6.3.2, SC-081;
+     * 47 days from 2029-03-15: 15 and 7) */
+    unsigned dw, dc;
+    char def[16];
+    dv_ca_default_thresholds(&dw, &dc, NULL);
+    snprintf(def, sizeof(def), "%u:", dw);
     if (!cfg->warning)
-      dv_nagios_range_parse("30:", &w, why, sizeof(why));
+      dv_nagios_range_parse(def, &w, why, sizeof(why));
+    snprintf(def, sizeof(def), "%u:", dc);
     if (!cfg->critical)
-      dv_nagios_range_parse("14:", &c, why, sizeof(why));
+      dv_nagios_range_parse(def, &c, why, sizeof(why));
     if (cfg->check_arn)
       check_arn(cfg, &o, &w, &c);
     else

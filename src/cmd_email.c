@@ -13,6 +13,7 @@
 #include "base/loop.h"
 #include "base/names.h"
 #include "src/report.h"
+#include "src/tool_ca.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
 
@@ -105,8 +106,12 @@ static void render_contacts(FILE *out, const dv_cfg *cfg,
 {
   fputs("  WHOIS/RDAP contacts of ", out);
   dv_report_safe(out, c->domain);
-  fputs(cfg->acm_legacy ? " (pre-2024 rule: they count as recipients):\n"
-                        : " (not used by ACM since 2024):\n",
+  fputs(cfg->acm_legacy
+            ? " (ACM's pre-2024 rule, legacy only: they count as "
+              "recipients; no public CA may use them since 2025-07-15, BR "
+              "3.2.2.4.2, SC-080):\n"
+            : " (legacy: not used by ACM since 2024; no public CA may use "
+              "them since 2025-07-15, BR 3.2.2.4.2, SC-080):\n",
         out);
   dv_whois_check_text_body(out, c, 4);
   if (c->findings.n) {
@@ -286,8 +291,16 @@ int dv_cmd_email(dv_cfg *cfg)
   dv_whois_check *wc = NULL;
   size_t nwc = 0;
   int64_t t0 = dv_loop_now_ms();
+  dv_ca_choice ca;
+  int choose;
 
   memset(&wctx, 0, sizeof(wctx));
+  choose = dv_ca_choose(cfg, &ca, "email");
+  if (choose != 0) {
+    rc = choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
+    dv_input_free(&in);
+    return rc;
+  }
   for (size_t i = 0; i < cfg->nargs; i++) {
     char where[32];
     snprintf(where, sizeof(where), "argument %zu", i + 1);
@@ -382,6 +395,12 @@ int dv_cmd_email(dv_cfg *cfg)
     dv_email_finish(&res[i]);
     if (cfg->acm_legacy)
       legacy_rescue(&res[i], contacts_for(wc, nwc, &res[i]));
+    /* the constructed-address method and the CA/B Forum's dates for it
+     * (BR 3.2.2.4.4, SC-090); a CA that has no e-mail method at all */
+    if (!dv_ca_check_offered(&ca, "email", &res[i].findings,
+                             res[i].name.ascii) &&
+        res[i].chosen >= 0)
+      dv_ca_email_sunset(&ca, &res[i].findings, res[i].name.ascii);
     incomplete |= res[i].incomplete;
     if (res[i].findings.nomem) {
       dv_error("out of memory");
@@ -432,5 +451,6 @@ out:
   free(res);
   dv_loop_free(loop);
   dv_input_free(&in);
+  dv_ca_choice_free(&ca);
   return rc;
 }

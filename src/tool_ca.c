@@ -157,3 +157,23 @@ void dv_ca_email_sunset(const dv_ca_choice *c, dv_findings *fl,
                 m && m->ballot[0] ? m->ballot : "SC-090");
   dv_finding_ev(fl, f, "run_date", "%s", today);
 }
+
+unsigned dv_ca_default_thresholds(unsigned *warn, unsigned *crit,
+                                  unsigned *window)
+{
+  dv_ca_table t;
+  char path[1024], err[300];
+  unsigned l = 398;
+  if (table_path(path, sizeof(path)) == 0 &&
+      dv_ca_table_load(&t, path, err, sizeof(err)) == DV_CA_OK) {
+    l = dv_ca_lifetime_days(&t, dv_run_now(), NULL);
+    dv_ca_table_free(&t);
+  }
+  if (warn)
+    *warn = l / 3 < 30 ? l / 3 : 30;
+  if (crit)
+    *crit = l / 6 < 14 ? l / 6 : 14;
+  if (window)
+    *window = l / 3 < 45 ? l / 3 : 45;
+  return l;
+}

@@ -40,4 +40,11 @@ int dv_ca_check_offered(const dv_ca_choice *c, const char *method,
 void dv_ca_email_sunset(const dv_ca_choice *c, dv_findings *fl,
                         const char *subject);
 
+/* Default expiry thresholds for the certificate lifetime in force on the
+ * run's date (BR 6.3.2, SC-081; lifetimes in cas.conf): warn = min(30,
+ * L/3), crit = min(14, L/6), window (expiry/audit --days) = min(45, L/3)
+ * days. Returns L. Quiet: without the table L is 398. */
+unsigned dv_ca_default_thresholds(unsigned *warn, unsigned *crit,
+                                  unsigned *window);
+
 #endif
