@@ -337,7 +337,7 @@ dv_caa_verdict dv_caa_evaluate_policy(const dv_caa_policy *p,
 {
   size_t nwild = 0, nprops = 0, nempty = 0, nmatch = 0;
   size_t acct_bad = 0, method_bad = 0;
-  int conditional = -1;
+  int conditional = -1, definite = -1;
   const char *tag;
   char issuers[512] = "", mism[600] = "";
   int acme =
@@ -399,13 +399,14 @@ dv_caa_verdict dv_caa_evaluate_policy(const dv_caa_policy *p,
     acct_ok = !acct ? 1 : p->account ? strcmp(acct, p->account) == 0 : 2;
     vm_ok = !vm ? 1 : acme ? method_listed(vm, p->method) : 2;
     if (acct_ok == 1 && vm_ok == 1) {
-      out->code = p->amazon ? DV_F_CAA_ALLOWS_AMAZON : DV_F_CAA_ALLOWS_CA;
-      snprintf(out->why, sizeof(out->why), "%s \"%s\"%s%s%s%s", tag,
-               rr[i].value, acct ? " (account matches)" : "", vm ? " (" : "",
-               vm ? p->method : "", vm ? " is listed)" : "");
-      out->restricted = 0;
-      out->restricts[0] = '\0';
-      return out->verdict = DV_CAA_ALLOWS;
+      /* allowed; keep scanning so every malformed value is reported */
+      if (definite < 0) {
+        definite = (int)i;
+        snprintf(out->why, sizeof(out->why), "%s \"%s\"%s%s%s%s", tag,
+                 rr[i].value, acct ? " (account matches)" : "", vm ? " (" : "",
+                 vm ? p->method : "", vm ? " is listed)" : "");
+      }
+      continue;
     }
     if (acct_ok && vm_ok) {
       if (conditional < 0)
@@ -431,6 +432,12 @@ dv_caa_verdict dv_caa_evaluate_policy(const dv_caa_policy *p,
       snprintf(item, sizeof(item), "validationmethods=%s", vm);
       cat(mism, sizeof(mism), "; ", item);
     }
+  }
+  if (definite >= 0) {
+    out->code = p->amazon ? DV_F_CAA_ALLOWS_AMAZON : DV_F_CAA_ALLOWS_CA;
+    out->restricted = 0;
+    out->restricts[0] = '\0';
+    return out->verdict = DV_CAA_ALLOWS;
   }
   if (conditional >= 0) {
     out->code = p->amazon ? DV_F_CAA_ALLOWS_AMAZON : DV_F_CAA_ALLOWS_CA;

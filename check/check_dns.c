@@ -1097,7 +1097,8 @@ static void finish_txt(dv_dns_record *r, size_t usable)
     return;
   }
   /* the servers have it, the resolver says it does not exist */
-  if (r->rec_txt_st == DV_DNS_NXDOMAIN || r->rec_txt_st == DV_DNS_NODATA) {
+  if (nhave == usable &&
+      (r->rec_txt_st == DV_DNS_NXDOMAIN || r->rec_txt_st == DV_DNS_NODATA)) {
     f = dv_findings_add(fl, DV_F_DNS_NEGATIVE_CACHED, subj);
     dv_finding_ev(fl, f, "resolver", "%s TXT: %s", r->rname,
                   dv_dns_status_str(r->rec_txt_st));

@@ -198,8 +198,8 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
   memset(&dr, 0, sizeof(dr));
   choose = dv_ca_choose(cfg, &ca, NULL);
   if (choose != 0) {
-    dv_nagios_summary(o, "%s", choose > 0 ? "CA table printed"
-                                          : "--ca: see the error above");
+    dv_nagios_summary(
+        o, "%s", choose > 0 ? "CA table printed" : "--ca: see the error above");
     return;
   }
   /* as preflight: the CA's DNS method; e-mail only where the CA offers it

@@ -612,7 +612,14 @@ int dv_cmd_preflight(dv_cfg *cfg)
     } else if (!p->incomplete) {
       /* DNS cannot work: now the e-mail side decides */
       dv_findings_append(&p->findings, &p->email.findings);
-      if (p->email.chosen >= 0) {
+      const dv_ca_method *em = dv_ca_method_find(&ca.table, "email");
+      if (p->email.chosen >= 0 && em && em->must_not &&
+          ca.now >= em->must_not) {
+        /* BR 3.2.2.4.4: MUST NOT from 2028-03-15 (SC-090) */
+        dv_ca_email_sunset(&ca, &p->findings, p->dns.cert_name);
+        dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
+                        p->dns.cert_name);
+      } else if (p->email.chosen >= 0) {
         p->method = 2;
         f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_EMAIL,
                             p->dns.cert_name);
