@@ -37,6 +37,9 @@ if "$SRCDIR/tests/lab/lab" status >/dev/null 2>&1 && "$PY" -c 'import jsonschema
               "dns --records $SRCDIR/tests/cases/describe-dnsok.json" \
               "dns --records $SRCDIR/tests/cases/console-export.csv" \
               "preflight dnsok.test *.dnsok.test caa-forbid.test servfail.test" \
+              "preflight --ca letsencrypt caa-acme.test bad-underscore.caa-grammar.test" \
+              "dns --acme acme-cname.test" "dns --acme acme-stale.test --expect x" \
+              "dns --ca-domain letsencrypt.org --persist stale.persist.test" \
               "endpoint current.endpoint.test --expect-pem ${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/ca/endpoint-old.pem" \
               "endpoint 127.47.0.77"; do
     # shellcheck disable=SC2086
