@@ -129,7 +129,10 @@ const dv_command dv_commands[] = {
      "following lines, exit status 0/1/2/3. --host checks the endpoint's "
      "certificate (as `dvcheck endpoint`): -w/-c are ranges for the days to "
      "expiry (default -w 30: -c 14:, i.e. warn below 30 days, critical "
-     "below 14); an expired, untrusted or wrong-name certificate or an "
+     "below 14; with L the maximum certificate lifetime in force on the run's "
+     "date, BR 6.3.2 ballot SC-081, the defaults are min(30, L/3) and "
+     "min(14, L/6): 15 and 7 from 2029-03-15); an expired, untrusted or "
+     "wrong-name certificate or an "
      "unreachable endpoint is CRITICAL; a certificate other than "
      "--expect-pem is WARNING. --domain checks whether validation can work "
      "now (as `dvcheck preflight`): OK when DNS validation can work, "
@@ -332,7 +335,9 @@ const dv_option dv_options[] = {
      "AWS_CA_BUNDLE or the profile's ca_bundle names the CA certificates to "
      "trust."},
     {DV_OPT_DAYS, "days", 0, "N", "expiry audit",
-     "the expiry window in days (default 45)", NULL},
+     "the expiry window in days (default 45; min(45, L/3) for the lifetime "
+     "L in force)",
+     NULL},
     {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",
      "output format (asff: Security Hub findings)", NULL},
     {DV_OPT_RESEND, "resend", 0, NULL, "cert",
