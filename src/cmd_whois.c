@@ -178,9 +178,11 @@ static int whois_live(dv_cfg *cfg)
         fputc('\n', stdout);
       }
       dv_whois_check_text_body(stdout, c, 2);
-      fputs("  (ACM stopped mailing WHOIS contacts in 2024; they matter only "
-            "for older certificates)\n\n",
-            stdout);
+      fputs(
+          "  (legacy: ACM stopped mailing WHOIS contacts in 2024; they matter "
+          "only for older ACM certificates; no public CA may use them since "
+          "2025-07-15, BR 3.2.2.4.2, ballot SC-080)\n\n",
+          stdout);
       dv_report_findings_text(stdout, cfg, &c->findings);
       fputc('\n', stdout);
     }
@@ -309,8 +311,9 @@ int dv_cmd_whois(dv_cfg *cfg)
       dv_report_safe(stdout, w.referral);
       fputc('\n', stdout);
     }
-    fputs("  (ACM stopped mailing WHOIS contacts in 2024; they matter only "
-          "for older certificates)\n\n",
+    fputs("  (legacy: ACM stopped mailing WHOIS contacts in 2024; they matter "
+          "only for older ACM certificates; no public CA may use them since "
+          "2025-07-15, BR 3.2.2.4.2, ballot SC-080)\n\n",
           stdout);
     dv_report_findings_text(stdout, cfg, &fl);
   }

@@ -56,7 +56,8 @@ const dv_command dv_commands[] = {
      "domain to choose. --ca picks the CA (default amazon; the table is "
      "check/cas.conf, `--ca list` prints it)."},
     {"whois", "NAME... | --input FILE [--domain NAME] [--server HOST]",
-     "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
+     "WHOIS/RDAP contacts ACM mailed before 2024 (legacy; no public CA may "
+     "use them since 2025-07-15): masked, proxied, throttled?",
      "Looks up the registrable domain of each NAME (once per domain, however "
      "many names share it): RDAP first (IANA bootstrap, the registry, then "
      "the registrar's RDAP server from the `related` link), port-43 WHOIS as "
