@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/text.h"
 #include "aws/acm_client.h"
 #include "aws/aws_sigv4.h"
 #include "base/names.h"
@@ -142,14 +143,14 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   if (!((fl[1] == 3 && strncmp(f[1], "aws", 3) == 0) ||
         (fl[1] == 6 && strncmp(f[1], "aws-cn", 6) == 0) ||
         (fl[1] == 10 && strncmp(f[1], "aws-us-gov", 10) == 0))) {
-    dv_name_printable(f[1], fl[1] < 40 ? fl[1] : 40, shown, sizeof(shown));
+    dv_text_escape(f[1], fl[1] < 40 ? fl[1] : 40, shown, sizeof(shown));
     snprintf(why, whylen, "partition '%s' (ACM uses aws, aws-cn or aws-us-gov)",
              shown);
     return DV_ARN_PARTITION;
   }
   memcpy(out->partition, f[1], fl[1]);
   if (!(fl[2] == 3 && strncmp(f[2], "acm", 3) == 0)) {
-    dv_name_printable(f[2], fl[2] < 40 ? fl[2] : 40, shown, sizeof(shown));
+    dv_text_escape(f[2], fl[2] < 40 ? fl[2] : 40, shown, sizeof(shown));
     snprintf(why, whylen, "service '%s', not 'acm'%s", shown,
              fl[2] == 7 && strncmp(f[2], "acm-pca", 7) == 0
                  ? " (this is a Private CA ARN, not a certificate's)"
@@ -163,7 +164,7 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   }
   memcpy(out->region, f[3], fl[3]);
   if (!dv_acm_region_valid(out->region, out->partition)) {
-    dv_name_printable(f[3], fl[3], shown, sizeof(shown));
+    dv_text_escape(f[3], fl[3], shown, sizeof(shown));
     if (dv_acm_region_valid(out->region, NULL))
       snprintf(why, whylen, "region '%s' is not in partition %s", shown,
                out->partition);
@@ -219,8 +220,8 @@ int dv_acm_error_parse(long http_code, const char *body, size_t len,
   int rc = -1;
   memset(e, 0, sizeof(*e));
   if (request_id_hdr)
-    dv_name_printable(request_id_hdr, strlen(request_id_hdr), e->request_id,
-                      sizeof(e->request_id));
+    dv_text_escape(request_id_hdr, strlen(request_id_hdr), e->request_id,
+                   sizeof(e->request_id));
   if (body && len)
     doc = json_loadb(body, len, JSON_DISABLE_EOF_CHECK, NULL);
   if (json_is_object(doc)) {
@@ -233,7 +234,7 @@ int dv_acm_error_parse(long http_code, const char *body, size_t len,
       rc = 0;
     }
     if (m)
-      dv_name_printable(m, strlen(m), e->message, sizeof(e->message));
+      dv_text_escape(m, strlen(m), e->message, sizeof(e->message));
   }
   if (rc < 0 && errortype_hdr && *errortype_hdr) {
     copy_code(e->code, sizeof(e->code), errortype_hdr);
@@ -647,7 +648,7 @@ static void trace_block(const char *label, const char *text)
     char *line = strndup(p, n);
     fputs("acm:   ", stderr);
     if (line)
-      dv_report_safe(stderr, line);
+      dv_text_fput(stderr, line, strlen(line));
     fputc('\n', stderr);
     free(line);
     p += n;

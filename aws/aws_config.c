@@ -11,6 +11,7 @@
 
 #include <openssl/crypto.h>
 
+#include "base/text.h"
 #include "aws/aws_config.h"
 #include "base/names.h"
 

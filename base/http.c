@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "base/http.h"
 #include "base/names.h"
 
@@ -243,7 +244,7 @@ static void http_url_for_trace(const char *url, char *out, size_t outlen)
   }
   q = strpbrk(url, "?#");
   n = q ? (size_t)(q - url) : strlen(url);
-  dv_name_printable(url, n, out, outlen);
+  dv_text_escape(url, n, out, outlen);
 }
 
 static void http_trace(const http_xfer *x, const dv_http_resp *r)
@@ -282,8 +283,8 @@ static void http_xfer_finish(http_xfer *x, dv_http_status st, long code,
   x->resp.elapsed_ms = (long)(dv_loop_now_ms() - x->started_ms);
   if (st != DV_HTTP_OK) {
     const char *detail = why && *why ? why : dv_http_status_str(st);
-    dv_name_printable(detail, strlen(detail), x->resp.error,
-                      sizeof(x->resp.error));
+    dv_text_escape(detail, strlen(detail), x->resp.error,
+                   sizeof(x->resp.error));
   }
   if (!x->resp.body) {
     x->resp.body = calloc(1, 1);

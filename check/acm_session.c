@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "aws/aws_creds.h"
 #include "check/acm_session.h"
 #include "base/names.h"
@@ -57,7 +58,7 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     }
     if (!dv_acm_region_valid(single, NULL)) {
       char shown[80];
-      dv_name_printable(single, strlen(single), shown, sizeof(shown));
+      dv_text_escape(single, strlen(single), shown, sizeof(shown));
       snprintf(why, whylen,
                "region '%s': not a region name ACM has (e.g. "
                "us-east-1)",
@@ -77,7 +78,7 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     int dup = 0;
     if (!dv_acm_region_valid(p, NULL)) {
       char shown[80];
-      dv_name_printable(p, strlen(p), shown, sizeof(shown));
+      dv_text_escape(p, strlen(p), shown, sizeof(shown));
       snprintf(why, whylen,
                "--region: '%s' is not a region name (e.g. "
                "us-east-1)",

@@ -20,6 +20,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "base/text.h"
+#include "base/timefmt.h"
 #include "check/check_dns.h"
 #include "check/check_endpoint.h"
 #include "base/names.h"
@@ -79,9 +81,8 @@ static void time_str(const ASN1_TIME *t, char *out, size_t outlen)
 {
   struct tm tm;
   memset(&tm, 0, sizeof(tm));
-  if (!t || ASN1_TIME_to_tm(t, &tm) != 1 ||
-      strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-    snprintf(out, outlen, "?");
+  dv_time_iso_tm(t && ASN1_TIME_to_tm(t, &tm) == 1 ? &tm : NULL,
+                 DV_TIME_SECONDS, out, outlen);
 }
 
 static void sans_str(X509 *x, char *out, size_t outlen)
@@ -832,8 +833,7 @@ static dv_ep_run_status ep_target(const char *target, char *host,
                                sizeof(inner)) == 0)
     return DV_EP_RUN_OK;
   snprintf(why, whylen, "endpoint '%s': %s",
-           dv_name_printable(target, strlen(target), shown, sizeof(shown)),
-           inner);
+           dv_text_escape(target, strlen(target), shown, sizeof(shown)), inner);
   return DV_EP_RUN_USAGE;
 }
 
@@ -859,7 +859,7 @@ dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
   if (dv_cert_info_from_pem_file(expect_pem, &exp, inner, sizeof(inner)) < 0) {
     snprintf(
         why, whylen, "--expect-pem %s: %s",
-        dv_name_printable(expect_pem, strlen(expect_pem), shown, sizeof(shown)),
+        dv_text_escape(expect_pem, strlen(expect_pem), shown, sizeof(shown)),
         inner);
     return DV_EP_RUN_USAGE;
   }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "check/check_whois.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
@@ -608,7 +609,9 @@ void dv_whois_check_text_body(FILE *out, const dv_whois_check *c, int indent)
     for (int i = 0; i < 3; i++) {
       fprintf(out, "%*s%-11s %-9s ", indent, "", role_names[i],
               dv_contact_status_str(roles[i]->status));
-      dv_report_safe(out, roles[i]->email[0] ? roles[i]->email : roles[i]->raw);
+      dv_text_fput(
+          out, roles[i]->email[0] ? roles[i]->email : roles[i]->raw,
+          strlen(roles[i]->email[0] ? roles[i]->email : roles[i]->raw));
       fputc('\n', out);
     }
   } else {
@@ -618,7 +621,7 @@ void dv_whois_check_text_body(FILE *out, const dv_whois_check *c, int indent)
     char why[128];
     const dv_rdap_hop *h = &c->rdap.hops[i];
     fprintf(out, "%*sasked       rdap  %-9s ", indent, "", h->role);
-    dv_report_safe(out, h->url);
+    dv_text_fput(out, h->url, strlen(h->url));
     fprintf(out, "  %s\n",
             rdap_hop_problem(h, why, sizeof(why)) ? why
             : h->not_found                        ? "not found"
@@ -627,7 +630,7 @@ void dv_whois_check_text_body(FILE *out, const dv_whois_check *c, int indent)
   for (size_t i = 0; c->whois_asked && i < c->wl.nhops; i++) {
     const dv_whois_hop *h = &c->wl.hops[i];
     fprintf(out, "%*sasked       whois %-9s ", indent, "", h->role);
-    dv_report_safe(out, h->host);
+    dv_text_fput(out, h->host, strlen(h->host));
     fprintf(out, "  %s%s%s\n",
             h->skipped ? "not asked" : dv_wfetch_status_str(h->status),
             h->throttled ? ", throttled" : "",

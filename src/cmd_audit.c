@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/json.h"
+#include "base/text.h"
 #include "check/acm_expiry.h"
 #include "check/acm_session.h"
 #include "check/cert_diag.h"
@@ -69,12 +71,6 @@ typedef struct au_run {
   int progress_on;
 } au_run;
 
-static const char *jstr(const json_t *o, const char *k)
-{
-  const json_t *v = json_object_get(o, k);
-  return json_is_string(v) ? json_string_value(v) : "";
-}
-
 /* ---- progress (stderr, terminals only) ------------------------------------
  */
 
@@ -111,10 +107,11 @@ static void au_on_progress(void *arg)
 /* Why a summary is a problem worth a diagnosis, or NULL. */
 static const char *au_pick(const au_run *run, const json_t *s)
 {
-  const char *st = jstr(s, "Status"), *type = jstr(s, "Type");
-  const json_t *na = json_object_get(s, "NotAfter");
-  double left =
-      json_is_number(na) ? json_number_value(na) - (double)run->now : 1e18;
+  const char *st = dv_json_get_str(s, "Status"),
+             *type = dv_json_get_str(s, "Type");
+  double left;
+  if (dv_json_get_left(s, "NotAfter", run->now, &left) < 0)
+    left = 1e18; /* no usable NotAfter: not picked for expiring */
   if (strcmp(st, "PENDING_VALIDATION") == 0 ||
       strcmp(st, "VALIDATION_TIMED_OUT") == 0 || strcmp(st, "FAILED") == 0)
     return st;
@@ -181,9 +178,11 @@ static void au_on_list(void *arg, const dv_acm_result *res)
       continue;
     c = &reg->certs[reg->ncerts++];
     c->reg = reg;
-    snprintf(c->arn, sizeof(c->arn), "%s", jstr(it, "CertificateArn"));
-    snprintf(c->domain, sizeof(c->domain), "%s", jstr(it, "DomainName"));
-    snprintf(c->status, sizeof(c->status), "%s", jstr(it, "Status"));
+    snprintf(c->arn, sizeof(c->arn), "%s",
+             dv_json_get_str(it, "CertificateArn"));
+    snprintf(c->domain, sizeof(c->domain), "%s",
+             dv_json_get_str(it, "DomainName"));
+    snprintf(c->status, sizeof(c->status), "%s", dv_json_get_str(it, "Status"));
     snprintf(c->why, sizeof(c->why), "%s", why);
   }
   run->total += reg->ncerts;
@@ -240,7 +239,7 @@ static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
     const au_cert *c = v[i];
     dv_code code = au_main_code(c);
     char dom[120];
-    dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
+    dv_text_escape(c->domain, strlen(c->domain), dom, sizeof(dom));
     printf("  %-15s %-21s %-28s ", c->reg->base.name, c->status, dom);
     if (code != DV_F__COUNT) {
       dv_report_sev(stdout, run->cfg, dv_catalogue_get(code)->severity);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "aws/acm_client.h"
 #include "check/acm_session.h"
 #include "check/cert_diag.h"
@@ -136,7 +137,7 @@ static const char *jstr(json_t *o, const char *k)
 static void jcopy(char *dst, size_t len, json_t *o, const char *k)
 {
   const char *s = jstr(o, k);
-  dv_name_printable(s, strlen(s), dst, len);
+  dv_text_escape(s, strlen(s), dst, len);
 }
 
 /* TStamp: epoch seconds (JSON number) in the JSON protocol. */
@@ -221,7 +222,7 @@ static int acm_open(dv_cert_run *run, const char *command,
   }
   if (!dv_acm_region_valid(run->region, NULL)) {
     char shown[80];
-    dv_name_printable(run->region, strlen(run->region), shown, sizeof(shown));
+    dv_text_escape(run->region, strlen(run->region), shown, sizeof(shown));
     dv_error("region '%s' (from %s): not a region name ACM has (e.g. "
              "us-east-1)",
              shown, src ? src : "?");
@@ -328,7 +329,7 @@ static void email_render(FILE *out, const dv_dvo *d)
     return;
   }
   fputs("      world: ", out);
-  dv_report_safe(out, r->cands[0].domain);
+  dv_text_fput(out, r->cands[0].domain, strlen(r->cands[0].domain));
   if (r->incomplete)
     fputs(" -- mail routing unknown (checks did not complete)\n", out);
   else if (r->cands[0].deliverable)
@@ -338,7 +339,8 @@ static void email_render(FILE *out, const dv_dvo *d)
             dv_catalogue_get(r->cands[0].reason)->id);
     if (r->chosen > 0) {
       fputs("; a superdomain can: ", out);
-      dv_report_safe(out, r->cands[r->chosen].domain);
+      dv_text_fput(out, r->cands[r->chosen].domain,
+                   strlen(r->cands[r->chosen].domain));
     }
     fputc('\n', out);
   }
@@ -397,11 +399,12 @@ static void dns_render(FILE *out, const dv_dvo *d)
     return;
   }
   fputs("      world: zone ", out);
-  dv_report_safe(out, r->zone[0] ? r->zone : "(not found)");
+  dv_text_fput(out, r->zone[0] ? r->zone : "(not found)",
+               strlen(r->zone[0] ? r->zone : "(not found)"));
   fputs(", servers:", out);
   for (size_t i = 0; i < r->nauth; i++) {
     fputc(' ', out);
-    dv_report_safe(out, r->auth[i].ns);
+    dv_text_fput(out, r->auth[i].ns, strlen(r->auth[i].ns));
     fputc('=', out);
     fputs(dv_auth_state_word(&r->auth[i], r), out);
   }
@@ -409,7 +412,7 @@ static void dns_render(FILE *out, const dv_dvo *d)
   fputs(dv_dns_status_str(r->rec_st), out);
   if (r->rec_cname[0]) {
     fputs(" -> ", out);
-    dv_report_safe(out, r->rec_cname);
+    dv_text_fput(out, r->rec_cname, strlen(r->rec_cname));
   }
   fprintf(out, "; CAA %s\n", dv_caa_verdict_word(r->caa.verdict));
 }
@@ -549,8 +552,8 @@ static int dvo_parse(dv_dvo *d, json_t *o, int renewal)
     for (size_t i = 0; i < n; i++) {
       const char *s = json_string_value(json_array_get(em, i));
       if (s)
-        dv_name_printable(s, strlen(s), d->emails[d->nemails++],
-                          sizeof(d->emails[0]));
+        dv_text_escape(s, strlen(s), d->emails[d->nemails++],
+                       sizeof(d->emails[0]));
     }
   }
   if (json_is_object(rr)) {
@@ -897,14 +900,14 @@ static void targets_print(FILE *out, const dv_cert_run *run)
   for (size_t i = 0; i < run->ntargets; i++) {
     const dv_resend_target *t = &run->targets[i];
     fputs("  resend for ", out);
-    dv_report_safe(out, t->domain);
+    dv_text_fput(out, t->domain, strlen(t->domain));
     fprintf(out, " (%s), ValidationDomain ",
             t->renewal ? "renewal" : "issuance");
-    dv_report_safe(out, t->vdomain);
+    dv_text_fput(out, t->vdomain, strlen(t->vdomain));
     fputs(" -- mail goes to:\n", out);
     for (size_t k = 0; k < t->naddrs; k++) {
       fputs("      ", out);
-      dv_report_safe(out, t->addrs[k]);
+      dv_text_fput(out, t->addrs[k], strlen(t->addrs[k]));
       fputc('\n', out);
     }
     if (t->vd_deliverable == 0)
@@ -1003,25 +1006,26 @@ static int resend_run(dv_cert_run *run)
 static void dvo_text(FILE *out, const dv_cfg *cfg, const dv_dvo *d)
 {
   fputs("  ", out);
-  dv_report_safe(out, d->domain);
+  dv_text_fput(out, d->domain, strlen(d->domain));
   fprintf(out, "  [%s] %s  ACM: %s\n", d->renewal ? "renewal" : "issuance",
           d->method[0] ? d->method : "?", d->status[0] ? d->status : "-");
   if (strcmp(d->method, "EMAIL") == 0) {
     fputs("      ACM mailed (ValidationDomain ", out);
-    dv_report_safe(out, d->vdomain[0] ? d->vdomain : "-");
+    dv_text_fput(out, d->vdomain[0] ? d->vdomain : "-",
+                 strlen(d->vdomain[0] ? d->vdomain : "-"));
     fputs("): ", out);
     for (size_t i = 0; i < d->nemails; i++) {
       fputs(i ? ", " : "", out);
-      dv_report_safe(out, d->emails[i]);
+      dv_text_fput(out, d->emails[i], strlen(d->emails[i]));
     }
     fputs(d->nemails ? "\n" : "nobody listed\n", out);
   } else if (d->has_rr) {
     fputs("      ACM expects: ", out);
-    dv_report_safe(out, d->rr_name);
+    dv_text_fput(out, d->rr_name, strlen(d->rr_name));
     fputc(' ', out);
-    dv_report_safe(out, d->rr_type);
+    dv_text_fput(out, d->rr_type, strlen(d->rr_type));
     fputc(' ', out);
-    dv_report_safe(out, d->rr_value);
+    dv_text_fput(out, d->rr_value, strlen(d->rr_value));
     fputc('\n', out);
   }
   if (d->check)
@@ -1154,7 +1158,7 @@ static void cert_text(FILE *out, const dv_cert_run *run, const dv_findings *all,
   time_t t;
 
   fputs("== ", out);
-  dv_report_safe(out, run->arn.arn);
+  dv_text_fput(out, run->arn.arn, strlen(run->arn.arn));
   fputs("  ", out);
   if (rc == DV_EXIT_UNKNOWN)
     fputs("UNKNOWN (could not complete)", out);
@@ -1163,16 +1167,17 @@ static void cert_text(FILE *out, const dv_cert_run *run, const dv_findings *all,
   fputc('\n', out);
   if (c) {
     fputs("  certificate: ", out);
-    dv_report_safe(out, jstr(c, "DomainName"));
+    dv_text_fput(out, jstr(c, "DomainName"), strlen(jstr(c, "DomainName")));
     fputs("  ", out);
-    dv_report_safe(out, jstr(c, "Type"));
+    dv_text_fput(out, jstr(c, "Type"), strlen(jstr(c, "Type")));
     fputs("  ", out);
-    dv_report_safe(out, jstr(c, "KeyAlgorithm"));
+    dv_text_fput(out, jstr(c, "KeyAlgorithm"), strlen(jstr(c, "KeyAlgorithm")));
     fputs("\n  ACM status:  ", out);
-    dv_report_safe(out, jstr(c, "Status"));
+    dv_text_fput(out, jstr(c, "Status"), strlen(jstr(c, "Status")));
     if (jstr(c, "FailureReason")[0]) {
       fputs(" (", out);
-      dv_report_safe(out, jstr(c, "FailureReason"));
+      dv_text_fput(out, jstr(c, "FailureReason"),
+                   strlen(jstr(c, "FailureReason")));
       fputc(')', out);
     }
     if (jtime(c, "CreatedAt", &t) == 0)
@@ -1181,10 +1186,12 @@ static void cert_text(FILE *out, const dv_cert_run *run, const dv_findings *all,
       fprintf(out, ", valid until %s", iso_time(t, tb, sizeof(tb)));
     fputs("\n  renewal:     ", out);
     if (json_is_object(rs)) {
-      dv_report_safe(out, jstr(rs, "RenewalStatus"));
+      dv_text_fput(out, jstr(rs, "RenewalStatus"),
+                   strlen(jstr(rs, "RenewalStatus")));
       if (jstr(rs, "RenewalStatusReason")[0]) {
         fputs(" (", out);
-        dv_report_safe(out, jstr(rs, "RenewalStatusReason"));
+        dv_text_fput(out, jstr(rs, "RenewalStatusReason"),
+                     strlen(jstr(rs, "RenewalStatusReason")));
         fputc(')', out);
       }
       if (jtime(rs, "UpdatedAt", &t) == 0)
@@ -1512,8 +1519,8 @@ int dv_cmd_certs(dv_cfg *cfg)
     dv_error("certs --status '%s': give one or more of PENDING_VALIDATION, "
              "ISSUED, INACTIVE, EXPIRED, VALIDATION_TIMED_OUT, REVOKED, "
              "FAILED (comma-separated)",
-             dv_name_printable(cfg->cert_status, strlen(cfg->cert_status),
-                               shown, sizeof(shown)));
+             dv_text_escape(cfg->cert_status, strlen(cfg->cert_status), shown,
+                            sizeof(shown)));
     return DV_EXIT_UNKNOWN;
   }
   o = acm_open(&run, "certs", NULL);
@@ -1607,7 +1614,8 @@ int dv_cmd_certs(dv_cfg *cfg)
                : json_is_false(iu) ? "no"
                                    : "-",
                dom);
-        dv_report_safe(stdout, jstr(s, "CertificateArn"));
+        dv_text_fput(stdout, jstr(s, "CertificateArn"),
+                     strlen(jstr(s, "CertificateArn")));
         fputc('\n', stdout);
       }
     }

@@ -16,6 +16,9 @@
 
 #include <time.h>
 
+#include "base/timefmt.h"
+#include "base/json.h"
+#include "base/text.h"
 #include "check/acm_expiry.h"
 #include "check/acm_fetch.h"
 #include "check/check_dns.h"
@@ -45,7 +48,7 @@ int dv_check_unknown(const char *fmt, ...)
 
 static const char *printable(const char *s, char *buf, size_t len)
 {
-  return dv_name_printable(s, strlen(s), buf, len);
+  return dv_text_escape(s, strlen(s), buf, len);
 }
 
 /* Findings as long-output lines: "severity CODE subject: key=value ...". */
@@ -348,23 +351,12 @@ static const struct {
     {DV_F_EXPIRY_RENEWAL_PENDING, "ACM will renew it"},
 };
 
-static const char *jstr(const json_t *o, const char *k)
-{
-  const json_t *v = json_object_get(o, k);
-  return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static void arn_time(const json_t *o, const char *k, char *buf, size_t len)
 {
-  const json_t *v = json_object_get(o, k);
   time_t t;
-  struct tm tm;
   buf[0] = '\0';
-  if (!json_is_number(v))
-    return;
-  t = (time_t)json_number_value(v);
-  if (gmtime_r(&t, &tm))
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (dv_json_get_time(o, k, &t) == 0)
+    dv_time_iso(t, DV_TIME_SECONDS, buf, len);
 }
 
 /* Names of a DomainValidationOptions array as long output; the number
@@ -377,20 +369,22 @@ static int arn_names(dv_nagios_out *o, const json_t *dvos, const char *what)
   json_array_foreach(dvos, i, it)
   {
     const json_t *rr = json_object_get(it, "ResourceRecord");
-    const char *st = jstr(it, "ValidationStatus");
+    const char *st = dv_json_get_str(it, "ValidationStatus");
     char extra[600] = "";
     if (strcmp(st, "PENDING_VALIDATION") == 0)
       pending++;
     if (json_is_object(rr))
-      snprintf(extra, sizeof(extra), " (%s %s -> %s)", jstr(rr, "Type"),
-               jstr(rr, "Name"), jstr(rr, "Value"));
-    else if (*jstr(it, "ValidationDomain") &&
-             strcmp(jstr(it, "ValidationMethod"), "EMAIL") == 0)
+      snprintf(extra, sizeof(extra), " (%s %s -> %s)",
+               dv_json_get_str(rr, "Type"), dv_json_get_str(rr, "Name"),
+               dv_json_get_str(rr, "Value"));
+    else if (*dv_json_get_str(it, "ValidationDomain") &&
+             strcmp(dv_json_get_str(it, "ValidationMethod"), "EMAIL") == 0)
       snprintf(extra, sizeof(extra), " (mail to ValidationDomain %s)",
-               jstr(it, "ValidationDomain"));
-    dv_nagios_long(o, "%s %s: %s %s%s", what, jstr(it, "DomainName"),
-                   *jstr(it, "ValidationMethod") ? jstr(it, "ValidationMethod")
-                                                 : "-",
+               dv_json_get_str(it, "ValidationDomain"));
+    dv_nagios_long(o, "%s %s: %s %s%s", what, dv_json_get_str(it, "DomainName"),
+                   *dv_json_get_str(it, "ValidationMethod")
+                       ? dv_json_get_str(it, "ValidationMethod")
+                       : "-",
                    *st ? st : "-", extra);
   }
   return pending;
@@ -403,11 +397,13 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
 {
   const json_t *d = f->detail;
   const json_t *rs = json_object_get(d, "RenewalSummary");
-  const char *status = jstr(d, "Status"), *type = jstr(d, "Type");
-  const char *fail = jstr(d, "FailureReason");
-  const char *rstatus = json_is_object(rs) ? jstr(rs, "RenewalStatus") : "";
+  const char *status = dv_json_get_str(d, "Status"),
+             *type = dv_json_get_str(d, "Type");
+  const char *fail = dv_json_get_str(d, "FailureReason");
+  const char *rstatus =
+      json_is_object(rs) ? dv_json_get_str(rs, "RenewalStatus") : "";
   const char *rreason =
-      json_is_object(rs) ? jstr(rs, "RenewalStatusReason") : "";
+      json_is_object(rs) ? dv_json_get_str(rs, "RenewalStatusReason") : "";
   char domain[300], na[40], more[700] = "", shown[300];
   size_t mn = 0;
   dv_expiry_verdict v;
@@ -423,8 +419,9 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
       mn += (size_t)snprintf(more + mn, sizeof(more) - mn, __VA_ARGS__);       \
   } while (0)
 
-  dv_name_printable(jstr(d, "DomainName"), strlen(jstr(d, "DomainName")),
-                    domain, sizeof(domain));
+  dv_text_escape(dv_json_get_str(d, "DomainName"),
+                 strlen(dv_json_get_str(d, "DomainName")), domain,
+                 sizeof(domain));
   printable(f->arn.arn, shown, sizeof(shown));
   has_days = dv_expiry_classify(d, time(NULL), DV_EXPIRY_DEFAULT_DAYS, &v) == 0;
   arn_time(d, "NotAfter", na, sizeof(na));
@@ -435,8 +432,9 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
                  "type %s, status %s, renewal eligibility %s, in use by "
                  "%zu resource(s)%s%s",
                  *type ? type : "-", status,
-                 *jstr(d, "RenewalEligibility") ? jstr(d, "RenewalEligibility")
-                                                : "-",
+                 *dv_json_get_str(d, "RenewalEligibility")
+                     ? dv_json_get_str(d, "RenewalEligibility")
+                     : "-",
                  json_array_size(json_object_get(d, "InUseBy")),
                  na[0] ? ", not after " : "", na);
   if (*rstatus)
@@ -474,8 +472,8 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
   }
   if (*fail)
     MORE(" (%s)", fail);
-  if (*jstr(d, "RevocationReason"))
-    MORE(" (%s)", jstr(d, "RevocationReason"));
+  if (*dv_json_get_str(d, "RevocationReason"))
+    MORE(" (%s)", dv_json_get_str(d, "RevocationReason"));
   pending =
       strcmp(status, "PENDING_VALIDATION") == 0
           ? arn_names(o, json_object_get(d, "DomainValidationOptions"), "name")

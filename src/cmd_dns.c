@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "check/check_dns.h"
 #include "check/check_email.h"
 #include "base/loop.h"
@@ -74,10 +75,10 @@ static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
   int any;
   dv_severity worst = dv_findings_max(fl, &any);
   fputs("== ", out);
-  dv_report_safe(out, title);
+  dv_text_fput(out, title, strlen(title));
   if (sub && *sub) {
     fputs(" (", out);
-    dv_report_safe(out, sub);
+    dv_text_fput(out, sub, strlen(sub));
     fputc(')', out);
   }
   fputs("  ", out);
@@ -91,7 +92,8 @@ static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
 static void print_servers(FILE *out, const dv_dns_record *r)
 {
   fputs("  zone ", out);
-  dv_report_safe(out, r->zone[0] ? r->zone : "(not found)");
+  dv_text_fput(out, r->zone[0] ? r->zone : "(not found)",
+               strlen(r->zone[0] ? r->zone : "(not found)"));
   fputs(", authoritative servers:\n", out);
   for (size_t i = 0; i < r->nauth; i++) {
     const dv_auth_answer *s = &r->auth[i];
@@ -99,14 +101,14 @@ static void print_servers(FILE *out, const dv_dns_record *r)
     snprintf(left, sizeof(left), "%s (%s)", s->ns,
              s->addr[0] ? s->addr : "no address");
     fputs("    ", out);
-    dv_report_safe(out, left);
+    dv_text_fput(out, left, strlen(left));
     fprintf(out, "%*s%-12s", (int)(strlen(left) < 36 ? 36 - strlen(left) : 1),
             "", dv_auth_state_word(s, r));
     if (s->soa_ok)
       fprintf(out, " serial %u", s->serial);
     if (s->cname[0] && !r->preflight) {
       fputs(" -> ", out);
-      dv_report_safe(out, s->cname);
+      dv_text_fput(out, s->cname, strlen(s->cname));
     }
     fputc('\n', out);
   }
@@ -262,7 +264,7 @@ int dv_cmd_dns(dv_cfg *cfg)
       snprintf(sub, sizeof(sub), "for %s", r->cert_name);
       print_header(stdout, cfg, r->rname, sub, &r->findings, r->incomplete);
       fputs("  expected: CNAME ", stdout);
-      dv_report_safe(stdout, r->rvalue);
+      dv_text_fput(stdout, r->rvalue, strlen(r->rvalue));
       fputs(".\n", stdout);
       if (r->shared_with < 0) {
         print_servers(stdout, r);
@@ -270,7 +272,7 @@ int dv_cmd_dns(dv_cfg *cfg)
         fputs(dv_dns_status_str(r->rec_st), stdout);
         if (r->rec_cname[0]) {
           fputs(" -> ", stdout);
-          dv_report_safe(stdout, r->rec_cname);
+          dv_text_fput(stdout, r->rec_cname, strlen(r->rec_cname));
         }
         printf("\n  DNSSEC: %s   CAA: %s\n", dv_dns_record_dnssec_word(r),
                dv_caa_verdict_word(r->caa.verdict));
@@ -328,7 +330,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
     dv_name n;
     const char *a = cfg->args[i];
     dv_name_status st = dv_name_parse(a, strlen(a), &n, detail, sizeof(detail));
-    dv_name_printable(a, strlen(a), shown, sizeof(shown));
+    dv_text_escape(a, strlen(a), shown, sizeof(shown));
     if (st != DV_NAME_OK) {
       dv_error("argument %zu: \"%.80s\": %s%s%s", i + 1, shown,
                dv_name_status_str(st), detail[0] ? ": " : "", detail);
@@ -446,7 +448,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
       fputs("  e-mail validation: ", stdout);
       if (p->email.chosen >= 0) {
         fputs("can work, ValidationDomain ", stdout);
-        dv_report_safe(stdout, p->email.cands[p->email.chosen].domain);
+        dv_text_fput(stdout, p->email.cands[p->email.chosen].domain,
+                     strlen(p->email.cands[p->email.chosen].domain));
         fputc('\n', stdout);
       } else {
         fputs("cannot work\n", stdout);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "dns/resolver.h"
 #include "check/check_email.h"
 #include "check/check_whois.h"
@@ -24,7 +25,7 @@ void dv_error(const char *fmt, ...)
   vsnprintf(buf, sizeof(buf), fmt, ap);
   va_end(ap);
   fputs("dvcheck: error: ", stderr);
-  dv_report_safe(stderr, buf);
+  dv_text_fput(stderr, buf, strlen(buf));
   fputc('\n', stderr);
 }
 
@@ -104,7 +105,7 @@ static void render_contacts(FILE *out, const dv_cfg *cfg,
                             const dv_whois_check *c)
 {
   fputs("  WHOIS/RDAP contacts of ", out);
-  dv_report_safe(out, c->domain);
+  dv_text_fput(out, c->domain, strlen(c->domain));
   fputs(cfg->acm_legacy ? " (pre-2024 rule: they count as recipients):\n"
                         : " (not used by ACM since 2024):\n",
         out);
@@ -124,10 +125,10 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
   size_t shown = r->cands[0].deliverable ? 1 : r->ncands;
 
   fputs("== ", out);
-  dv_report_safe(out, r->name.ascii);
+  dv_text_fput(out, r->name.ascii, strlen(r->name.ascii));
   if (strcmp(r->input, r->name.ascii) != 0) {
     fputs(" (from \"", out);
-    dv_report_safe(out, r->input);
+    dv_text_fput(out, r->input, strlen(r->input));
     fputs("\")", out);
   }
   fputs("  ", out);
@@ -137,16 +138,17 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
     dv_report_verdict(out, cfg, any, worst);
   fputc('\n', out);
   fputs("  candidate validation domains (registrable domain ", out);
-  dv_report_safe(out, r->name.registrable);
+  dv_text_fput(out, r->name.registrable, strlen(r->name.registrable));
   fputs("):\n", out);
   for (size_t i = 0; i < r->ncands; i++) {
     const dv_candidate *c = &r->cands[i];
     fprintf(out, "    %-3s ", (int)i == r->chosen ? "->" : "");
-    dv_report_safe(out, c->domain);
+    dv_text_fput(out, c->domain, strlen(c->domain));
     fprintf(out, "%*s",
             (int)(strlen(c->domain) < 30 ? 30 - strlen(c->domain) : 1), "");
     if (i < shown || c->mx_status != DV_DNS_CANCELLED)
-      dv_report_safe(out, candidate_route(c, route, sizeof(route)));
+      dv_text_fput(out, candidate_route(c, route, sizeof(route)),
+                   strlen(candidate_route(c, route, sizeof(route))));
     fputc('\n', out);
   }
   if (r->chosen >= 0) {
@@ -154,7 +156,7 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
     fputs("  ACM mails: ", out);
     for (int i = 0; i < 5; i++) {
       fprintf(out, "%s%s@", i ? ", " : "", dv_email_locals[i]);
-      dv_report_safe(out, d);
+      dv_text_fput(out, d, strlen(d));
     }
     fputc('\n', out);
   } else if (r->incomplete) {
@@ -251,7 +253,7 @@ static int parse_inputs(const dv_input_list *in, dv_email_result *res)
     char detail[256], shown[1100];
     dv_name n;
     dv_name_status st;
-    dv_name_printable(in->v[i].text, in->v[i].len, shown, sizeof(shown));
+    dv_text_escape(in->v[i].text, in->v[i].len, shown, sizeof(shown));
     st = dv_name_parse(in->v[i].text, in->v[i].len, &n, detail, sizeof(detail));
     if (st == DV_NAME_NOMEM)
       return -1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "check/acm_fetch.h"
 #include "check/check_endpoint.h"
 #include "base/names.h"
@@ -63,7 +64,7 @@ static json_t *endpoint_json(const dv_endpoint *e, int rc)
 static void line(const char *label, const char *value)
 {
   printf("  %-10s", label);
-  dv_report_safe(stdout, value);
+  dv_text_fput(stdout, value, strlen(value));
   fputc('\n', stdout);
 }
 
@@ -73,10 +74,10 @@ static void endpoint_text(const dv_cfg *cfg, const dv_endpoint *e)
   dv_severity worst = dv_findings_max(&e->findings, &any);
   char buf[700];
   fputs("== ", stdout);
-  dv_report_safe(stdout, e->target);
+  dv_text_fput(stdout, e->target, strlen(e->target));
   if (e->addr[0] && !e->is_ip) {
     fputs(" (", stdout);
-    dv_report_safe(stdout, e->addr);
+    dv_text_fput(stdout, e->addr, strlen(e->addr));
     fputc(')', stdout);
   }
   fputs("  ", stdout);
@@ -132,8 +133,8 @@ static int endpoint_acm(dv_cfg *cfg, dv_acm_fetch *fetch, dv_cert_info *exp,
   if (dv_acm_arn_parse(cfg->check_arn, &fetch->arn, why, sizeof(why)) !=
       DV_ARN_OK) {
     dv_error("--arn '%s': %s",
-             dv_name_printable(cfg->check_arn, strlen(cfg->check_arn), shown,
-                               sizeof(shown)),
+             dv_text_escape(cfg->check_arn, strlen(cfg->check_arn), shown,
+                            sizeof(shown)),
              why);
     return DV_EXIT_UNKNOWN;
   }
@@ -183,8 +184,8 @@ int dv_cmd_endpoint(dv_cfg *cfg)
                                  &is_ip, why, sizeof(why)) < 0) {
       char shown[120];
       dv_error("endpoint '%s': %s",
-               dv_name_printable(cfg->args[0], strlen(cfg->args[0]), shown,
-                                 sizeof(shown)),
+               dv_text_escape(cfg->args[0], strlen(cfg->args[0]), shown,
+                              sizeof(shown)),
                why);
       goto out;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/text.h"
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_input.h"
@@ -75,7 +76,7 @@ static int whois_live(dv_cfg *cfg)
     dv_name_status st;
     size_t k;
     const char *a = cfg->args[i];
-    dv_name_printable(a, strlen(a), shown, sizeof(shown));
+    dv_text_escape(a, strlen(a), shown, sizeof(shown));
     st = dv_name_parse(a, strlen(a), &n, detail, sizeof(detail));
     if (st == DV_NAME_NOMEM)
       goto nomem;
@@ -158,7 +159,7 @@ static int whois_live(dv_cfg *cfg)
       int any;
       dv_severity worst = dv_findings_max(&c->findings, &any);
       fputs("== ", stdout);
-      dv_report_safe(stdout, c->domain);
+      dv_text_fput(stdout, c->domain, strlen(c->domain));
       if (c->have_info)
         printf(" (%s)  ", c->info.source);
       else
@@ -173,7 +174,7 @@ static int whois_live(dv_cfg *cfg)
         for (size_t i = 0; i < c->nnames; i++) {
           if (i)
             fputs(", ", stdout);
-          dv_report_safe(stdout, c->names[i]);
+          dv_text_fput(stdout, c->names[i], strlen(c->names[i]));
         }
         fputc('\n', stdout);
       }
@@ -244,22 +245,22 @@ int dv_cmd_whois(dv_cfg *cfg)
   }
   if (!buf) {
     dv_error("%s: %s",
-             dv_name_printable(cfg->whois_input, strlen(cfg->whois_input),
-                               shown, sizeof(shown)),
+             dv_text_escape(cfg->whois_input, strlen(cfg->whois_input), shown,
+                            sizeof(shown)),
              err);
     goto out;
   }
   if (dv_whois_detect_format(buf, len) == DV_FORMAT_UNKNOWN) {
     dv_error("%s: neither WHOIS text nor RDAP JSON (empty or binary)",
-             dv_name_printable(cfg->whois_input, strlen(cfg->whois_input),
-                               shown, sizeof(shown)));
+             dv_text_escape(cfg->whois_input, strlen(cfg->whois_input), shown,
+                            sizeof(shown)));
     goto out;
   }
   st = dv_whois_parse_any(pat, buf, len, cfg->whois_server, &w);
   if (st != DV_WHOIS_OK) {
     dv_error("%s: %s",
-             dv_name_printable(cfg->whois_input, strlen(cfg->whois_input),
-                               shown, sizeof(shown)),
+             dv_text_escape(cfg->whois_input, strlen(cfg->whois_input), shown,
+                            sizeof(shown)),
              dv_whois_status_str(st));
     goto out;
   }
@@ -293,20 +294,20 @@ int dv_cmd_whois(dv_cfg *cfg)
     const dv_contact *roles[3] = {&w.registrant, &w.admin, &w.tech};
     static const char *const names[3] = {"registrant", "admin", "tech"};
     fputs("== ", stdout);
-    dv_report_safe(stdout, subject);
+    dv_text_fput(stdout, subject, strlen(subject));
     printf(" (%s reply)  ", w.source);
     dv_report_verdict(stdout, cfg, any, worst);
     fputc('\n', stdout);
     for (int i = 0; i < 3; i++) {
       printf("  %-11s %-9s ", names[i],
              dv_contact_status_str(roles[i]->status));
-      dv_report_safe(stdout,
-                     roles[i]->email[0] ? roles[i]->email : roles[i]->raw);
+      const char *v = roles[i]->email[0] ? roles[i]->email : roles[i]->raw;
+      dv_text_fput(stdout, v, strlen(v));
       fputc('\n', stdout);
     }
     if (w.referral[0]) {
       fputs("  referral    ", stdout);
-      dv_report_safe(stdout, w.referral);
+      dv_text_fput(stdout, w.referral, strlen(w.referral));
       fputc('\n', stdout);
     }
     fputs("  (ACM stopped mailing WHOIS contacts in 2024; they matter only "

@@ -120,7 +120,7 @@ static dv_whois_status take_entity(struct rdap_state *rs, json_t *ent, int role)
   if (v) {
     c->status = DV_CONTACT_REDACTED;
     c->email[0] = '\0';
-    dv_whois_printable(c->raw, sizeof(c->raw), v, strlen(v));
+    dv_whois_value_clean(c->raw, sizeof(c->raw), v, strlen(v));
   }
   return DV_WHOIS_OK;
 }
@@ -195,7 +195,7 @@ static void apply_redacted_member(struct rdap_state *rs, json_t *dom)
       if (strstr(low, words[r]) && c->status == DV_CONTACT_ABSENT &&
           !c->raw[0]) {
         c->status = DV_CONTACT_REDACTED;
-        dv_whois_printable(c->raw, sizeof(c->raw), s, strlen(s));
+        dv_whois_value_clean(c->raw, sizeof(c->raw), s, strlen(s));
       }
     }
   }

@@ -15,4 +15,5 @@ Suite *suite_asff(void);
 Suite *suite_expiry(void);
 Suite *suite_ratelimit(void);
 Suite *suite_nagios(void);
+Suite *suite_base(void);
 #endif
