@@ -10,11 +10,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/trace.h"
 #include "base/text.h"
 #include "aws/acm_client.h"
 #include "aws/aws_sigv4.h"
 #include "base/names.h"
-#include "src/report.h"
 
 /* ---- ARNs -----------------------------------------------------------------
  */
@@ -642,15 +642,10 @@ static void acm_deadline(void *arg)
 static void trace_block(const char *label, const char *text)
 {
   const char *p = text;
-  fprintf(stderr, "acm: %s:\n", label);
+  dv_trace("acm: %s:", label);
   while (*p) {
     size_t n = strcspn(p, "\n");
-    char *line = strndup(p, n);
-    fputs("acm:   ", stderr);
-    if (line)
-      dv_text_fput(stderr, line, strlen(line));
-    fputc('\n', stderr);
-    free(line);
+    dv_trace_text("acm:   ", p, n);
     p += n;
     if (*p)
       p++;
@@ -723,7 +718,7 @@ static void attempt_send(void *arg)
     goto fail;
   }
   if (c->verbose >= 2) {
-    fprintf(stderr, "acm: %s attempt %d\n", r->op, r->attempt + 1);
+    dv_trace("acm: %s attempt %d", r->op, r->attempt + 1);
     trace_block("canonical request (session token redacted)",
                 sig.canonical_request_redacted);
     trace_block("string to sign", sig.string_to_sign);
@@ -823,8 +818,8 @@ static void http_done(void *arg, const dv_http_resp *resp)
   r->res.http_status = resp->status;
   r->res.http_code = resp->code;
   if (c->verbose)
-    fprintf(stderr, "acm: %s -> %s %ld (%ld ms)\n", r->op,
-            dv_http_status_str(resp->status), resp->code, resp->elapsed_ms);
+    dv_trace("acm: %s -> %s %ld (%ld ms)", r->op,
+             dv_http_status_str(resp->status), resp->code, resp->elapsed_ms);
   if (resp->status == DV_HTTP_CANCELLED ||
       (resp->status == DV_HTTP_TIMEOUT && r->clipped)) {
     r->res.status = DV_ACM_CANCELLED;
@@ -878,9 +873,8 @@ static void http_done(void *arg, const dv_http_resp *resp)
                        dv_http_resp_header(resp, "x-amzn-RequestId"),
                        &r->res.err);
     if (c->verbose)
-      fprintf(stderr, "acm: %s error %s (request id %s)\n", r->op,
-              r->res.err.code,
-              r->res.err.request_id[0] ? r->res.err.request_id : "none");
+      dv_trace("acm: %s error %s (request id %s)", r->op, r->res.err.code,
+               r->res.err.request_id[0] ? r->res.err.request_id : "none");
   } else {
     memset(&r->res.err, 0, sizeof(r->res.err));
     snprintf(r->res.detail, sizeof(r->res.detail), "%s%s%.200s",
@@ -898,9 +892,8 @@ static void http_done(void *arg, const dv_http_resp *resp)
     int64_t left = dv_loop_deadline_left_ms(c->loop);
     if (left < 0 || delay + 50 < left) {
       if (c->verbose)
-        fprintf(stderr, "acm: %s: retrying in %lld ms (%s)\n", r->op,
-                (long long)delay,
-                rc == DV_ACM_RETRY_THROTTLE ? "throttled" : "transient");
+        dv_trace("acm: %s: retrying in %lld ms (%s)", r->op, (long long)delay,
+                 rc == DV_ACM_RETRY_THROTTLE ? "throttled" : "transient");
       schedule(r, delay);
       return;
     }

@@ -28,6 +28,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "base/trace.h"
 #include "aws/aws_config.h"
 #include "aws/aws_creds.h"
 
@@ -699,12 +700,12 @@ static void finish(resolver *r, dv_aws_creds_status st)
   }
   if (r->verbose) {
     if (st == DV_AWS_CREDS_OK)
-      fprintf(stderr, "aws: credentials from %s (profile %s, key id %s%s)\n",
-              dv_aws_source_str(c->source), c->profile ? c->profile : "-",
-              c->access_key_id ? c->access_key_id : "-",
-              c->session_token ? ", session token" : "");
+      dv_trace("aws: credentials from %s (profile %s, key id %s%s)",
+               dv_aws_source_str(c->source), c->profile ? c->profile : "-",
+               c->access_key_id ? c->access_key_id : "-",
+               c->session_token ? ", session token" : "");
     else
-      fprintf(stderr, "aws: credentials: %s\n", c->error);
+      dv_trace("aws: credentials: %s", c->error);
   }
   dv_loop_timer_disarm(loop, &r->timer);
   r->cb(r->arg, c);
@@ -1046,8 +1047,7 @@ static void proc_start(resolver *r, const char *cmd)
   posix_spawnattr_destroy(&at);
   free(argv);
   if (r->verbose)
-    fprintf(stderr, "aws: running credential_process (pid %ld)\n",
-            (long)r->pid);
+    dv_trace("aws: running credential_process (pid %ld)", (long)r->pid);
   return;
 sys_fail:
   snprintf(c->error, sizeof(c->error), "credential_process: %s",

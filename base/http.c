@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/trace.h"
 #include "base/text.h"
 #include "base/http.h"
 #include "base/names.h"
@@ -254,11 +255,11 @@ static void http_trace(const http_xfer *x, const dv_http_resp *r)
     return;
   http_url_for_trace(x->url, shown, sizeof(shown));
   if (r->status == DV_HTTP_OK)
-    fprintf(stderr, "%s: %s %s -> %ld (%zu bytes, %ld ms)\n", x->label,
-            x->method, shown, r->code, r->body_len, r->elapsed_ms);
+    dv_trace("%s: %s %s -> %ld (%zu bytes, %ld ms)", x->label, x->method, shown,
+             r->code, r->body_len, r->elapsed_ms);
   else
-    fprintf(stderr, "%s: %s %s -> %s (%ld ms)\n", x->label, x->method, shown,
-            dv_http_status_str(r->status), r->elapsed_ms);
+    dv_trace("%s: %s %s -> %s (%ld ms)", x->label, x->method, shown,
+             dv_http_status_str(r->status), r->elapsed_ms);
 }
 
 static void http_xfer_unlink(dv_http *h, http_xfer *x)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "check/findings.h"
 
 #define ACM_EMAIL                                                              \
@@ -1101,4 +1102,27 @@ void dv_findings_free(dv_findings *list)
   }
   free(list->v);
   memset(list, 0, sizeof(*list));
+}
+
+json_t *dv_findings_json(const dv_findings *fl)
+{
+  json_t *arr = json_array();
+  if (!arr)
+    return NULL;
+  for (size_t i = 0; i < fl->n; i++) {
+    const dv_finding *f = &fl->v[i];
+    const dv_catalogue_entry *e = dv_catalogue_get(f->code);
+    json_t *ev = json_object(), *o;
+    for (size_t j = 0; ev && j < f->nev; j++)
+      json_object_set_new(ev, f->ev[j].key, dv_json_str(f->ev[j].value));
+    o = json_pack("{s:s, s:s, s:o, s:s, s:o}", "code", e->id, "severity",
+                  dv_severity_str(e->severity), "subject",
+                  dv_json_str(f->subject), "message", e->title, "evidence",
+                  ev ? ev : json_object());
+    if (!o || json_array_append_new(arr, o) < 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
 }

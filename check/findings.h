@@ -9,6 +9,7 @@
 #ifndef DV_FINDINGS_H
 #define DV_FINDINGS_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 typedef enum {
@@ -218,5 +219,9 @@ dv_severity dv_findings_max(const dv_findings *list, int *any);
 void dv_findings_fold(const dv_findings *list, int *any_all,
                       dv_severity *worst_all);
 void dv_findings_free(dv_findings *list);
+
+/* The findings as a JSON array of {code, severity, subject, message,
+ * evidence} (untrusted text made valid UTF-8); NULL when memory runs out. */
+json_t *dv_findings_json(const dv_findings *fl);
 
 #endif

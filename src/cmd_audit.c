@@ -29,6 +29,8 @@
 #include "base/ratelimit.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 #define AU_MAX_INFLIGHT 4
 #define AU_RENEWAL_DAYS 60 /* ACM starts managed renewal 60 days ahead */
@@ -275,13 +277,12 @@ int dv_cmd_audit(dv_cfg *cfg)
   /* a whole account within ACM's request quota takes a while */
   if (!cfg->timeout_given)
     cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
-  if (dv_acm_regions_parse(cfg, regions, &nregions, &run.all_regions, why,
-                           sizeof(why)) < 0) {
+  if (dv_tool_acm_regions(cfg, regions, &nregions, &run.all_regions, why,
+                          sizeof(why)) < 0) {
     dv_error("%s", why);
     return DV_EXIT_UNKNOWN;
   }
-  rc = dv_acm_session_open(&run.sess, cfg, "audit");
-  if (rc != DV_ACM_SESSION_READY)
+  if (dv_tool_acm_open(&run.sess, cfg, "audit", &rc) < 0)
     return rc;
   rc = DV_EXIT_UNKNOWN;
   if (dv_dns_ctx_init(&run.dns, run.sess.loop,
@@ -315,7 +316,7 @@ int dv_cmd_audit(dv_cfg *cfg)
                        loop alive */
     dv_loop_timer_arm(run.sess.loop, &run.progress_timer, 200, au_on_progress,
                       &run);
-  deadline = dv_acm_session_run(&run.sess);
+  deadline = dv_tool_acm_run(&run.sess);
   if (run.progress) {
     dv_loop_timer_disarm(run.sess.loop, &run.progress_timer);
     au_progress_draw(&run, 1);

@@ -28,6 +28,8 @@
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 #define RESEND_WINDOW_S (72 * 3600)
 
@@ -228,8 +230,7 @@ static int acm_open(dv_cert_run *run, const char *command,
              shown, src ? src : "?");
     return -1;
   }
-  rc = dv_acm_session_open(&run->sess, cfg, command);
-  if (rc != DV_ACM_SESSION_READY)
+  if (dv_tool_acm_open(&run->sess, cfg, command, &rc) < 0)
     return 100 + rc;
   run->sess_on = 1;
   run->loop = run->sess.loop;
@@ -1143,7 +1144,7 @@ static json_t *cert_json(const dv_cert_run *run, const dv_findings *all, int rc)
                                   states[run->resend_state], "targets",
                                   tg ? tg : json_array()));
   }
-  json_object_set_new(o, "findings", dv_report_findings_json(all));
+  json_object_set_new(o, "findings", dv_findings_json(all));
   return o;
 }
 
@@ -1554,9 +1555,9 @@ int dv_cmd_certs(dv_cfg *cfg)
     size_t i;
     json_t *s;
     if (rc != DV_EXIT_OK)
-      dv_json_push(&arr, json_pack("{s:s, s:s, s:o}", "region", run.region,
-                                   "verdict", "unknown", "findings",
-                                   dv_report_findings_json(&fl)));
+      dv_json_push(&arr,
+                   json_pack("{s:s, s:s, s:o}", "region", run.region, "verdict",
+                             "unknown", "findings", dv_findings_json(&fl)));
     json_array_foreach(list, i, s)
     {
       json_t *obj = json_object();

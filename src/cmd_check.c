@@ -29,22 +29,8 @@
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
-
-int dv_check_unknown(const char *fmt, ...)
-{
-  dv_nagios_out o;
-  va_list ap;
-  char buf[512];
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
-  dv_nagios_out_init(&o);
-  o.state = DV_NAGIOS_UNKNOWN;
-  dv_nagios_summary(&o, "%s", buf);
-  dv_nagios_print(stdout, &o);
-  dv_nagios_out_free(&o);
-  return DV_NAGIOS_UNKNOWN;
-}
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 static const char *printable(const char *s, char *buf, size_t len)
 {
@@ -554,9 +540,10 @@ static void check_arn(dv_cfg *cfg, dv_nagios_out *o, const dv_nagios_range *w,
                       const dv_nagios_range *c)
 {
   dv_acm_fetch f;
+  dv_acm_session_opts sopts;
   char why[600], shown[300], host[256];
   uint16_t port;
-  int is_ip, rc;
+  int is_ip;
 
   memset(&f, 0, sizeof(f));
   o->state = DV_NAGIOS_UNKNOWN;
@@ -574,8 +561,8 @@ static void check_arn(dv_cfg *cfg, dv_nagios_out *o, const dv_nagios_range *w,
   }
   f.describe = !cfg->check_host;
   f.get = !!cfg->check_host;
-  rc = dv_acm_fetch_run(&f, cfg, "check", 1);
-  if (rc != DV_ACM_SESSION_READY) {
+  dv_tool_acm_opts(cfg, &sopts);
+  if (dv_acm_fetch_run(&f, &sopts) != DV_ACM_SESSION_OK) {
     dv_nagios_summary(o, "%s", f.why);
     goto out;
   }

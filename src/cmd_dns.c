@@ -15,6 +15,7 @@
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
 #include "src/tool_records.h"
+#include "src/tool_msgs.h"
 
 typedef struct {
   dv_loop *loop;
@@ -154,7 +155,7 @@ static json_t *with_verdict(json_t *o, const dv_findings *fl, int incomplete)
   json_object_set_new(o, "verdict",
                       json_string(dv_report_status_word(
                           dv_report_exit_code(any, worst, incomplete))));
-  json_object_set_new(o, "findings", dv_report_findings_json(fl));
+  json_object_set_new(o, "findings", dv_findings_json(fl));
   return o;
 }
 

@@ -16,18 +16,9 @@
 #include "src/report.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
-
-void dv_error(const char *fmt, ...)
-{
-  char buf[2048];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
-  fputs("dvcheck: error: ", stderr);
-  dv_text_fput(stderr, buf, strlen(buf));
-  fputc('\n', stderr);
-}
+#include "src/report_whois.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 static const char *candidate_route(const dv_candidate *c, char *buf, size_t len)
 {
@@ -241,7 +232,7 @@ static json_t *result_json(const dv_email_result *r)
       dv_report_status_word(dv_report_exit_code(any, worst, r->incomplete)),
       "validation_domain",
       r->chosen >= 0 ? dv_json_str(r->cands[r->chosen].domain) : json_null(),
-      "candidates", cands, "findings", dv_report_findings_json(&r->findings));
+      "candidates", cands, "findings", dv_findings_json(&r->findings));
   return o;
 }
 
@@ -285,6 +276,7 @@ int dv_cmd_email(dv_cfg *cfg)
   dv_severity worst_all = DV_SEV_INFO;
   char msg[256];
   dv_whois_ctx wctx;
+  dv_whois_opts wopts;
   dv_whois_check *wc = NULL;
   size_t nwc = 0;
   int64_t t0 = dv_loop_now_ms();
@@ -347,7 +339,8 @@ int dv_cmd_email(dv_cfg *cfg)
     dv_email_start(&ctx, &res[i]);
   if (cfg->contacts || cfg->acm_legacy) {
     char err[512];
-    if (dv_whois_ctx_init(&wctx, cfg, loop, rs, err, sizeof(err)) < 0) {
+    dv_tool_whois_opts(cfg, &wopts);
+    if (dv_whois_ctx_init(&wctx, &wopts, loop, rs, err, sizeof(err)) < 0) {
       dv_error("%s", err);
       goto out;
     }

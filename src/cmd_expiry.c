@@ -26,6 +26,8 @@
 #include "src/report.h"
 #include "src/report_asff.h"
 #include "src/tool_operate.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 /* DescribeCertificate: paced (acm_session.h), at most 4 in flight. */
 #define EX_MAX_INFLIGHT 4
@@ -281,7 +283,7 @@ static json_t *ex_cert_json(const ex_cert *c)
       "days_left", (json_int_t)c->v.days_left, "validation",
       c->v.method ? json_string(c->v.method) : json_null(), "verdict",
       dv_catalogue_get(c->v.code)->id, "severity", dv_severity_str(worst),
-      "findings", dv_report_findings_json(&c->findings));
+      "findings", dv_findings_json(&c->findings));
 }
 
 static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
@@ -397,13 +399,12 @@ int dv_cmd_expiry(dv_cfg *cfg)
   /* a whole account within ACM's request quota takes a while */
   if (!cfg->timeout_given)
     cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
-  if (dv_acm_regions_parse(cfg, regions, &nregions, &run.all_regions, why,
-                           sizeof(why)) < 0) {
+  if (dv_tool_acm_regions(cfg, regions, &nregions, &run.all_regions, why,
+                          sizeof(why)) < 0) {
     dv_error("%s", why);
     return DV_EXIT_UNKNOWN;
   }
-  rc = dv_acm_session_open(&run.sess, cfg, "expiry");
-  if (rc != DV_ACM_SESSION_READY)
+  if (dv_tool_acm_open(&run.sess, cfg, "expiry", &rc) < 0)
     return rc;
   rc = DV_EXIT_UNKNOWN;
   run.regions = calloc(nregions, sizeof(*run.regions));
@@ -425,7 +426,7 @@ int dv_cmd_expiry(dv_cfg *cfg)
       goto out;
     }
   }
-  deadline = dv_acm_session_run(&run.sess);
+  deadline = dv_tool_acm_run(&run.sess);
   if (deadline < 0)
     goto out;
 

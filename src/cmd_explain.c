@@ -9,6 +9,7 @@
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
+#include "src/tool_msgs.h"
 
 static json_t *entry_json(const dv_catalogue_entry *e)
 {

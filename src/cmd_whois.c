@@ -14,30 +14,16 @@
 #include "src/report.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
+#include "base/datafile.h"
+#include "src/report_whois.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 #include "whois/whois_parse.h"
 #include "check/check_whois.h"
 #include "base/loop.h"
 #include "dns/resolver.h"
 
 #define DV_WHOIS_INPUT_MAX (16u << 20)
-
-/* DVCHECK_DATADIR, else the installed data, else the source tree. */
-int dv_data_path(const char *file, char *out, size_t outlen)
-{
-  const char *env = getenv("DVCHECK_DATADIR");
-  const char *dirs[3] = {env, DV_PKGDATADIR, DV_SRCDATADIR};
-  struct stat sb;
-  for (int i = 0; i < 3; i++) {
-    if (!dirs[i] || !*dirs[i])
-      continue;
-    snprintf(out, outlen, "%s/%s", dirs[i], file);
-    if (stat(out, &sb) == 0)
-      return 0;
-    if (i == 0)
-      return -1; /* an explicit DVCHECK_DATADIR must hold the file */
-  }
-  return -1;
-}
 
 /* `dvcheck whois NAME...`: one live lookup per registrable domain. */
 static int whois_live(dv_cfg *cfg)
@@ -48,6 +34,7 @@ static int whois_live(dv_cfg *cfg)
   dv_resolver *rs = NULL;
   dv_resolver_opts ro;
   dv_whois_ctx ctx;
+  dv_whois_opts wopts;
   int rc = DV_EXIT_UNKNOWN, bad = 0, any_all = 0;
   int deadline_hit = 0, incomplete = 0;
   dv_severity worst_all = DV_SEV_INFO;
@@ -107,7 +94,8 @@ static int whois_live(dv_cfg *cfg)
     ro.trace = dv_report_dns_trace;
   if (dv_resolver_new(loop, &ro, &rs) != DV_RESOLVER_OK)
     rs = NULL; /* IP-literal servers still work */
-  if (dv_whois_ctx_init(&ctx, cfg, loop, rs, err, sizeof(err)) < 0) {
+  dv_tool_whois_opts(cfg, &wopts);
+  if (dv_whois_ctx_init(&ctx, &wopts, loop, rs, err, sizeof(err)) < 0) {
     dv_error("%s", err);
     goto out;
   }
@@ -284,7 +272,7 @@ int dv_cmd_whois(dv_cfg *cfg)
         w.not_found, "truncated", w.truncated, "servers",
         servers ? servers : json_array(), "referral",
         w.referral[0] ? dv_json_str(w.referral) : json_null(), "findings",
-        dv_report_findings_json(&fl));
+        dv_findings_json(&fl));
     if (res)
       json_object_set_new(res, "verdict",
                           json_string(dv_report_status_word(rc)));

@@ -23,9 +23,9 @@ void dv_report_sev(FILE *out, const dv_cfg *cfg, dv_severity sev);
 /* The verdict label for a whole subject: OK/WARNING/ERROR/FATAL. */
 void dv_report_verdict(FILE *out, const dv_cfg *cfg, int any, dv_severity sev);
 
+/* Every finding with its evidence, fix and reference, as text. */
 void dv_report_findings_text(FILE *out, const dv_cfg *cfg,
                              const dv_findings *fl);
-json_t *dv_report_findings_json(const dv_findings *fl);
 
 /* Exit status from the worst severity seen (and whether the run finished). */
 int dv_report_exit_code(int any, dv_severity worst, int incomplete);

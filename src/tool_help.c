@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "src/tool_help.h"
+#include "src/tool_operate.h"
 
 const dv_command dv_commands[] = {
     {"email", "[-f FILE] NAME...",
@@ -22,7 +23,8 @@ const dv_command dv_commands[] = {
      "hosts that are aliases, IP literals or have no public address, lookup "
      "failures. It lists the five addresses ACM mails (admin@, "
      "administrator@, hostmaster@, postmaster@, webmaster@) and gives a "
-     "verdict per name: the validation domain to use, or the fix."},
+     "verdict per name: the validation domain to use, or the fix.",
+     dv_cmd_email},
     {"dns", "[NAME] --cname RECORD_NAME=RECORD_VALUE... | --records FILE",
      "is ACM's validation CNAME in place at every authoritative server",
      "Checks each validation record ACM gave (from --cname, the CSV the ACM "
@@ -34,13 +36,15 @@ const dv_command dv_commands[] = {
      "of CNAME, CNAME plus other data, long CNAME chains, a record in the "
      "wrong zone), DNSSEC, and CAA for the certificate name. NAME (the "
      "certificate name) is needed only when it is not the record name "
-     "without its first label."},
+     "without its first label.",
+     dv_cmd_dns},
     {"preflight", "NAME...",
      "before requesting: which validation method will work for each name",
      "For each NAME: can DNS validation work (zone served by its name "
      "servers, CAA allows Amazon, DNSSEC not broken), can e-mail validation "
      "work (the e-mail checks), which names share a record (*.example.com "
-     "and example.com), and the method and validation domain to choose."},
+     "and example.com), and the method and validation domain to choose.",
+     dv_cmd_preflight},
     {"whois", "NAME... | --input FILE [--domain NAME] [--server HOST]",
      "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
      "Looks up the registrable domain of each NAME (once per domain, however "
@@ -61,7 +65,8 @@ const dv_command dv_commands[] = {
      "~/.cache/dvcheck), refreshed from data.iana.org when its max age has "
      "passed (DVCHECK_RDAP_BOOTSTRAP_URL names a mirror to fetch it from "
      "instead). DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
-     "referrals name 127.0.0.0/8 or ::1."},
+     "referrals name 127.0.0.0/8 or ::1.",
+     dv_cmd_whois},
     {"cert",
      "ARN [--resend [--domain D] [--validation-domain V] [--dry-run] "
      "[--yes]]",
@@ -80,17 +85,20 @@ const dv_command dv_commands[] = {
      "without a terminal). Credentials come from AWS_ACCESS_KEY_ID, "
      "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; the region from the ARN; "
      "the endpoint from --endpoint-url, AWS_ENDPOINT_URL_ACM or "
-     "AWS_ENDPOINT_URL; the CA bundle from AWS_CA_BUNDLE."},
+     "AWS_ENDPOINT_URL; the CA bundle from AWS_CA_BUNDLE.",
+     dv_cmd_cert},
     {"certs", "[--region R] [--status S[,S...]]",
      "list the ACM certificates of a region (every page, every key type)",
      "Calls ACM's ListCertificates over all pages, asking for every key type "
      "(by default ACM lists only RSA_2048 certificates), optionally only "
      "those with the given statuses (PENDING_VALIDATION, ISSUED, INACTIVE, "
-     "EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED), and prints a table."},
+     "EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED), and prints a table.",
+     dv_cmd_certs},
     {"explain", "[CODE]",
      "print a finding's catalogue entry (all codes without CODE)",
      "Prints the severity, title, remediation and reference of a finding code "
-     "such as MX_NULL. Without CODE, lists every code."},
+     "such as MX_NULL. Without CODE, lists every code.",
+     dv_cmd_explain},
     {"endpoint", "HOST[:PORT] [--expect-pem FILE | --arn ARN]",
      "which certificate a TLS endpoint serves, and is it trusted and current",
      "Connects to HOST (a name, resolved like every lookup, or an IP "
@@ -105,7 +113,8 @@ const dv_command dv_commands[] = {
      "certificate (\"the load balancer still serves the old certificate\"); "
      "with --arn, the same for the ACM certificate (GetCertificate; a "
      "certificate ACM has not issued yet is an ACM_API_ERROR with "
-     "RequestInProgressException, other API failures exit 3)."},
+     "RequestInProgressException, other API failures exit 3).",
+     dv_cmd_endpoint},
     {"check",
      "--host HOST[:PORT] | --domain NAME | --arn ARN [-w RANGE] "
      "[-c RANGE] [-t SECONDS]",
@@ -136,7 +145,8 @@ const dv_command dv_commands[] = {
      "certificate not issued yet) are UNKNOWN. Ranges: N (0..N), N: (at "
      "least N), ~:N (at most N), N:M, and @N:M (alert inside). Bad usage and "
      "internal errors give one UNKNOWN line; the whole check never runs "
-     "longer than -t."},
+     "longer than -t.",
+     dv_cmd_check},
     {"expiry", "[--region R|R1,R2|all] [--days N] [--format text|json|asff]",
      "ACM certificates expiring within N days, and what blocks their renewal",
      "Lists every certificate of the region(s) (ListCertificates, every page "
@@ -152,7 +162,8 @@ const dv_command dv_commands[] = {
      "(one finding per certificate): aws securityhub batch-import-findings "
      "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
      "expire without renewal, 1 for warnings, 0 when ACM will renew "
-     "everything in the window."},
+     "everything in the window.",
+     dv_cmd_expiry},
     {"audit", "[--region R|R1,R2|all] [--days N]",
      "every ACM certificate of the account; the problem ones diagnosed",
      "Lists every certificate of the region(s) and diagnoses, as `dvcheck "
@@ -164,7 +175,8 @@ const dv_command dv_commands[] = {
      "with one shared DNS cache; DescribeCertificate calls are paced per "
      "region well under ACM's request quota. A progress bar goes to standard "
      "error on a terminal; the output is a summary table, worst first, then "
-     "the diagnosis of every certificate that is not fine."},
+     "the diagnosis of every certificate that is not fine.",
+     dv_cmd_audit},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);
 

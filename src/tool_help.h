@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "src/tool_cfg.h"
+
 typedef enum {
   DV_OPT_JSON,
   DV_OPT_RESOLVER,
@@ -65,6 +67,7 @@ typedef struct {
   const char *synopsis;
   const char *summary;
   const char *doc;
+  int (*run)(dv_cfg *cfg); /* the command (tool_operate.h); exit status */
 } dv_command;
 
 extern const dv_option dv_options[];

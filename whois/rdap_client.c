@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/trace.h"
 #include "whois/rdap_client.h"
 #include "whois/whois_client.h"
 #include "whois/whois_int.h"
@@ -173,8 +174,8 @@ static void rl_answer(void *arg, const dv_http_resp *resp)
   h->elapsed_ms = resp->elapsed_ms;
   h->retry_after_s = -1;
   if (l->c->o.verbose)
-    fprintf(stderr, "dvcheck: rdap %s: %s, HTTP %ld, %zu bytes\n", l->role,
-            dv_http_status_str(resp->status), resp->code, resp->body_len);
+    dv_trace("dvcheck: rdap %s: %s, HTTP %ld, %zu bytes", l->role,
+             dv_http_status_str(resp->status), resp->code, resp->body_len);
   if (resp->status != DV_HTTP_OK) {
     if (registry)
       l->r.failed = 1;

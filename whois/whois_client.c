@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/trace.h"
 #include "base/ratelimit.h"
 #include "whois/whois_client.h"
 #include "whois/whois_int.h"
@@ -166,11 +167,11 @@ static void fetch_finish(dv_wfetch *f, dv_wfetch_status st)
   dv_loop_timer_disarm(f->c->loop, &f->t_step);
   dv_loop_timer_disarm(f->c->loop, &f->t_total);
   if (f->c->o.verbose)
-    fprintf(stderr, "dvcheck: whois %s [%s]: %s, %zu bytes%s, %lld ms\n",
-            f->host, f->ai < f->naddrs ? f->addrs[f->ai] : "-",
-            dv_wfetch_status_str(st), f->len,
-            f->truncated ? " (truncated)" : "",
-            (long long)(dv_loop_now_ms() - f->t0));
+    dv_trace("dvcheck: whois %s [%s]: %s, %zu bytes%s, %lld ms", f->host,
+             f->ai < f->naddrs ? f->addrs[f->ai] : "-",
+             dv_wfetch_status_str(st), f->len,
+             f->truncated ? " (truncated)" : "",
+             (long long)(dv_loop_now_ms() - f->t0));
   dv_loop_timer_arm(f->c->loop, &f->t_done, 0, fetch_deliver, f);
 }
 
@@ -827,8 +828,8 @@ static void lookup_ask(dv_wlookup *l)
     }
     if (wait == 0) {
       if (c->o.verbose)
-        fprintf(stderr, "dvcheck: whois: asking %s (%s) about %s\n", l->host,
-                l->role, l->r.domain);
+        dv_trace("dvcheck: whois: asking %s (%s) about %s", l->host, l->role,
+                 l->r.domain);
       if (dv_whois_fetch(c, l->host, 43, l->query, lookup_fetched, l) < 0)
         lookup_done(l);
       return;
@@ -837,8 +838,8 @@ static void lookup_ask(dv_wlookup *l)
   if (wait > dv_loop_deadline_left_ms(c->loop))
     wait = dv_loop_deadline_left_ms(c->loop);
   if (c->o.verbose)
-    fprintf(stderr, "dvcheck: whois: waiting %lld ms for %s (rate limit)\n",
-            (long long)wait, l->host);
+    dv_trace("dvcheck: whois: waiting %lld ms for %s (rate limit)",
+             (long long)wait, l->host);
   l->waiting = 1;
   dv_loop_timer_arm(c->loop, &l->t_wait, wait, lookup_wait_fired, l);
 }
