@@ -23,6 +23,7 @@
 #include "check/acm_fetch.h"
 #include "check/check_dns.h"
 #include "check/check_email.h"
+#include "check/preflight.h"
 #include "check/check_endpoint.h"
 #include "base/loop.h"
 #include "src/nagios.h"
@@ -229,7 +230,7 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
                       n.ascii, cfg->timeout_s);
     goto out;
   }
-  dns_ok = dv_dns_record_zone_ok(&dr) && strlen(dr.rname) + 34 <= 253;
+  dns_ok = dv_preflight_dns_ok(&dr);
   email_ok = er.chosen >= 0;
   methods = dns_ok + email_ok;
   dv_findings_append(&all, &dr.findings);

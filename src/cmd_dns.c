@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "check/check_dns.h"
 #include "check/check_email.h"
+#include "check/preflight.h"
 #include "base/loop.h"
 #include "src/report.h"
 #include "src/tool_input.h"
@@ -302,7 +303,7 @@ typedef struct {
   dv_email_result email;
   dv_dns_record dns;
   dv_findings findings;
-  int method; /* 0 none, 1 dns, 2 email */
+  dv_preflight_method method;
   int incomplete;
 } dv_preflight;
 
@@ -374,39 +375,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
         dv_finding_ev(&p->findings, f, "shared_with", "%s",
                       pf[j].dns.cert_name);
       }
-    dv_findings_append(&p->findings, &p->dns.findings);
-    /* "_" + 32 hex + "." + name must fit in 253 characters */
-    if (strlen(p->dns.rname) + 34 > 253) {
-      f = dv_findings_add(&p->findings, DV_F_DNS_RECORD_NAME_TOO_LONG,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "length", "%zu + 34 > 253",
-                    strlen(p->dns.rname));
-    }
-    if (dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253) {
-      p->method = 1;
-      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_DNS,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "zone", "%s", p->dns.zone);
-    } else if (!p->incomplete && !dv_dns_record_caa_ok(&p->dns)) {
-      /* CAA blocks issuance whatever the validation method */
-      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "because", "CAA: %s",
-                    dv_caa_verdict_word(p->dns.caa.verdict));
-    } else if (!p->incomplete) {
-      /* DNS cannot work: now the e-mail side decides */
-      dv_findings_append(&p->findings, &p->email.findings);
-      if (p->email.chosen >= 0) {
-        p->method = 2;
-        f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_EMAIL,
-                            p->dns.cert_name);
-        dv_finding_ev(&p->findings, f, "validation_domain", "%s",
-                      p->email.cands[p->email.chosen].domain);
-      } else {
-        dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                        p->dns.cert_name);
-      }
-    }
+    p->method =
+        dv_preflight_decide(&p->dns, &p->email, p->incomplete, &p->findings);
     incomplete |= p->incomplete;
     dv_findings_fold(&p->findings, &any_all, &worst_all);
   }
@@ -425,8 +395,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
           p->dns.zone[0] ? dv_json_str(p->dns.zone) : json_null(), "caa",
           dv_caa_verdict_word(p->dns.caa.verdict), "dnssec",
           dv_dns_record_dnssec_word(&p->dns), "can_validate",
-          dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253,
-          "email", "validation_domain", vd ? dv_json_str(vd) : json_null());
+          dv_preflight_dns_ok(&p->dns), "email", "validation_domain",
+          vd ? dv_json_str(vd) : json_null());
       dv_json_push(&arr, with_verdict(j, &p->findings, p->incomplete));
     }
     rc = dv_report_json_emit("preflight", rc, deadline, arr);
@@ -440,9 +410,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
                    p->incomplete);
       printf("  plan: %s\n", p->incomplete ? "unknown" : plan[p->method]);
       printf("  DNS validation: %s (zone %s, CAA %s, DNSSEC %s)\n",
-             dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253
-                 ? "can work"
-                 : "cannot work",
+             dv_preflight_dns_ok(&p->dns) ? "can work" : "cannot work",
              p->dns.zone[0] ? p->dns.zone : "not found",
              dv_caa_verdict_word(p->dns.caa.verdict),
              dv_dns_record_dnssec_word(&p->dns));
