@@ -16,8 +16,7 @@
 #include "aws/aws_sigv4.h"
 #include "base/names.h"
 
-/* ---- ARNs -----------------------------------------------------------------
- */
+/* ---- ARNs ---------------------------------------------------------------- */
 
 static const char *const arn_status_str[] = {
     [DV_ARN_OK] = "ok",
@@ -192,8 +191,7 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   return DV_ARN_OK;
 }
 
-/* ---- errors and retries -----------------------------------------------------
- */
+/* ---- errors and retries -------------------------------------------------- */
 
 static void copy_code(char *dst, size_t dlen, const char *src)
 {
@@ -392,8 +390,7 @@ int dv_http_date_parse(const char *s, time_t *out)
   return *out == (time_t)-1 ? -1 : 0;
 }
 
-/* ---- the client -------------------------------------------------------------
- */
+/* ---- the client ---------------------------------------------------------- */
 
 const char *const dv_acm_key_types[] = {
     "RSA_1024",      "RSA_2048",     "RSA_3072",     "RSA_4096",

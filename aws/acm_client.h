@@ -24,8 +24,7 @@
 #include "base/http.h"
 #include "base/loop.h"
 
-/* ---- ARNs -----------------------------------------------------------------
- */
+/* ---- ARNs ---------------------------------------------------------------- */
 
 #define DV_ARN_MAX 256 /* ACM certificate ARNs are about 90 characters */
 
@@ -60,8 +59,7 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
  * "us-gov-west-1"); partition NULL accepts any. 1 if valid. */
 int dv_acm_region_valid(const char *region, const char *partition);
 
-/* ---- errors and retries -----------------------------------------------------
- */
+/* ---- errors and retries -------------------------------------------------- */
 
 typedef struct {
   char code[128]; /* "ThrottlingException" ('' when none) */
@@ -102,8 +100,7 @@ int64_t dv_acm_backoff_ms(unsigned retry, double r);
  * Returns 0 and *out (UTC), or -1. */
 int dv_http_date_parse(const char *s, time_t *out);
 
-/* ---- the client -------------------------------------------------------------
- */
+/* ---- the client ---------------------------------------------------------- */
 
 typedef struct {
   const char *region;   /* signing region */

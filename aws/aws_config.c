@@ -34,8 +34,7 @@ const char *dv_awscfg_status_str(dv_awscfg_status st)
   return "unknown";
 }
 
-/* ---- small helpers --------------------------------------------------------
- */
+/* ---- small helpers ------------------------------------------------------- */
 
 /* Python's str.strip() whitespace, ASCII part. */
 static int is_ws(unsigned char c)
@@ -71,8 +70,7 @@ static void trim(const char **b, const char **e)
     (*e)--;
 }
 
-/* ---- the in-memory model --------------------------------------------------
- */
+/* ---- the in-memory model ------------------------------------------------- */
 
 static void entry_free(dv_awscfg_entry *e)
 {
@@ -159,8 +157,7 @@ const char *dv_awscfg_sub_get(const dv_awscfg_file *f,
   return v;
 }
 
-/* ---- parser ---------------------------------------------------------------
- */
+/* ---- parser -------------------------------------------------------------- */
 
 /* A value under construction: its lines, joined with '\n' at the end. */
 typedef struct {
@@ -557,8 +554,7 @@ out:
   return st;
 }
 
-/* ---- shell-like splitting and section names -------------------------------
- */
+/* ---- shell-like splitting and section names ------------------------------ */
 
 char **dv_shlex_split(const char *s, int *argc)
 {

@@ -102,8 +102,7 @@ const char *dv_aws_cfg_status_str(dv_aws_cfg_status st)
   return "unknown";
 }
 
-/* ---- small helpers ----------------------------------------------------------
- */
+/* ---- small helpers ------------------------------------------------------- */
 
 static void wipe_free(char *s)
 {

@@ -326,8 +326,7 @@ static void http_done_check(dv_http *h)
   h->in_done = 0;
 }
 
-/* ---- libcurl <-> loop ------------------------------------------------------
- */
+/* ---- libcurl <-> loop ---------------------------------------------------- */
 
 static void http_on_io(void *arg, int fd, short revents)
 {

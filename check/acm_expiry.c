@@ -18,8 +18,7 @@ static const char *expiry_method(const json_t *cert)
   size_t i;
   if (!json_is_array(dvos) || json_array_size(dvos) == 0)
     return NULL;
-  json_array_foreach(dvos, i, it)
-  {
+  json_array_foreach(dvos, i, it) {
     const char *vm = dv_json_get_str(it, "ValidationMethod");
     if (!*vm)
       continue;

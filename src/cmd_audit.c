@@ -73,8 +73,7 @@ typedef struct au_run {
   int progress_on;
 } au_run;
 
-/* ---- progress (stderr, terminals only) ------------------------------------
- */
+/* ---- progress (stderr, terminals only) ----------------------------------- */
 
 static void au_progress_draw(au_run *run, int final)
 {
@@ -172,8 +171,7 @@ static void au_on_list(void *arg, const dv_acm_result *res)
     reg->base.findings.nomem = 1;
     return;
   }
-  json_array_foreach(list, i, it)
-  {
+  json_array_foreach(list, i, it) {
     const char *why = au_pick(run, it);
     au_cert *c;
     if (!why)

@@ -127,8 +127,7 @@ typedef struct dv_cert_run {
   int incomplete, deadline;
 } dv_cert_run;
 
-/* ---- small helpers --------------------------------------------------------
- */
+/* ---- small helpers ------------------------------------------------------- */
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -265,8 +264,7 @@ static int run_loop(dv_cert_run *run)
   return 0;
 }
 
-/* ---- per-method world checks ------------------------------------------------
- */
+/* ---- per-method world checks --------------------------------------------- */
 
 static int dns_ctx_on(dv_cert_run *run)
 {
@@ -773,8 +771,7 @@ static void cert_findings(dv_cert_run *run)
   }
 }
 
-/* ---- resend ---------------------------------------------------------------
- */
+/* ---- resend -------------------------------------------------------------- */
 
 static int is_same_or_super(const char *name, const char *vd)
 {
@@ -1001,8 +998,7 @@ static int resend_run(dv_cert_run *run)
   return 0;
 }
 
-/* ---- rendering -------------------------------------------------------------
- */
+/* ---- rendering ----------------------------------------------------------- */
 
 static void dvo_text(FILE *out, const dv_cfg *cfg, const dv_dvo *d)
 {
@@ -1558,8 +1554,7 @@ int dv_cmd_certs(dv_cfg *cfg)
       dv_json_push(&arr,
                    json_pack("{s:s, s:s, s:o}", "region", run.region, "verdict",
                              "unknown", "findings", dv_findings_json(&fl)));
-    json_array_foreach(list, i, s)
-    {
+    json_array_foreach(list, i, s) {
       json_t *obj = json_object();
       char tb[32];
       time_t t;
@@ -1598,8 +1593,7 @@ int dv_cmd_certs(dv_cfg *cfg)
     } else {
       printf("%-20s %-13s %-13s %-10s %-5s %-24s %s\n", "STATUS", "TYPE", "KEY",
              "NOT AFTER", "IN USE", "DOMAIN", "ARN");
-      json_array_foreach(list, i, s)
-      {
+      json_array_foreach(list, i, s) {
         char tb[32] = "-", dom[80], stt[40], typ[40], key[40];
         json_t *iu = json_object_get(s, "InUse");
         time_t t;

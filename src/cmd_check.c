@@ -353,8 +353,7 @@ static int arn_names(dv_nagios_out *o, const json_t *dvos, const char *what)
   const json_t *it;
   size_t i;
   int pending = 0;
-  json_array_foreach(dvos, i, it)
-  {
+  json_array_foreach(dvos, i, it) {
     const json_t *rr = json_object_get(it, "ResourceRecord");
     const char *st = dv_json_get_str(it, "ValidationStatus");
     char extra[600] = "";

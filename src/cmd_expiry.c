@@ -70,8 +70,7 @@ typedef struct ex_run {
   time_t now;
 } ex_run;
 
-/* ---- DNS checks for DNS-validated names ------------------------------------
- */
+/* ---- DNS checks for DNS-validated names ---------------------------------- */
 
 static void ex_dns_start(ex_run *run, ex_cert *c)
 {
@@ -85,8 +84,7 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
       return; /* the verdict stays "renewal expected", marked unchecked */
     run->dns_on = 1;
   }
-  json_array_foreach(dvos, i, it)
-  {
+  json_array_foreach(dvos, i, it) {
     const json_t *rr = json_object_get(it, "ResourceRecord");
     char rn[DV_NAME_LEN], rv[DV_NAME_LEN], why[128];
     if (strcmp(dv_json_get_str(it, "ValidationMethod"), "DNS") != 0 ||
@@ -114,8 +112,7 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
   }
 }
 
-/* ---- DescribeCertificate pump -----------------------------------------------
- */
+/* ---- DescribeCertificate pump -------------------------------------------- */
 
 static void ex_pump(ex_region *reg);
 
@@ -165,8 +162,7 @@ static void ex_pump(ex_region *reg)
   }
 }
 
-/* ---- ListCertificates -------------------------------------------------------
- */
+/* ---- ListCertificates ---------------------------------------------------- */
 
 static void ex_on_list(void *arg, const dv_acm_result *res)
 {
@@ -184,8 +180,7 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
     reg->base.findings.nomem = 1;
     return;
   }
-  json_array_foreach(list, i, it)
-  {
+  json_array_foreach(list, i, it) {
     ex_cert *c = &reg->certs[reg->ncerts];
     dv_expiry_verdict v;
     if (dv_expiry_classify(it, run->now, run->days, &v) < 0 || !v.expiring)

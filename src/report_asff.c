@@ -79,8 +79,7 @@ static int asff_copy_strlist(json_t *dst, const char *key, const json_t *src)
   arr = json_array();
   if (!arr)
     return -1;
-  json_array_foreach(v, i, it)
-  {
+  json_array_foreach(v, i, it) {
     if (json_is_string(it))
       json_array_append_new(arr, json_string(json_string_value(it)));
     else if (json_is_object(it) && json_is_string(json_object_get(it, "Arn")))

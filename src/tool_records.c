@@ -233,8 +233,7 @@ static dv_records_status parse_json(dv_record_list *l, const char *buf,
     st = DV_RECORDS_SYNTAX;
     goto out;
   }
-  json_array_foreach(dvos, i, o)
-  {
+  json_array_foreach(dvos, i, o) {
     json_t *rr = json_object_get(o, "ResourceRecord");
     const char *dn = json_string_value(json_object_get(o, "DomainName"));
     const char *rn = json_string_value(json_object_get(rr, "Name"));

@@ -77,8 +77,7 @@ int dv_rdap_related_link(const char *buf, size_t len, char *out, size_t outlen)
   if (!root)
     return 0;
   links = json_object_get(root, "links");
-  json_array_foreach(links, i, l)
-  {
+  json_array_foreach(links, i, l) {
     const char *rel = json_string_value(json_object_get(l, "rel"));
     const char *type = json_string_value(json_object_get(l, "type"));
     const char *href = json_string_value(json_object_get(l, "href"));
