@@ -1,7 +1,8 @@
-/* dvcheck -- `dvcheck whois --input FILE`: analyse a WHOIS or RDAP reply
- * saved elsewhere (a customer pasted it into a ticket). No network. The
- * parsing lives in whois/; this file reads the input, finds the data files
- * and renders the result. */
+/* dvcheck -- `dvcheck whois`: live WHOIS/RDAP contacts of each name's
+ * registrable domain (check/check_whois.c on the loop), or, with --input
+ * FILE, a reply saved elsewhere (a customer pasted it into a ticket; no
+ * network). The parsing lives in whois/; this file reads the input and
+ * renders the result. */
 #include "config.h"
 
 #include <stdio.h>

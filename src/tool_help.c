@@ -82,10 +82,9 @@ const dv_command dv_commands[] = {
      "only for e-mail-validated names that are pending validation, within "
      "ACM's 72-hour window; it shows the addresses first and asks for "
      "confirmation on a terminal (--yes skips the question, and is required "
-     "without a terminal). Credentials come from AWS_ACCESS_KEY_ID, "
-     "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; the region from the ARN; "
-     "the endpoint from --endpoint-url, AWS_ENDPOINT_URL_ACM or "
-     "AWS_ENDPOINT_URL; the CA bundle from AWS_CA_BUNDLE.",
+     "without a terminal). Credentials, region, endpoint and CA bundle are "
+     "found as the AWS CLI finds them (see --profile): the region from the "
+     "ARN first.",
      dv_cmd_cert},
     {"certs", "[--region R] [--status S[,S...]]",
      "list the ACM certificates of a region (every page, every key type)",
