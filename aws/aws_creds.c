@@ -191,8 +191,7 @@ static int parse_time(const char *s, time_t *out)
   return 0;
 }
 
-/* ---- the shared files and the profile
- * ---------------------------------------- */
+/* ---- the shared files and the profile ------------------------------------ */
 
 typedef struct {
   char profile[256];
@@ -297,8 +296,7 @@ static const char *shared_get(const shared *sh, const char *key)
   return v;
 }
 
-/* ---- region
- * ------------------------------------------------------------------ */
+/* ---- region -------------------------------------------------------------- */
 
 int dv_aws_region_valid(const char *r)
 {
@@ -388,8 +386,7 @@ out:
   return st;
 }
 
-/* ---- endpoint
- * ---------------------------------------------------------------- */
+/* ---- endpoint ------------------------------------------------------------ */
 
 /* botocore's partitions: a prefix, then \w+-\d+ up to the end. */
 static const struct {
@@ -597,8 +594,7 @@ dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
   return st;
 }
 
-/* ---- the credential chain
- * ----------------------------------------------------- */
+/* ---- the credential chain ------------------------------------------------ */
 
 typedef enum {
   STEP_START,

@@ -394,8 +394,7 @@ static void http_on_deadline(void *arg)
   dv_http_cancel_all(arg);
 }
 
-/* ---- public
- * ------------------------------------------------------------------ */
+/* ---- public -------------------------------------------------------------- */
 
 dv_http *dv_http_new(dv_loop *loop, int verbose)
 {

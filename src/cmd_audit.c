@@ -102,8 +102,7 @@ static void au_on_progress(void *arg)
                     run);
 }
 
-/* ---- picking and pacing
- * -------------------------------------------------------- */
+/* ---- picking and pacing -------------------------------------------------- */
 
 /* Why a summary is a problem worth a diagnosis, or NULL. */
 static const char *au_pick(const au_run *run, const json_t *s)
@@ -189,8 +188,7 @@ static void au_on_list(void *arg, const dv_acm_result *res)
   au_pump(reg);
 }
 
-/* ---- verdicts and output
- * ------------------------------------------------------------ */
+/* ---- verdicts and output ------------------------------------------------- */
 
 /* The expiry view on top of the diagnosis (imported, not in use, ...). */
 static void au_expiry(au_run *run, au_cert *c)

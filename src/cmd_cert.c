@@ -1212,8 +1212,7 @@ static void cert_text(FILE *out, const dv_cert_run *run, const dv_findings *all,
   fputc('\n', out);
 }
 
-/* ---- commands
- * ---------------------------------------------------------------- */
+/* ---- commands ------------------------------------------------------------ */
 
 static void run_free(dv_cert_run *run)
 {
@@ -1243,8 +1242,7 @@ static void run_free(dv_cert_run *run)
     dv_acm_session_close(&run->sess);
 }
 
-/* ---- one certificate's diagnosis (cert, audit)
- * -------------------------------- */
+/* ---- one certificate's diagnosis (cert, audit) --------------------------- */
 
 /* DescribeCertificate answered: ACM's view, then start the world's checks
  * on the loop (one per distinct record / validation domain; imported and

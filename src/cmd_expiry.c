@@ -197,8 +197,7 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
   ex_pump(reg);
 }
 
-/* ---- verdicts
- * ------------------------------------------------------------------ */
+/* ---- verdicts ------------------------------------------------------------ */
 
 static void ex_cert_finish(ex_cert *c)
 {
@@ -261,8 +260,7 @@ static int ex_cmp(const void *a, const void *b)
   return strcmp(x->arn, y->arn);
 }
 
-/* ---- output
- * ------------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 static json_t *ex_cert_json(const ex_cert *c)
 {
@@ -373,8 +371,7 @@ static int ex_asff(ex_run *run, ex_cert **v, size_t n)
   return rc;
 }
 
-/* ---- the command
- * ------------------------------------------------------------------ */
+/* ---- the command --------------------------------------------------------- */
 
 int dv_cmd_expiry(dv_cfg *cfg)
 {
