@@ -177,7 +177,8 @@ static int send_cmd(dv_smtp_session *s, kind k, const char *pre, const char *a,
   memcpy(s->obuf + s->olen + n, "\r\n", 2);
   s->olen += (size_t)n + 2;
   s->expect[s->nexp++] = k;
-  snprintf(s->r.step, sizeof(s->r.step), "%s", kind_step[k]);
+  if (!s->closing) /* keep the step that failed */
+    snprintf(s->r.step, sizeof(s->r.step), "%s", kind_step[k]);
   if (k == K_QUIT)
     s->r.quit_sent = 1;
   return 0;
