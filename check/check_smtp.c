@@ -309,6 +309,10 @@ static void pump(dv_probe_ctx *ctx)
     ctx->active++;
     ctx->sessions++;
     ctx->running[slot] = dv_smtp_session_start(ctx->loop, &so, session_done, s);
+    if (ctx->active > ctx->max_active)
+      ctx->max_active = ctx->active;
+    if (host_active(ctx, s) > ctx->max_host_active)
+      ctx->max_host_active = host_active(ctx, s);
     if (!ctx->running[slot]) {
       ctx->running_s[slot] = NULL;
       ctx->active--;

@@ -95,6 +95,8 @@ typedef struct dv_probe_ctx {
   dv_probe_session *running_s[64];
   int nomem;
   unsigned long sessions; /* started, for -v */
+  int max_active;         /* most sessions at once in the run (-v) */
+  int max_host_active;    /* most sessions at once to one address (-v) */
 } dv_probe_ctx;
 
 void dv_probe_ctx_init(dv_probe_ctx *ctx, dv_loop *loop,

@@ -433,11 +433,11 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
   if (cfg->verbose)
-    fprintf(
-        stderr,
-        "dvcheck: %zu name(s), %lu DNS queries, %lu SMTP sessions, %lld ms\n",
-        in.n, dv_resolver_sent(rs), tp.ctx.sessions,
-        (long long)(dv_loop_now_ms() - t0));
+    fprintf(stderr,
+            "dvcheck: %zu name(s), %lu DNS queries, %lu SMTP sessions (at most "
+            "%d at once, %d per MX address), %lld ms\n",
+            in.n, dv_resolver_sent(rs), tp.ctx.sessions, tp.ctx.max_active,
+            tp.ctx.max_host_active, (long long)(dv_loop_now_ms() - t0));
   if (cfg->json) {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < in.n; i++) {
