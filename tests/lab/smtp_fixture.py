@@ -67,6 +67,10 @@ MODES = {
     # RFC 5321 3.4: 251 "User not local; will forward"
     "rcpt251": {"rcpt": {"*": "251 2.1.5 User not local; will forward to "
                               "<{local}@forward.test>"}},
+    # offers STARTTLS, says 220 to it, then answers the ClientHello with
+    # clear text and hangs up (a broken TLS setup); a client that comes
+    # back without STARTTLS gets an ordinary session
+    "badtls": {"ehlo_extra": ["250-STARTTLS"], "badtls": True},
     # ordinary well-behaved server: the five exist, nothing else
     "accept": {},
 }
@@ -150,6 +154,11 @@ class Session:
                 lines = self.fmt(OK_EHLO)
                 extra = m.get("ehlo_extra", [])
                 self.send(lines[:1] + extra + lines[1:])
+            elif verb == "STARTTLS" and m.get("badtls"):
+                self.send(["220 2.0.0 Ready to start TLS"])
+                self.c.recv(4096)  # the ClientHello
+                self.c.sendall(b"this is not TLS\r\n")
+                return
             elif verb == "HELO":
                 self.send(self.fmt(["250 {host}"]))
             elif verb == "MAIL":
