@@ -246,6 +246,13 @@ static int ehlo_has(const dv_smtp_reply *r, const char *kw)
 static void tls_start(dv_smtp_session *s);
 static void start_connect(dv_smtp_session *s);
 
+static void reconnect(void *arg)
+{
+  dv_smtp_session *s = arg;
+  if (!s->finished)
+    start_connect(s);
+}
+
 static void on_reply(dv_smtp_session *s, kind k, const dv_smtp_reply *rep)
 {
   int cls = rep->code / 100;
@@ -374,7 +381,8 @@ static void trace_reply(dv_smtp_session *s, const dv_smtp_reply *r)
 static void got_bytes(dv_smtp_session *s, const char *buf, size_t len)
 {
   size_t used = 0;
-  while (used < len && !s->finished && !s->handshaking) {
+  while (used < len && !s->finished && !s->handshaking && !s->connecting &&
+         s->fd >= 0) {
     dv_smtp_reply rep;
     dv_smtp_parse_status st = dv_smtp_parse(&s->parser, buf, len, &used, &rep);
     if (st == DV_SMTP_PARSE_MORE)
@@ -419,7 +427,7 @@ static void do_read(dv_smtp_session *s)
   char buf[4096];
   for (;;) {
     ssize_t n;
-    if (s->finished || s->handshaking)
+    if (s->finished || s->handshaking || s->connecting || s->fd < 0)
       return;
     if (s->ssl) {
       int rc = SSL_read(s->ssl, buf, sizeof(buf));
@@ -550,8 +558,10 @@ static void tls_step(dv_smtp_session *s)
   s->r.tls.state = DV_SMTP_TLS_FAILED;
   s->r.tls_retry = 1;
   conn_close(s);
-  /* reconnect, this time in clear text */
-  start_connect(s);
+  /* reconnect, this time in clear text -- from a timer, outside this
+   * callback and this poll round: the new socket may get the old one's
+   * descriptor number, and stale events must not reach it */
+  dv_loop_timer_arm(s->loop, &s->t_step, 0, reconnect, s);
 }
 
 static void tls_start(dv_smtp_session *s)
@@ -596,6 +606,8 @@ static void on_io(void *arg, int fd, short revents)
   if (s->connecting) {
     int err = 0;
     socklen_t el = sizeof(err);
+    if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
+      return; /* not about the connect */
     if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
       err = errno;
     if (err) {
