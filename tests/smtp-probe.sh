@@ -69,6 +69,20 @@ if [ "${1:-0}" -ge 5 ] && [ "$2" = 0 ] && [ "$3" = 0 ]; then
 else
   nok "fixture sessions: ${1:-?}, with DATA: ${2:-?}, not ending in QUIT: ${3:-?}"
 fi
+# --json with --probe validates against doc/json-schema.json
+# shellcheck disable=SC2086
+if DVCHECK_CA_BUNDLE=$LAB/ca/ca.pem "$DVCHECK" --json --resolver "$LAB_RESOLVER" \
+     email --probe --smtp-timeout 1 $SMTP_LAB_CT mbox-ok.smtp.test \
+     hostile.smtp.test badtls.smtp.test silent.smtp.test fallback.smtp.test \
+     nullsender.smtp.test nomx.test > "$BUILDDIR/smtp-probe.json.$$"; then :; fi
+if "$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+     "$BUILDDIR/smtp-probe.json.$$" "$SRCDIR/doc/json-schema.json" 2>"$BUILDDIR/smtp-probe.err.$$"; then
+  ok "email --probe --json validates against doc/json-schema.json"
+else
+  nok "email --probe --json does not validate"; diag "$(tail -n 5 "$BUILDDIR/smtp-probe.err.$$")"
+fi
+rm -f "$BUILDDIR/smtp-probe.json.$$"
 # usage errors: --probe options without --probe, a name as CONNECT-HOST
 for args in "--smtp-timeout 3" "--mail-from a@b.test" "$SMTP_LAB_CT"; do
   # shellcheck disable=SC2086

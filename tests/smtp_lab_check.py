@@ -178,6 +178,9 @@ try:
                              ("127.25.1.12", b"251 2.1.5", "rcpt251")):
         d = raw(addr, [b"EHLO x", b"MAIL FROM:<>", b"RCPT TO:<admin@x.smtp.test>", b"QUIT"])
         tap(b"\r\n" + want in d, "fixture %s: %s" % (mode, want.decode()), d)
+    d = raw("127.25.1.13", [b"EHLO x", b"STARTTLS", b"\x16\x03\x01 not a real ClientHello"])
+    tap(b"250-STARTTLS" in d and b"220 2.0.0" in d and d.endswith(b"this is not TLS\r\n"),
+        "fixture badtls: STARTTLS offered, 220, then clear text", d)
     d = raw("127.25.1.1", [b"EHLO x", b"MAIL FROM:<>", b"RCPT TO:<admin@a.test>",
                            b"RCPT TO:<nx@a.test>", b"DATA", b"QUIT"])
     tap(b"250-PIPELINING" in d and b"\r\n550 5.1.1" in d and b"554 5.5.1" in d,

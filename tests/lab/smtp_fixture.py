@@ -156,7 +156,8 @@ class Session:
                 self.send(lines[:1] + extra + lines[1:])
             elif verb == "STARTTLS" and m.get("badtls"):
                 self.send(["220 2.0.0 Ready to start TLS"])
-                self.c.recv(4096)  # the ClientHello
+                if not self.buf:  # the ClientHello (maybe read already)
+                    self.c.recv(4096)
                 self.c.sendall(b"this is not TLS\r\n")
                 return
             elif verb == "HELO":
