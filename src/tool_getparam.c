@@ -220,7 +220,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
          (!strchr(val, '@') || val[0] == '@' || val[strlen(val) - 1] == '@'))) {
       snprintf(msg, msglen,
                "--mail-from '%s': give an address like probe@example.com",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     cfg->mail_from = val;
@@ -234,7 +234,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
       snprintf(msg, msglen,
                "--smtp-timeout '%s': give seconds between 0.1 "
                "and 300",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     cfg->smtp_timeout_s = v;

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "base/names.h"
+#include "base/text.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
+#include "src/tool_msgs.h"
 #include "src/tool_probe.h"
 
 /* -vv: the dialogue on stderr, the server's bytes escaped */
@@ -14,9 +16,9 @@ static void probe_trace(void *arg, dv_smtp_dir d, const char *data, size_t len)
 {
   const dv_probe_session *s = arg;
   char shown[DV_SMTP_TEXT_MAX * 4 + 64];
-  dv_name_printable(data, len, shown, sizeof(shown));
+  dv_text_escape(data, len, shown, sizeof(shown));
   fputs("smtp ", stderr);
-  dv_report_safe(stderr, s->host);
+  dv_text_fput(stderr, s->host, strlen(s->host));
   fprintf(stderr, " %s ",
           d == DV_SMTP_DIR_SENT   ? ">"
           : d == DV_SMTP_DIR_RECV ? "<"
@@ -52,8 +54,8 @@ int dv_tool_probe_init(dv_tool_probe *tp, const dv_cfg *cfg, dv_loop *loop)
         dv_connect_to_parse(cfg->connect_tos[i], &tp->ct[i]);
     if (st != DV_CONNECT_TO_OK) {
       char shown[300];
-      dv_name_printable(cfg->connect_tos[i], strlen(cfg->connect_tos[i]), shown,
-                        sizeof(shown));
+      dv_text_escape(cfg->connect_tos[i], strlen(cfg->connect_tos[i]), shown,
+                     sizeof(shown));
       dv_error("--connect-to '%s': %s", shown, dv_connect_to_status_str(st));
       return -1;
     }
@@ -102,7 +104,7 @@ static void reply_short(const dv_smtp_reply *r, char *out, size_t len)
   }
   while (a + n < r->textlen && r->text[a + n] != '\n' && n < 48)
     n++;
-  dv_name_printable(r->text + a, n, shown, sizeof(shown));
+  dv_text_escape(r->text + a, n, shown, sizeof(shown));
   snprintf(out, len, "%s%s", shown, a + n < r->textlen ? "..." : "");
 }
 
@@ -110,7 +112,7 @@ void dv_tool_probe_text(FILE *out, const dv_probe *p, int indent)
 {
   const dv_probe_session *s = dv_probe_decisive(p);
   fprintf(out, "%*sSMTP probe of ", indent, "");
-  dv_report_safe(out, p->domain);
+  dv_text_fput(out, p->domain, strlen(p->domain));
   if (!s) {
     fputs(": not run (the run's deadline passed)\n", out);
     return;
@@ -130,13 +132,13 @@ void dv_tool_probe_text(FILE *out, const dv_probe *p, int indent)
       snprintf(tls, sizeof(tls), "STARTTLS %s",
                dv_smtp_tls_state_str(x->res.tls.state));
     fprintf(out, "%*s  MX %d ", indent, "", x->pref);
-    dv_report_safe(out, x->host);
+    dv_text_fput(out, x->host, strlen(x->host));
     fputs(" (", out);
-    dv_report_safe(out, x->connect_addr);
+    dv_text_fput(out, x->connect_addr, strlen(x->connect_addr));
     fprintf(out, "): %s at %s", dv_smtp_status_str(x->res.status), x->res.step);
     if (x->res.esmtp) {
       fputs("; ", out);
-      dv_report_safe(out, tls);
+      dv_text_fput(out, tls, strlen(tls));
       if (x->res.pipelining)
         fputs("; PIPELINING", out);
     }
@@ -152,7 +154,7 @@ void dv_tool_probe_text(FILE *out, const dv_probe *p, int indent)
     dv_smtp_enhanced_str(r, ec, sizeof(ec));
     reply_short(r, why, sizeof(why));
     fprintf(out, "%*s  ", indent, "");
-    dv_report_safe(out, p->rcpt[i]);
+    dv_text_fput(out, p->rcpt[i], strlen(p->rcpt[i]));
     fprintf(out, "%*s %-5d %-8s %s%s (",
             (int)(strlen(p->rcpt[i]) < 44 ? 44 - strlen(p->rcpt[i]) : 0), "",
             r->code, ec[0] ? ec : "-", dv_smtp_rclass_str(dv_smtp_classify(r)),
@@ -166,7 +168,7 @@ static json_t *reply_json(const dv_smtp_reply *r)
 {
   char ec[16], shown[DV_SMTP_TEXT_MAX * 4 + 8];
   dv_smtp_enhanced_str(r, ec, sizeof(ec));
-  dv_name_printable(r->text, r->textlen, shown, sizeof(shown));
+  dv_text_escape(r->text, r->textlen, shown, sizeof(shown));
   return json_pack("{s:i, s:o, s:o, s:s}", "code", r->code, "enhanced",
                    ec[0] ? json_string(ec) : json_null(), "text",
                    dv_json_str(shown), "class",
