@@ -89,6 +89,21 @@ typedef enum {
   X(WHOIS_REPLY_TRUNCATED, INFO)                                               \
   X(WHOIS_BACKOFF, WARNING)                                                    \
   X(EMAIL_LEGACY_CONTACT_ROUTE, WARNING)                                       \
+  X(SMTP_PROBE_OK, INFO)                                                       \
+  X(SMTP_MAILBOXES_ALL_UNKNOWN, ERROR)                                         \
+  X(SMTP_MAILBOXES_SOME_UNKNOWN, WARNING)                                      \
+  X(SMTP_ACCEPTS_ANY_ADDRESS, WARNING)                                         \
+  X(SMTP_CANNOT_VERIFY, INFO)                                                  \
+  X(SMTP_GREYLISTED, WARNING)                                                  \
+  X(SMTP_TEMPORARY_FAILURE, WARNING)                                           \
+  X(SMTP_POLICY_REFUSED, ERROR)                                                \
+  X(SMTP_SENDER_REFUSED, WARNING)                                              \
+  X(SMTP_NO_SERVER, ERROR)                                                     \
+  X(SMTP_INCONCLUSIVE, WARNING)                                                \
+  X(SMTP_MX_FALLBACK, INFO)                                                    \
+  X(SMTP_NO_STARTTLS, INFO)                                                    \
+  X(SMTP_TLS_FAILED, INFO)                                                     \
+  X(SMTP_TLS_CERT_INVALID, INFO)                                               \
   X(ENDPOINT_OK, INFO)                                                         \
   X(ENDPOINT_CERT_EXPECTED, INFO)                                              \
   X(ENDPOINT_CERT_NOT_EXPECTED, WARNING)                                       \

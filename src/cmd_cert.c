@@ -27,6 +27,7 @@
 #include "base/loop.h"
 #include "base/names.h"
 #include "src/report.h"
+#include "src/tool_probe.h"
 #include "src/tool_operate.h"
 #include "src/tool_checks.h"
 #include "src/tool_msgs.h"
@@ -72,6 +73,7 @@ typedef struct dv_dvo {
   struct dv_dvo *same_as; /* the world check of an identical record */
   int email_on, dns_on;
   dv_email_result email;
+  dv_probe *probe; /* cert --probe: the SMTP probe of ACM's domain */
   dv_dns_record dns;
   dv_world world;
   const char *side; /* which side is wrong: none, world, acm, unknown */
@@ -343,6 +345,8 @@ static void email_render(FILE *out, const dv_dvo *d)
     }
     fputc('\n', out);
   }
+  if (d->probe)
+    dv_tool_probe_text(out, d->probe, 6);
 }
 
 static void email_json(json_t *w, const dv_dvo *d)
@@ -350,6 +354,8 @@ static void email_json(json_t *w, const dv_dvo *d)
   const dv_email_result *r = &d->email;
   if (!d->email_on || !r->ncands)
     return;
+  if (d->probe)
+    json_object_set_new(w, "probe", dv_tool_probe_json(d->probe));
   json_object_set_new(w, "mail_domain", dv_json_str(r->cands[0].domain));
   json_object_set_new(w, "deliverable", json_boolean(r->cands[0].deliverable));
   json_object_set_new(w, "working_validation_domain",
@@ -1219,6 +1225,9 @@ static void run_free(dv_cert_run *run)
   for (size_t i = 0; i < run->ndvos; i++) {
     dv_dvo *d = &run->dvos[i];
     free(d->emails);
+    if (d->probe)
+      dv_probe_free(d->probe);
+    free(d->probe);
     if (d->email_on)
       dv_email_result_free(&d->email);
     if (d->dns_on)
@@ -1388,9 +1397,44 @@ void dv_cert_diag_free(dv_cert_run *run)
   free(run);
 }
 
+/* cert --probe: the SMTP probe of the domain ACM mails for each
+ * e-mail-validated name whose ValidationDomain has a working MX. */
+static int probe_run(dv_cert_run *run, dv_tool_probe *tp)
+{
+  int any = 0;
+  for (size_t i = 0; i < run->ndvos; i++) {
+    dv_dvo *d = &run->dvos[i];
+    if (!d->email_on || d->same_as || !d->email.ncands ||
+        !d->email.cands[0].deliverable)
+      continue;
+    d->probe = calloc(1, sizeof(*d->probe));
+    if (!d->probe) {
+      dv_error("out of memory");
+      return -1;
+    }
+    if (dv_probe_init(d->probe, &d->email.cands[0]) < 0)
+      continue;
+    dv_probe_start(&tp->ctx, d->probe);
+    any = 1;
+  }
+  if (!any)
+    return 0;
+  if (run_loop(run) < 0)
+    return -1;
+  for (size_t i = 0; i < run->ndvos; i++) {
+    dv_dvo *d = &run->dvos[i];
+    if (!d->probe)
+      continue;
+    dv_probe_finish(d->probe);
+    dv_findings_append(&d->world_findings, &d->probe->findings);
+  }
+  return 0;
+}
+
 int dv_cmd_cert(dv_cfg *cfg)
 {
   dv_cert_run run;
+  dv_tool_probe tp;
   dv_findings all = {0};
   char why[256];
   dv_arn_status as;
@@ -1398,6 +1442,7 @@ int dv_cmd_cert(dv_cfg *cfg)
   dv_severity worst = DV_SEV_INFO;
 
   memset(&run, 0, sizeof(run));
+  memset(&tp, 0, sizeof(tp));
   run.cfg = cfg;
   if (cfg->nargs != 1) {
     dv_error("cert: give exactly one certificate ARN; see 'dvcheck cert "
@@ -1426,6 +1471,8 @@ int dv_cmd_cert(dv_cfg *cfg)
     rc = o >= 100 ? o - 100 : DV_EXIT_UNKNOWN;
     goto out;
   }
+  if (dv_tool_probe_init(&tp, cfg, run.loop) < 0)
+    goto out;
   if (dv_acm_describe_certificate(run.acm, run.arn.arn, diag_on_describe,
                                   &run) < 0) {
     dv_error("out of memory");
@@ -1437,6 +1484,8 @@ int dv_cmd_cert(dv_cfg *cfg)
     dv_error("out of memory during the checks");
     goto out;
   }
+  if (cfg->probe && !run.deadline && run.cert && probe_run(&run, &tp) < 0)
+    goto out;
   if (cfg->resend && !run.deadline && run.cert && resend_run(&run) < 0)
     goto out;
   if (run.deadline) {
@@ -1466,6 +1515,7 @@ int dv_cmd_cert(dv_cfg *cfg)
 out:
   dv_findings_free(&all);
   run_free(&run);
+  dv_tool_probe_free(&tp);
   return rc;
 }
 

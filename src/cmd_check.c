@@ -29,6 +29,7 @@
 #include "src/nagios.h"
 #include "base/names.h"
 #include "src/report.h"
+#include "src/tool_probe.h"
 #include "src/tool_operate.h"
 #include "src/tool_checks.h"
 #include "src/tool_msgs.h"
@@ -164,6 +165,50 @@ out:
 
 /* ---- --domain ----------------------------------------------------------- */
 
+/* --domain NAME --probe: the SMTP mailbox probe of the validation domain.
+ * Its warnings make the state WARNING; "nobody can receive the mail" and
+ * the other failures make it CRITICAL only when e-mail is the only method
+ * left (with DNS validation possible they are a WARNING). */
+static void probe_domain(const dv_cfg *cfg, dv_nagios_out *o, dv_loop *loop,
+                         const dv_candidate *cand, int dns_ok, dv_findings *all)
+{
+  dv_tool_probe tp;
+  dv_probe pr;
+  dv_severity sev;
+  int any;
+  if (dv_tool_probe_init(&tp, cfg, loop) < 0) {
+    o->state = DV_NAGIOS_UNKNOWN;
+    dv_nagios_summary(o, "bad --probe options");
+    dv_tool_probe_free(&tp);
+    return;
+  }
+  if (dv_probe_init(&pr, cand) < 0) {
+    dv_tool_probe_free(&tp);
+    return;
+  }
+  dv_probe_start(&tp.ctx, &pr);
+  (void)dv_loop_run(loop);
+  dv_probe_finish(&pr);
+  sev = dv_findings_max(&pr.findings, &any);
+  if (any && sev >= DV_SEV_ERROR)
+    o->state = dv_nagios_state_worst(o->state, dns_ok ? DV_NAGIOS_WARNING
+                                                      : DV_NAGIOS_CRITICAL);
+  else if (any && sev == DV_SEV_WARNING)
+    o->state = dv_nagios_state_worst(o->state, DV_NAGIOS_WARNING);
+  for (size_t i = 0; i < pr.findings.n; i++) {
+    const dv_catalogue_entry *e = dv_catalogue_get(pr.findings.v[i].code);
+    if (e->severity >= DV_SEV_WARNING) {
+      char sum[sizeof(o->summary)];
+      memcpy(sum, o->summary, sizeof(sum));
+      dv_nagios_summary(o, "%.300s; probe: %.200s", sum, e->title);
+      break;
+    }
+  }
+  dv_findings_append(all, &pr.findings);
+  dv_probe_free(&pr);
+  dv_tool_probe_free(&tp);
+}
+
 static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
                          const dv_nagios_range *w, const dv_nagios_range *c)
 {
@@ -278,6 +323,8 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
                       n.ascii, dr.zone[0] ? dr.zone : "not found",
                       dv_dns_record_dnssec_word(&dr));
   }
+  if (cfg->probe && email_ok && methods)
+    probe_domain(cfg, o, loop, &er.cands[er.chosen], dns_ok, &all);
   if (w->set || c->set)
     o->state =
         dv_nagios_state_worst(o->state, dv_nagios_state_of(methods, w, c));

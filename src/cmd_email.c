@@ -19,6 +19,7 @@
 #include "src/report_whois.h"
 #include "src/tool_checks.h"
 #include "src/tool_msgs.h"
+#include "src/tool_probe.h"
 
 static const char *candidate_route(const dv_candidate *c, char *buf, size_t len)
 {
@@ -108,7 +109,7 @@ static void render_contacts(FILE *out, const dv_cfg *cfg,
 }
 
 static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
-                        const dv_whois_check *wc)
+                        const dv_whois_check *wc, const dv_probe *probe)
 {
   int any;
   dv_severity worst = dv_findings_max(&r->findings, &any);
@@ -157,6 +158,8 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
           "MX)\n",
           out);
   }
+  if (probe)
+    dv_tool_probe_text(out, probe, 2);
   if (wc)
     render_contacts(out, cfg, wc);
   fputc('\n', out);
@@ -280,8 +283,12 @@ int dv_cmd_email(dv_cfg *cfg)
   dv_whois_check *wc = NULL;
   size_t nwc = 0;
   int64_t t0 = dv_loop_now_ms();
+  dv_tool_probe tp;
+  dv_probe *probes = NULL; /* one per name (--probe), NULL entries unused */
+  int *probed = NULL;
 
   memset(&wctx, 0, sizeof(wctx));
+  memset(&tp, 0, sizeof(tp));
   for (size_t i = 0; i < cfg->nargs; i++) {
     char where[32];
     snprintf(where, sizeof(where), "argument %zu", i + 1);
@@ -335,6 +342,8 @@ int dv_cmd_email(dv_cfg *cfg)
     goto out;
   }
   ctx.res = rs;
+  if (dv_tool_probe_init(&tp, cfg, loop) < 0)
+    goto out;
   for (size_t i = 0; i < in.n; i++)
     dv_email_start(&ctx, &res[i]);
   if (cfg->contacts || cfg->acm_legacy) {
@@ -373,8 +382,41 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   for (size_t k = 0; k < nwc; k++)
     dv_whois_check_finish(&wc[k]);
-  for (size_t i = 0; i < in.n; i++) {
+  for (size_t i = 0; i < in.n; i++)
     dv_email_finish(&res[i]);
+  if (cfg->probe && !deadline_hit) {
+    /* --probe: the MX of each chosen validation domain, after DNS */
+    probes = calloc(in.n, sizeof(*probes));
+    probed = calloc(in.n, sizeof(*probed));
+    if (!probes || !probed) {
+      dv_error("out of memory");
+      goto out;
+    }
+    for (size_t i = 0; i < in.n; i++) {
+      if (res[i].incomplete || res[i].chosen < 0)
+        continue;
+      if (dv_probe_init(&probes[i], &res[i].cands[res[i].chosen]) < 0)
+        continue;
+      probed[i] = 1;
+      dv_probe_start(&tp.ctx, &probes[i]);
+    }
+    ls = dv_tool_probe_run(&tp, loop);
+    if (ls == DV_LOOP_DEADLINE)
+      deadline_hit = 1;
+    else if (ls != DV_LOOP_OK) {
+      dv_error("event loop: %s", dv_loop_status_str(ls));
+      goto out;
+    }
+    for (size_t i = 0; i < in.n; i++) {
+      if (!probed[i])
+        continue;
+      dv_probe_finish(&probes[i]);
+      dv_findings_append(&res[i].findings, &probes[i].findings);
+      if (probes[i].findings.nomem)
+        res[i].findings.nomem = 1;
+    }
+  }
+  for (size_t i = 0; i < in.n; i++) {
     if (cfg->acm_legacy)
       legacy_rescue(&res[i], contacts_for(wc, nwc, &res[i]));
     incomplete |= res[i].incomplete;
@@ -391,8 +433,11 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
   if (cfg->verbose)
-    fprintf(stderr, "dvcheck: %zu name(s), %lu DNS queries, %lld ms\n", in.n,
-            dv_resolver_sent(rs), (long long)(dv_loop_now_ms() - t0));
+    fprintf(stderr,
+            "dvcheck: %zu name(s), %lu DNS queries, %lu SMTP sessions (at most "
+            "%d at once, %d per MX address), %lld ms\n",
+            in.n, dv_resolver_sent(rs), tp.ctx.sessions, tp.ctx.max_active,
+            tp.ctx.max_host_active, (long long)(dv_loop_now_ms() - t0));
   if (cfg->json) {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < in.n; i++) {
@@ -404,16 +449,27 @@ int dv_cmd_email(dv_cfg *cfg)
           json_object_set_new(j, "used_by_acm", json_boolean(cfg->acm_legacy));
         json_object_set_new(o, "contacts", j ? j : json_null());
       }
+      if (o && cfg->probe)
+        json_object_set_new(o, "probe",
+                            probed && probed[i] ? dv_tool_probe_json(&probes[i])
+                                                : json_null());
       dv_json_push(&arr, o);
     }
     rc = dv_report_json_emit("email", rc, deadline_hit, arr);
   } else {
     for (size_t i = 0; i < in.n; i++)
-      render_text(stdout, cfg, &res[i], contacts_for(wc, nwc, &res[i]));
+      render_text(stdout, cfg, &res[i], contacts_for(wc, nwc, &res[i]),
+                  probed && probed[i] ? &probes[i] : NULL);
     printf("%zu name(s) checked: exit %d (%s)\n", in.n, rc,
            dv_report_status_word(rc));
   }
 out:
+  if (probes)
+    for (size_t i = 0; i < in.n; i++)
+      dv_probe_free(&probes[i]);
+  free(probes);
+  free(probed);
+  dv_tool_probe_free(&tp);
   for (size_t k = 0; k < nwc; k++)
     dv_whois_check_free(&wc[k]);
   free(wc);

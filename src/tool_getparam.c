@@ -208,6 +208,38 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_CNAME:
     cfg->cnames[cfg->ncnames++] = val;
     break;
+  case DV_OPT_PROBE:
+    cfg->probe = 1;
+    break;
+  case DV_OPT_CONNECT_TO:
+    cfg->connect_tos[cfg->nconnect_tos++] = val;
+    break;
+  case DV_OPT_MAIL_FROM:
+    if (strpbrk(val, "<> \t\r\n\"") || strlen(val) > 254 ||
+        (val[0] &&
+         (!strchr(val, '@') || val[0] == '@' || val[strlen(val) - 1] == '@'))) {
+      snprintf(msg, msglen,
+               "--mail-from '%s': give an address like probe@example.com",
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->mail_from = val;
+    break;
+  case DV_OPT_SMTP_TIMEOUT: {
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(val, &end);
+    if (!*val || *end || errno || !isfinite(v) || v < 0.1 || v > 300) {
+      snprintf(msg, msglen,
+               "--smtp-timeout '%s': give seconds between 0.1 "
+               "and 300",
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->smtp_timeout_s = v;
+    break;
+  }
   case DV_OPT_RECORDS:
     cfg->records_file = val;
     break;
@@ -346,7 +378,8 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
   cfg->timeout_s = 20;
   cfg->args = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
   cfg->cnames = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
-  if (!cfg->args || !cfg->cnames)
+  cfg->connect_tos = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+  if (!cfg->args || !cfg->cnames || !cfg->connect_tos)
     return DV_PARAM_NOMEM;
   msg[0] = '\0';
   for (int i = 1; i < argc; i++) {
@@ -437,6 +470,8 @@ void dv_cfg_free(dv_cfg *cfg)
 {
   free(cfg->args);
   free(cfg->cnames);
+  free(cfg->connect_tos);
+  cfg->connect_tos = NULL;
   cfg->args = NULL;
   cfg->cnames = NULL;
 }

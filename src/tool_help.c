@@ -249,6 +249,51 @@ const dv_option dv_options[] = {
      "domain's WHOIS/RDAP contacts, and count their real (or proxy) "
      "addresses as validation recipients, so they can rescue a name whose "
      "domains receive no mail."},
+    {DV_OPT_PROBE, "probe", 0, NULL, "email cert check",
+     "also ask the MX whether the five addresses exist (SMTP, never DATA)",
+     "Opt-in: connect to the validation domain's MX hosts on port 25 and "
+     "ask whether admin@, administrator@, hostmaster@, postmaster@ and "
+     "webmaster@ exist. What is sent: EHLO (HELO if refused), STARTTLS when "
+     "offered, MAIL FROM:<> (the null sender, or --mail-from), one RCPT TO "
+     "for each of the five addresses plus one random address that cannot "
+     "exist (a server that accepts it accepts everything), RSET and QUIT. "
+     "DATA is never sent, so no mail is ever delivered. The MX hosts are "
+     "tried in preference order (equal preferences in random order), the "
+     "next one only when a host cannot be reached, times out or refuses at "
+     "the greeting; one session per host and name, at most 2 at once per MX "
+     "host and 8 in the whole run, each reply within --smtp-timeout. "
+     "Replies are classified by their basic and enhanced status codes (RFC "
+     "5321, RFC 3463): accepted, cannot verify (252), greylisted or other "
+     "temporary failures (4xx: ACM's sender retries, so a warning), mailbox "
+     "unknown, policy refusal. A probe that no MX answers from your "
+     "network is inconclusive, not a failure: outbound port 25 is often "
+     "blocked, and probing from addresses on blocklists gets refused. The "
+     "STARTTLS certificate is checked (validity, chain, name) and reported, "
+     "never fatal. Without --probe no SMTP connection is ever made. Probe "
+     "only domains you are responsible for: repeated probes can get your "
+     "address blocklisted."},
+    {DV_OPT_SMTP_TIMEOUT, "smtp-timeout", 0, "SECONDS", "email cert check",
+     "time for each SMTP step of --probe (default 10)",
+     "Time for the connection and for each reply of the --probe dialogue, "
+     "0.1 to 300 seconds (default 10; RFC 5321 4.5.3.2 lets servers take "
+     "minutes, but a server that slow is reported, not waited for). The "
+     "run's --timeout still bounds everything."},
+    {DV_OPT_MAIL_FROM, "mail-from", 0, "ADDR", "email cert check",
+     "sender for --probe instead of the null sender <>",
+     "The envelope sender of the --probe dialogue (MAIL FROM:<ADDR>). "
+     "Default: the null sender <>, which every server must accept (RFC 5321 "
+     "4.5.5) and which no bounce can be sent to; some servers refuse it, "
+     "then give an address of yours here."},
+    {DV_OPT_CONNECT_TO, "connect-to", 0, "HOST:PORT:CONNECT-HOST:CONNECT-PORT",
+     "email cert check",
+     "--probe: connect to CONNECT-HOST:CONNECT-PORT for HOST:PORT "
+     "(repeatable)",
+     "curl's convention: the probe of MX host HOST (port 25) goes to "
+     "CONNECT-HOST (an IP address, [ADDR] for IPv6) port CONNECT-PORT "
+     "instead, e.g. through an SSH tunnel when outbound port 25 is blocked "
+     "(--connect-to mx.example.com:25:127.0.0.1:2525). An empty HOST or "
+     "PORT matches every host or port; the first matching option wins. "
+     "Certificate names are still checked against HOST."},
     {DV_OPT_CONTACTS, "contacts", 0, NULL, "email",
      "also show the WHOIS/RDAP contacts (not used by ACM since 2024)",
      "Look up and show the registrable domain's WHOIS/RDAP contacts as a "

@@ -28,6 +28,11 @@ typedef enum {
   DV_OPT_WHOIS_TIMEOUT,
   DV_OPT_ACM_LEGACY,
   DV_OPT_CONTACTS,
+  /* SMTP probe (email/cert/check --probe) */
+  DV_OPT_PROBE,
+  DV_OPT_SMTP_TIMEOUT,
+  DV_OPT_MAIL_FROM,
+  DV_OPT_CONNECT_TO,
   /* ACM */
   DV_OPT_REGION,
   DV_OPT_ENDPOINT_URL,
