@@ -16,4 +16,5 @@ Suite *suite_expiry(void);
 Suite *suite_ratelimit(void);
 Suite *suite_nagios(void);
 Suite *suite_base(void);
+Suite *suite_buf(void);
 #endif
