@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +9,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/secret.h"
 #include "base/trace.h"
 #include "base/text.h"
 #include "aws/acm_client.h"
+#include "aws/aws_creds.h"
 #include "aws/aws_sigv4.h"
 #include "base/names.h"
 
@@ -52,32 +53,8 @@ static int all_of(const char *s, size_t n, const char *set, int alnum)
 
 int dv_acm_region_valid(const char *region, const char *partition)
 {
-  /* [a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+ */
-  const char *p = region;
-  size_t n;
-  if (!p || strlen(p) > 25)
-    return 0;
-  if (!islower((unsigned char)p[0]) || !islower((unsigned char)p[1]) ||
-      p[2] != '-')
-    return 0;
-  p += 3;
-  if (strncmp(p, "gov-", 4) == 0)
-    p += 4;
-  else if (strncmp(p, "iso", 3) == 0) {
-    p += 3;
-    if (islower((unsigned char)*p))
-      p++;
-    if (*p++ != '-')
-      return 0;
-  }
-  for (n = 0; islower((unsigned char)p[n]); n++)
-    ;
-  if (n == 0 || p[n] != '-')
-    return 0;
-  p += n + 1;
-  for (n = 0; isdigit((unsigned char)p[n]); n++)
-    ;
-  if (n == 0 || n > 2 || p[n])
+  /* the name itself: the one rule, botocore's (dv_aws_region_valid) */
+  if (!dv_aws_region_valid(region))
     return 0;
   if (!partition)
     return 1;
@@ -452,14 +429,6 @@ struct dv_acm {
   int deadline_registered;
 };
 
-static void secret_free(char *s)
-{
-  if (s) {
-    OPENSSL_cleanse(s, strlen(s));
-    free(s);
-  }
-}
-
 static char *dup_or_null(const char *s, int *fail)
 {
   char *d;
@@ -613,8 +582,8 @@ void dv_acm_free(dv_acm *c)
   free(c->region);
   free(c->endpoint);
   free(c->akid);
-  secret_free(c->secret);
-  secret_free(c->token);
+  dv_secret_free(c->secret);
+  dv_secret_free(c->token);
   free(c->cainfo);
   free(c);
 }
@@ -772,8 +741,8 @@ static void attempt_send(void *arg)
   }
   c->sent++;
   r->in_flight = 1;
-  secret_free(auth_h);
-  secret_free(token_h);
+  dv_secret_free(auth_h);
+  dv_secret_free(token_h);
   dv_sigv4_result_free(&sig);
   free(body);
   return;
@@ -781,8 +750,8 @@ nomem:
   r->res.status = DV_ACM_INTERNAL;
   snprintf(r->res.detail, sizeof(r->res.detail), "out of memory");
 fail:
-  secret_free(auth_h);
-  secret_free(token_h);
+  dv_secret_free(auth_h);
+  dv_secret_free(token_h);
   dv_sigv4_result_free(&sig);
   free(body);
   req_finish(r);
@@ -931,12 +900,6 @@ static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
   dv_loop_ref(c->loop);
   schedule(r, 0); /* never call back from inside this call */
   return 0;
-}
-
-int dv_acm_call(dv_acm *c, const char *op, json_t *body, dv_acm_cb cb,
-                void *arg)
-{
-  return queue(c, op, body, 0, cb, arg);
 }
 
 int dv_acm_describe_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,

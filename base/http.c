@@ -12,6 +12,7 @@
 
 #include "base/trace.h"
 #include "base/text.h"
+#include "base/buf.h"
 #include "base/http.h"
 #include "base/names.h"
 
@@ -28,8 +29,7 @@ typedef struct http_xfer {
   dv_http_cb cb;
   void *arg;
   dv_http_resp resp;
-  size_t max_body;
-  size_t body_cap;
+  dv_buf body; /* capped at the request's max_body; resp.body at the end */
   size_t header_bytes;
   int too_big;
   int64_t started_ms;
@@ -93,6 +93,7 @@ static void http_xfer_free(http_xfer *x)
     curl_easy_cleanup(x->easy);
   curl_slist_free_all(x->hdrs);
   http_headers_clear(&x->resp);
+  dv_buf_free(&x->body);
   free(x->resp.body);
   free(x->url);
   free(x);
@@ -102,24 +103,15 @@ static size_t http_on_body(char *ptr, size_t size, size_t nmemb, void *userp)
 {
   http_xfer *x = userp;
   size_t n = size * nmemb;
-  if (n > x->max_body - x->resp.body_len) {
+  switch (dv_buf_append(&x->body, ptr, n)) {
+  case DV_BUF_OK:
+    break;
+  case DV_BUF_E_TOO_BIG:
     x->too_big = 1;
     return 0; /* CURLE_WRITE_ERROR stops the transfer */
+  default:
+    return 0;
   }
-  if (x->resp.body_len + n + 1 > x->body_cap) {
-    size_t ncap = x->body_cap ? x->body_cap : 4096;
-    char *nb;
-    while (ncap < x->resp.body_len + n + 1)
-      ncap *= 2;
-    nb = realloc(x->resp.body, ncap);
-    if (!nb)
-      return 0;
-    x->resp.body = nb;
-    x->body_cap = ncap;
-  }
-  memcpy(x->resp.body + x->resp.body_len, ptr, n);
-  x->resp.body_len += n;
-  x->resp.body[x->resp.body_len] = '\0';
   return n;
 }
 
@@ -287,10 +279,9 @@ static void http_xfer_finish(http_xfer *x, dv_http_status st, long code,
     dv_text_escape(detail, strlen(detail), x->resp.error,
                    sizeof(x->resp.error));
   }
-  if (!x->resp.body) {
-    x->resp.body = calloc(1, 1);
-    /* a NULL body is tolerated by callers; nothing else to do */
-  }
+  /* always a string, also when empty; NULL (out of memory) is tolerated by
+   * callers */
+  x->resp.body = dv_buf_detach(&x->body, &x->resp.body_len);
   curl_multi_remove_handle(h->multi, x->easy);
   http_xfer_unlink(h, x);
   http_trace(x, &x->resp);
@@ -467,7 +458,8 @@ dv_http_status dv_http_request(dv_http *h, const dv_http_req *req,
   x->h = h;
   x->cb = cb;
   x->arg = arg;
-  x->max_body = req->max_body ? req->max_body : HTTP_DEFAULT_MAX_BODY;
+  dv_buf_init(&x->body, req->max_body ? req->max_body : HTTP_DEFAULT_MAX_BODY,
+              0);
   x->started_ms = dv_loop_now_ms();
   snprintf(x->label, sizeof(x->label), "%s",
            req->trace_label ? req->trace_label : "http");

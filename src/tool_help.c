@@ -444,4 +444,8 @@ void dv_version_print(FILE *out)
           "libpsl %s\n",
           ares_version(NULL), LIBCURL_VERSION, OPENSSL_VERSION_TEXT,
           JANSSON_VERSION, idn2_check_version(NULL), psl_get_version());
+#ifdef DV_DEBUGBUILD
+  /* tests/scenarios.py looks for this line (cases with "needs: debug") */
+  fprintf(out, "debug build: test hooks (DVCHECK_TEST_CLOCK_OFFSET)\n");
+#endif
 }

@@ -17,4 +17,5 @@ Suite *suite_ratelimit(void);
 Suite *suite_nagios(void);
 Suite *suite_base(void);
 Suite *suite_smtp(void);
+Suite *suite_buf(void);
 #endif
