@@ -20,6 +20,9 @@
 
 /* A diagnosis of the CertificateDetail in json (printf format). */
 static dv_cert_diag *diag_of(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static dv_cert_diag *diag_of(const char *fmt, ...)
 {
   char buf[4096];
   va_list ap;
