@@ -54,9 +54,11 @@ static void jcopy(char *dst, size_t len, const json_t *o, const char *k)
   dv_text_escape(s, strlen(s), dst, len);
 }
 
-static const char *strip_wild(const char *s)
+const char *dv_cert_dvo_mail_domain(const dv_cert_dvo *d)
 {
-  return strncmp(s, "*.", 2) == 0 ? s + 2 : s;
+  if (d->vdomain[0])
+    return d->vdomain;
+  return strncmp(d->domain, "*.", 2) == 0 ? d->domain + 2 : d->domain;
 }
 
 /* ---- per-method world checks ----------------------------------------------
@@ -424,7 +426,7 @@ static int email_listed(const dv_cert_dvo *d, const char *addr)
 /* ValidationEmails against the five addresses of ValidationDomain. */
 static void emails_compare(dv_cert_dvo *d)
 {
-  const char *vd = d->vdomain[0] ? d->vdomain : strip_wild(d->domain);
+  const char *vd = dv_cert_dvo_mail_domain(d);
   char extra[1024] = "", missing[512] = "";
   if (!d->nemails) {
     /* e.g. NO_AVAILABLE_CONTACTS: ACM found nobody to mail */

@@ -140,6 +140,9 @@ dv_cert_diag_status dv_cert_diag_parse(dv_cert_diag *d, json_t *certificate);
 /* After the loop: each world check's result (dv_email_finish,
  * dv_dns_record_finish) and each name's verdict (dv_cert_dvo_verdict). */
 dv_cert_diag_status dv_cert_diag_finish(dv_cert_diag *d);
+/* The domain ACM mails for d: its ValidationDomain, else the name without
+ * a leading "*.". */
+const char *dv_cert_dvo_mail_domain(const dv_cert_dvo *d);
 /* One name's verdict from ACM's ValidationStatus and d->world (set): side,
  * and the ACM_NAME_* / ACM_EMAILS_* findings. auto_renewal: the
  * certificate's renewal is PENDING_AUTO_RENEWAL (ACM renews on its own). */

@@ -133,15 +133,12 @@ static void list_cb(void *arg, const dv_acm_result *res)
 /* ---- resend ---------------------------------------------------------------
  */
 
-static const char *strip_wild(const char *s)
-{
-  return strncmp(s, "*.", 2) == 0 ? s + 2 : s;
-}
-
+/* Is vd the name (without "*.") or a superdomain of it? */
 static int is_same_or_super(const char *name, const char *vd)
 {
   size_t n, v = strlen(vd);
-  name = strip_wild(name);
+  if (strncmp(name, "*.", 2) == 0)
+    name += 2;
   n = strlen(name);
   if (strcasecmp(name, vd) == 0)
     return 1;
@@ -230,8 +227,7 @@ static int resend_plan(const dv_cfg *cfg, const dv_cert_diag *d, dv_resend *rs,
         v->renewal != (issuance_pending ? 0 : 1))
       continue;
     vd = cfg->validation_domain ? cfg->validation_domain
-         : v->vdomain[0]        ? v->vdomain
-                                : strip_wild(v->domain);
+                                : dv_cert_dvo_mail_domain(v);
     if (!is_same_or_super(v->domain, vd)) {
       refuse(rs, fl, DV_F_ACM_RESEND_BAD_TARGET, v->domain, "reason",
              "--validation-domain is neither the name nor a superdomain of "
@@ -481,13 +477,6 @@ static int statuses_parse(const char *arg, const char **out, size_t *n)
   return *n ? 0 : -1;
 }
 
-/* An ACM string member, escaped, for the table. */
-static void jcopy(char *dst, size_t len, const json_t *o, const char *k)
-{
-  const char *s = dv_json_get_str(o, k);
-  dv_text_escape(s, strlen(s), dst, len);
-}
-
 int dv_cmd_certs(dv_cfg *cfg)
 {
   cc_acm a;
@@ -598,14 +587,19 @@ int dv_cmd_certs(dv_cfg *cfg)
       {
         char tb[32] = "-", dom[80], stt[40], typ[40], key[40];
         json_t *iu = json_object_get(s, "InUse");
+        const char *v;
         time_t t;
         if (dv_json_get_time(s, "NotAfter", &t) == 0)
           dv_time_iso(t, DV_TIME_SECONDS, tb, sizeof(tb));
         tb[10] = '\0';
-        jcopy(dom, sizeof(dom), s, "DomainName");
-        jcopy(stt, sizeof(stt), s, "Status");
-        jcopy(typ, sizeof(typ), s, "Type");
-        jcopy(key, sizeof(key), s, "KeyAlgorithm");
+        v = dv_json_get_str(s, "DomainName");
+        dv_text_escape(v, strlen(v), dom, sizeof(dom));
+        v = dv_json_get_str(s, "Status");
+        dv_text_escape(v, strlen(v), stt, sizeof(stt));
+        v = dv_json_get_str(s, "Type");
+        dv_text_escape(v, strlen(v), typ, sizeof(typ));
+        v = dv_json_get_str(s, "KeyAlgorithm");
+        dv_text_escape(v, strlen(v), key, sizeof(key));
         printf("%-20s %-13s %-13s %-10s %-6s %-24s ", stt, typ, key, tb,
                json_is_true(iu)    ? "yes"
                : json_is_false(iu) ? "no"

@@ -248,6 +248,9 @@ static const verdict_case verdicts[] = {
      DV_F_ACM_NAME_PENDING_WORLD_BLOCKS, DV_CERT_SIDE_WORLD},
     {"EMAIL", "PENDING_VALIDATION", 0, 1, 1, DV_CERT_WORLD_OK, DV_F__COUNT,
      DV_CERT_SIDE_NONE},
+    /* auto-renewal excuses only the renewal's names */
+    {"DNS", "PENDING_VALIDATION", 1, 0, 1, DV_CERT_WORLD_OK,
+     DV_F_ACM_NAME_PENDING_DNS_READY, DV_CERT_SIDE_ACM},
 };
 
 START_TEST(t_verdict_table)
