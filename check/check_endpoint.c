@@ -400,11 +400,15 @@ static int ep_verify_cb(int ok, X509_STORE_CTX *x)
   SSL *ssl =
       X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
   dv_endpoint *e = ssl ? SSL_get_app_data(ssl) : NULL;
-  int err, depth;
   if (ok || !e)
     return 1;
-  err = X509_STORE_CTX_get_error(x);
-  depth = X509_STORE_CTX_get_error_depth(x);
+  dv_endpoint_verify_error(e, X509_STORE_CTX_get_error(x),
+                           X509_STORE_CTX_get_error_depth(x));
+  return 1; /* go on: every error becomes a finding, not a failure */
+}
+
+void dv_endpoint_verify_error(dv_endpoint *e, int err, int depth)
+{
   switch (err) {
   case X509_V_ERR_HOSTNAME_MISMATCH:
   case X509_V_ERR_IP_ADDRESS_MISMATCH:
@@ -431,7 +435,6 @@ static int ep_verify_cb(int ok, X509_STORE_CTX *x)
                X509_verify_cert_error_string(err));
     }
   }
-  return 1; /* go on: every error becomes a finding, not a failure */
 }
 
 static void ep_handshake(dv_endpoint *e);

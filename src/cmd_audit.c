@@ -25,6 +25,7 @@
 #include "check/acm_session.h"
 #include "check/cert_diag.h"
 #include "check/check_dns.h"
+#include "src/cert_report.h"
 #include "base/names.h"
 #include "base/ratelimit.h"
 #include "src/report.h"
@@ -43,7 +44,7 @@ typedef struct {
   char domain[300];
   char status[32];
   char why[40]; /* why it was picked */
-  dv_cert_run *diag;
+  dv_cert_diag *diag;
   int started;
   dv_findings all; /* after finish */
   int rc;
@@ -71,6 +72,7 @@ typedef struct au_run {
   int progress; /* stderr is a terminal */
   dv_timer progress_timer;
   int progress_on;
+  dv_cert_opts diag_opts;
 } au_run;
 
 /* ---- progress (stderr, terminals only) ----------------------------------- */
@@ -145,7 +147,7 @@ static void au_pump(au_region *reg)
     if (!dv_acm_region_pace(&reg->base, au_pump_cb, reg))
       return;
     reg->next++;
-    c->diag = dv_cert_diag_new(run->cfg, loop, reg->base.acm,
+    c->diag = dv_cert_diag_new(&run->diag_opts, loop, reg->base.acm,
                                run->dns_on ? &run->dns : NULL, c->arn);
     if (c->diag && dv_cert_diag_start(c->diag) == 0) {
       c->started = 1;
@@ -193,7 +195,7 @@ static void au_on_list(void *arg, const dv_acm_result *res)
 /* The expiry view on top of the diagnosis (imported, not in use, ...). */
 static void au_expiry(au_run *run, au_cert *c)
 {
-  const json_t *d = dv_cert_diag_detail(c->diag);
+  const json_t *d = c->diag->cert;
   dv_expiry_verdict v;
   dv_finding *f;
   if (!d || dv_expiry_classify(d, run->now, run->days, &v) < 0 || !v.expiring)
@@ -206,6 +208,36 @@ static void au_expiry(au_run *run, au_cert *c)
     dv_finding_ev(&c->all, f, "expired", "%ld day(s) ago", -v.days_left);
   else
     dv_finding_ev(&c->all, f, "days_left", "%ld", v.days_left);
+}
+
+/* After the loop: the diagnosis's verdicts, its findings (with RUN_DEADLINE
+ * when the run's deadline cancelled its DescribeCertificate) and exit
+ * status. -1 (reported) when it failed. */
+static int au_diag_finish(const au_run *run, au_cert *c)
+{
+  dv_cert_diag *d = c->diag;
+  dv_cert_diag_status st = dv_cert_diag_finish(d);
+  dv_findings own = {0};
+  int any = 0, incomplete = d->incomplete, r = 0;
+  dv_severity worst = DV_SEV_INFO;
+  if (st != DV_CERT_DIAG_OK) {
+    dv_error("%s", dv_cert_diag_status_str(st));
+    return -1;
+  }
+  if (d->deadline && !dv_findings_has(&d->findings, DV_F_RUN_DEADLINE)) {
+    dv_finding *f = dv_findings_add(&own, DV_F_RUN_DEADLINE, d->arn.arn);
+    dv_finding_ev(&own, f, "timeout_s", "%g", run->cfg->timeout_s);
+    incomplete = 1;
+  }
+  if (own.nomem || dv_cert_diag_collect(d, &own, &c->all) < 0) {
+    dv_error("out of memory during the checks");
+    r = -1;
+  } else {
+    dv_findings_fold(&c->all, &any, &worst);
+    c->rc = dv_report_exit_code(any, worst, incomplete || d->deadline);
+  }
+  dv_findings_free(&own);
+  return r;
 }
 
 static dv_code au_main_code(const au_cert *c)
@@ -270,6 +302,7 @@ int dv_cmd_audit(dv_cfg *cfg)
   run.cfg = cfg;
   run.days = cfg->expiry_days > 0 ? cfg->expiry_days : DV_EXPIRY_DEFAULT_DAYS;
   run.now = time(NULL);
+  run.diag_opts.resolvers = cfg->resolvers;
   /* a whole account within ACM's request quota takes a while */
   if (!cfg->timeout_given)
     cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
@@ -345,10 +378,8 @@ int dv_cmd_audit(dv_cfg *cfg)
         incomplete = 1;
         continue; /* the deadline came before its turn */
       }
-      if (dv_cert_diag_finish(c->diag, &c->all, &c->rc) < 0) {
-        dv_error("out of memory during the checks");
+      if (au_diag_finish(&run, c) < 0)
         goto out;
-      }
       au_expiry(&run, c);
       {
         int any;
@@ -377,8 +408,8 @@ int dv_cmd_audit(dv_cfg *cfg)
       dv_json_push(&arr, dv_acm_region_json(&r->base, r->ncerts));
     }
     for (i = 0; arr && i < n; i++)
-      dv_json_push(&arr, dv_cert_diag_json(sorted[i]->diag, &sorted[i]->all,
-                                           sorted[i]->rc));
+      dv_json_push(&arr, dv_cert_report_json(sorted[i]->diag, NULL,
+                                             &sorted[i]->all, sorted[i]->rc));
     rc = dv_report_json_emit("audit", rc, deadline, arr);
   } else {
     au_table(&run, sorted, n, listed);
@@ -386,8 +417,8 @@ int dv_cmd_audit(dv_cfg *cfg)
       if (sorted[i]->rc == DV_EXIT_OK)
         continue;
       printf("\n");
-      dv_cert_diag_text(stdout, sorted[i]->diag, &sorted[i]->all,
-                        sorted[i]->rc);
+      dv_cert_report_text(stdout, cfg, sorted[i]->diag, NULL, &sorted[i]->all,
+                          sorted[i]->rc);
     }
     for (i = 0; i < run.nregions; i++) {
       const au_region *r = &run.regions[i];
