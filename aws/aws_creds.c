@@ -26,10 +26,12 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 
+#include "base/trace.h"
 #include "aws/aws_config.h"
 #include "aws/aws_creds.h"
+#include "base/buf.h"
+#include "base/secret.h"
 
 extern char **environ;
 
@@ -101,16 +103,7 @@ const char *dv_aws_cfg_status_str(dv_aws_cfg_status st)
   return "unknown";
 }
 
-/* ---- small helpers ----------------------------------------------------------
- */
-
-static void wipe_free(char *s)
-{
-  if (s) {
-    OPENSSL_cleanse(s, strlen(s));
-    free(s);
-  }
-}
+/* ---- small helpers ------------------------------------------------------- */
 
 /* A printable, bounded copy of untrusted text for error messages. */
 static void shown(const char *s, size_t n, char *out, size_t outlen)
@@ -191,8 +184,7 @@ static int parse_time(const char *s, time_t *out)
   return 0;
 }
 
-/* ---- the shared files and the profile
- * ---------------------------------------- */
+/* ---- the shared files and the profile ------------------------------------ */
 
 typedef struct {
   char profile[256];
@@ -297,8 +289,7 @@ static const char *shared_get(const shared *sh, const char *key)
   return v;
 }
 
-/* ---- region
- * ------------------------------------------------------------------ */
+/* ---- region -------------------------------------------------------------- */
 
 int dv_aws_region_valid(const char *r)
 {
@@ -388,8 +379,7 @@ out:
   return st;
 }
 
-/* ---- endpoint
- * ---------------------------------------------------------------- */
+/* ---- endpoint ------------------------------------------------------------ */
 
 /* botocore's partitions: a prefix, then \w+-\d+ up to the end. */
 static const struct {
@@ -597,8 +587,7 @@ dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
   return st;
 }
 
-/* ---- the credential chain
- * ----------------------------------------------------- */
+/* ---- the credential chain ------------------------------------------------ */
 
 typedef enum {
   STEP_START,
@@ -612,8 +601,8 @@ typedef enum {
 typedef enum { IMDS_TOKEN, IMDS_ROLE, IMDS_CREDS } imds_phase;
 
 typedef struct {
-  char *buf;
-  size_t len, cap, max;
+  dv_buf b; /* capped; stdout's is a secret buffer */
+  int over; /* more output than the cap (or no memory): stopped reading */
   int fd;
   int eof;
 } pipebuf;
@@ -658,11 +647,10 @@ void dv_aws_creds_free(dv_aws_creds *c)
     return;
   free(c->profile);
   free(c->access_key_id);
-  wipe_free(c->secret_access_key);
-  wipe_free(c->session_token);
+  dv_secret_free(c->secret_access_key);
+  dv_secret_free(c->session_token);
   free(c->expiration);
-  OPENSSL_cleanse(c, sizeof(*c));
-  free(c);
+  dv_secret_free_n(c, sizeof(*c));
 }
 
 static void resolver_free(resolver *r)
@@ -671,13 +659,12 @@ static void resolver_free(resolver *r)
     shared_free(&r->sh);
   free(r->container_host);
   free(r->profile_opt);
-  free(r->out.buf ? (OPENSSL_cleanse(r->out.buf, r->out.cap), r->out.buf)
-                  : NULL);
-  free(r->err.buf);
+  dv_buf_free(&r->out.b);
+  dv_buf_free(&r->err.b);
   free(r->url);
-  wipe_free(r->auth);
+  dv_secret_free(r->auth);
   free(r->imds_base);
-  wipe_free(r->imds_token);
+  dv_secret_free(r->imds_token);
   free(r->role);
   dv_aws_creds_free(r->res);
   free(r);
@@ -691,20 +678,20 @@ static void finish(resolver *r, dv_aws_creds_status st)
   r->res = NULL;
   c->status = st;
   if (st != DV_AWS_CREDS_OK) {
-    wipe_free(c->secret_access_key);
-    wipe_free(c->session_token);
+    dv_secret_free(c->secret_access_key);
+    dv_secret_free(c->session_token);
     c->secret_access_key = c->session_token = NULL;
     if (!c->error[0])
       snprintf(c->error, sizeof(c->error), "%s", dv_aws_creds_status_str(st));
   }
   if (r->verbose) {
     if (st == DV_AWS_CREDS_OK)
-      fprintf(stderr, "aws: credentials from %s (profile %s, key id %s%s)\n",
-              dv_aws_source_str(c->source), c->profile ? c->profile : "-",
-              c->access_key_id ? c->access_key_id : "-",
-              c->session_token ? ", session token" : "");
+      dv_trace("aws: credentials from %s (profile %s, key id %s%s)",
+               dv_aws_source_str(c->source), c->profile ? c->profile : "-",
+               c->access_key_id ? c->access_key_id : "-",
+               c->session_token ? ", session token" : "");
     else
-      fprintf(stderr, "aws: credentials: %s\n", c->error);
+      dv_trace("aws: credentials: %s", c->error);
   }
   dv_loop_timer_disarm(loop, &r->timer);
   r->cb(r->arg, c);
@@ -803,36 +790,15 @@ static void pipe_read(void *arg, int fd, short revents)
       b->eof = 1;
       break;
     }
-    if (b->len + (size_t)n > b->max) {
-      /* too much output: stop reading, the check below reports it */
-      b->len = b->max + 1;
+    if (dv_buf_append(&b->b, tmp, (size_t)n) != DV_BUF_OK) {
+      /* too much output (or no memory for it): stop reading, the check
+       * below reports it */
+      b->over = 1;
       b->eof = 1;
       break;
     }
-    if (b->len + (size_t)n + 1 > b->cap) {
-      size_t ncap = b->cap ? b->cap : 4096;
-      char *nb;
-      while (ncap < b->len + (size_t)n + 1)
-        ncap *= 2;
-      nb = malloc(ncap);
-      if (!nb) {
-        b->len = b->max + 1;
-        b->eof = 1;
-        break;
-      }
-      if (b->buf) {
-        memcpy(nb, b->buf, b->len);
-        OPENSSL_cleanse(b->buf, b->cap);
-        free(b->buf);
-      }
-      b->buf = nb;
-      b->cap = ncap;
-    }
-    memcpy(b->buf + b->len, tmp, (size_t)n);
-    b->len += (size_t)n;
-    b->buf[b->len] = '\0';
   }
-  OPENSSL_cleanse(tmp, sizeof(tmp));
+  dv_secret_wipe(tmp, sizeof(tmp));
   if (b->eof) {
     dv_loop_io_set(r->loop, fd, 0, NULL, NULL);
     close(fd);
@@ -902,7 +868,7 @@ static void json_wipe_field(json_t *o, const char *k)
 {
   json_t *v = json_object_get(o, k);
   if (json_is_string(v))
-    OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+    dv_secret_wipe((char *)json_string_value(v), json_string_length(v));
 }
 
 static void proc_result(resolver *r)
@@ -922,13 +888,14 @@ static void proc_result(resolver *r)
   }
   if (WIFSIGNALED(r->wstatus) ||
       (WIFEXITED(r->wstatus) && WEXITSTATUS(r->wstatus) != 0)) {
-    shown(r->err.buf ? r->err.buf : "", r->err.len > 200 ? 200 : r->err.len, s,
-          sizeof(s));
+    shown(r->err.b.p ? r->err.b.p : "", r->err.b.len > 200 ? 200 : r->err.b.len,
+          s, sizeof(s));
     if (WIFSIGNALED(r->wstatus))
       snprintf(c->error, sizeof(c->error),
                "credential_process was killed by signal %d%s%s",
                WTERMSIG(r->wstatus), s[0] ? ": " : "", s);
-    else if (WEXITSTATUS(r->wstatus) == 127 && r->out.len == 0)
+    else if (WEXITSTATUS(r->wstatus) == 127 && r->out.b.len == 0 &&
+             !r->out.over)
       snprintf(c->error, sizeof(c->error),
                "credential_process could not be run (exit 127)%s%s",
                s[0] ? ": " : "", s);
@@ -938,12 +905,12 @@ static void proc_result(resolver *r)
                WEXITSTATUS(r->wstatus), s[0] ? ": " : "", s);
     goto out;
   }
-  if (r->out.len > r->out.max) {
+  if (r->out.over) {
     snprintf(c->error, sizeof(c->error),
              "credential_process wrote more than %d bytes", PROCESS_MAX_STDOUT);
     goto out;
   }
-  doc = json_loadb(r->out.buf ? r->out.buf : "", r->out.len, JSON_DECODE_ANY,
+  doc = json_loadb(r->out.b.p ? r->out.b.p : "", r->out.b.len, JSON_DECODE_ANY,
                    &je);
   if (!doc || !json_is_object(doc)) {
     snprintf(c->error, sizeof(c->error),
@@ -1028,8 +995,8 @@ static void proc_start(resolver *r, const char *cmd)
   po[1] = pe[1] = -1;
   r->out.fd = po[0];
   r->err.fd = pe[0];
-  r->out.max = PROCESS_MAX_STDOUT;
-  r->err.max = PROCESS_MAX_STDERR;
+  dv_buf_init(&r->out.b, PROCESS_MAX_STDOUT, DV_BUF_SECRET);
+  dv_buf_init(&r->err.b, PROCESS_MAX_STDERR, 0);
   fcntl(po[0], F_SETFL, fcntl(po[0], F_GETFL) | O_NONBLOCK);
   fcntl(pe[0], F_SETFL, fcntl(pe[0], F_GETFL) | O_NONBLOCK);
   left = dv_loop_deadline_left_ms(r->loop);
@@ -1046,8 +1013,7 @@ static void proc_start(resolver *r, const char *cmd)
   posix_spawnattr_destroy(&at);
   free(argv);
   if (r->verbose)
-    fprintf(stderr, "aws: running credential_process (pid %ld)\n",
-            (long)r->pid);
+    dv_trace("aws: running credential_process (pid %ld)", (long)r->pid);
   return;
 sys_fail:
   snprintf(c->error, sizeof(c->error), "credential_process: %s",
@@ -1217,7 +1183,7 @@ static int container_token(resolver *r, char **tok)
                        buf[len - 1] == ' ' || buf[len - 1] == '\t'))
       buf[--len] = '\0';
     *tok = strdup(buf);
-    OPENSSL_cleanse(buf, sizeof(buf));
+    dv_secret_wipe(buf, sizeof(buf));
   } else if (v) {
     *tok = strdup(v);
   } else
@@ -1228,7 +1194,7 @@ static int container_token(resolver *r, char **tok)
     snprintf(r->res->error, sizeof(r->res->error),
              "container credentials: the authorization token contains a "
              "line break (not a legal header value)");
-    wipe_free(*tok);
+    dv_secret_free(*tok);
     *tok = NULL;
     return -1;
   }
@@ -1277,12 +1243,12 @@ static void container_start(resolver *r)
     n = strlen(tok) + 32;
     r->auth = malloc(n);
     if (!r->auth) {
-      wipe_free(tok);
+      dv_secret_free(tok);
       finish(r, DV_AWS_CREDS_E_NOMEM);
       return;
     }
     snprintf(r->auth, n, "Authorization: %s", tok);
-    wipe_free(tok);
+    dv_secret_free(tok);
   }
   if (!r->http) {
     snprintf(r->res->error, sizeof(r->res->error),
@@ -1324,7 +1290,7 @@ static void imds_request(resolver *r)
     hdrs[0] = tokhdr;
   }
   http_send(r, "GET", url, hdrs, imds_resp);
-  OPENSSL_cleanse(tokhdr, sizeof(tokhdr));
+  dv_secret_wipe(tokhdr, sizeof(tokhdr));
 }
 
 static void imds_none(resolver *r, const char *why)

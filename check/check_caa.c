@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "check/check_caa.h"
 
 const char *const dv_caa_amazon_issuers[4] = {"amazon.com", "amazontrust.com",
@@ -235,8 +236,7 @@ static void caa_rr_parse(const dv_dns_msg *m, const dv_dns_rr *rr,
   for (size_t i = 0; i < tl && i + 1 < sizeof(out->tag); i++)
     out->tag[i] = (char)tolower(d[2 + i]);
   vl = rr->rdlen - 2 - tl;
-  dv_name_printable((const char *)d + 2 + tl, vl, out->value,
-                    sizeof(out->value));
+  dv_text_escape((const char *)d + 2 + tl, vl, out->value, sizeof(out->value));
   out->rawlen = vl < sizeof(out->raw) ? vl : sizeof(out->raw);
   memcpy(out->raw, d + 2 + tl, out->rawlen);
 }
@@ -375,8 +375,11 @@ dv_caa_verdict dv_caa_evaluate_policy(const dv_caa_policy *p,
     if (strcmp(rr[i].tag, tag) != 0)
       continue;
     nprops++;
-    if (dv_caa_issue_parse(rr[i].raw, rr[i].rawlen, &is, why, sizeof(why)) <
-        0) {
+    /* the raw bytes (from DNS); a record built by hand may carry only
+     * the printable value */
+    const char *raw = rr[i].rawlen ? rr[i].raw : rr[i].value;
+    size_t rawlen = rr[i].rawlen ? rr[i].rawlen : strlen(rr[i].value);
+    if (dv_caa_issue_parse(raw, rawlen, &is, why, sizeof(why)) < 0) {
       /* RFC 8659 4.2: treated as an empty issuer-domain-name */
       snprintf(item, sizeof(item), "%s \"%s\": %s", tag, rr[i].value, why);
       cat(out->malformed, sizeof(out->malformed), "; ", item);

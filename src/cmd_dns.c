@@ -7,14 +7,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "check/check_dns.h"
 #include "check/check_email.h"
+#include "check/preflight.h"
 #include "base/loop.h"
 #include "src/report.h"
 #include "src/tool_ca.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
 #include "src/tool_records.h"
+#include "src/tool_msgs.h"
 
 typedef struct {
   dv_loop *loop;
@@ -75,10 +78,10 @@ static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
   int any;
   dv_severity worst = dv_findings_max(fl, &any);
   fputs("== ", out);
-  dv_report_safe(out, title);
+  dv_text_fput(out, title, strlen(title));
   if (sub && *sub) {
     fputs(" (", out);
-    dv_report_safe(out, sub);
+    dv_text_fput(out, sub, strlen(sub));
     fputc(')', out);
   }
   fputs("  ", out);
@@ -92,7 +95,8 @@ static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
 static void print_servers(FILE *out, const dv_dns_record *r)
 {
   fputs("  zone ", out);
-  dv_report_safe(out, r->zone[0] ? r->zone : "(not found)");
+  dv_text_fput(out, r->zone[0] ? r->zone : "(not found)",
+               strlen(r->zone[0] ? r->zone : "(not found)"));
   fputs(", authoritative servers:\n", out);
   for (size_t i = 0; i < r->nauth; i++) {
     const dv_auth_answer *s = &r->auth[i];
@@ -100,14 +104,14 @@ static void print_servers(FILE *out, const dv_dns_record *r)
     snprintf(left, sizeof(left), "%s (%s)", s->ns,
              s->addr[0] ? s->addr : "no address");
     fputs("    ", out);
-    dv_report_safe(out, left);
+    dv_text_fput(out, left, strlen(left));
     fprintf(out, "%*s%-12s", (int)(strlen(left) < 36 ? 36 - strlen(left) : 1),
             "", dv_auth_state_word(s, r));
     if (s->soa_ok)
       fprintf(out, " serial %u", s->serial);
     if (s->cname[0] && !r->preflight) {
       fputs(" -> ", out);
-      dv_report_safe(out, s->cname);
+      dv_text_fput(out, s->cname, strlen(s->cname));
     }
     fputc('\n', out);
   }
@@ -153,7 +157,7 @@ static json_t *with_verdict(json_t *o, const dv_findings *fl, int incomplete)
   json_object_set_new(o, "verdict",
                       json_string(dv_report_status_word(
                           dv_report_exit_code(any, worst, incomplete))));
-  json_object_set_new(o, "findings", dv_report_findings_json(fl));
+  json_object_set_new(o, "findings", dv_findings_json(fl));
   return o;
 }
 
@@ -175,7 +179,8 @@ static void records_share(dv_dns_record *recs, size_t n)
 static void print_txt_servers(FILE *out, const dv_dns_record *r)
 {
   fputs("  zone ", out);
-  dv_report_safe(out, r->zone[0] ? r->zone : "(not found)");
+  dv_text_fput(out, r->zone[0] ? r->zone : "(not found)",
+               strlen(r->zone[0] ? r->zone : "(not found)"));
   fputs(", authoritative servers:\n", out);
   for (size_t i = 0; i < r->nauth; i++) {
     const dv_auth_answer *s = &r->auth[i];
@@ -183,18 +188,18 @@ static void print_txt_servers(FILE *out, const dv_dns_record *r)
     snprintf(left, sizeof(left), "%s (%s)", s->ns,
              s->addr[0] ? s->addr : "no address");
     fputs("    ", out);
-    dv_report_safe(out, left);
+    dv_text_fput(out, left, strlen(left));
     fprintf(out, "%*s%-12s", (int)(strlen(left) < 36 ? 36 - strlen(left) : 1),
             "", dv_auth_state_word(s, r));
     if (s->soa_ok)
       fprintf(out, " serial %u", s->serial);
     if (s->cname[0]) {
       fputs(" -> ", out);
-      dv_report_safe(out, s->cname);
+      dv_text_fput(out, s->cname, strlen(s->cname));
     }
     for (size_t k = 0; k < s->ntxt; k++) {
       fputs(k ? " \"" : " TXT \"", out);
-      dv_report_safe(out, s->txtv[k]);
+      dv_text_fput(out, s->txtv[k], strlen(s->txtv[k]));
       fputc('"', out);
     }
     fputc('\n', out);
@@ -268,7 +273,7 @@ static int dns_txt(dv_cfg *cfg)
     dv_error("dns: --expect goes with --acme");
     goto out;
   }
-  dv_name_printable(arg, strlen(arg), shown, sizeof(shown));
+  dv_text_escape(arg, strlen(arg), shown, sizeof(shown));
   st = dv_name_parse(arg, strlen(arg), &n, detail, sizeof(detail));
   if (st != DV_NAME_OK) {
     dv_error("--%s \"%.80s\": %s%s%s", cfg->acme_name ? "acme" : "persist",
@@ -310,24 +315,24 @@ static int dns_txt(dv_cfg *cfg)
              r->cert_name);
     print_header(stdout, cfg, r->rname, sub, &r->findings, r->incomplete);
     fputs("  CA: ", stdout);
-    dv_report_safe(stdout, ca.policy.display);
+    dv_text_fput(stdout, ca.policy.display, strlen(ca.policy.display));
     if (r->rvalue[0]) {
       fputs("; expected: TXT \"", stdout);
-      dv_report_safe(stdout, r->rvalue);
+      dv_text_fput(stdout, r->rvalue, strlen(r->rvalue));
       fputc('"', stdout);
     }
     fputc('\n', stdout);
     print_txt_servers(stdout, r);
     if (r->child) {
       fputs("  delegated by CNAME to ", stdout);
-      dv_report_safe(stdout, r->child->rname);
+      dv_text_fput(stdout, r->child->rname, strlen(r->child->rname));
       fputs(":\n", stdout);
       print_txt_servers(stdout, r->child);
     }
     printf("  resolver: %s", dv_dns_status_str(r->rec_txt_st));
     for (size_t k = 0; k < r->rec_ntxt; k++) {
       fputs(k ? " \"" : " TXT \"", stdout);
-      dv_report_safe(stdout, r->rec_txtv[k]);
+      dv_text_fput(stdout, r->rec_txtv[k], strlen(r->rec_txtv[k]));
       fputc('"', stdout);
     }
     printf("\n  DNSSEC: %s   CAA: %s\n\n", dv_dns_record_dnssec_word(r),
@@ -455,7 +460,7 @@ int dv_cmd_dns(dv_cfg *cfg)
       snprintf(sub, sizeof(sub), "for %s", r->cert_name);
       print_header(stdout, cfg, r->rname, sub, &r->findings, r->incomplete);
       fputs("  expected: CNAME ", stdout);
-      dv_report_safe(stdout, r->rvalue);
+      dv_text_fput(stdout, r->rvalue, strlen(r->rvalue));
       fputs(".\n", stdout);
       if (r->shared_with < 0) {
         print_servers(stdout, r);
@@ -463,7 +468,7 @@ int dv_cmd_dns(dv_cfg *cfg)
         fputs(dv_dns_status_str(r->rec_st), stdout);
         if (r->rec_cname[0]) {
           fputs(" -> ", stdout);
-          dv_report_safe(stdout, r->rec_cname);
+          dv_text_fput(stdout, r->rec_cname, strlen(r->rec_cname));
         }
         printf("\n  DNSSEC: %s   CAA: %s\n", dv_dns_record_dnssec_word(r),
                dv_caa_verdict_word(r->caa.verdict));
@@ -486,14 +491,13 @@ out:
   return rc;
 }
 
-/* ---- preflight ------------------------------------------------------------
- */
+/* ---- preflight ----------------------------------------------------------- */
 
 typedef struct {
   dv_email_result email;
   dv_dns_record dns;
   dv_findings findings;
-  int method; /* 0 none, 1 dns, 2 email */
+  dv_preflight_method method;
   int incomplete;
 } dv_preflight;
 
@@ -535,7 +539,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
     dv_name n;
     const char *a = cfg->args[i];
     dv_name_status st = dv_name_parse(a, strlen(a), &n, detail, sizeof(detail));
-    dv_name_printable(a, strlen(a), shown, sizeof(shown));
+    dv_text_escape(a, strlen(a), shown, sizeof(shown));
     if (st != DV_NAME_OK) {
       dv_error("argument %zu: \"%.80s\": %s%s%s", i + 1, shown,
                dv_name_status_str(st), detail[0] ? ": " : "", detail);
@@ -579,57 +583,31 @@ int dv_cmd_preflight(dv_cfg *cfg)
         dv_finding_ev(&p->findings, f, "shared_with", "%s",
                       pf[j].dns.cert_name);
       }
-    dv_findings_append(&p->findings, &p->dns.findings);
-    /* "_" + 32 hex + "." + name must fit in 253 characters */
-    if (strlen(p->dns.rname) + 34 > 253) {
-      f = dv_findings_add(&p->findings, DV_F_DNS_RECORD_NAME_TOO_LONG,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "length", "%zu + 34 > 253",
-                    strlen(p->dns.rname));
-    }
-    if (dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253) {
-      p->method = 1;
-      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_DNS,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "zone", "%s", p->dns.zone);
-      if (ca.explicit_ca)
-        dv_finding_ev(&p->findings, f, "method", "%s (%s)", ca.policy.method,
-                      ca.policy.display);
-    } else if (!p->incomplete && !email_ok && dv_dns_record_caa_ok(&p->dns)) {
-      /* the CA validates by DNS/HTTP only: e-mail is no way out */
-      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "because",
-                    "DNS validation cannot work and %s does not offer "
-                    "e-mail validation",
-                    dv_ca_choice_name(&ca));
-    } else if (!p->incomplete && !dv_dns_record_caa_ok(&p->dns)) {
-      /* CAA blocks issuance whatever the validation method */
-      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "because", "CAA: %s",
-                    dv_caa_verdict_word(p->dns.caa.verdict));
-    } else if (!p->incomplete) {
-      /* DNS cannot work: now the e-mail side decides */
-      dv_findings_append(&p->findings, &p->email.findings);
+    {
+      /* the CA's e-mail method: offered at all, and not past the BR's
+       * MUST NOT date (3.2.2.4.4, SC-090) */
       const dv_ca_method *em = dv_ca_method_find(&ca.table, "email");
-      if (p->email.chosen >= 0 && em && em->must_not &&
-          ca.now >= em->must_not) {
-        /* BR 3.2.2.4.4: MUST NOT from 2028-03-15 (SC-090) */
+      int retired = em && em->must_not && ca.now >= em->must_not;
+      char why[200];
+      snprintf(why, sizeof(why),
+               retired ? "DNS validation cannot work and e-mail validation "
+                         "is retired (BR 3.2.2.4.4, SC-090)"
+                       : "DNS validation cannot work and %s does not offer "
+                         "e-mail validation",
+               dv_ca_choice_name(&ca));
+      if (retired && email_ok && p->email.chosen >= 0 && !p->incomplete &&
+          !dv_preflight_dns_ok(&p->dns) && dv_dns_record_caa_ok(&p->dns))
         dv_ca_email_sunset(&ca, &p->findings, p->dns.cert_name);
-        dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                        p->dns.cert_name);
-      } else if (p->email.chosen >= 0) {
-        p->method = 2;
-        f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_EMAIL,
-                            p->dns.cert_name);
-        dv_finding_ev(&p->findings, f, "validation_domain", "%s",
-                      p->email.cands[p->email.chosen].domain);
+      p->method =
+          dv_preflight_decide_ca(&p->dns, &p->email, p->incomplete,
+                                 email_ok && !retired, why, &p->findings);
+      if (p->method == DV_PREFLIGHT_EMAIL)
         dv_ca_email_sunset(&ca, &p->findings, p->dns.cert_name);
-      } else {
-        dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                        p->dns.cert_name);
-      }
+      if (p->method == DV_PREFLIGHT_DNS && ca.explicit_ca)
+        for (size_t k = 0; k < p->findings.n; k++)
+          if (p->findings.v[k].code == DV_F_PREFLIGHT_USE_DNS)
+            dv_finding_ev(&p->findings, &p->findings.v[k], "method", "%s (%s)",
+                          ca.policy.method, ca.policy.display);
     }
     incomplete |= p->incomplete;
     dv_findings_fold(&p->findings, &any_all, &worst_all);
@@ -649,8 +627,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
           p->dns.zone[0] ? dv_json_str(p->dns.zone) : json_null(), "caa",
           dv_caa_verdict_word(p->dns.caa.verdict), "dnssec",
           dv_dns_record_dnssec_word(&p->dns), "can_validate",
-          dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253,
-          "email", "validation_domain", vd ? dv_json_str(vd) : json_null());
+          dv_preflight_dns_ok(&p->dns), "email", "validation_domain",
+          vd ? dv_json_str(vd) : json_null());
       dv_json_push(&arr, with_verdict(j, &p->findings, p->incomplete));
     }
     rc = dv_report_json_emit("preflight", rc, deadline, arr);
@@ -664,21 +642,20 @@ int dv_cmd_preflight(dv_cfg *cfg)
                    p->incomplete);
       if (ca.explicit_ca) {
         fputs("  CA: ", stdout);
-        dv_report_safe(stdout, ca.policy.display);
+        dv_text_fput(stdout, ca.policy.display, strlen(ca.policy.display));
         fputc('\n', stdout);
       }
       printf("  plan: %s\n", p->incomplete ? "unknown" : plan[p->method]);
       printf("  DNS validation: %s (zone %s, CAA %s, DNSSEC %s)\n",
-             dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253
-                 ? "can work"
-                 : "cannot work",
+             dv_preflight_dns_ok(&p->dns) ? "can work" : "cannot work",
              p->dns.zone[0] ? p->dns.zone : "not found",
              dv_caa_verdict_word(p->dns.caa.verdict),
              dv_dns_record_dnssec_word(&p->dns));
       fputs("  e-mail validation: ", stdout);
       if (p->email.chosen >= 0) {
         fputs("can work, ValidationDomain ", stdout);
-        dv_report_safe(stdout, p->email.cands[p->email.chosen].domain);
+        dv_text_fput(stdout, p->email.cands[p->email.chosen].domain,
+                     strlen(p->email.cands[p->email.chosen].domain));
         fputc('\n', stdout);
       } else {
         fputs("cannot work\n", stdout);

@@ -8,6 +8,8 @@
 
 #include "src/report.h"
 #include "src/tool_ca.h"
+#include "base/datafile.h"
+#include "src/tool_msgs.h"
 #include "src/tool_operate.h"
 
 static int table_path(char *out, size_t outlen)

@@ -33,6 +33,7 @@
 
 #include <pcre2.h>
 
+#include "base/text.h"
 #include "whois/whois_int.h"
 #include "whois/whois_parse.h"
 
@@ -197,39 +198,7 @@ static size_t escape_len(const unsigned char *s, size_t len)
   return 2;
 }
 
-/* Number of bytes of a valid UTF-8 sequence at S, or 0. Rejects overlongs
- * and surrogates. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-  size_t n, i;
-  unsigned cp;
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-    n = 2;
-    cp = s[0] & 0x1f;
-  } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-    n = 3;
-    cp = s[0] & 0x0f;
-  } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-    n = 4;
-    cp = s[0] & 0x07;
-  } else
-    return 0;
-  if (len < n)
-    return 0;
-  for (i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[i] & 0x3f);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff))
-    return 0;
-  return n;
-}
-
-void dv_whois_printable(char *dst, size_t dstlen, const char *src, size_t len)
+void dv_whois_value_clean(char *dst, size_t dstlen, const char *src, size_t len)
 {
   const unsigned char *s = (const unsigned char *)src;
   size_t i = 0, o = 0, n;
@@ -253,7 +222,7 @@ void dv_whois_printable(char *dst, size_t dstlen, const char *src, size_t len)
       i++;
       continue;
     }
-    n = utf8_seq(s + i, len - i);
+    n = dv_utf8_seq(s + i, len - i);
     if (n == 2 && c == 0xc2 && s[i + 1] < 0xa0) { /* C1 control (CSI...) */
       i += 2;
       continue;
@@ -641,7 +610,7 @@ dv_whois_status dv_whois_contact_classify(const dv_whois_patterns *p,
     st = DV_WHOIS_ENOMEM;
     goto out;
   }
-  dv_whois_printable(clean, sizeof(c->raw) * 2, val, len);
+  dv_whois_value_clean(clean, sizeof(c->raw) * 2, val, len);
   copy_str(c->raw, sizeof(c->raw), clean);
   cl = strlen(clean);
   if (!cl)
@@ -913,15 +882,15 @@ static dv_whois_status scan_lines(struct parse *ps)
       ps->out->not_found = 1;
     if (!ps->out->web_only[0] && class_match(p, PC_WEB_ONLY, ln->s, ln->len,
                                              ps->md, &cap, &caplen) >= 0) {
-      dv_whois_printable(ps->out->web_only, sizeof(ps->out->web_only), cap,
-                         caplen);
+      dv_whois_value_clean(ps->out->web_only, sizeof(ps->out->web_only), cap,
+                           caplen);
       if (!ps->out->web_only[0])
         copy_str(ps->out->web_only, sizeof(ps->out->web_only), "(web)");
     }
     if (!ps->out->referral[0] && class_match(p, PC_REFERRAL, ln->s, ln->len,
                                              ps->md, &cap, &caplen) >= 0) {
       char tmp[256];
-      dv_whois_printable(tmp, sizeof(tmp), cap, caplen);
+      dv_whois_value_clean(tmp, sizeof(tmp), cap, caplen);
       if (!ps->out->referral_raw[0])
         copy_str(ps->out->referral_raw, sizeof(ps->out->referral_raw), tmp);
       (void)dv_whois_referral_normalize(tmp, ps->out->referral,
@@ -1176,8 +1145,8 @@ dv_whois_status dv_whois_parse_text(const dv_whois_patterns *p, const char *buf,
   if (!out->web_only[0] && server &&
       (!strncasecmp(server, "http://", 7) ||
        !strncasecmp(server, "https://", 8)))
-    dv_whois_printable(out->web_only, sizeof(out->web_only), server,
-                       strlen(server));
+    dv_whois_value_clean(out->web_only, sizeof(out->web_only), server,
+                         strlen(server));
 out:
   parse_release(&ps);
   if (st) {
