@@ -967,10 +967,15 @@ static dv_whois_status scan_record(struct parse *ps)
   for (i = a; i < b; i++) {
     if (ps->lines[i].field)
       continue;
-    k = class_match(p, PC_RECORD, ps->lines[i].s, ps->lines[i].len, ps->md,
-                    &cap, &caplen);
-    if (k >= 0) {
-      st = set_role(ps, p->cls[PC_RECORD].v[k].role, cap, caplen);
+    /* every role's rules: one line may name the holder for two roles
+     * (TCI's "administrator" is the domain's holder) */
+    for (k = 0; k < (long)p->cls[PC_RECORD].n; k++) {
+      const struct pat *pt = &p->cls[PC_RECORD].v[k];
+      if (ps->found[pt->role] >= 2 ||
+          !pat_match(p, pt, ps->lines[i].s, ps->lines[i].len, ps->md, &cap,
+                     &caplen))
+        continue;
+      st = set_role(ps, pt->role, cap, caplen);
       if (st)
         return st;
     }
