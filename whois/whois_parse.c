@@ -1031,8 +1031,9 @@ static dv_whois_status add_object(struct parse *ps, const char *cap,
 }
 
 /* Pass 2: paragraphs that define contact handles. A paragraph (lines
- * between blank lines) with one object line is one object, wherever in it
- * the line stands (RIPE puts nic-hdl: last, AFNIC first). A paragraph
+ * between blank lines) whose object lines all differ in label is one
+ * object, wherever in it the lines stand (RIPE puts nic-hdl: last, AFNIC
+ * first), and each of them names it. A paragraph
  * whose object lines repeat one label ("contact-handle: A" ... "contact-
  * handle: B" with no blank line between) holds one object per such line,
  * each running to the next. Lines that name a role's handle (handle rules)
@@ -1072,6 +1073,21 @@ static dv_whois_status scan_objects(struct parse *ps)
         nsame++;
     }
     if (first == b) {
+      a = b;
+      continue;
+    }
+    if (nsame <= 1) {
+      /* one object: each object line names it ("contact: X" and "nic-hdl:
+       * Y" in one paragraph are aliases of the same contact) */
+      for (i = first; i < b; i++) {
+        if (ps->lines[i].handle ||
+            class_match(p, PC_OBJECT, ps->lines[i].s, ps->lines[i].len, ps->md,
+                        &cap, &caplen) < 0)
+          continue;
+        trim(&cap, &caplen);
+        if (caplen && (st = add_object(ps, cap, caplen, a, b)) != DV_WHOIS_OK)
+          return st;
+      }
       a = b;
       continue;
     }
