@@ -455,8 +455,8 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "contacts are unknown, not absent or private. Check the name and its "
          "registrable domain, and ask the registry's RDAP service or web "
          "lookup. For a saved reply (--input), make sure the lookup that "
-         "wrote the file did not fail (its errors go to stderr, not the "
-         "file).",
+         "wrote the file did not fail (a failing whois client reports on "
+         "standard error and leaves the file empty).",
          "RFC 3912"},
     [DV_F_WHOIS_BACKOFF] =
         {"dvcheck did not ask a WHOIS server again: it throttled this run",
