@@ -373,6 +373,11 @@ void dv_whois_info_findings(dv_findings *fl, const dv_whois_info *w,
   dv_finding *f;
   int emails = 0;
 
+  if (w->empty) { /* no data at all: nothing else to say */
+    f = dv_findings_add(fl, DV_F_WHOIS_EMPTY_REPLY, subject);
+    dv_finding_ev(fl, f, "source", "%s", w->source);
+    return;
+  }
   if (w->throttled) {
     f = dv_findings_add(fl, DV_F_WHOIS_THROTTLED, subject);
     dv_finding_ev(fl, f, "source", "%s", w->source);
@@ -595,6 +600,8 @@ json_t *dv_whois_check_json(const dv_whois_check *c)
       c->have_info && w->truncated, "servers", servers ? servers : json_array(),
       "referral", referral ? dv_json_str(referral) : json_null(),
       "rdap_bootstrap", c->ctx ? c->ctx->boot_source : "none");
+  if (o)
+    json_object_set_new(o, "empty", json_boolean(c->have_info && w->empty));
   if (o)
     json_object_set_new(o, "findings", dv_findings_json(&c->findings));
   return o;

@@ -615,6 +615,16 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "Real replies are a few KiB; a huge one is a misbehaving server. Only "
          "the first 1 MiB was analysed.",
          "RFC 3912"},
+    [DV_F_WHOIS_EMPTY_REPLY] =
+        {"The WHOIS server answered with nothing: no data",
+         "Some registries and registrars close the connection without a word "
+         "for a name they do not know (often an unregistered one), so the "
+         "contacts are unknown, not absent or private. Check the name and its "
+         "registrable domain, and ask the registry's RDAP service or web "
+         "lookup. For a saved reply (--input), make sure the lookup that "
+         "wrote the file did not fail (a failing whois client reports on "
+         "standard error and leaves the file empty).",
+         "RFC 3912"},
     [DV_F_WHOIS_BACKOFF] =
         {"dvcheck did not ask a WHOIS server again: it throttled this run",
          "The server rate-limited an earlier query and its backoff outlasts "

@@ -116,6 +116,7 @@ typedef enum {
   X(WHOIS_REFERRAL_LOOP, WARNING)                                              \
   X(WHOIS_REPLY_TRUNCATED, INFO)                                               \
   X(WHOIS_BACKOFF, WARNING)                                                    \
+  X(WHOIS_EMPTY_REPLY, WARNING)                                                \
   X(EMAIL_LEGACY_CONTACT_ROUTE, WARNING)                                       \
   X(SMTP_PROBE_OK, INFO)                                                       \
   X(SMTP_MAILBOXES_ALL_UNKNOWN, ERROR)                                         \

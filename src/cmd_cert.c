@@ -79,6 +79,12 @@ static cc_open_status acm_open(cc_acm *a, const dv_cfg *cfg,
                             "AWS_REGION");
     return CC_OPEN_FAILED;
   }
+  if (strcmp(a->region, "all") == 0) {
+    dv_error("region 'all' (from %s): not a region name; %s takes one "
+             "region (expiry and audit take --region all)",
+             src ? src : "?", command);
+    return CC_OPEN_FAILED;
+  }
   if (!dv_acm_region_valid(a->region, NULL)) {
     char shown[80];
     dv_text_escape(a->region, strlen(a->region), shown, sizeof(shown));

@@ -241,12 +241,9 @@ int dv_cmd_whois(dv_cfg *cfg)
              err);
     goto out;
   }
-  if (dv_whois_detect_format(buf, len) == DV_FORMAT_UNKNOWN) {
-    dv_error("%s: neither WHOIS text nor RDAP JSON (empty or binary)",
-             dv_text_escape(cfg->whois_input, strlen(cfg->whois_input), shown,
-                            sizeof(shown)));
-    goto out;
-  }
+  /* A zero-byte (or blank-only) file is read as an empty WHOIS reply:
+   * "no data" (WHOIS_EMPTY_REPLY, exit 1), not an input error -- some
+   * servers answer that way, and the file may be exactly what one sent. */
   st = dv_whois_parse_any(pat, buf, len, cfg->whois_server, &w);
   if (st != DV_WHOIS_OK) {
     dv_error("%s: %s",
@@ -277,6 +274,8 @@ int dv_cmd_whois(dv_cfg *cfg)
         w.referral[0] ? dv_json_str(w.referral) : json_null(), "findings",
         dv_findings_json(&fl));
     if (res)
+      json_object_set_new(res, "empty", json_boolean(w.empty));
+    if (res)
       json_object_set_new(res, "verdict",
                           json_string(dv_report_status_word(rc)));
     rc =
@@ -289,7 +288,9 @@ int dv_cmd_whois(dv_cfg *cfg)
     printf(" (%s reply)  ", w.source);
     dv_report_verdict(stdout, cfg, any, worst);
     fputc('\n', stdout);
-    for (int i = 0; i < 3; i++) {
+    if (w.empty)
+      fputs("  contacts    unknown (empty reply: no data)\n", stdout);
+    for (int i = 0; i < 3 && !w.empty; i++) {
       printf("  %-11s %-9s ", names[i],
              dv_contact_status_str(roles[i]->status));
       const char *v = roles[i]->email[0] ? roles[i]->email : roles[i]->raw;

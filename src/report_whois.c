@@ -12,7 +12,9 @@ void dv_whois_check_text_body(FILE *out, const dv_whois_check *c, int indent)
 {
   const dv_whois_info *w = &c->info;
   const dv_contact *roles[3] = {&w->registrant, &w->admin, &w->tech};
-  if (c->have_info) {
+  if (c->have_info && w->empty) {
+    fprintf(out, "%*scontacts    unknown (empty reply: no data)\n", indent, "");
+  } else if (c->have_info) {
     for (int i = 0; i < 3; i++) {
       fprintf(out, "%*s%-11s %-9s ", indent, "", dv_whois_role_names[i],
               dv_contact_status_str(roles[i]->status));

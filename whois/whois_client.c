@@ -634,13 +634,19 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
   h->bytes = fr->len;
   h->truncated = fr->truncated;
   h->elapsed_ms = fr->elapsed_ms;
-  if (fr->status != DV_WFETCH_OK) {
+  /* An empty reply from the first server that answers (the registry) is
+   * "no data" -- some send nothing for an unknown name -- not a failure:
+   * parsed, it is an answer with info.empty set. Further down the chain
+   * (a registrar) it stays a failed hop: the registry's data stands. */
+  if (fr->status != DV_WFETCH_OK &&
+      !(fr->status == DV_WFETCH_EMPTY && !l->iana && !l->r.have_info)) {
     if (!l->r.have_info)
       l->r.failed = 1;
     lookup_done(l);
     return;
   }
-  dv_whois_parse_text(c->pat, fr->buf, fr->len, fr->host, &info);
+  dv_whois_parse_text(c->pat, fr->len ? fr->buf : NULL, fr->len, fr->host,
+                      &info);
   info.truncated |= fr->truncated;
   h->throttled = info.throttled;
   h->not_found = info.not_found;
