@@ -51,38 +51,6 @@ void dv_ca_format_date(time_t t, char *out, size_t outlen)
   strftime(out, outlen, "%Y-%m-%d", &tm);
 }
 
-time_t dv_run_now(void)
-{
-  const char *env = getenv("DVCHECK_NOW");
-  if (env && *env) {
-    time_t t = dv_ca_parse_date(env);
-    char *end;
-    long long v;
-    int y, mo, d, h, mi, s;
-    char z;
-    if (t != -1)
-      return t;
-    if (sscanf(env, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s,
-               &z) == 7 &&
-        z == 'Z' && strlen(env) == 20) {
-      struct tm tm;
-      memset(&tm, 0, sizeof(tm));
-      tm.tm_year = y - 1900;
-      tm.tm_mon = mo - 1;
-      tm.tm_mday = d;
-      tm.tm_hour = h;
-      tm.tm_min = mi;
-      tm.tm_sec = s;
-      return timegm(&tm);
-    }
-    errno = 0;
-    v = strtoll(env, &end, 10);
-    if (!*end && !errno && v > 0)
-      return (time_t)v;
-  }
-  return time(NULL);
-}
-
 /* RFC 8659 issuer-domain-name: label *("." label), label = (ALPHA / DIGIT)
  * *( *("-") (ALPHA / DIGIT)). */
 static int ldh_domain(const char *s, size_t n)

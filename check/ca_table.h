@@ -3,7 +3,7 @@
  * with the dates they stop being allowed (BR 3.2.2.4), and the maximum
  * certificate lifetimes by date (BR 6.3.2). The file format is documented
  * at the top of cas.conf. Also the run's date, which every dated rule is
- * evaluated against (DVCHECK_NOW overrides it, for tests). */
+ * evaluated against (the caller says which: the CLI takes DVCHECK_NOW). */
 #ifndef DV_CHECK_CA_TABLE_H
 #define DV_CHECK_CA_TABLE_H
 
@@ -83,9 +83,6 @@ int dv_ca_from_domain(dv_ca *ca, const char *domain);
 unsigned dv_ca_lifetime_days(const dv_ca_table *t, time_t now,
                              const dv_ca_lifetime **lt);
 
-/* The run's date: DVCHECK_NOW (YYYY-MM-DD[THH:MM:SSZ] or seconds since the
- * epoch) if set and valid, else time(NULL). */
-time_t dv_run_now(void);
 /* Parse YYYY-MM-DD (UTC midnight); -1 if not a date. */
 time_t dv_ca_parse_date(const char *s);
 /* "YYYY-MM-DD" of t (UTC). */

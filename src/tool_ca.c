@@ -1,16 +1,49 @@
 /* dvcheck -- the CA the checks are for. See tool_ca.h. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/datafile.h"
 #include "src/report.h"
 #include "src/tool_ca.h"
-#include "base/datafile.h"
 #include "src/tool_msgs.h"
 #include "src/tool_operate.h"
+
+time_t dv_run_now(void)
+{
+  const char *env = getenv("DVCHECK_NOW");
+  if (env && *env) {
+    time_t t = dv_ca_parse_date(env);
+    char *end;
+    long long v;
+    int y, mo, d, h, mi, s;
+    char z;
+    if (t != -1)
+      return t;
+    if (sscanf(env, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s,
+               &z) == 7 &&
+        z == 'Z' && strlen(env) == 20) {
+      struct tm tm;
+      memset(&tm, 0, sizeof(tm));
+      tm.tm_year = y - 1900;
+      tm.tm_mon = mo - 1;
+      tm.tm_mday = d;
+      tm.tm_hour = h;
+      tm.tm_min = mi;
+      tm.tm_sec = s;
+      return timegm(&tm);
+    }
+    errno = 0;
+    v = strtoll(env, &end, 10);
+    if (!*end && !errno && v > 0)
+      return (time_t)v;
+  }
+  return time(NULL);
+}
 
 static int table_path(char *out, size_t outlen)
 {

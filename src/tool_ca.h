@@ -47,4 +47,8 @@ void dv_ca_email_sunset(const dv_ca_choice *c, dv_findings *fl,
 unsigned dv_ca_default_thresholds(unsigned *warn, unsigned *crit,
                                   unsigned *window);
 
+/* The run's date: DVCHECK_NOW (YYYY-MM-DD[THH:MM:SSZ] or seconds since the
+ * epoch) if set and valid, else time(NULL). */
+time_t dv_run_now(void);
+
 #endif
