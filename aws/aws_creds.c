@@ -140,7 +140,7 @@ static int str_true(const char *v)
 
 /* ISO 8601 / RFC 3339 UTC time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)
  * (also a space instead of T, and no zone = UTC). */
-static int parse_time(const char *s, time_t *out)
+int dv_aws_time_parse(const char *s, time_t *out)
 {
   struct tm tm;
   int y, mo, d, h, mi, se, n = 0;
@@ -167,6 +167,8 @@ static int parse_time(const char *s, time_t *out)
   }
   if (*p == 'Z' || *p == 'z')
     p++;
+  else if (strcmp(p, "UTC") == 0) /* the AWS CLI v1's SSO cache */
+    p += 3;
   else if (*p == '+' || *p == '-') {
     int oh, om;
     n = 0;
@@ -739,7 +741,7 @@ static dv_aws_creds_status check_expiry(resolver *r)
   char s[120];
   if (!c->expiration)
     return DV_AWS_CREDS_OK;
-  if (parse_time(c->expiration, &c->expires) < 0) {
+  if (dv_aws_time_parse(c->expiration, &c->expires) < 0) {
     shown(c->expiration, strlen(c->expiration), s, sizeof(s));
     snprintf(c->error, sizeof(c->error),
              "%s: the expiration time '%s' is not an ISO 8601 time",
@@ -1443,7 +1445,7 @@ static void imds_resp(void *arg, const dv_http_resp *resp)
     else {
       time_t t;
       st = DV_AWS_CREDS_OK;
-      if (parse_time(exp, &t) == 0) /* botocore only logs a bad one */
+      if (dv_aws_time_parse(exp, &t) == 0) /* botocore only logs a bad one */
         r->res->expires = t;
     }
     json_wipe_field(doc, "SecretAccessKey");

@@ -110,6 +110,10 @@ const char *dv_aws_source_str(dv_aws_source src);
 int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
                          dv_aws_creds_cb cb, void *arg);
 
+/* ISO 8601 / RFC 3339 time ("2030-01-01T00:00:00Z", fractions, offsets,
+ * "+00:00", a trailing "UTC") to time_t. 0 or -1. */
+int dv_aws_time_parse(const char *s, time_t *out);
+
 /* Wipe and free (NULL is fine). */
 void dv_aws_creds_free(dv_aws_creds *c);
 
