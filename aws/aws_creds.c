@@ -2151,6 +2151,33 @@ static void role_chain_start(resolver *r)
     report(r, DV_AWS_CREDS_E_CONFIG);
     return;
   }
+  /* what botocore checks before its cache: the source exists */
+  if (r->cred_source && strcmp(r->cred_source, "Environment") == 0 &&
+      (!env_nonempty("AWS_ACCESS_KEY_ID") ||
+       !env_nonempty("AWS_SECRET_ACCESS_KEY"))) {
+    r->stage = STAGE_BASE;
+    finish(r, DV_AWS_CREDS_NONE);
+    return;
+  }
+  if (r->cred_source && strcmp(r->cred_source, "EcsContainer") == 0 &&
+      !getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") &&
+      !getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    r->stage = STAGE_BASE;
+    finish(r, DV_AWS_CREDS_NONE);
+    return;
+  }
+  if (!r->cred_source) {
+    use_profile(r, r->base_profile);
+    if (!has_static(r) && !shared_get(&r->sh, "credential_process") &&
+        !shared_get(&r->sh, "web_identity_token_file") &&
+        !shared_get(&r->sh, "sso_account_id") &&
+        !shared_get(&r->sh, "sso_role_name") &&
+        !shared_get(&r->sh, "login_session")) {
+      r->stage = STAGE_BASE;
+      finish(r, DV_AWS_CREDS_NONE);
+      return;
+    }
+  }
   /* the CLI cache of the top role first: no source needed then */
   if (dv_aws_cache_key_role(l0->role_arn, l0->session_name, l0->external_id,
                             l0->serial, l0->duration, key) == 0) {

@@ -44,6 +44,7 @@ CLASSES = [
     ("InfiniteLoopConfigError", None, "loop"),
     ("SSOTokenLoadError", None, "sso-login"),
     ("UnauthorizedSSOTokenError", None, "sso-login"),
+    ("TokenRetrievalError", None, "sso-login"),
 ]
 
 
