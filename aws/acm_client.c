@@ -443,6 +443,7 @@ struct dv_acm {
   dv_loop *loop;
   dv_http *http;
   char *region, *endpoint, *akid, *secret, *token, *cainfo;
+  char service[32], target_prefix[64]; /* "acm", "CertificateManager" */
   char host[300];
   char path[256];
   long timeout_ms;
@@ -533,6 +534,10 @@ dv_acm *dv_acm_new(dv_loop *loop, dv_http *http, const dv_acm_opts *o,
   c->max_attempts = o->max_attempts > 0 ? o->max_attempts : DV_ACM_MAX_ATTEMPTS;
   c->verbose = o->verbose;
   c->clock_offset_s = o->clock_offset_s;
+  snprintf(c->service, sizeof(c->service), "%s",
+           o->service ? o->service : "acm");
+  snprintf(c->target_prefix, sizeof(c->target_prefix), "%s",
+           o->target_prefix ? o->target_prefix : "CertificateManager");
   if (fail) {
     snprintf(why, whylen, "out of memory");
     goto bad;
@@ -676,7 +681,7 @@ static void attempt_send(void *arg)
   dv_sigv4_status sst;
   dv_http_req hreq;
   dv_http_status hst;
-  char target[96], target_h[128], host_h[320], date_h[40], url[600];
+  char target[160], target_h[200], host_h[320], date_h[40], url[600];
   char *body = NULL, *auth_h = NULL, *token_h = NULL;
   const char *headers[10];
   size_t nh = 0;
@@ -692,7 +697,7 @@ static void attempt_send(void *arg)
     req_finish(r);
     return;
   }
-  snprintf(target, sizeof(target), "CertificateManager.%s", r->op);
+  snprintf(target, sizeof(target), "%s.%s", c->target_prefix, r->op);
   sh[0].name = "Content-Type";
   sh[0].value = "application/x-amz-json-1.1";
   sh[1].name = "Host";
@@ -711,7 +716,7 @@ static void attempt_send(void *arg)
   sp.secret_access_key = c->secret;
   sp.session_token = c->token;
   sp.region = c->region;
-  sp.service = "acm";
+  sp.service = c->service;
   sp.when = time(NULL) + c->clock_offset_s;
   sp.normalize_path = 1;
   sst = dv_sigv4_sign(&sreq, &sp, &sig);
@@ -764,7 +769,7 @@ static void attempt_send(void *arg)
   }
   hreq.max_body = 8u << 20;
   hreq.cainfo = c->cainfo;
-  hreq.trace_label = "acm";
+  hreq.trace_label = c->service;
   r->attempt++;
   r->total_attempts++;
   hst = dv_http_request(c->http, &hreq, http_done, r);

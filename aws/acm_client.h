@@ -116,6 +116,10 @@ typedef struct {
   int max_attempts;          /* 0 = DV_ACM_MAX_ATTEMPTS */
   int verbose;               /* 2: canonical request, string to sign */
   long clock_offset_s;       /* added to the signing clock (tests) */
+  /* another JSON 1.1 service through the same client (Organizations):
+   * signing name and X-Amz-Target prefix; NULL = acm, CertificateManager */
+  const char *service;
+  const char *target_prefix;
 } dv_acm_opts;
 
 typedef enum {

@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#define DV_AWS_CACHE_MIN_LEFT   (15 * 60)
-#define DV_AWS_CACHE_MAX_BYTES  (64 * 1024)
+#define DV_AWS_CACHE_MIN_LEFT  (15 * 60)
+#define DV_AWS_CACHE_MAX_BYTES (64 * 1024)
 
 /* key: 40 hex digits + NUL. duration < 0: not configured. Returns 0 or -1. */
 int dv_aws_cache_key_role(const char *role_arn, const char *session_name,

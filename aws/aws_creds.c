@@ -677,9 +677,9 @@ typedef struct {
   char *role;
   char last_error[256];
   /* assume role, web identity, SSO */
-  char *region_opt;    /* --region */
+  char *region_opt; /* --region */
   int no_prompt;
-  int stage;           /* STAGE_TOP, or STAGE_BASE: a chain's source */
+  int stage; /* STAGE_TOP, or STAGE_BASE: a chain's source */
   role_link links[MAX_CHAIN];
   int nlinks, cur;
   const char *cred_source; /* credential_source of the chain's last link */
@@ -1660,18 +1660,18 @@ static void fail_msg(resolver *r, dv_aws_creds_status st, const char *msg)
   finish(r, st);
 }
 
-/* The endpoint of service key ("sts", "sso", "sso_oidc") in region:
- * configured (AWS_ENDPOINT_URL_<KEY>, services section, ...) or the
- * service's regional host. */
-static int service_endpoint(resolver *r, const char *key, const char *region,
-                            char *url, size_t urllen, char *err, size_t errlen)
+int dv_aws_service_endpoint(const dv_aws_opts *o, const char *key,
+                            const char *region, char *url, size_t urllen,
+                            char *err, size_t errlen)
 {
   dv_aws_opts lo;
   const char *src = NULL;
   dv_aws_cfg_status st;
   memset(&lo, 0, sizeof(lo));
-  lo.profile = r->profile_opt;
-  lo.region = r->region_opt;
+  if (o) {
+    lo.profile = o->profile;
+    lo.region = o->region;
+  }
   st = dv_aws_endpoint_resolve(&lo, key, region && *region ? region : NULL, url,
                                urllen, &src, err, errlen);
   if (st == DV_AWS_CFG_OK && src && strcmp(src, "default") == 0) {
@@ -1682,6 +1682,16 @@ static int service_endpoint(resolver *r, const char *key, const char *region,
              dv_aws_region_dns_suffix(region));
   }
   return st == DV_AWS_CFG_OK ? 0 : st == DV_AWS_CFG_NONE ? 1 : -1;
+}
+
+static int service_endpoint(resolver *r, const char *key, const char *region,
+                            char *url, size_t urllen, char *err, size_t errlen)
+{
+  dv_aws_opts lo;
+  memset(&lo, 0, sizeof(lo));
+  lo.profile = r->profile_opt;
+  lo.region = r->region_opt;
+  return dv_aws_service_endpoint(&lo, key, region, url, urllen, err, errlen);
 }
 
 /* STS endpoint, signing region and the CA bundle, once per resolution. */
@@ -1822,11 +1832,12 @@ static dv_aws_creds_status build_chain(resolver *r)
           strcmp(cs, "EcsContainer")) {
         char s[120];
         shown(cs, strlen(cs), s, sizeof(s));
-        snprintf(r->res->error, sizeof(r->res->error),
-                 "The credential source \"%s\" referenced in profile \"%.100s\" "
-                 "is not valid (Environment, Ec2InstanceMetadata, "
-                 "EcsContainer).",
-                 s, prof);
+        snprintf(
+            r->res->error, sizeof(r->res->error),
+            "The credential source \"%s\" referenced in profile \"%.100s\" "
+            "is not valid (Environment, Ec2InstanceMetadata, "
+            "EcsContainer).",
+            s, prof);
         return DV_AWS_CREDS_E_CONFIG;
       }
       r->cred_source = cs;
@@ -2183,8 +2194,7 @@ static void role_chain_start(resolver *r)
                             l0->serial, l0->duration, key) == 0) {
     int u = use_cached(r, key, DV_AWS_SRC_ASSUME_ROLE);
     if (u != 0) {
-      snprintf(r->res->role_arn, sizeof(r->res->role_arn), "%s",
-               l0->role_arn);
+      snprintf(r->res->role_arn, sizeof(r->res->role_arn), "%s", l0->role_arn);
       report(r, u < 0 ? DV_AWS_CREDS_E_NOMEM : DV_AWS_CREDS_OK);
       return;
     }
@@ -2395,15 +2405,14 @@ static void sso_get_role(resolver *r, const char *access_token)
   dv_sts_opts o;
   if (service_endpoint(r, "sso", r->sso_region, url, sizeof(url), err,
                        sizeof(err)) != 0) {
-    snprintf(r->res->error, sizeof(r->res->error), "SSO endpoint: %.400s",
-             err);
+    snprintf(r->res->error, sizeof(r->res->error), "SSO endpoint: %.400s", err);
     finish(r, DV_AWS_CREDS_E_CONFIG);
     return;
   }
   sts_opts(r, &o, url, r->sso_region);
   if (r->verbose)
-    fprintf(stderr, "aws: SSO GetRoleCredentials %s/%s at %s\n",
-            r->sso_account, r->sso_role, url);
+    fprintf(stderr, "aws: SSO GetRoleCredentials %s/%s at %s\n", r->sso_account,
+            r->sso_role, url);
   if (dv_sso_get_role_credentials(r->loop, r->http, &o, r->sso_account,
                                   r->sso_role, access_token, sso_cb_role,
                                   r) < 0)
@@ -2437,8 +2446,8 @@ static void sso_cb_token(void *arg, const dv_sts_result *res)
       json_object_set_new(nt, "refreshToken", json_string(res->refresh_token));
     if (nt) {
       char *text = json_dumps(nt, JSON_INDENT(2));
-      if (!text || dv_aws_file_write_atomic(r->sso_token_path, text,
-                                            strlen(text)) < 0) {
+      if (!text ||
+          dv_aws_file_write_atomic(r->sso_token_path, text, strlen(text)) < 0) {
         if (r->verbose)
           fprintf(stderr, "aws: could not update the SSO token cache\n");
       }
@@ -2495,7 +2504,8 @@ static int sso_start(resolver *r)
     }
     ks = dv_awscfg_get(&r->sh.config, ss, "sso_start_url");
     kr = dv_awscfg_get(&r->sh.config, ss, "sso_region");
-    if ((ks && start && strcmp(ks, start)) || (kr && region && strcmp(kr, region))) {
+    if ((ks && start && strcmp(ks, start)) ||
+        (kr && region && strcmp(kr, region))) {
       fail_msg(r, DV_AWS_CREDS_E_CONFIG,
                "sso_start_url or sso_region differ between the profile and "
                "its sso-session section");
@@ -2573,8 +2583,7 @@ static int sso_start(resolver *r)
     const char *ci = tok_str(r, "clientId");
     const char *cs = tok_str(r, "clientSecret");
     const char *re = tok_str(r, "registrationExpiresAt");
-    if (rt && ci && cs && re && dv_aws_time_parse(re, &reg) == 0 &&
-        reg > now) {
+    if (rt && ci && cs && re && dv_aws_time_parse(re, &reg) == 0 && reg > now) {
       char url[1024], err[600];
       dv_sts_opts o;
       if (service_endpoint(r, "sso_oidc", r->sso_region, url, sizeof(url), err,
@@ -2596,8 +2605,7 @@ static int sso_start(resolver *r)
   }
   if (exp <= now) {
     snprintf(why, sizeof(why), "the cached SSO token expired at %.40s%s",
-             tok_str(r, "expiresAt"),
-             sess ? " and cannot be refreshed" : "");
+             tok_str(r, "expiresAt"), sess ? " and cannot be refreshed" : "");
     sso_login_needed(r, why);
     return 1;
   }

@@ -187,6 +187,15 @@ dv_aws_cfg_status dv_aws_endpoint_resolve(const dv_aws_opts *o,
                                           size_t urllen, const char **source,
                                           char *err, size_t errlen);
 
+/* The endpoint of another AWS service for region (key: "sts", "sso",
+ * "sso_oidc", "organizations"): AWS_ENDPOINT_URL_<KEY>, AWS_ENDPOINT_URL,
+ * the services section, the profile's endpoint_url (never --endpoint-url,
+ * which is ACM's), else the service's regional host (portal.sso.R...,
+ * oidc.R...). 0, 1 (no region and nothing configured), -1 (err). */
+int dv_aws_service_endpoint(const dv_aws_opts *o, const char *key,
+                            const char *region, char *url, size_t urllen,
+                            char *err, size_t errlen);
+
 /* The CA bundle for AWS HTTPS calls: AWS_CA_BUNDLE, else the profile's
  * ca_bundle (as given); "" and DV_AWS_CFG_NONE when none (use the default
  * store). */

@@ -49,7 +49,10 @@ static int xml_entity(const char *p, const char *end, char *out, size_t *o,
   static const struct {
     const char *name;
     char c;
-  } ents[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'},
+  } ents[] = {{"amp;", '&'},
+              {"lt;", '<'},
+              {"gt;", '>'},
+              {"quot;", '"'},
               {"apos;", '\''}};
   size_t left = (size_t)(end - p);
   for (size_t i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
@@ -170,7 +173,7 @@ typedef struct {
   void *arg;
   call_kind kind;
   char *url;
-  char *body; /* SECRET-bearing (tokens, MFA code) */
+  char *body;     /* SECRET-bearing (tokens, MFA code) */
   char **headers; /* NULL-terminated; some SECRET (Authorization, tokens) */
   size_t nheaders;
   char *cainfo;
@@ -297,15 +300,15 @@ static void attempt_send(void *arg)
   }
   hreq.max_body = STS_MAX_BODY;
   hreq.cainfo = c->cainfo;
-  hreq.trace_label = c->kind == KIND_STS ? "sts"
+  hreq.trace_label = c->kind == KIND_STS   ? "sts"
                      : c->kind == KIND_SSO ? "sso"
                                            : "sso-oidc";
   c->attempt++;
   hst = dv_http_request(c->http, &hreq, http_done, c);
   if (hst != DV_HTTP_OK) {
     c->res.status = DV_STS_INTERNAL;
-    snprintf(c->res.detail, sizeof(c->res.detail), "cannot start the request: %s",
-             dv_http_status_str(hst));
+    snprintf(c->res.detail, sizeof(c->res.detail),
+             "cannot start the request: %s", dv_http_status_str(hst));
     call_finish(c);
   }
 }
@@ -343,7 +346,8 @@ static void parse_success(call *c, const dv_http_resp *resp)
     r->access_key_id = xml_dup(resp->body, resp->body_len, "AccessKeyId", &bad);
     r->secret_access_key =
         xml_dup(resp->body, resp->body_len, "SecretAccessKey", &bad);
-    r->session_token = xml_dup(resp->body, resp->body_len, "SessionToken", &bad);
+    r->session_token =
+        xml_dup(resp->body, resp->body_len, "SessionToken", &bad);
     r->expiration = xml_dup(resp->body, resp->body_len, "Expiration", &bad);
     if (dv_aws_xml_text(resp->body, resp->body_len, "Arn", arn, sizeof(arn)) ==
         1)
@@ -351,8 +355,8 @@ static void parse_success(call *c, const dv_http_resp *resp)
                         sizeof(r->assumed_arn));
   } else {
     json_t *doc = json_loadb(resp->body, resp->body_len, 0, NULL);
-    json_t *rc = c->kind == KIND_SSO ? json_object_get(doc, "roleCredentials")
-                                     : doc;
+    json_t *rc =
+        c->kind == KIND_SSO ? json_object_get(doc, "roleCredentials") : doc;
     if (!json_is_object(rc))
       bad = 1;
     else if (c->kind == KIND_SSO) {
@@ -401,7 +405,8 @@ static void parse_success(call *c, const dv_http_resp *resp)
     }
     json_decref(doc);
   }
-  if (!bad && r->expiration && dv_aws_time_parse(r->expiration, &r->expires) < 0)
+  if (!bad && r->expiration &&
+      dv_aws_time_parse(r->expiration, &r->expires) < 0)
     bad = 1;
   if (!bad && r->access_key_id) {
     for (const char *p = r->access_key_id; *p; p++)
@@ -433,8 +438,7 @@ static void parse_error(call *c, const dv_http_resp *resp)
       dv_name_printable(buf, strlen(buf), r->message, sizeof(r->message));
     if (dv_aws_xml_text(resp->body, resp->body_len, "RequestId", buf,
                         sizeof(buf)) == 1)
-      dv_name_printable(buf, strlen(buf), r->request_id,
-                        sizeof(r->request_id));
+      dv_name_printable(buf, strlen(buf), r->request_id, sizeof(r->request_id));
   } else {
     dv_acm_error e;
     dv_acm_error_parse(resp->code, resp->body, resp->body_len,
@@ -571,8 +575,8 @@ int dv_sts_assume_role(dv_loop *loop, dv_http *http, const dv_sts_opts *o,
   size_t n = 0;
   int web = a->web_identity != NULL;
 
-  if (!o->endpoint || split_url(o->endpoint, host, sizeof(host), path,
-                                sizeof(path)) < 0 ||
+  if (!o->endpoint ||
+      split_url(o->endpoint, host, sizeof(host), path, sizeof(path)) < 0 ||
       !a->role_arn || !a->session_name)
     return -1;
   if (!web && (!o->access_key_id || !o->secret_access_key || !o->region))
@@ -608,9 +612,9 @@ int dv_sts_assume_role(dv_loop *loop, dv_http *http, const dv_sts_opts *o,
   c->body = form(kv, n);
   if (!c->body || !(c->url = strdup(o->endpoint)))
     goto fail;
-  if (add_header(c, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8") < 0 ||
-      add_header(c, "Host", host) < 0 ||
-      add_header(c, "Expect", NULL) < 0)
+  if (add_header(c, "Content-Type",
+                 "application/x-www-form-urlencoded; charset=utf-8") < 0 ||
+      add_header(c, "Host", host) < 0 || add_header(c, "Expect", NULL) < 0)
     goto fail;
   if (!web) {
     dv_sigv4_request sreq;
@@ -642,8 +646,7 @@ int dv_sts_assume_role(dv_loop *loop, dv_http *http, const dv_sts_opts *o,
     if (add_header(c, "X-Amz-Date", sig.amz_date) < 0 ||
         add_header(c, "Authorization", sig.authorization) < 0 ||
         (o->session_token && *o->session_token &&
-         add_header(c, "X-Amz-Security-Token", o->session_token) <
-             0)) {
+         add_header(c, "X-Amz-Security-Token", o->session_token) < 0)) {
       dv_sigv4_result_free(&sig);
       goto fail;
     }
@@ -726,7 +729,8 @@ static char *oidc_body(const char *id, const char *secret, const char *rt)
   json_esc(id, b, &o);
   o += (size_t)sprintf(b + o, ",\"clientSecret\":");
   json_esc(secret, b, &o);
-  o += (size_t)sprintf(b + o, ",\"grantType\":\"refresh_token\",\"refreshToken\":");
+  o += (size_t)sprintf(b + o,
+                       ",\"grantType\":\"refresh_token\",\"refreshToken\":");
   json_esc(rt, b, &o);
   b[o++] = '}';
   b[o] = '\0';
@@ -754,8 +758,7 @@ int dv_ssooidc_create_token(dv_loop *loop, dv_http *http, const dv_sts_opts *o,
     goto fail;
   }
   if (add_header(c, "Content-Type", "application/json") < 0 ||
-      add_header(c, "Host", host) < 0 ||
-      add_header(c, "Expect", NULL) < 0)
+      add_header(c, "Host", host) < 0 || add_header(c, "Expect", NULL) < 0)
     goto fail;
   call_start(c);
   return 0;

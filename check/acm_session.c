@@ -225,17 +225,25 @@ int dv_acm_session_open_quiet(dv_acm_session *s, dv_cfg *cfg,
   return rc;
 }
 
-dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
-                              char *endpoint, size_t endpointlen, char *why,
-                              size_t whylen)
+dv_acm *dv_acm_session_client_as(dv_acm_session *s, const char *region,
+                                 const char *akid, const char *secret,
+                                 const char *token, const char *service,
+                                 const char *target_prefix, char *endpoint,
+                                 size_t endpointlen, char *why, size_t whylen)
 {
   dv_acm_opts ao;
   dv_acm *c;
-  if (s->nclients >= DV_ACM_MAX_REGIONS) {
-    snprintf(why, whylen, "too many regions");
-    return NULL;
+  if (s->nclients == s->capclients) {
+    size_t nc = s->capclients ? s->capclients * 2 : 16;
+    dv_acm **nv = realloc(s->clients, nc * sizeof(*nv));
+    if (!nv) {
+      snprintf(why, whylen, "out of memory");
+      return NULL;
+    }
+    s->clients = nv;
+    s->capclients = nc;
   }
-  {
+  if (!service) {
     const char *src = NULL;
     dv_aws_cfg_status st = dv_aws_endpoint_resolve(
         &s->aws, "acm", region, endpoint, endpointlen, &src, why, whylen);
@@ -249,16 +257,27 @@ dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
   memset(&ao, 0, sizeof(ao));
   ao.region = region;
   ao.endpoint = endpoint;
-  ao.access_key_id = s->access_key_id;
-  ao.secret_access_key = s->secret_access_key;
-  ao.session_token = s->session_token;
+  ao.access_key_id = akid;
+  ao.secret_access_key = secret;
+  ao.session_token = token;
   ao.cainfo = s->cainfo[0] ? s->cainfo : NULL;
   ao.verbose = s->cfg->verbose;
   ao.clock_offset_s = session_clock_offset();
+  ao.service = service;
+  ao.target_prefix = target_prefix;
   c = dv_acm_new(s->loop, s->http, &ao, why, whylen);
   if (c)
     s->clients[s->nclients++] = c;
   return c;
+}
+
+dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
+                              char *endpoint, size_t endpointlen, char *why,
+                              size_t whylen)
+{
+  return dv_acm_session_client_as(s, region, s->access_key_id,
+                                  s->secret_access_key, s->session_token, NULL,
+                                  NULL, endpoint, endpointlen, why, whylen);
 }
 
 int dv_acm_session_run(dv_acm_session *s)
@@ -288,7 +307,9 @@ void dv_acm_session_close(dv_acm_session *s)
   dv_acm_session_cancel(s); /* HTTP first: cancelled calls report back */
   for (i = 0; i < s->nclients; i++)
     dv_acm_free(s->clients[i]);
-  s->nclients = 0;
+  free(s->clients);
+  s->clients = NULL;
+  s->nclients = s->capclients = 0;
   dv_loop_free(s->loop);
   s->loop = NULL;
   dv_aws_creds_free(s->creds); /* wipes the secrets */
@@ -406,6 +427,20 @@ int dv_acm_region_open(dv_acm_session *s, dv_acm_region *r, const char *name,
                  dv_loop_now_ms());
   r->acm = dv_acm_session_client(s, r->name, r->endpoint, sizeof(r->endpoint),
                                  why, whylen);
+  return r->acm ? 0 : -1;
+}
+
+int dv_acm_region_open_as(dv_acm_session *s, dv_acm_region *r, const char *name,
+                          const char *akid, const char *secret,
+                          const char *token, char *why, size_t whylen)
+{
+  snprintf(r->name, sizeof(r->name), "%s", name);
+  r->loop = s->loop;
+  dv_bucket_init(&r->bucket, DV_ACM_DESCRIBE_PER_MIN, DV_ACM_DESCRIBE_BURST,
+                 dv_loop_now_ms());
+  r->acm =
+      dv_acm_session_client_as(s, r->name, akid, secret, token, NULL, NULL,
+                               r->endpoint, sizeof(r->endpoint), why, whylen);
   return r->acm ? 0 : -1;
 }
 

@@ -59,6 +59,12 @@ typedef struct {
   long expiry_days;        /* --days N (0 = default) */
   const char *format;      /* --format text|json|asff */
   const char *aws_profile; /* --profile NAME */
+  /* expiry, audit --org */
+  int org;              /* --org */
+  const char *org_role; /* --role-name (NULL = OrganizationAccountAccessRole) */
+  const char *org_accounts;      /* --accounts ID,ID */
+  const char *org_accounts_file; /* --accounts-file F */
+  const char *org_exclude;       /* --exclude ID,ID */
 } dv_cfg;
 
 #endif
