@@ -421,6 +421,7 @@ const char *dv_acm_status_str(dv_acm_status st)
 
 typedef struct dv_acm_req {
   struct dv_acm *c;
+  int waiting_refresh; /* ExpiredToken: parked until dv_acm_refreshed */
   char op[48];
   json_t *body; /* request document (ListCertificates: NextToken) */
   dv_acm_cb cb;
@@ -444,6 +445,9 @@ struct dv_acm {
   dv_http *http;
   char *region, *endpoint, *akid, *secret, *token, *cainfo;
   char service[32], target_prefix[64]; /* "acm", "CertificateManager" */
+  dv_acm_refresh_fn refresh_fn;
+  void *refresh_arg;
+  int refreshing, refreshed;
   char host[300];
   char path[256];
   long timeout_ms;
@@ -891,6 +895,16 @@ static void http_done(void *arg, const dv_http_resp *resp)
              dv_http_status_str(resp->status), resp->error[0] ? ": " : "",
              resp->error);
   }
+  if (resp->status == DV_HTTP_OK && c->refresh_fn && !c->refreshed &&
+      (strcmp(r->res.err.code, "ExpiredToken") == 0 ||
+       strcmp(r->res.err.code, "ExpiredTokenException") == 0)) {
+    r->waiting_refresh = 1;
+    if (!c->refreshing) {
+      c->refreshing = 1;
+      c->refresh_fn(c->refresh_arg, c);
+    }
+    return;
+  }
   if (resp->status == DV_HTTP_OK && dv_acm_is_skew_error(&r->res.err)) {
     r->res.status = DV_ACM_SKEW;
     req_finish(r);
@@ -916,6 +930,54 @@ static void http_done(void *arg, const dv_http_resp *resp)
   else
     r->res.status = DV_ACM_API_ERROR;
   req_finish(r);
+}
+
+void dv_acm_set_refresh(dv_acm *c, dv_acm_refresh_fn fn, void *arg)
+{
+  c->refresh_fn = fn;
+  c->refresh_arg = arg;
+}
+
+int dv_acm_set_credentials(dv_acm *c, const char *akid, const char *secret,
+                           const char *token)
+{
+  int fail = 0;
+  char *a = dup_or_null(akid, &fail), *s = dup_or_null(secret, &fail);
+  char *t = dup_or_null(token, &fail);
+  if (fail || !a || !s) {
+    free(a);
+    secret_free(s);
+    secret_free(t);
+    return -1;
+  }
+  free(c->akid);
+  secret_free(c->secret);
+  secret_free(c->token);
+  c->akid = a;
+  c->secret = s;
+  c->token = t;
+  return 0;
+}
+
+void dv_acm_refreshed(dv_acm *c, int ok)
+{
+  dv_acm_req *r;
+  c->refreshing = 0;
+  c->refreshed = 1;
+  for (;;) {
+    for (r = c->reqs; r && !r->waiting_refresh; r = r->next)
+      ;
+    if (!r)
+      break;
+    r->waiting_refresh = 0;
+    if (ok) {
+      r->attempt = 0;
+      schedule(r, 0);
+    } else {
+      r->res.status = DV_ACM_API_ERROR;
+      req_finish(r);
+    }
+  }
 }
 
 static int queue(dv_acm *c, const char *op, json_t *body, int is_list,

@@ -135,6 +135,19 @@ typedef enum {
 
 const char *dv_acm_status_str(dv_acm_status st);
 
+/* ExpiredToken mid-run: when set, a call answered ExpiredToken /
+ * ExpiredTokenException waits while fn(arg, client) finds new credentials
+ * (it must end with dv_acm_refreshed); then the call is sent again. Once
+ * per client: a second ExpiredToken is an error. */
+struct dv_acm;
+typedef void (*dv_acm_refresh_fn)(void *arg, struct dv_acm *c);
+void dv_acm_set_refresh(struct dv_acm *c, dv_acm_refresh_fn fn, void *arg);
+/* Replace the client's credentials (copied). 0 or -1. */
+int dv_acm_set_credentials(struct dv_acm *c, const char *akid,
+                           const char *secret, const char *token);
+/* The refresh is over: resend the waiting calls (ok) or fail them. */
+void dv_acm_refreshed(struct dv_acm *c, int ok);
+
 typedef struct {
   dv_acm_status status;
   const char *op;   /* "DescribeCertificate" */

@@ -679,6 +679,7 @@ typedef struct {
   /* assume role, web identity, SSO */
   char *region_opt; /* --region */
   int no_prompt;
+  int no_cache_read;
   int stage; /* STAGE_TOP, or STAGE_BASE: a chain's source */
   role_link links[MAX_CHAIN];
   int nlinks, cur;
@@ -1759,7 +1760,8 @@ static int use_cached(resolver *r, const char *key, dv_aws_source src)
 {
   dv_aws_cached_creds cc;
   int rc;
-  if (dv_aws_cache_load(key, DV_AWS_CACHE_MIN_LEFT, &cc) != 1)
+  if (r->no_cache_read ||
+      dv_aws_cache_load(key, DV_AWS_CACHE_MIN_LEFT, &cc) != 1)
     return 0;
   rc = set_creds(r, src, cc.access_key_id, cc.secret_access_key,
                  cc.session_token, cc.expiration);
@@ -2003,7 +2005,8 @@ static void assume_next(resolver *r)
     finish(r, DV_AWS_CREDS_E_NOMEM);
     return;
   }
-  if (dv_aws_cache_load(key, DV_AWS_CACHE_MIN_LEFT, &cc) == 1) {
+  if (!r->no_cache_read &&
+      dv_aws_cache_load(key, DV_AWS_CACHE_MIN_LEFT, &cc) == 1) {
     if (r->verbose)
       fprintf(stderr, "aws: role %s (profile %s) from the AWS CLI cache\n",
               l->role_arn, l->profile);
@@ -2765,6 +2768,7 @@ int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
   if (o && o->region && !(r->region_opt = strdup(o->region)))
     goto nomem;
   r->no_prompt = o ? o->no_prompt : 0;
+  r->no_cache_read = o ? o->no_cache_read : 0;
   r->next = STEP_START;
   dv_loop_ref(loop);
   dv_loop_timer_arm(loop, &r->timer, 0, resolver_continue, r);

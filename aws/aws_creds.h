@@ -111,6 +111,8 @@ typedef struct {
   int verbose;              /* -v: progress lines on stderr (no secrets) */
   long process_timeout_ms;  /* credential_process; 0 = 30000 */
   int no_prompt;            /* never ask for an MFA code (check mode) */
+  int no_cache_read;        /* ignore ~/.aws/cli/cache (refresh after
+                             * ExpiredToken); still write it */
   /* Tests only: the address standing in for 169.254.170.2. */
   const char *container_host;
 } dv_aws_opts;

@@ -225,6 +225,65 @@ int dv_acm_session_open_quiet(dv_acm_session *s, dv_cfg *cfg,
   return rc;
 }
 
+static void session_refreshed(void *arg, dv_aws_creds *cr)
+{
+  dv_acm_session *s = arg;
+  int ok = cr && cr->status == DV_AWS_CREDS_OK;
+  s->refreshing = 0;
+  s->refreshed = 1;
+  if (s->cfg->verbose)
+    fprintf(stderr, "dvcheck: AWS credentials expired mid-run: %s\n",
+            ok ? "resolved again" : (cr ? cr->error : "out of memory"));
+  if (ok) {
+    dv_aws_creds *old = s->creds;
+    s->creds = cr;
+    s->access_key_id = cr->access_key_id;
+    s->secret_access_key = cr->secret_access_key;
+    s->session_token = cr->session_token;
+    dv_aws_creds_free(old);
+  } else
+    dv_aws_creds_free(cr);
+  for (size_t i = 0; i < s->nwaiters; i++) {
+    dv_acm *c = s->waiters[i];
+    int cok =
+        ok && dv_acm_set_credentials(c, s->access_key_id, s->secret_access_key,
+                                     s->session_token) == 0;
+    dv_acm_refreshed(c, cok);
+  }
+  free(s->waiters);
+  s->waiters = NULL;
+  s->nwaiters = 0;
+}
+
+/* A client was told ExpiredToken: resolve the credentials once more,
+ * without the CLI cache (what it holds was refused), never prompting. */
+static void session_refresh(void *arg, dv_acm *c)
+{
+  dv_acm_session *s = arg;
+  dv_acm **nv;
+  if (s->refreshed && !s->refreshing) { /* once per run */
+    dv_acm_refreshed(c, 0);
+    return;
+  }
+  nv = realloc(s->waiters, (s->nwaiters + 1) * sizeof(*nv));
+  if (!nv) {
+    dv_acm_refreshed(c, 0);
+    return;
+  }
+  s->waiters = nv;
+  s->waiters[s->nwaiters++] = c;
+  if (s->refreshing)
+    return;
+  s->refreshing = 1;
+  {
+    dv_aws_opts o = s->aws;
+    o.no_cache_read = 1;
+    o.no_prompt = 1;
+    if (dv_aws_creds_resolve(s->loop, s->http, &o, session_refreshed, s) < 0)
+      session_refreshed(s, NULL);
+  }
+}
+
 dv_acm *dv_acm_session_client_as(dv_acm_session *s, const char *region,
                                  const char *akid, const char *secret,
                                  const char *token, const char *service,
@@ -266,8 +325,11 @@ dv_acm *dv_acm_session_client_as(dv_acm_session *s, const char *region,
   ao.service = service;
   ao.target_prefix = target_prefix;
   c = dv_acm_new(s->loop, s->http, &ao, why, whylen);
-  if (c)
+  if (c) {
     s->clients[s->nclients++] = c;
+    if (akid == s->access_key_id) /* the session's own credentials */
+      dv_acm_set_refresh(c, session_refresh, s);
+  }
   return c;
 }
 
@@ -309,6 +371,9 @@ void dv_acm_session_close(dv_acm_session *s)
     dv_acm_free(s->clients[i]);
   free(s->clients);
   s->clients = NULL;
+  free(s->waiters);
+  s->waiters = NULL;
+  s->nwaiters = 0;
   s->nclients = s->capclients = 0;
   dv_loop_free(s->loop);
   s->loop = NULL;

@@ -33,6 +33,10 @@ typedef struct {
   dv_aws_creds *creds; /* owned */
   int creds_done;
   dv_acm **clients; /* one per region (per account and region: --org) */
+  /* ExpiredToken mid-run: the session's credentials resolved again, once */
+  int refreshing, refreshed;
+  dv_acm **waiters;
+  size_t nwaiters;
   size_t nclients, capclients;
 } dv_acm_session;
 

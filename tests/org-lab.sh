@@ -75,6 +75,21 @@ run ex.txt expiry --org --accounts 200000000001,200000000007,200000000009 --excl
 check "expiry --org --accounts ... --exclude: 2 accounts, 1 audited, 1 denied" "yes 1" \
   "$(grep -q 'Organisation: 3 account(s) listed, 1 audited' "$T/ex.txt" && echo yes) $(grep -c 'ORG_ASSUME_ROLE_FAILED' "$T/ex.txt")"
 nosecret ex.txt "expiry --org"
+# ---- ExpiredToken mid-run: credentials refreshed once --------------------------
+# cut-short-role's credentials say 1 h but the lab refuses them after 3 s
+# (a session revoked or cut short): the cached ones are refused, dvcheck
+# resolves the profile again without the cache and goes on.
+mkdir -p "$T/.aws"
+printf '[profile cut]\nrole_arn = arn:aws:iam::123456789012:role/cut-short-role\nsource_profile = base\n[profile base]\naws_access_key_id = AKIDLABEXAMPLE0000001\naws_secret_access_key = labSecret/EXAMPLEKEY/00000000000000000001\n' > "$T/.aws/config"
+run cut1.txt --profile cut certs --region us-east-1
+check "cut-short role: first run works (credentials cached)" 0 "$?"
+sleep 4
+s0=$(seqnow)
+run cut2.txt -v --profile cut certs --region us-east-1
+check "cached credentials refused (ExpiredTokenException) mid-run: refreshed once, the run succeeds" "0 1" \
+  "$? $(stscalls "$s0")"
+check "... and -v says so" yes "$(grep -q 'expired mid-run: resolved again' "$T/cut2.txt.err" && echo yes)"
+nosecret cut2.txt "ExpiredToken refresh -v"
 run bad.txt audit --org --accounts 12345
 check "a malformed account id is refused (exit 3)" 3 "$?"
 done_testing

@@ -252,7 +252,7 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
                                   "The requested DurationSeconds exceeds the MaxSessionDuration "
                                   "set for this role.", entry=entry)
         akid, secret, token, exp = labcreds.issue(m.group(2), m.group(4), f["RoleSessionName"],
-                                                  dur, now)
+                                                  dur, now, lab_lifetime=role.get("lab_lifetime"))
         rid_role = "AROALAB%s" % m.group(2)
         x = ('<%sResponse xmlns="%s">\n  <%sResult>\n%s    <AssumedRoleUser>\n'
              '      <AssumedRoleId>%s:%s</AssumedRoleId>\n'

@@ -43,12 +43,16 @@ def secret_for(akid):
     return "LABSTSSECRET/" + _mac("secret|" + akid)[:27]
 
 
-def issue(account, role, session, duration, now=None, source="sts"):
-    """Temporary credentials for ACCOUNT's ROLE: (akid, secret, token, exp)."""
+def issue(account, role, session, duration, now=None, source="sts",
+          lab_lifetime=None):
+    """Temporary credentials for ACCOUNT's ROLE: (akid, secret, token, exp).
+    lab_lifetime: the servers treat the token as expired after that many
+    seconds although exp says later (a session revoked or cut short)."""
     now = int(now if now is not None else time.time())
     exp = now + int(duration)
+    tok_exp = now + int(lab_lifetime) if lab_lifetime else exp
     nonce = hashlib.sha256(("%s|%f" % (session, time.time())).encode()).hexdigest()[:8]
-    payload = "|".join(("v1", source, account, role, session, str(exp), nonce))
+    payload = "|".join(("v1", source, account, role, session, str(tok_exp), nonce))
     token = "%s.%s.%s" % (TOKEN_PREFIX, _b64(payload), _mac(payload))
     akid = akid_for(token)
     return akid, secret_for(akid), token, exp
