@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +9,15 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/secret.h"
+#include "base/trace.h"
+#include "base/text.h"
 #include "aws/acm_client.h"
+#include "aws/aws_creds.h"
 #include "aws/aws_sigv4.h"
 #include "base/names.h"
-#include "src/report.h"
 
-/* ---- ARNs -----------------------------------------------------------------
- */
+/* ---- ARNs ---------------------------------------------------------------- */
 
 static const char *const arn_status_str[] = {
     [DV_ARN_OK] = "ok",
@@ -52,32 +53,8 @@ static int all_of(const char *s, size_t n, const char *set, int alnum)
 
 int dv_acm_region_valid(const char *region, const char *partition)
 {
-  /* [a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+ */
-  const char *p = region;
-  size_t n;
-  if (!p || strlen(p) > 25)
-    return 0;
-  if (!islower((unsigned char)p[0]) || !islower((unsigned char)p[1]) ||
-      p[2] != '-')
-    return 0;
-  p += 3;
-  if (strncmp(p, "gov-", 4) == 0)
-    p += 4;
-  else if (strncmp(p, "iso", 3) == 0) {
-    p += 3;
-    if (islower((unsigned char)*p))
-      p++;
-    if (*p++ != '-')
-      return 0;
-  }
-  for (n = 0; islower((unsigned char)p[n]); n++)
-    ;
-  if (n == 0 || p[n] != '-')
-    return 0;
-  p += n + 1;
-  for (n = 0; isdigit((unsigned char)p[n]); n++)
-    ;
-  if (n == 0 || n > 2 || p[n])
+  /* the name itself: the one rule, botocore's (dv_aws_region_valid) */
+  if (!dv_aws_region_valid(region))
     return 0;
   if (!partition)
     return 1;
@@ -142,14 +119,14 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   if (!((fl[1] == 3 && strncmp(f[1], "aws", 3) == 0) ||
         (fl[1] == 6 && strncmp(f[1], "aws-cn", 6) == 0) ||
         (fl[1] == 10 && strncmp(f[1], "aws-us-gov", 10) == 0))) {
-    dv_name_printable(f[1], fl[1] < 40 ? fl[1] : 40, shown, sizeof(shown));
+    dv_text_escape(f[1], fl[1] < 40 ? fl[1] : 40, shown, sizeof(shown));
     snprintf(why, whylen, "partition '%s' (ACM uses aws, aws-cn or aws-us-gov)",
              shown);
     return DV_ARN_PARTITION;
   }
   memcpy(out->partition, f[1], fl[1]);
   if (!(fl[2] == 3 && strncmp(f[2], "acm", 3) == 0)) {
-    dv_name_printable(f[2], fl[2] < 40 ? fl[2] : 40, shown, sizeof(shown));
+    dv_text_escape(f[2], fl[2] < 40 ? fl[2] : 40, shown, sizeof(shown));
     snprintf(why, whylen, "service '%s', not 'acm'%s", shown,
              fl[2] == 7 && strncmp(f[2], "acm-pca", 7) == 0
                  ? " (this is a Private CA ARN, not a certificate's)"
@@ -163,7 +140,7 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   }
   memcpy(out->region, f[3], fl[3]);
   if (!dv_acm_region_valid(out->region, out->partition)) {
-    dv_name_printable(f[3], fl[3], shown, sizeof(shown));
+    dv_text_escape(f[3], fl[3], shown, sizeof(shown));
     if (dv_acm_region_valid(out->region, NULL))
       snprintf(why, whylen, "region '%s' is not in partition %s", shown,
                out->partition);
@@ -191,8 +168,7 @@ dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
   return DV_ARN_OK;
 }
 
-/* ---- errors and retries -----------------------------------------------------
- */
+/* ---- errors and retries -------------------------------------------------- */
 
 static void copy_code(char *dst, size_t dlen, const char *src)
 {
@@ -219,8 +195,8 @@ int dv_acm_error_parse(long http_code, const char *body, size_t len,
   int rc = -1;
   memset(e, 0, sizeof(*e));
   if (request_id_hdr)
-    dv_name_printable(request_id_hdr, strlen(request_id_hdr), e->request_id,
-                      sizeof(e->request_id));
+    dv_text_escape(request_id_hdr, strlen(request_id_hdr), e->request_id,
+                   sizeof(e->request_id));
   if (body && len)
     doc = json_loadb(body, len, JSON_DISABLE_EOF_CHECK, NULL);
   if (json_is_object(doc)) {
@@ -233,7 +209,7 @@ int dv_acm_error_parse(long http_code, const char *body, size_t len,
       rc = 0;
     }
     if (m)
-      dv_name_printable(m, strlen(m), e->message, sizeof(e->message));
+      dv_text_escape(m, strlen(m), e->message, sizeof(e->message));
   }
   if (rc < 0 && errortype_hdr && *errortype_hdr) {
     copy_code(e->code, sizeof(e->code), errortype_hdr);
@@ -391,8 +367,7 @@ int dv_http_date_parse(const char *s, time_t *out)
   return *out == (time_t)-1 ? -1 : 0;
 }
 
-/* ---- the client -------------------------------------------------------------
- */
+/* ---- the client ---------------------------------------------------------- */
 
 const char *const dv_acm_key_types[] = {
     "RSA_1024",      "RSA_2048",     "RSA_3072",     "RSA_4096",
@@ -458,14 +433,6 @@ struct dv_acm {
   dv_acm_req *reqs;
   int deadline_registered;
 };
-
-static void secret_free(char *s)
-{
-  if (s) {
-    OPENSSL_cleanse(s, strlen(s));
-    free(s);
-  }
-}
 
 static char *dup_or_null(const char *s, int *fail)
 {
@@ -624,8 +591,8 @@ void dv_acm_free(dv_acm *c)
   free(c->region);
   free(c->endpoint);
   free(c->akid);
-  secret_free(c->secret);
-  secret_free(c->token);
+  dv_secret_free(c->secret);
+  dv_secret_free(c->token);
   free(c->cainfo);
   free(c);
 }
@@ -650,15 +617,10 @@ static void acm_deadline(void *arg)
 static void trace_block(const char *label, const char *text)
 {
   const char *p = text;
-  fprintf(stderr, "acm: %s:\n", label);
+  dv_trace("acm: %s:", label);
   while (*p) {
     size_t n = strcspn(p, "\n");
-    char *line = strndup(p, n);
-    fputs("acm:   ", stderr);
-    if (line)
-      dv_report_safe(stderr, line);
-    fputc('\n', stderr);
-    free(line);
+    dv_trace_text("acm:   ", p, n);
     p += n;
     if (*p)
       p++;
@@ -731,7 +693,7 @@ static void attempt_send(void *arg)
     goto fail;
   }
   if (c->verbose >= 2) {
-    fprintf(stderr, "acm: %s attempt %d\n", r->op, r->attempt + 1);
+    dv_trace("acm: %s attempt %d", r->op, r->attempt + 1);
     trace_block("canonical request (session token redacted)",
                 sig.canonical_request_redacted);
     trace_block("string to sign", sig.string_to_sign);
@@ -788,8 +750,8 @@ static void attempt_send(void *arg)
   }
   c->sent++;
   r->in_flight = 1;
-  secret_free(auth_h);
-  secret_free(token_h);
+  dv_secret_free(auth_h);
+  dv_secret_free(token_h);
   dv_sigv4_result_free(&sig);
   free(body);
   return;
@@ -797,8 +759,8 @@ nomem:
   r->res.status = DV_ACM_INTERNAL;
   snprintf(r->res.detail, sizeof(r->res.detail), "out of memory");
 fail:
-  secret_free(auth_h);
-  secret_free(token_h);
+  dv_secret_free(auth_h);
+  dv_secret_free(token_h);
   dv_sigv4_result_free(&sig);
   free(body);
   req_finish(r);
@@ -831,8 +793,8 @@ static void http_done(void *arg, const dv_http_resp *resp)
   r->res.http_status = resp->status;
   r->res.http_code = resp->code;
   if (c->verbose)
-    fprintf(stderr, "acm: %s -> %s %ld (%ld ms)\n", r->op,
-            dv_http_status_str(resp->status), resp->code, resp->elapsed_ms);
+    dv_trace("acm: %s -> %s %ld (%ld ms)", r->op,
+             dv_http_status_str(resp->status), resp->code, resp->elapsed_ms);
   if (resp->status == DV_HTTP_CANCELLED ||
       (resp->status == DV_HTTP_TIMEOUT && r->clipped)) {
     r->res.status = DV_ACM_CANCELLED;
@@ -886,9 +848,8 @@ static void http_done(void *arg, const dv_http_resp *resp)
                        dv_http_resp_header(resp, "x-amzn-RequestId"),
                        &r->res.err);
     if (c->verbose)
-      fprintf(stderr, "acm: %s error %s (request id %s)\n", r->op,
-              r->res.err.code,
-              r->res.err.request_id[0] ? r->res.err.request_id : "none");
+      dv_trace("acm: %s error %s (request id %s)", r->op, r->res.err.code,
+               r->res.err.request_id[0] ? r->res.err.request_id : "none");
   } else {
     memset(&r->res.err, 0, sizeof(r->res.err));
     snprintf(r->res.detail, sizeof(r->res.detail), "%s%s%.200s",
@@ -916,9 +877,8 @@ static void http_done(void *arg, const dv_http_resp *resp)
     int64_t left = dv_loop_deadline_left_ms(c->loop);
     if (left < 0 || delay + 50 < left) {
       if (c->verbose)
-        fprintf(stderr, "acm: %s: retrying in %lld ms (%s)\n", r->op,
-                (long long)delay,
-                rc == DV_ACM_RETRY_THROTTLE ? "throttled" : "transient");
+        dv_trace("acm: %s: retrying in %lld ms (%s)", r->op, (long long)delay,
+                 rc == DV_ACM_RETRY_THROTTLE ? "throttled" : "transient");
       schedule(r, delay);
       return;
     }
@@ -946,13 +906,13 @@ int dv_acm_set_credentials(dv_acm *c, const char *akid, const char *secret,
   char *t = dup_or_null(token, &fail);
   if (fail || !a || !s) {
     free(a);
-    secret_free(s);
-    secret_free(t);
+    dv_secret_free(s);
+    dv_secret_free(t);
     return -1;
   }
   free(c->akid);
-  secret_free(c->secret);
-  secret_free(c->token);
+  dv_secret_free(c->secret);
+  dv_secret_free(c->token);
   c->akid = a;
   c->secret = s;
   c->token = t;
@@ -1009,6 +969,7 @@ static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
   return 0;
 }
 
+/* Any operation of the client's service (Organizations ListAccounts). */
 int dv_acm_call(dv_acm *c, const char *op, json_t *body, dv_acm_cb cb,
                 void *arg)
 {

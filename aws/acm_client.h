@@ -24,8 +24,7 @@
 #include "base/http.h"
 #include "base/loop.h"
 
-/* ---- ARNs -----------------------------------------------------------------
- */
+/* ---- ARNs ---------------------------------------------------------------- */
 
 #define DV_ARN_MAX 256 /* ACM certificate ARNs are about 90 characters */
 
@@ -56,12 +55,13 @@ const char *dv_arn_status_str(dv_arn_status st);
  * On error, why gets a one-line explanation (safe to print). */
 dv_arn_status dv_acm_arn_parse(const char *s, dv_acm_arn *out, char *why,
                                size_t whylen);
-/* A region name of the given partition ("us-east-1", "cn-north-1",
- * "us-gov-west-1"); partition NULL accepts any. 1 if valid. */
+/* A region name (dv_aws_region_valid: what botocore accepts) that belongs
+ * to the given partition: "cn-..." to aws-cn, "us-gov-..." to aws-us-gov,
+ * anything else but "...-iso..." to aws; partition NULL: any partition.
+ * 1 if valid. */
 int dv_acm_region_valid(const char *region, const char *partition);
 
-/* ---- errors and retries -----------------------------------------------------
- */
+/* ---- errors and retries -------------------------------------------------- */
 
 typedef struct {
   char code[128]; /* "ThrottlingException" ('' when none) */
@@ -102,8 +102,7 @@ int64_t dv_acm_backoff_ms(unsigned retry, double r);
  * Returns 0 and *out (UTC), or -1. */
 int dv_http_date_parse(const char *s, time_t *out);
 
-/* ---- the client -------------------------------------------------------------
- */
+/* ---- the client ---------------------------------------------------------- */
 
 typedef struct {
   const char *region;   /* signing region */
@@ -174,12 +173,9 @@ dv_acm *dv_acm_new(dv_loop *loop, dv_http *http, const dv_acm_opts *opts,
 void dv_acm_free(dv_acm *c);
 unsigned long dv_acm_requests_sent(const dv_acm *c);
 
-/* Generic call: body is stolen. The callback runs exactly once, later (also
- * on failure to start). Returns 0, or -1 if nothing was queued (out of
- * memory; the callback does not run). */
+/* Any operation of the client's service, body owned (Organizations). */
 int dv_acm_call(dv_acm *c, const char *op, json_t *body, dv_acm_cb cb,
                 void *arg);
-
 int dv_acm_describe_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,
                                 void *arg);
 int dv_acm_get_certificate(dv_acm *c, const char *arn, dv_acm_cb cb, void *arg);

@@ -9,46 +9,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "aws/aws_config.h"
+#include "base/buf.h"
 #include "base/names.h"
+#include "base/secret.h"
+#include "base/text.h"
 
-static const char *const awscfg_status_str[] = {
-    [DV_AWSCFG_OK] = "ok",
-    [DV_AWSCFG_NOT_FOUND] = "not found",
-    [DV_AWSCFG_E_READ] = "cannot read the file",
-    [DV_AWSCFG_E_TOO_BIG] = "file too big",
-    [DV_AWSCFG_E_BINARY] = "binary file (NUL bytes)",
-    [DV_AWSCFG_E_ENCODING] = "not UTF-8 text",
-    [DV_AWSCFG_E_SYNTAX] = "syntax error",
-    [DV_AWSCFG_E_DUPLICATE] = "section or key given twice",
-    [DV_AWSCFG_E_NOMEM] = "out of memory",
-};
-
-const char *dv_awscfg_status_str(dv_awscfg_status st)
-{
-  if ((size_t)st < sizeof(awscfg_status_str) / sizeof(awscfg_status_str[0]))
-    return awscfg_status_str[st];
-  return "unknown";
-}
-
-/* ---- small helpers --------------------------------------------------------
- */
+/* ---- small helpers ------------------------------------------------------- */
 
 /* Python's str.strip() whitespace, ASCII part. */
 static int is_ws(unsigned char c)
 {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
          c == '\f' || (c >= 0x1c && c <= 0x1f);
-}
-
-static void str_wipe_free(char *s)
-{
-  if (s) {
-    OPENSSL_cleanse(s, strlen(s));
-    free(s);
-  }
 }
 
 static char *mem_dup(const char *p, size_t n)
@@ -70,16 +43,15 @@ static void trim(const char **b, const char **e)
     (*e)--;
 }
 
-/* ---- the in-memory model --------------------------------------------------
- */
+/* ---- the in-memory model ------------------------------------------------- */
 
 static void entry_free(dv_awscfg_entry *e)
 {
-  str_wipe_free(e->key);
-  str_wipe_free(e->value);
+  dv_secret_free(e->key);
+  dv_secret_free(e->value);
   for (size_t i = 0; i < e->nsub; i++) {
-    str_wipe_free(e->sub[i].key);
-    str_wipe_free(e->sub[i].value);
+    dv_secret_free(e->sub[i].key);
+    dv_secret_free(e->sub[i].value);
   }
   free(e->sub);
   memset(e, 0, sizeof(*e));
@@ -158,39 +130,17 @@ const char *dv_awscfg_sub_get(const dv_awscfg_file *f,
   return v;
 }
 
-/* ---- parser ---------------------------------------------------------------
- */
+/* ---- parser -------------------------------------------------------------- */
 
-/* A value under construction: its lines, joined with '\n' at the end. */
-typedef struct {
-  char *buf;
-  size_t len, cap;
-} vbuf;
-
-static int vb_add(vbuf *v, const char *p, size_t n, int newline)
+/* A value under construction (a secret buffer): its lines, joined with
+ * '\n'. */
+static int vb_add(dv_buf *v, const char *p, size_t n, int newline)
 {
-  size_t need = v->len + n + 2;
-  if (need > v->cap) {
-    size_t ncap = v->cap ? v->cap * 2 : 64;
-    char *nb;
-    while (ncap < need)
-      ncap *= 2;
-    nb = malloc(ncap);
-    if (!nb)
-      return -1;
-    if (v->buf) {
-      memcpy(nb, v->buf, v->len);
-      OPENSSL_cleanse(v->buf, v->cap);
-      free(v->buf);
-    }
-    v->buf = nb;
-    v->cap = ncap;
-  }
+  if (dv_buf_reserve(v, n + (newline ? 1 : 0)) != DV_BUF_OK)
+    return -1;
   if (newline)
-    v->buf[v->len++] = '\n';
-  memcpy(v->buf + v->len, p, n);
-  v->len += n;
-  v->buf[v->len] = '\0';
+    (void)dv_buf_appendc(v, '\n'); /* reserved above: cannot fail */
+  (void)dv_buf_append(v, p, n);
   return 0;
 }
 
@@ -198,7 +148,7 @@ typedef struct {
   dv_awscfg_file *f;
   dv_awscfg_section *cur; /* the section being filled */
   dv_awscfg_entry *opt;   /* the key whose value may continue */
-  vbuf val;               /* that key's value */
+  dv_buf val;             /* that key's value (DV_BUF_SECRET) */
   size_t indent;          /* indentation of the key line */
   char *err;
   size_t errlen;
@@ -252,12 +202,10 @@ static dv_awscfg_status finish_value(parser *ps, unsigned long lineno)
   if (!e)
     return DV_AWSCFG_OK;
   ps->opt = NULL;
-  while (n > 0 && is_ws((unsigned char)ps->val.buf[n - 1]))
+  while (n > 0 && is_ws((unsigned char)ps->val.p[n - 1]))
     n--;
-  e->value = mem_dup(ps->val.buf ? ps->val.buf : "", n);
-  if (ps->val.buf)
-    OPENSSL_cleanse(ps->val.buf, ps->val.cap);
-  ps->val.len = 0;
+  e->value = mem_dup(ps->val.p ? ps->val.p : "", n);
+  dv_buf_clear(&ps->val);
   if (!e->value)
     return DV_AWSCFG_E_NOMEM;
   if (e->value[0] != '\n')
@@ -341,7 +289,7 @@ static dv_awscfg_status add_option(parser *ps, const char *kb, const char *ke,
   memset(&s->entries[s->nentries], 0, sizeof(s->entries[0]));
   s->entries[s->nentries].key = key;
   ps->opt = &s->entries[s->nentries++];
-  ps->val.len = 0;
+  dv_buf_clear(&ps->val);
   if (vb_add(&ps->val, vb, (size_t)(ve - vb), 0) < 0)
     return DV_AWSCFG_E_NOMEM;
   return DV_AWSCFG_OK;
@@ -424,6 +372,7 @@ dv_awscfg_status dv_awscfg_parse(const char *text, size_t len,
 
   memset(out, 0, sizeof(*out));
   memset(&ps, 0, sizeof(ps));
+  dv_buf_init(&ps.val, 0, DV_BUF_SECRET);
   ps.f = out;
   ps.err = err;
   ps.errlen = errlen;
@@ -454,10 +403,7 @@ dv_awscfg_status dv_awscfg_parse(const char *text, size_t len,
   }
   if (st == DV_AWSCFG_OK)
     st = finish_value(&ps, lineno);
-  if (ps.val.buf) {
-    OPENSSL_cleanse(ps.val.buf, ps.val.cap);
-    free(ps.val.buf);
-  }
+  dv_buf_free(&ps.val);
   if (st != DV_AWSCFG_OK) {
     if (st == DV_AWSCFG_E_NOMEM)
       snprintf(err, errlen, "out of memory");
@@ -548,16 +494,12 @@ dv_awscfg_status dv_awscfg_load(const char *path, dv_awscfg_file *out,
 out:
   if (fd >= 0)
     close(fd);
-  if (buf) {
-    OPENSSL_cleanse(buf, len);
-    free(buf);
-  }
+  dv_secret_free_n(buf, len);
   free(full);
   return st;
 }
 
-/* ---- shell-like splitting and section names -------------------------------
- */
+/* ---- shell-like splitting and section names ------------------------------ */
 
 char **dv_shlex_split(const char *s, int *argc)
 {

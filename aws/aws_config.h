@@ -21,7 +21,7 @@
  * (as in botocore, which checks os.path.isfile()).
  *
  * Values may be secrets (aws_secret_access_key): dv_awscfg_free() wipes
- * every string with OPENSSL_cleanse before freeing it.
+ * every string (dv_secret_free) before freeing it.
  */
 #ifndef DV_AWS_CONFIG_H
 #define DV_AWS_CONFIG_H
@@ -68,8 +68,6 @@ typedef struct {
   size_t cap;
   dv_awscfg_section defaults; /* [DEFAULT] */
 } dv_awscfg_file;
-
-const char *dv_awscfg_status_str(dv_awscfg_status st);
 
 /* Parse text (len bytes). On error out is released and err holds
  * "line N: reason" (never a value: values may be secrets). */

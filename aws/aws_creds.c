@@ -27,12 +27,14 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 
 #include "aws/aws_cache.h"
 #include "aws/aws_config.h"
 #include "aws/aws_creds.h"
 #include "aws/aws_sts.h"
+#include "base/buf.h"
+#include "base/secret.h"
+#include "base/trace.h"
 
 extern char **environ;
 
@@ -112,16 +114,7 @@ const char *dv_aws_cfg_status_str(dv_aws_cfg_status st)
   return "unknown";
 }
 
-/* ---- small helpers ----------------------------------------------------------
- */
-
-static void wipe_free(char *s)
-{
-  if (s) {
-    OPENSSL_cleanse(s, strlen(s));
-    free(s);
-  }
-}
+/* ---- small helpers ------------------------------------------------------- */
 
 /* A printable, bounded copy of untrusted text for error messages. */
 static void shown(const char *s, size_t n, char *out, size_t outlen)
@@ -204,8 +197,7 @@ int dv_aws_time_parse(const char *s, time_t *out)
   return 0;
 }
 
-/* ---- the shared files and the profile
- * ---------------------------------------- */
+/* ---- the shared files and the profile ------------------------------------ */
 
 typedef struct {
   char profile[256];
@@ -310,8 +302,7 @@ static const char *shared_get(const shared *sh, const char *key)
   return v;
 }
 
-/* ---- region
- * ------------------------------------------------------------------ */
+/* ---- region -------------------------------------------------------------- */
 
 int dv_aws_region_valid(const char *r)
 {
@@ -401,8 +392,7 @@ out:
   return st;
 }
 
-/* ---- endpoint
- * ---------------------------------------------------------------- */
+/* ---- endpoint ------------------------------------------------------------ */
 
 /* botocore's partitions: a prefix, then \w+-\d+ up to the end. */
 static const struct {
@@ -610,8 +600,7 @@ dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
   return st;
 }
 
-/* ---- the credential chain
- * ----------------------------------------------------- */
+/* ---- the credential chain ------------------------------------------------ */
 
 typedef enum {
   STEP_START,
@@ -641,8 +630,8 @@ typedef struct {
 } role_link;
 
 typedef struct {
-  char *buf;
-  size_t len, cap, max;
+  dv_buf b; /* capped; stdout's is a secret buffer */
+  int over; /* more output than the cap (or no memory): stopped reading */
   int fd;
   int eof;
 } pipebuf;
@@ -717,11 +706,10 @@ void dv_aws_creds_free(dv_aws_creds *c)
     return;
   free(c->profile);
   free(c->access_key_id);
-  wipe_free(c->secret_access_key);
-  wipe_free(c->session_token);
+  dv_secret_free(c->secret_access_key);
+  dv_secret_free(c->session_token);
   free(c->expiration);
-  OPENSSL_cleanse(c, sizeof(*c));
-  free(c);
+  dv_secret_free_n(c, sizeof(*c));
 }
 
 static void resolver_free(resolver *r)
@@ -730,21 +718,20 @@ static void resolver_free(resolver *r)
     shared_free(&r->sh);
   free(r->container_host);
   free(r->profile_opt);
-  free(r->out.buf ? (OPENSSL_cleanse(r->out.buf, r->out.cap), r->out.buf)
-                  : NULL);
-  free(r->err.buf);
+  dv_buf_free(&r->out.b);
+  dv_buf_free(&r->err.b);
   free(r->url);
-  wipe_free(r->auth);
+  dv_secret_free(r->auth);
   free(r->imds_base);
-  wipe_free(r->imds_token);
+  dv_secret_free(r->imds_token);
   free(r->role);
   free(r->region_opt);
-  wipe_free(r->src_akid);
-  wipe_free(r->src_secret);
-  wipe_free(r->src_token);
-  wipe_free(r->wi_token);
+  dv_secret_free(r->src_akid);
+  dv_secret_free(r->src_secret);
+  dv_secret_free(r->src_token);
+  dv_secret_free(r->wi_token);
   mfa_close(r);
-  OPENSSL_cleanse(r->mfa, sizeof(r->mfa));
+  dv_secret_wipe(r->mfa, sizeof(r->mfa));
   sso_tok_free(r);
   dv_aws_creds_free(r->res);
   free(r);
@@ -758,20 +745,20 @@ static void report(resolver *r, dv_aws_creds_status st)
   r->res = NULL;
   c->status = st;
   if (st != DV_AWS_CREDS_OK) {
-    wipe_free(c->secret_access_key);
-    wipe_free(c->session_token);
+    dv_secret_free(c->secret_access_key);
+    dv_secret_free(c->session_token);
     c->secret_access_key = c->session_token = NULL;
     if (!c->error[0])
       snprintf(c->error, sizeof(c->error), "%s", dv_aws_creds_status_str(st));
   }
   if (r->verbose) {
     if (st == DV_AWS_CREDS_OK)
-      fprintf(stderr, "aws: credentials from %s (profile %s, key id %s%s)\n",
-              dv_aws_source_str(c->source), c->profile ? c->profile : "-",
-              c->access_key_id ? c->access_key_id : "-",
-              c->session_token ? ", session token" : "");
+      dv_trace("aws: credentials from %s (profile %s, key id %s%s)",
+               dv_aws_source_str(c->source), c->profile ? c->profile : "-",
+               c->access_key_id ? c->access_key_id : "-",
+               c->session_token ? ", session token" : "");
     else
-      fprintf(stderr, "aws: credentials: %s\n", c->error);
+      dv_trace("aws: credentials: %s", c->error);
   }
   dv_loop_timer_disarm(loop, &r->timer);
   c->sts_calls = r->sts_calls;
@@ -882,36 +869,15 @@ static void pipe_read(void *arg, int fd, short revents)
       b->eof = 1;
       break;
     }
-    if (b->len + (size_t)n > b->max) {
-      /* too much output: stop reading, the check below reports it */
-      b->len = b->max + 1;
+    if (dv_buf_append(&b->b, tmp, (size_t)n) != DV_BUF_OK) {
+      /* too much output (or no memory for it): stop reading, the check
+       * below reports it */
+      b->over = 1;
       b->eof = 1;
       break;
     }
-    if (b->len + (size_t)n + 1 > b->cap) {
-      size_t ncap = b->cap ? b->cap : 4096;
-      char *nb;
-      while (ncap < b->len + (size_t)n + 1)
-        ncap *= 2;
-      nb = malloc(ncap);
-      if (!nb) {
-        b->len = b->max + 1;
-        b->eof = 1;
-        break;
-      }
-      if (b->buf) {
-        memcpy(nb, b->buf, b->len);
-        OPENSSL_cleanse(b->buf, b->cap);
-        free(b->buf);
-      }
-      b->buf = nb;
-      b->cap = ncap;
-    }
-    memcpy(b->buf + b->len, tmp, (size_t)n);
-    b->len += (size_t)n;
-    b->buf[b->len] = '\0';
   }
-  OPENSSL_cleanse(tmp, sizeof(tmp));
+  dv_secret_wipe(tmp, sizeof(tmp));
   if (b->eof) {
     dv_loop_io_set(r->loop, fd, 0, NULL, NULL);
     close(fd);
@@ -981,7 +947,7 @@ static void json_wipe_field(json_t *o, const char *k)
 {
   json_t *v = json_object_get(o, k);
   if (json_is_string(v))
-    OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+    dv_secret_wipe((char *)json_string_value(v), json_string_length(v));
 }
 
 static void proc_result(resolver *r)
@@ -1001,13 +967,14 @@ static void proc_result(resolver *r)
   }
   if (WIFSIGNALED(r->wstatus) ||
       (WIFEXITED(r->wstatus) && WEXITSTATUS(r->wstatus) != 0)) {
-    shown(r->err.buf ? r->err.buf : "", r->err.len > 200 ? 200 : r->err.len, s,
-          sizeof(s));
+    shown(r->err.b.p ? r->err.b.p : "", r->err.b.len > 200 ? 200 : r->err.b.len,
+          s, sizeof(s));
     if (WIFSIGNALED(r->wstatus))
       snprintf(c->error, sizeof(c->error),
                "credential_process was killed by signal %d%s%s",
                WTERMSIG(r->wstatus), s[0] ? ": " : "", s);
-    else if (WEXITSTATUS(r->wstatus) == 127 && r->out.len == 0)
+    else if (WEXITSTATUS(r->wstatus) == 127 && r->out.b.len == 0 &&
+             !r->out.over)
       snprintf(c->error, sizeof(c->error),
                "credential_process could not be run (exit 127)%s%s",
                s[0] ? ": " : "", s);
@@ -1017,12 +984,12 @@ static void proc_result(resolver *r)
                WEXITSTATUS(r->wstatus), s[0] ? ": " : "", s);
     goto out;
   }
-  if (r->out.len > r->out.max) {
+  if (r->out.over) {
     snprintf(c->error, sizeof(c->error),
              "credential_process wrote more than %d bytes", PROCESS_MAX_STDOUT);
     goto out;
   }
-  doc = json_loadb(r->out.buf ? r->out.buf : "", r->out.len, JSON_DECODE_ANY,
+  doc = json_loadb(r->out.b.p ? r->out.b.p : "", r->out.b.len, JSON_DECODE_ANY,
                    &je);
   if (!doc || !json_is_object(doc)) {
     snprintf(c->error, sizeof(c->error),
@@ -1107,8 +1074,8 @@ static void proc_start(resolver *r, const char *cmd)
   po[1] = pe[1] = -1;
   r->out.fd = po[0];
   r->err.fd = pe[0];
-  r->out.max = PROCESS_MAX_STDOUT;
-  r->err.max = PROCESS_MAX_STDERR;
+  dv_buf_init(&r->out.b, PROCESS_MAX_STDOUT, DV_BUF_SECRET);
+  dv_buf_init(&r->err.b, PROCESS_MAX_STDERR, 0);
   fcntl(po[0], F_SETFL, fcntl(po[0], F_GETFL) | O_NONBLOCK);
   fcntl(pe[0], F_SETFL, fcntl(pe[0], F_GETFL) | O_NONBLOCK);
   left = dv_loop_deadline_left_ms(r->loop);
@@ -1125,8 +1092,7 @@ static void proc_start(resolver *r, const char *cmd)
   posix_spawnattr_destroy(&at);
   free(argv);
   if (r->verbose)
-    fprintf(stderr, "aws: running credential_process (pid %ld)\n",
-            (long)r->pid);
+    dv_trace("aws: running credential_process (pid %ld)", (long)r->pid);
   return;
 sys_fail:
   snprintf(c->error, sizeof(c->error), "credential_process: %s",
@@ -1296,7 +1262,7 @@ static int container_token(resolver *r, char **tok)
                        buf[len - 1] == ' ' || buf[len - 1] == '\t'))
       buf[--len] = '\0';
     *tok = strdup(buf);
-    OPENSSL_cleanse(buf, sizeof(buf));
+    dv_secret_wipe(buf, sizeof(buf));
   } else if (v) {
     *tok = strdup(v);
   } else
@@ -1307,7 +1273,7 @@ static int container_token(resolver *r, char **tok)
     snprintf(r->res->error, sizeof(r->res->error),
              "container credentials: the authorization token contains a "
              "line break (not a legal header value)");
-    wipe_free(*tok);
+    dv_secret_free(*tok);
     *tok = NULL;
     return -1;
   }
@@ -1356,12 +1322,12 @@ static void container_start(resolver *r)
     n = strlen(tok) + 32;
     r->auth = malloc(n);
     if (!r->auth) {
-      wipe_free(tok);
+      dv_secret_free(tok);
       finish(r, DV_AWS_CREDS_E_NOMEM);
       return;
     }
     snprintf(r->auth, n, "Authorization: %s", tok);
-    wipe_free(tok);
+    dv_secret_free(tok);
   }
   if (!r->http) {
     snprintf(r->res->error, sizeof(r->res->error),
@@ -1403,7 +1369,7 @@ static void imds_request(resolver *r)
     hdrs[0] = tokhdr;
   }
   http_send(r, "GET", url, hdrs, imds_resp);
-  OPENSSL_cleanse(tokhdr, sizeof(tokhdr));
+  dv_secret_wipe(tokhdr, sizeof(tokhdr));
 }
 
 static void imds_none(resolver *r, const char *why)
@@ -1769,8 +1735,8 @@ static int use_cached(resolver *r, const char *key, dv_aws_source src)
   r->res->from_cache = 1;
   dv_aws_cached_creds_clear(&cc);
   if (r->verbose)
-    fprintf(stderr, "aws: %s credentials from the AWS CLI cache (%s.json)\n",
-            dv_aws_source_str(src), key);
+    dv_trace("aws: %s credentials from the AWS CLI cache (%s.json)",
+             dv_aws_source_str(src), key);
   return rc < 0 ? -1 : 1;
 }
 
@@ -1971,9 +1937,9 @@ static void mfa_ask(resolver *r, const role_link *l)
 
 static void move_src(resolver *r, char *akid, char *secret, char *token)
 {
-  wipe_free(r->src_akid);
-  wipe_free(r->src_secret);
-  wipe_free(r->src_token);
+  dv_secret_free(r->src_akid);
+  dv_secret_free(r->src_secret);
+  dv_secret_free(r->src_token);
   r->src_akid = akid;
   r->src_secret = secret;
   r->src_token = token;
@@ -2008,8 +1974,8 @@ static void assume_next(resolver *r)
   if (!r->no_cache_read &&
       dv_aws_cache_load(key, DV_AWS_CACHE_MIN_LEFT, &cc) == 1) {
     if (r->verbose)
-      fprintf(stderr, "aws: role %s (profile %s) from the AWS CLI cache\n",
-              l->role_arn, l->profile);
+      dv_trace("aws: role %s (profile %s) from the AWS CLI cache", l->role_arn,
+               l->profile);
     move_src(r, cc.access_key_id, cc.secret_access_key, cc.session_token);
     cc.access_key_id = cc.secret_access_key = cc.session_token = NULL;
     if (r->cur == 0) {
@@ -2041,8 +2007,8 @@ static void assume_next(resolver *r)
   a.token_code = l->serial ? r->mfa : NULL;
   a.duration_seconds = l->duration > 0 ? l->duration : 0;
   if (r->verbose)
-    fprintf(stderr, "aws: AssumeRole %s (profile %s) at %s\n", l->role_arn,
-            l->profile, r->sts_url);
+    dv_trace("aws: AssumeRole %s (profile %s) at %s", l->role_arn, l->profile,
+             r->sts_url);
   if (dv_sts_assume_role(r->loop, r->http, &o, &a, sts_cb_assume, r) < 0) {
     fail_msg(r, DV_AWS_CREDS_E_STS, "cannot start the STS AssumeRole call");
     return;
@@ -2056,7 +2022,7 @@ static void sts_cb_assume(void *arg, const dv_sts_result *res)
   char key[41], what[400];
   char *a, *s, *t;
   r->sts_calls++;
-  OPENSSL_cleanse(r->mfa, sizeof(r->mfa));
+  dv_secret_wipe(r->mfa, sizeof(r->mfa));
   r->mfa_len = 0;
   if (res->status != DV_STS_OK) {
     snprintf(what, sizeof(what), "profile %.100s: AssumeRole %.200s",
@@ -2070,8 +2036,7 @@ static void sts_cb_assume(void *arg, const dv_sts_result *res)
                          res->session_token, res->expiration,
                          res->assumed_arn) < 0 &&
       r->verbose)
-    fprintf(stderr, "aws: could not write the AWS CLI cache: %s\n",
-            strerror(errno));
+    dv_trace("aws: could not write the AWS CLI cache: %s", strerror(errno));
   a = strdup(res->access_key_id);
   s = strdup(res->secret_access_key);
   t = strdup(res->session_token);
@@ -2119,8 +2084,8 @@ static void base_done(resolver *r, dv_aws_creds_status st)
   c->source = DV_AWS_SRC_NONE;
   c->error[0] = '\0';
   if (r->verbose)
-    fprintf(stderr, "aws: role chain source: %s\n",
-            r->cred_source ? r->cred_source : r->base_profile);
+    dv_trace("aws: role chain source: %s",
+             r->cred_source ? r->cred_source : r->base_profile);
   assume_next(r);
 }
 
@@ -2242,7 +2207,7 @@ static void sts_cb_web(void *arg, const dv_sts_result *res)
   resolver *r = arg;
   char what[700];
   r->sts_calls++;
-  wipe_free(r->wi_token);
+  dv_secret_free(r->wi_token);
   r->wi_token = NULL;
   if (res->status != DV_STS_OK) {
     snprintf(what, sizeof(what), "AssumeRoleWithWebIdentity %.200s",
@@ -2254,8 +2219,7 @@ static void sts_cb_web(void *arg, const dv_sts_result *res)
                          res->secret_access_key, res->session_token,
                          res->expiration, res->assumed_arn) < 0 &&
       r->verbose)
-    fprintf(stderr, "aws: could not write the AWS CLI cache: %s\n",
-            strerror(errno));
+    dv_trace("aws: could not write the AWS CLI cache: %s", strerror(errno));
   if (set_creds(r, DV_AWS_SRC_WEB_IDENTITY, res->access_key_id,
                 res->secret_access_key, res->session_token,
                 res->expiration) < 0) {
@@ -2329,7 +2293,7 @@ static int web_identity_start(resolver *r, int allow_env)
     return 1;
   }
   if (strlen(tok) != len) {
-    wipe_free(tok);
+    dv_secret_free(tok);
     fail_msg(r, DV_AWS_CREDS_E_CONFIG,
              "the web identity token file holds NUL bytes");
     return 1;
@@ -2341,8 +2305,7 @@ static int web_identity_start(resolver *r, int allow_env)
   a.session_name = r->wi_session;
   a.web_identity = r->wi_token;
   if (r->verbose)
-    fprintf(stderr, "aws: AssumeRoleWithWebIdentity %s at %s\n", r->wi_role,
-            r->sts_url);
+    dv_trace("aws: AssumeRoleWithWebIdentity %s at %s", r->wi_role, r->sts_url);
   if (dv_sts_assume_role(r->loop, r->http, &o, &a, sts_cb_web, r) < 0)
     fail_msg(r, DV_AWS_CREDS_E_STS,
              "cannot start the STS AssumeRoleWithWebIdentity call");
@@ -2391,8 +2354,7 @@ static void sso_cb_role(void *arg, const dv_sts_result *res)
                          res->secret_access_key, res->session_token,
                          res->expiration, NULL) < 0 &&
       r->verbose)
-    fprintf(stderr, "aws: could not write the AWS CLI cache: %s\n",
-            strerror(errno));
+    dv_trace("aws: could not write the AWS CLI cache: %s", strerror(errno));
   if (set_creds(r, DV_AWS_SRC_SSO, res->access_key_id, res->secret_access_key,
                 res->session_token, res->expiration) < 0) {
     finish(r, DV_AWS_CREDS_E_NOMEM);
@@ -2414,8 +2376,8 @@ static void sso_get_role(resolver *r, const char *access_token)
   }
   sts_opts(r, &o, url, r->sso_region);
   if (r->verbose)
-    fprintf(stderr, "aws: SSO GetRoleCredentials %s/%s at %s\n", r->sso_account,
-            r->sso_role, url);
+    dv_trace("aws: SSO GetRoleCredentials %s/%s at %s", r->sso_account,
+             r->sso_role, url);
   if (dv_sso_get_role_credentials(r->loop, r->http, &o, r->sso_account,
                                   r->sso_role, access_token, sso_cb_role,
                                   r) < 0)
@@ -2452,24 +2414,24 @@ static void sso_cb_token(void *arg, const dv_sts_result *res)
       if (!text ||
           dv_aws_file_write_atomic(r->sso_token_path, text, strlen(text)) < 0) {
         if (r->verbose)
-          fprintf(stderr, "aws: could not update the SSO token cache\n");
+          dv_trace("aws: could not update the SSO token cache");
       }
       if (text) {
-        OPENSSL_cleanse(text, strlen(text));
+        dv_secret_wipe(text, strlen(text));
         free(text);
       }
       sso_tok_free(r);
       r->sso_tok = nt;
     }
     if (r->verbose)
-      fprintf(stderr, "aws: SSO token refreshed (CreateToken)\n");
+      dv_trace("aws: SSO token refreshed (CreateToken)");
     sso_get_role(r, res->access_token);
     return;
   }
   /* botocore: a failed refresh leaves the old token in use */
   if (r->verbose)
-    fprintf(stderr, "aws: SSO token refresh failed: %s %s\n",
-            dv_sts_status_str(res->status), res->code);
+    dv_trace("aws: SSO token refresh failed: %s %s",
+             dv_sts_status_str(res->status), res->code);
   if (dv_aws_time_parse(tok_str(r, "expiresAt"), &exp) < 0 || exp <= now) {
     sso_login_needed(r, "the cached SSO token has expired and could not be "
                         "refreshed");
@@ -2572,7 +2534,7 @@ static int sso_start(resolver *r)
     return 1;
   }
   r->sso_tok = json_loadb(text, len, 0, NULL);
-  OPENSSL_cleanse(text, len);
+  dv_secret_wipe(text, len);
   free(text);
   if (!json_is_object(r->sso_tok) || !tok_str(r, "accessToken") ||
       !tok_str(r, "expiresAt") ||
@@ -2598,8 +2560,7 @@ static int sso_start(resolver *r)
       }
       sts_opts(r, &o, url, r->sso_region);
       if (r->verbose)
-        fprintf(stderr, "aws: refreshing the SSO token (CreateToken at %s)\n",
-                url);
+        dv_trace("aws: refreshing the SSO token (CreateToken at %s)", url);
       if (dv_ssooidc_create_token(r->loop, r->http, &o, ci, cs, rt,
                                   sso_cb_token, r) < 0)
         fail_msg(r, DV_AWS_CREDS_E_STS, "cannot start the SSO OIDC call");

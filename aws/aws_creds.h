@@ -167,8 +167,11 @@ typedef enum {
 
 const char *dv_aws_cfg_status_str(dv_aws_cfg_status st);
 
-/* A region name as botocore accepts it: a DNS label of letters, digits and
- * '-', not all digits, no '-' at either end, 1..63 characters. */
+/* A region name as botocore accepts it (botocore.utils.validate_region_name,
+ * checked before it builds an endpoint): a DNS label of letters, digits and
+ * '-', not all digits, no '-' at either end, 1..63 characters. dvcheck's
+ * one region rule: every region (--region, AWS_REGION, the config files, an
+ * ARN's region) is checked with it. */
 int dv_aws_region_valid(const char *region);
 
 /* The region to use: arn_region (may be NULL), else the chain above.

@@ -12,11 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include "aws/aws_sigv4.h"
+#include "base/buf.h"
+#include "base/secret.h"
 
 #define SIGV4_ALGORITHM   "AWS4-HMAC-SHA256"
 #define SIGV4_TERMINATOR  "aws4_request"
@@ -45,97 +46,12 @@ const char *dv_sigv4_status_str(dv_sigv4_status st)
   return "unknown";
 }
 
-/* ---- growable string buffer; wiped on growth and release ---------------- */
-
-typedef struct {
-  char *p;
-  size_t len;
-  size_t cap;
-} sbuf;
-
-static int sb_reserve(sbuf *b, size_t add)
-{
-  size_t need, ncap;
-  char *np;
-  if (add > SIZE_MAX - b->len - 1)
-    return -1;
-  need = b->len + add + 1;
-  if (need <= b->cap)
-    return 0;
-  ncap = b->cap ? b->cap : 128;
-  while (ncap < need) {
-    if (ncap > SIZE_MAX / 2) {
-      ncap = need;
-      break;
-    }
-    ncap *= 2;
+/* The strings built here may hold the session token: secret buffers (wiped
+ * on growth and release). */
+#define SB_INIT                                                                \
+  {                                                                            \
+    .flags = DV_BUF_SECRET                                                     \
   }
-  /* malloc + copy + cleanse rather than realloc: the buffers may hold the
-   * session token, and realloc would leave stale copies behind */
-  np = malloc(ncap);
-  if (!np)
-    return -1;
-  if (b->p) {
-    memcpy(np, b->p, b->len + 1);
-    OPENSSL_cleanse(b->p, b->cap);
-    free(b->p);
-  } else
-    np[0] = '\0';
-  b->p = np;
-  b->cap = ncap;
-  return 0;
-}
-
-static int sb_add(sbuf *b, const char *s, size_t n)
-{
-  if (sb_reserve(b, n))
-    return -1;
-  if (n)
-    memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-  return 0;
-}
-
-static int sb_adds(sbuf *b, const char *s)
-{
-  return sb_add(b, s, strlen(s));
-}
-
-static int sb_addc(sbuf *b, char c)
-{
-  return sb_add(b, &c, 1);
-}
-
-static void sb_wipe(sbuf *b)
-{
-  if (b->p) {
-    OPENSSL_cleanse(b->p, b->cap);
-    free(b->p);
-  }
-  b->p = NULL;
-  b->len = b->cap = 0;
-}
-
-/* Hand the (always allocated, NUL-terminated) string over to the caller. */
-static char *sb_take(sbuf *b)
-{
-  char *p;
-  if (!b->p && sb_reserve(b, 0))
-    return NULL;
-  p = b->p;
-  b->p = NULL;
-  b->len = b->cap = 0;
-  return p;
-}
-
-static void wipe_str(char *s)
-{
-  if (s) {
-    OPENSSL_cleanse(s, strlen(s));
-    free(s);
-  }
-}
 
 /* ---- character classes and encoding ------------------------------------- */
 
@@ -165,21 +81,21 @@ static int hexval(unsigned char c)
 
 /* URI-encode per SigV4: unreserved bytes as-is, '/' as-is when keep_slash,
  * everything else %XX with upper-case hex. */
-static int sb_add_encoded(sbuf *b, const char *s, size_t n, int keep_slash)
+static int sb_add_encoded(dv_buf *b, const char *s, size_t n, int keep_slash)
 {
   static const char hex[] = "0123456789ABCDEF";
   size_t i;
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (is_unreserved(c) || (keep_slash && c == '/')) {
-      if (sb_addc(b, (char)c))
+      if (dv_buf_appendc(b, (char)c))
         return -1;
     } else {
       char e[3];
       e[0] = '%';
       e[1] = hex[c >> 4];
       e[2] = hex[c & 0x0f];
-      if (sb_add(b, e, 3))
+      if (dv_buf_append(b, e, 3))
         return -1;
     }
   }
@@ -188,7 +104,7 @@ static int sb_add_encoded(sbuf *b, const char *s, size_t n, int keep_slash)
 
 /* Percent-decode n bytes of s into b ('+' is literal; a '%' not followed by
  * two hex digits is literal). */
-static int sb_add_decoded(sbuf *b, const char *s, size_t n)
+static int sb_add_decoded(dv_buf *b, const char *s, size_t n)
 {
   size_t i;
   for (i = 0; i < n; i++) {
@@ -196,10 +112,10 @@ static int sb_add_decoded(sbuf *b, const char *s, size_t n)
     if (s[i] == '%' && i + 2 < n &&
         (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
         (lo = hexval((unsigned char)s[i + 2])) >= 0) {
-      if (sb_addc(b, (char)(hi * 16 + lo)))
+      if (dv_buf_appendc(b, (char)(hi * 16 + lo)))
         return -1;
       i += 2;
-    } else if (sb_addc(b, s[i]))
+    } else if (dv_buf_appendc(b, s[i]))
       return -1;
   }
   return 0;
@@ -208,16 +124,16 @@ static int sb_add_decoded(sbuf *b, const char *s, size_t n)
 /* Decode then re-encode s[0..n): the canonical form of a query component. */
 static char *canonical_component(const char *s, size_t n)
 {
-  sbuf dec = {0}, enc = {0};
+  dv_buf dec = SB_INIT, enc = SB_INIT;
   char *r = NULL;
-  if (sb_add_decoded(&dec, s, n) || sb_reserve(&dec, 0))
+  if (sb_add_decoded(&dec, s, n) || dv_buf_reserve(&dec, 0))
     goto out;
   if (sb_add_encoded(&enc, dec.p, dec.len, 0))
     goto out;
-  r = sb_take(&enc);
+  r = dv_buf_detach(&enc, NULL);
 out:
-  sb_wipe(&dec);
-  sb_wipe(&enc);
+  dv_buf_free(&dec);
+  dv_buf_free(&enc);
   return r;
 }
 
@@ -264,7 +180,7 @@ static int hmac256(const unsigned char *key, size_t keylen, const char *data,
 
 /* Remove empty, "." and ".." segments (RFC 3986 section 5.2.4 semantics as
  * the suite applies them); keep a trailing slash if the input had one. */
-static int normalize_path(const char *path, sbuf *out)
+static int normalize_path(const char *path, dv_buf *out)
 {
   size_t plen = strlen(path), nseg = 0, i, start;
   size_t *seg_off = NULL, *seg_len = NULL;
@@ -293,15 +209,15 @@ static int normalize_path(const char *path, sbuf *out)
     start = end + 1;
   }
 
-  if (sb_addc(out, '/'))
+  if (dv_buf_appendc(out, '/'))
     goto out;
   for (i = 0; i < nseg; i++) {
-    if (i && sb_addc(out, '/'))
+    if (i && dv_buf_appendc(out, '/'))
       goto out;
-    if (sb_add(out, path + seg_off[i], seg_len[i]))
+    if (dv_buf_append(out, path + seg_off[i], seg_len[i]))
       goto out;
   }
-  if (nseg && plen && path[plen - 1] == '/' && sb_addc(out, '/'))
+  if (nseg && plen && path[plen - 1] == '/' && dv_buf_appendc(out, '/'))
     goto out;
   rc = 0;
 out:
@@ -310,23 +226,24 @@ out:
   return rc;
 }
 
-static int canonical_uri(const dv_sigv4_params *p, const char *path, sbuf *out)
+static int canonical_uri(const dv_sigv4_params *p, const char *path,
+                         dv_buf *out)
 {
-  sbuf norm = {0};
+  dv_buf norm = SB_INIT;
   int rc = -1;
   if (!path || !*path)
     path = "/";
   if (p->normalize_path) {
     if (normalize_path(path, &norm))
       goto out;
-  } else if (sb_adds(&norm, path))
+  } else if (dv_buf_appends(&norm, path))
     goto out;
   if (p->no_double_uri_encode)
-    rc = sb_add(out, norm.p, norm.len);
+    rc = dv_buf_append(out, norm.p, norm.len);
   else
     rc = sb_add_encoded(out, norm.p, norm.len, 1);
 out:
-  sb_wipe(&norm);
+  dv_buf_free(&norm);
   return rc;
 }
 
@@ -365,8 +282,8 @@ static int ql_push(qlist *q, char *key, char *value, int secret)
   q->n++;
   return 0;
 fail:
-  wipe_str(key);
-  wipe_str(value);
+  dv_secret_free(key);
+  dv_secret_free(value);
   return -1;
 }
 
@@ -374,8 +291,8 @@ static void ql_free(qlist *q)
 {
   size_t i;
   for (i = 0; i < q->n; i++) {
-    wipe_str(q->v[i].key);
-    wipe_str(q->v[i].value);
+    dv_secret_free(q->v[i].key);
+    dv_secret_free(q->v[i].value);
   }
   free(q->v);
   q->v = NULL;
@@ -413,8 +330,8 @@ static dv_sigv4_status parse_query(const char *query, int presign, qlist *q)
       if (k && presign) {
         for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
           if (!strcmp(k, reserved[i])) {
-            wipe_str(k);
-            wipe_str(v);
+            dv_secret_free(k);
+            dv_secret_free(v);
             return DV_SIGV4_E_RESERVED_HEADER;
           }
         }
@@ -454,8 +371,8 @@ static void hl_free(hlist *h)
 {
   size_t i;
   for (i = 0; i < h->n; i++) {
-    wipe_str(h->v[i].name);
-    wipe_str(h->v[i].value);
+    dv_secret_free(h->v[i].name);
+    dv_secret_free(h->v[i].value);
   }
   free(h->v);
   h->v = NULL;
@@ -557,8 +474,8 @@ static dv_sigv4_status hl_add(hlist *h, const char *lname, const char *value,
   h->n++;
   return DV_SIGV4_OK;
 nomem:
-  wipe_str(n);
-  wipe_str(v);
+  dv_secret_free(n);
+  dv_secret_free(v);
   return DV_SIGV4_E_NOMEM;
 }
 
@@ -620,7 +537,7 @@ static dv_sigv4_status collect_headers(const dv_sigv4_request *req,
     }
     if (bad_value) {
       free(n);
-      wipe_str(v);
+      dv_secret_free(v);
       return DV_SIGV4_E_BAD_HEADER;
     }
     h->v[h->n].name = n;
@@ -651,15 +568,15 @@ static dv_sigv4_status collect_headers(const dv_sigv4_request *req,
   return DV_SIGV4_OK;
 }
 
-static int signed_headers(const hlist *h, sbuf *out)
+static int signed_headers(const hlist *h, dv_buf *out)
 {
   size_t i;
   for (i = 0; i < h->n; i++) {
     if (i && !strcmp(h->v[i].name, h->v[i - 1].name))
       continue;
-    if (i && sb_addc(out, ';'))
+    if (i && dv_buf_appendc(out, ';'))
       return -1;
-    if (sb_adds(out, h->v[i].name))
+    if (dv_buf_appends(out, h->v[i].name))
       return -1;
   }
   return 0;
@@ -667,36 +584,38 @@ static int signed_headers(const hlist *h, sbuf *out)
 
 /* ---- canonical request --------------------------------------------------- */
 
-static int build_canonical(const char *method, const sbuf *uri, const qlist *q,
-                           const hlist *h, const sbuf *signed_hdrs,
-                           const char *payload_hash, int redact, sbuf *out)
+static int build_canonical(const char *method, const dv_buf *uri,
+                           const qlist *q, const hlist *h,
+                           const dv_buf *signed_hdrs, const char *payload_hash,
+                           int redact, dv_buf *out)
 {
   size_t i;
-  if (sb_adds(out, method) || sb_addc(out, '\n') ||
-      sb_add(out, uri->p, uri->len) || sb_addc(out, '\n'))
+  if (dv_buf_appends(out, method) || dv_buf_appendc(out, '\n') ||
+      dv_buf_append(out, uri->p, uri->len) || dv_buf_appendc(out, '\n'))
     return -1;
   for (i = 0; i < q->n; i++) {
-    if ((i && sb_addc(out, '&')) || sb_adds(out, q->v[i].key) ||
-        sb_addc(out, '=') ||
-        sb_adds(out,
-                (redact && q->v[i].secret) ? SIGV4_REDACTED : q->v[i].value))
+    if ((i && dv_buf_appendc(out, '&')) || dv_buf_appends(out, q->v[i].key) ||
+        dv_buf_appendc(out, '=') ||
+        dv_buf_appends(out, (redact && q->v[i].secret) ? SIGV4_REDACTED
+                                                       : q->v[i].value))
       return -1;
   }
-  if (sb_addc(out, '\n'))
+  if (dv_buf_appendc(out, '\n'))
     return -1;
   for (i = 0; i < h->n; i++) {
     const char *v = (redact && h->v[i].secret) ? SIGV4_REDACTED : h->v[i].value;
     if (i && !strcmp(h->v[i].name, h->v[i - 1].name)) {
-      if (sb_addc(out, ',') || sb_adds(out, v))
+      if (dv_buf_appendc(out, ',') || dv_buf_appends(out, v))
         return -1;
       continue;
     }
-    if ((i && sb_addc(out, '\n')) || sb_adds(out, h->v[i].name) ||
-        sb_addc(out, ':') || sb_adds(out, v))
+    if ((i && dv_buf_appendc(out, '\n')) || dv_buf_appends(out, h->v[i].name) ||
+        dv_buf_appendc(out, ':') || dv_buf_appends(out, v))
       return -1;
   }
-  if (sb_adds(out, "\n\n") || sb_add(out, signed_hdrs->p, signed_hdrs->len) ||
-      sb_addc(out, '\n') || sb_adds(out, payload_hash))
+  if (dv_buf_appends(out, "\n\n") ||
+      dv_buf_append(out, signed_hdrs->p, signed_hdrs->len) ||
+      dv_buf_appendc(out, '\n') || dv_buf_appends(out, payload_hash))
     return -1;
   return 0;
 }
@@ -765,10 +684,10 @@ static dv_sigv4_status derive_and_sign(const dv_sigv4_params *p,
   to_hex(k1, 32, sig_hex);
   st = DV_SIGV4_OK;
 out:
-  OPENSSL_cleanse(ksecret, slen + 4);
+  dv_secret_wipe(ksecret, slen + 4);
   free(ksecret);
-  OPENSSL_cleanse(k1, sizeof(k1));
-  OPENSSL_cleanse(k2, sizeof(k2));
+  dv_secret_wipe(k1, sizeof(k1));
+  dv_secret_wipe(k2, sizeof(k2));
   return st;
 }
 
@@ -776,12 +695,12 @@ void dv_sigv4_result_free(dv_sigv4_result *r)
 {
   if (!r)
     return;
-  wipe_str(r->canonical_request);
-  wipe_str(r->canonical_request_redacted);
-  wipe_str(r->string_to_sign);
-  wipe_str(r->authorization);
-  wipe_str(r->presigned_query);
-  OPENSSL_cleanse(r, sizeof(*r));
+  dv_secret_free(r->canonical_request);
+  dv_secret_free(r->canonical_request_redacted);
+  dv_secret_free(r->string_to_sign);
+  dv_secret_free(r->authorization);
+  dv_secret_free(r->presigned_query);
+  dv_secret_wipe(r, sizeof(*r));
   memset(r, 0, sizeof(*r));
 }
 
@@ -801,8 +720,9 @@ dv_sigv4_status dv_sigv4_sign(const dv_sigv4_request *req,
   char date8[9];
   char expires[24];
   int has_token;
-  sbuf uri = {0}, shdrs = {0}, cr = {0}, crr = {0}, sts = {0}, scope = {0};
-  sbuf cred = {0}, auth = {0}, pq = {0};
+  dv_buf uri = SB_INIT, shdrs = SB_INIT, cr = SB_INIT, crr = SB_INIT,
+         sts = SB_INIT, scope = SB_INIT;
+  dv_buf cred = SB_INIT, auth = SB_INIT, pq = SB_INIT;
   char cr_hash[65] = "";
   qlist q = {0};
   hlist h = {0};
@@ -844,15 +764,16 @@ dv_sigv4_status dv_sigv4_sign(const dv_sigv4_request *req,
   st = collect_headers(req, p, out->amz_date, out->payload_hash, &h);
   if (st)
     goto out;
-  CHECK_MEM(signed_headers(&h, &shdrs) || sb_reserve(&shdrs, 0));
+  CHECK_MEM(signed_headers(&h, &shdrs) || dv_buf_reserve(&shdrs, 0));
 
   /* credential scope */
-  CHECK_MEM(sb_adds(&scope, date8) || sb_addc(&scope, '/') ||
-            sb_adds(&scope, p->region) || sb_addc(&scope, '/') ||
-            sb_adds(&scope, p->service) || sb_addc(&scope, '/') ||
-            sb_adds(&scope, SIGV4_TERMINATOR));
-  CHECK_MEM(sb_adds(&cred, p->access_key_id) || sb_addc(&cred, '/') ||
-            sb_add(&cred, scope.p, scope.len));
+  CHECK_MEM(dv_buf_appends(&scope, date8) || dv_buf_appendc(&scope, '/') ||
+            dv_buf_appends(&scope, p->region) || dv_buf_appendc(&scope, '/') ||
+            dv_buf_appends(&scope, p->service) || dv_buf_appendc(&scope, '/') ||
+            dv_buf_appends(&scope, SIGV4_TERMINATOR));
+  CHECK_MEM(dv_buf_appends(&cred, p->access_key_id) ||
+            dv_buf_appendc(&cred, '/') ||
+            dv_buf_append(&cred, scope.p, scope.len));
 
   /* canonical query string */
   st = parse_query(req->query, p->presign, &q);
@@ -882,10 +803,10 @@ dv_sigv4_status dv_sigv4_sign(const dv_sigv4_request *req,
   }
 
   /* string to sign */
-  CHECK_MEM(sb_adds(&sts, SIGV4_ALGORITHM "\n") ||
-            sb_adds(&sts, out->amz_date) || sb_addc(&sts, '\n') ||
-            sb_add(&sts, scope.p, scope.len) || sb_addc(&sts, '\n') ||
-            sb_adds(&sts, cr_hash));
+  CHECK_MEM(dv_buf_appends(&sts, SIGV4_ALGORITHM "\n") ||
+            dv_buf_appends(&sts, out->amz_date) || dv_buf_appendc(&sts, '\n') ||
+            dv_buf_append(&sts, scope.p, scope.len) ||
+            dv_buf_appendc(&sts, '\n') || dv_buf_appends(&sts, cr_hash));
 
   /* signature */
   st = derive_and_sign(p, date8, sts.p, out->signature);
@@ -895,35 +816,38 @@ dv_sigv4_status dv_sigv4_sign(const dv_sigv4_request *req,
   if (p->presign) {
     /* same parameter order as aws-c-auth; the caller's query first */
     if (req->query && *req->query)
-      CHECK_MEM(sb_adds(&pq, req->query) || sb_addc(&pq, '&'));
-    CHECK_MEM(
-        sb_adds(&pq, "X-Amz-Algorithm=" SIGV4_ALGORITHM "&X-Amz-Credential=") ||
-        sb_add_encoded(&pq, cred.p, cred.len, 0) ||
-        sb_adds(&pq, "&X-Amz-Date=") || sb_adds(&pq, out->amz_date) ||
-        sb_adds(&pq, "&X-Amz-SignedHeaders=") ||
-        sb_add_encoded(&pq, shdrs.p, shdrs.len, 0) ||
-        sb_adds(&pq, "&X-Amz-Expires=") || sb_adds(&pq, expires));
+      CHECK_MEM(dv_buf_appends(&pq, req->query) || dv_buf_appendc(&pq, '&'));
+    CHECK_MEM(dv_buf_appends(&pq, "X-Amz-Algorithm=" SIGV4_ALGORITHM
+                                  "&X-Amz-Credential=") ||
+              sb_add_encoded(&pq, cred.p, cred.len, 0) ||
+              dv_buf_appends(&pq, "&X-Amz-Date=") ||
+              dv_buf_appends(&pq, out->amz_date) ||
+              dv_buf_appends(&pq, "&X-Amz-SignedHeaders=") ||
+              sb_add_encoded(&pq, shdrs.p, shdrs.len, 0) ||
+              dv_buf_appends(&pq, "&X-Amz-Expires=") ||
+              dv_buf_appends(&pq, expires));
     if (has_token)
       CHECK_MEM(
-          sb_adds(&pq, "&X-Amz-Security-Token=") ||
+          dv_buf_appends(&pq, "&X-Amz-Security-Token=") ||
           sb_add_encoded(&pq, p->session_token, strlen(p->session_token), 0));
-    CHECK_MEM(sb_adds(&pq, "&X-Amz-Signature=") ||
-              sb_adds(&pq, out->signature));
+    CHECK_MEM(dv_buf_appends(&pq, "&X-Amz-Signature=") ||
+              dv_buf_appends(&pq, out->signature));
   } else {
-    CHECK_MEM(sb_adds(&auth, SIGV4_ALGORITHM " Credential=") ||
-              sb_add(&auth, cred.p, cred.len) ||
-              sb_adds(&auth, ", SignedHeaders=") ||
-              sb_add(&auth, shdrs.p, shdrs.len) ||
-              sb_adds(&auth, ", Signature=") || sb_adds(&auth, out->signature));
+    CHECK_MEM(dv_buf_appends(&auth, SIGV4_ALGORITHM " Credential=") ||
+              dv_buf_append(&auth, cred.p, cred.len) ||
+              dv_buf_appends(&auth, ", SignedHeaders=") ||
+              dv_buf_append(&auth, shdrs.p, shdrs.len) ||
+              dv_buf_appends(&auth, ", Signature=") ||
+              dv_buf_appends(&auth, out->signature));
   }
 
-  out->canonical_request = sb_take(&cr);
-  out->canonical_request_redacted = sb_take(&crr);
-  out->string_to_sign = sb_take(&sts);
+  out->canonical_request = dv_buf_detach(&cr, NULL);
+  out->canonical_request_redacted = dv_buf_detach(&crr, NULL);
+  out->string_to_sign = dv_buf_detach(&sts, NULL);
   if (p->presign)
-    out->presigned_query = sb_take(&pq);
+    out->presigned_query = dv_buf_detach(&pq, NULL);
   else
-    out->authorization = sb_take(&auth);
+    out->authorization = dv_buf_detach(&auth, NULL);
   if (!out->canonical_request || !out->canonical_request_redacted ||
       !out->string_to_sign ||
       (p->presign ? !out->presigned_query : !out->authorization)) {
@@ -935,16 +859,16 @@ dv_sigv4_status dv_sigv4_sign(const dv_sigv4_request *req,
 out:
   if (st != DV_SIGV4_OK)
     dv_sigv4_result_free(out);
-  sb_wipe(&uri);
-  sb_wipe(&shdrs);
-  sb_wipe(&cr);
-  sb_wipe(&crr);
-  sb_wipe(&sts);
-  sb_wipe(&scope);
-  sb_wipe(&cred);
-  sb_wipe(&auth);
-  sb_wipe(&pq);
-  OPENSSL_cleanse(cr_hash, sizeof(cr_hash));
+  dv_buf_free(&uri);
+  dv_buf_free(&shdrs);
+  dv_buf_free(&cr);
+  dv_buf_free(&crr);
+  dv_buf_free(&sts);
+  dv_buf_free(&scope);
+  dv_buf_free(&cred);
+  dv_buf_free(&auth);
+  dv_buf_free(&pq);
+  dv_secret_wipe(cr_hash, sizeof(cr_hash));
   ql_free(&q);
   hl_free(&h);
   return st;

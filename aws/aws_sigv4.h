@@ -104,7 +104,7 @@ const char *dv_sigv4_status_str(dv_sigv4_status st);
 dv_sigv4_status dv_sigv4_sign(const dv_sigv4_request *req,
                               const dv_sigv4_params *p, dv_sigv4_result *out);
 
-/* Free and wipe (OPENSSL_cleanse) everything in r; r is zeroed after. */
+/* Free and wipe (dv_secret_free) everything in r; r is zeroed after. */
 void dv_sigv4_result_free(dv_sigv4_result *r);
 
 /* Hex SHA-256 of data (hex must hold 65 bytes). 0 on success, -1 on error. */

@@ -19,6 +19,7 @@
 #include "aws/aws_sigv4.h"
 #include "aws/aws_sts.h"
 #include "base/names.h"
+#include "base/text.h"
 
 #define STS_VERSION     "2011-06-15"
 #define STS_MAX_BODY    (256 * 1024)
@@ -351,8 +352,7 @@ static void parse_success(call *c, const dv_http_resp *resp)
     r->expiration = xml_dup(resp->body, resp->body_len, "Expiration", &bad);
     if (dv_aws_xml_text(resp->body, resp->body_len, "Arn", arn, sizeof(arn)) ==
         1)
-      dv_name_printable(arn, strlen(arn), r->assumed_arn,
-                        sizeof(r->assumed_arn));
+      dv_text_escape(arn, strlen(arn), r->assumed_arn, sizeof(r->assumed_arn));
   } else {
     json_t *doc = json_loadb(resp->body, resp->body_len, 0, NULL);
     json_t *rc =
@@ -430,15 +430,15 @@ static void parse_error(call *c, const dv_http_resp *resp)
     char buf[600];
     if (dv_aws_xml_text(resp->body, resp->body_len, "Code", buf, sizeof(buf)) ==
         1)
-      dv_name_printable(buf, strlen(buf), r->code, sizeof(r->code));
+      dv_text_escape(buf, strlen(buf), r->code, sizeof(r->code));
     else
       snprintf(r->code, sizeof(r->code), "HTTP %ld", resp->code);
     if (dv_aws_xml_text(resp->body, resp->body_len, "Message", buf,
                         sizeof(buf)) == 1)
-      dv_name_printable(buf, strlen(buf), r->message, sizeof(r->message));
+      dv_text_escape(buf, strlen(buf), r->message, sizeof(r->message));
     if (dv_aws_xml_text(resp->body, resp->body_len, "RequestId", buf,
                         sizeof(buf)) == 1)
-      dv_name_printable(buf, strlen(buf), r->request_id, sizeof(r->request_id));
+      dv_text_escape(buf, strlen(buf), r->request_id, sizeof(r->request_id));
   } else {
     dv_acm_error e;
     dv_acm_error_parse(resp->code, resp->body, resp->body_len,
@@ -452,14 +452,14 @@ static void parse_error(call *c, const dv_http_resp *resp)
       const char *d =
           json_string_value(json_object_get(doc, "error_description"));
       if (d)
-        dv_name_printable(d, strlen(d), r->message, sizeof(r->message));
+        dv_text_escape(d, strlen(d), r->message, sizeof(r->message));
       json_decref(doc);
     }
   }
   if (!r->request_id[0]) {
     const char *h = dv_http_resp_header(resp, "x-amzn-RequestId");
     if (h)
-      dv_name_printable(h, strlen(h), r->request_id, sizeof(r->request_id));
+      dv_text_escape(h, strlen(h), r->request_id, sizeof(r->request_id));
   }
 }
 

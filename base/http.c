@@ -10,6 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/trace.h"
+#include "base/text.h"
+#include "base/buf.h"
 #include "base/http.h"
 #include "base/names.h"
 
@@ -26,8 +29,7 @@ typedef struct http_xfer {
   dv_http_cb cb;
   void *arg;
   dv_http_resp resp;
-  size_t max_body;
-  size_t body_cap;
+  dv_buf body; /* capped at the request's max_body; resp.body at the end */
   size_t header_bytes;
   int too_big;
   int64_t started_ms;
@@ -91,6 +93,7 @@ static void http_xfer_free(http_xfer *x)
     curl_easy_cleanup(x->easy);
   curl_slist_free_all(x->hdrs);
   http_headers_clear(&x->resp);
+  dv_buf_free(&x->body);
   free(x->resp.body);
   free(x->url);
   free(x);
@@ -100,24 +103,15 @@ static size_t http_on_body(char *ptr, size_t size, size_t nmemb, void *userp)
 {
   http_xfer *x = userp;
   size_t n = size * nmemb;
-  if (n > x->max_body - x->resp.body_len) {
+  switch (dv_buf_append(&x->body, ptr, n)) {
+  case DV_BUF_OK:
+    break;
+  case DV_BUF_E_TOO_BIG:
     x->too_big = 1;
     return 0; /* CURLE_WRITE_ERROR stops the transfer */
+  default:
+    return 0;
   }
-  if (x->resp.body_len + n + 1 > x->body_cap) {
-    size_t ncap = x->body_cap ? x->body_cap : 4096;
-    char *nb;
-    while (ncap < x->resp.body_len + n + 1)
-      ncap *= 2;
-    nb = realloc(x->resp.body, ncap);
-    if (!nb)
-      return 0;
-    x->resp.body = nb;
-    x->body_cap = ncap;
-  }
-  memcpy(x->resp.body + x->resp.body_len, ptr, n);
-  x->resp.body_len += n;
-  x->resp.body[x->resp.body_len] = '\0';
   return n;
 }
 
@@ -243,7 +237,7 @@ static void http_url_for_trace(const char *url, char *out, size_t outlen)
   }
   q = strpbrk(url, "?#");
   n = q ? (size_t)(q - url) : strlen(url);
-  dv_name_printable(url, n, out, outlen);
+  dv_text_escape(url, n, out, outlen);
 }
 
 static void http_trace(const http_xfer *x, const dv_http_resp *r)
@@ -253,11 +247,11 @@ static void http_trace(const http_xfer *x, const dv_http_resp *r)
     return;
   http_url_for_trace(x->url, shown, sizeof(shown));
   if (r->status == DV_HTTP_OK)
-    fprintf(stderr, "%s: %s %s -> %ld (%zu bytes, %ld ms)\n", x->label,
-            x->method, shown, r->code, r->body_len, r->elapsed_ms);
+    dv_trace("%s: %s %s -> %ld (%zu bytes, %ld ms)", x->label, x->method, shown,
+             r->code, r->body_len, r->elapsed_ms);
   else
-    fprintf(stderr, "%s: %s %s -> %s (%ld ms)\n", x->label, x->method, shown,
-            dv_http_status_str(r->status), r->elapsed_ms);
+    dv_trace("%s: %s %s -> %s (%ld ms)", x->label, x->method, shown,
+             dv_http_status_str(r->status), r->elapsed_ms);
 }
 
 static void http_xfer_unlink(dv_http *h, http_xfer *x)
@@ -282,13 +276,12 @@ static void http_xfer_finish(http_xfer *x, dv_http_status st, long code,
   x->resp.elapsed_ms = (long)(dv_loop_now_ms() - x->started_ms);
   if (st != DV_HTTP_OK) {
     const char *detail = why && *why ? why : dv_http_status_str(st);
-    dv_name_printable(detail, strlen(detail), x->resp.error,
-                      sizeof(x->resp.error));
+    dv_text_escape(detail, strlen(detail), x->resp.error,
+                   sizeof(x->resp.error));
   }
-  if (!x->resp.body) {
-    x->resp.body = calloc(1, 1);
-    /* a NULL body is tolerated by callers; nothing else to do */
-  }
+  /* always a string, also when empty; NULL (out of memory) is tolerated by
+   * callers */
+  x->resp.body = dv_buf_detach(&x->body, &x->resp.body_len);
   curl_multi_remove_handle(h->multi, x->easy);
   http_xfer_unlink(h, x);
   http_trace(x, &x->resp);
@@ -324,8 +317,7 @@ static void http_done_check(dv_http *h)
   h->in_done = 0;
 }
 
-/* ---- libcurl <-> loop ------------------------------------------------------
- */
+/* ---- libcurl <-> loop ---------------------------------------------------- */
 
 static void http_on_io(void *arg, int fd, short revents)
 {
@@ -393,8 +385,7 @@ static void http_on_deadline(void *arg)
   dv_http_cancel_all(arg);
 }
 
-/* ---- public
- * ------------------------------------------------------------------ */
+/* ---- public -------------------------------------------------------------- */
 
 dv_http *dv_http_new(dv_loop *loop, int verbose)
 {
@@ -467,7 +458,8 @@ dv_http_status dv_http_request(dv_http *h, const dv_http_req *req,
   x->h = h;
   x->cb = cb;
   x->arg = arg;
-  x->max_body = req->max_body ? req->max_body : HTTP_DEFAULT_MAX_BODY;
+  dv_buf_init(&x->body, req->max_body ? req->max_body : HTTP_DEFAULT_MAX_BODY,
+              0);
   x->started_ms = dv_loop_now_ms();
   snprintf(x->label, sizeof(x->label), "%s",
            req->trace_label ? req->trace_label : "http");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/names.h"
+#include "base/text.h"
 
 static psl_ctx_t *names_psl;
 
@@ -54,28 +55,6 @@ void dv_names_cleanup(void)
   names_psl = NULL;
 }
 
-char *dv_name_printable(const char *in, size_t len, char *out, size_t outlen)
-{
-  size_t o = 0;
-  if (!outlen)
-    return out;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)in[i];
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      if (o + 1 >= outlen)
-        break;
-      out[o++] = (char)c;
-    } else {
-      if (o + 4 >= outlen)
-        break;
-      snprintf(out + o, 5, "\\x%02X", c);
-      o += 4;
-    }
-  }
-  out[o] = '\0';
-  return out;
-}
-
 static void detail_set(char *detail, size_t dlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void detail_set(char *detail, size_t dlen, const char *fmt, ...)
@@ -86,42 +65,6 @@ static void detail_set(char *detail, size_t dlen, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(detail, dlen, fmt, ap);
   va_end(ap);
-}
-
-int dv_utf8_valid(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    size_t k;
-    unsigned long cp;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-      k = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      k = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      k = 3;
-      cp = c & 0x07;
-    } else {
-      return 0;
-    }
-    for (size_t j = 1; j <= k; j++) {
-      if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
-        return 0;
-      cp = (cp << 6) | (s[i + j] & 0x3F);
-    }
-    if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    i += k + 1;
-  }
-  return 1;
 }
 
 /* Check a lower-case ASCII name label by label. */
@@ -166,7 +109,7 @@ static dv_name_status ldh_check(const char *s, char *detail, size_t dlen)
       }
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
         char shown[8];
-        dv_name_printable(&c, 1, shown, sizeof(shown));
+        dv_text_escape(&c, 1, shown, sizeof(shown));
         detail_set(detail, dlen, "label %d contains '%s'", label_no, shown);
         return DV_NAME_BAD_CHAR;
       }

@@ -53,14 +53,6 @@ int dv_name_is_public_suffix(const char *ascii);
 size_t dv_name_candidates(const dv_name *n, char (*out)[DV_NAME_LEN],
                           size_t max);
 
-/* Make untrusted bytes safe to show: printable ASCII kept, everything else
- * as \xHH; truncated to fit. Returns out. */
-char *dv_name_printable(const char *in, size_t len, char *out, size_t outlen);
-
-/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF): 1 if the n
- * bytes at s are valid. */
-int dv_utf8_valid(const unsigned char *s, size_t n);
-
 void dv_names_cleanup(void);
 
 #endif

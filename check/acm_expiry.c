@@ -4,13 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/timefmt.h"
+#include "base/json.h"
 #include "check/acm_expiry.h"
-
-static const char *jstr(const json_t *o, const char *k)
-{
-  const json_t *v = json_object_get(o, k);
-  return json_is_string(v) ? json_string_value(v) : "";
-}
 
 /* The validation method of every name: "DNS", "EMAIL", "HTTP", "mixed",
  * or NULL when the detail has no DomainValidationOptions. */
@@ -22,9 +18,8 @@ static const char *expiry_method(const json_t *cert)
   size_t i;
   if (!json_is_array(dvos) || json_array_size(dvos) == 0)
     return NULL;
-  json_array_foreach(dvos, i, it)
-  {
-    const char *vm = jstr(it, "ValidationMethod");
+  json_array_foreach(dvos, i, it) {
+    const char *vm = dv_json_get_str(it, "ValidationMethod");
     if (!*vm)
       continue;
     if (!m)
@@ -41,19 +36,18 @@ static const char *expiry_method(const json_t *cert)
 int dv_expiry_classify(const json_t *cert, time_t now, long days,
                        dv_expiry_verdict *out)
 {
-  const json_t *na = json_object_get(cert, "NotAfter");
-  const char *type = jstr(cert, "Type");
-  const char *elig = jstr(cert, "RenewalEligibility");
+  const char *type = dv_json_get_str(cert, "Type");
+  const char *elig = dv_json_get_str(cert, "RenewalEligibility");
   const json_t *rs = json_object_get(cert, "RenewalSummary");
-  const char *rstatus = json_is_object(rs) ? jstr(rs, "RenewalStatus") : "";
+  const char *rstatus =
+      json_is_object(rs) ? dv_json_get_str(rs, "RenewalStatus") : "";
   int is_detail = json_object_get(cert, "DomainValidationOptions") != NULL ||
                   json_object_get(cert, "Serial") != NULL;
   double left_s;
 
   memset(out, 0, sizeof(*out));
-  if (!json_is_number(na))
+  if (dv_json_get_left(cert, "NotAfter", now, &left_s) < 0)
     return -1;
-  left_s = json_number_value(na) - (double)now;
   /* whole days: left (rounded down), or since expiry (rounded down) */
   out->days_left = left_s > 0 ? (long)floor(left_s / 86400.0)
                               : -(long)floor(-left_s / 86400.0);
@@ -101,4 +95,14 @@ int dv_expiry_classify(const json_t *cert, time_t now, long days,
   }
   out->code = DV_F_EXPIRY_RENEWAL_PENDING;
   return 0;
+}
+
+char *dv_expiry_not_after(const json_t *cert, char *buf, size_t len)
+{
+  time_t t;
+  if (dv_json_get_time(cert, "NotAfter", &t) < 0) {
+    snprintf(buf, len, "?");
+    return buf;
+  }
+  return dv_time_iso(t, DV_TIME_MILLIS, buf, len);
 }

@@ -34,4 +34,8 @@ typedef struct {
 int dv_expiry_classify(const json_t *cert, time_t now, long days,
                        dv_expiry_verdict *out);
 
+/* The certificate's NotAfter as "2026-11-22T10:00:00.000Z", or "?" when it
+ * has none we accept. Returns buf. */
+char *dv_expiry_not_after(const json_t *cert, char *buf, size_t len);
+
 #endif

@@ -50,30 +50,19 @@ static void fetch_on_get(void *arg, const dv_acm_result *res)
   }
 }
 
-/* Plug-in mode prints exactly one status line: a failure to open the
- * session is returned in why, not reported. */
-static int fetch_session_open(dv_acm_session *s, dv_cfg *cfg,
-                              const char *command, int quiet, char *why,
-                              size_t whylen)
-{
-  if (!quiet)
-    return dv_acm_session_open(s, cfg, command);
-  return dv_acm_session_open_quiet(s, cfg, command, why, whylen);
-}
-
-int dv_acm_fetch_run(dv_acm_fetch *f, dv_cfg *cfg, const char *command,
-                     int quiet)
+dv_acm_session_status dv_acm_fetch_run(dv_acm_fetch *f,
+                                       const dv_acm_session_opts *o)
 {
   dv_acm_session sess;
   char endpoint[600], why[sizeof(((dv_acm_result_copy *)0)->detail)];
   dv_acm *acm;
   int64_t t0 = dv_loop_now_ms();
-  int rc;
+  dv_acm_session_status st;
 
   f->why[0] = '\0';
-  rc = fetch_session_open(&sess, cfg, command, quiet, f->why, sizeof(f->why));
-  if (rc != DV_ACM_SESSION_READY)
-    return rc;
+  st = dv_acm_session_open(&sess, o, f->why, sizeof(f->why));
+  if (st != DV_ACM_SESSION_OK)
+    return st;
   acm = dv_acm_session_client(&sess, f->arn.region, endpoint, sizeof(endpoint),
                               why, sizeof(why));
   if (!acm) {
@@ -100,32 +89,25 @@ int dv_acm_fetch_run(dv_acm_fetch *f, dv_cfg *cfg, const char *command,
     f->get_res.status = DV_ACM_INTERNAL;
     snprintf(f->get_res.detail, sizeof(f->get_res.detail), "out of memory");
   }
-  switch (dv_acm_session_run(&sess)) {
-  case 1:
+  if (dv_acm_session_run(&sess, &f->loop_status) == 1)
     f->deadline = 1;
-    break;
-  case -1: /* reported on stderr by the session */
-    break;
-  default:
-    break;
-  }
   /* a call whose callback never ran: the loop stopped first */
   if (f->describe && !f->describe_done && !f->describe_failed) {
     f->describe_failed = 1;
     f->describe_res.status = DV_ACM_CANCELLED;
     snprintf(f->describe_res.detail, sizeof(f->describe_res.detail),
-             "no answer within -t %g s", cfg->timeout_s);
+             "no answer within -t %g s", o->timeout_s);
   }
   if (f->get && !f->get_done && !f->get_failed) {
     f->get_failed = 1;
     f->get_res.status = DV_ACM_CANCELLED;
     snprintf(f->get_res.detail, sizeof(f->get_res.detail),
-             "no answer within -t %g s", cfg->timeout_s);
+             "no answer within -t %g s", o->timeout_s);
   }
 out:
   dv_acm_session_close(&sess);
   f->elapsed_ms = dv_loop_now_ms() - t0;
-  return DV_ACM_SESSION_READY;
+  return DV_ACM_SESSION_OK;
 }
 
 void dv_acm_fetch_free(dv_acm_fetch *f)

@@ -11,7 +11,6 @@
 
 #include "aws/acm_client.h"
 #include "check/acm_session.h"
-#include "src/tool_cfg.h"
 
 typedef struct {
   /* input */
@@ -19,7 +18,8 @@ typedef struct {
   int describe;   /* DescribeCertificate */
   int get;        /* GetCertificate */
   /* results */
-  char why[600];  /* the session could not be opened: why (quiet mode) */
+  char why[600];              /* the session could not be opened: why */
+  dv_loop_status loop_status; /* the loop's end (DV_LOOP_OK, ...) */
   int deadline;   /* the deadline passed before the calls finished */
   json_t *detail; /* DescribeCertificate's Certificate (owned) */
   int describe_failed;
@@ -32,15 +32,12 @@ typedef struct {
   int describe_done, get_done; /* private */
 } dv_acm_fetch;
 
-/* Open the session and make the calls. Returns DV_ACM_SESSION_READY when
- * the calls ran (look at the results; a failed call is *_failed with its
- * result kept), or the exit status the command must end with when the
- * session could not be opened (no credentials, CA bundle, memory). quiet
- * (plug-in mode): nothing is printed on stderr for that failure and why
- * holds the reason; otherwise the session reports it (as JSON with
- * --json). */
-int dv_acm_fetch_run(dv_acm_fetch *f, dv_cfg *cfg, const char *command,
-                     int quiet);
+/* Open the session and make the calls. DV_ACM_SESSION_OK when the calls
+ * ran (look at the results; a failed call is *_failed with its result
+ * kept); otherwise the session could not be opened (no credentials, CA
+ * bundle, memory) and f->why says why. Nothing is printed. */
+dv_acm_session_status dv_acm_fetch_run(dv_acm_fetch *f,
+                                       const dv_acm_session_opts *o);
 void dv_acm_fetch_free(dv_acm_fetch *f);
 
 /* One line for a failed call (safe to print): "GetCertificate:

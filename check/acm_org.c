@@ -17,8 +17,8 @@
 #include "aws/aws_cache.h"
 #include "aws/aws_sts.h"
 #include "base/names.h"
+#include "base/text.h"
 #include "check/acm_org.h"
-#include "src/report.h"
 
 typedef struct {
   dv_acm_session *s;
@@ -90,7 +90,7 @@ static int add_list(dv_org *org, const char *text, int exclude, char *why,
     n = strcspn(p, ", \t\r\n#");
     if (!account_id_valid(p, n)) {
       char shown[60];
-      dv_name_printable(p, n > 40 ? 40 : n, shown, sizeof(shown));
+      dv_text_escape(p, n > 40 ? 40 : n, shown, sizeof(shown));
       snprintf(why, whylen, "%s: '%s' is not a 12-digit account id", what,
                shown);
       return -1;
@@ -135,8 +135,7 @@ static void on_page(void *arg, const dv_acm_result *res)
     return;
   }
   list = json_object_get(res->json, "Accounts");
-  json_array_foreach(list, i, it)
-  {
+  json_array_foreach(list, i, it) {
     const char *id = json_string_value(json_object_get(it, "Id"));
     const char *name = json_string_value(json_object_get(it, "Name"));
     const char *st = json_string_value(json_object_get(it, "Status"));
@@ -149,9 +148,9 @@ static void on_page(void *arg, const dv_acm_result *res)
       return;
     }
     if (name)
-      dv_name_printable(name, strlen(name), a->name, sizeof(a->name));
+      dv_text_escape(name, strlen(name), a->name, sizeof(a->name));
     if (st)
-      dv_name_printable(st, strlen(st), a->status, sizeof(a->status));
+      dv_text_escape(st, strlen(st), a->status, sizeof(a->status));
     a->active = st && strcmp(st, "ACTIVE") == 0;
     /* arn:aws:organizations::MASTER:account/o-.../ID */
     if (arn && !org->master[0] && strncmp(arn, "arn:", 4) == 0) {
@@ -270,10 +269,10 @@ static void assume_more(collector *c)
   }
 }
 
-int dv_org_collect(dv_acm_session *s, dv_org *org, char *why, size_t whylen)
+int dv_org_collect(dv_acm_session *s, const dv_org_opts *o, dv_org *org,
+                   char *why, size_t whylen)
 {
   collector c;
-  const dv_cfg *cfg = s->cfg;
   char err[600], region[64];
   const char *src;
   int64_t t0;
@@ -282,7 +281,7 @@ int dv_org_collect(dv_acm_session *s, dv_org *org, char *why, size_t whylen)
   c.s = s;
   c.org = org;
   snprintf(c.role, sizeof(c.role), "%s",
-           cfg->org_role ? cfg->org_role : DV_ORG_DEFAULT_ROLE);
+           o->role ? o->role : DV_ORG_DEFAULT_ROLE);
   if (dv_aws_region_resolve(&s->aws, NULL, region, sizeof(region), &src, err,
                             sizeof(err)) != DV_AWS_CFG_OK)
     region[0] = '\0';
@@ -292,22 +291,21 @@ int dv_org_collect(dv_acm_session *s, dv_org *org, char *why, size_t whylen)
                                                 : "aws");
   /* the accounts */
   t0 = dv_loop_now_ms();
-  if (cfg->org_accounts || cfg->org_accounts_file) {
-    if (cfg->org_accounts &&
-        add_list(org, cfg->org_accounts, 0, why, whylen, "--accounts") < 0)
+  if (o->accounts || o->accounts_file) {
+    if (o->accounts &&
+        add_list(org, o->accounts, 0, why, whylen, "--accounts") < 0)
       return -1;
-    if (cfg->org_accounts_file) {
+    if (o->accounts_file) {
       size_t len;
-      char *text = dv_aws_file_read(cfg->org_accounts_file, &len);
+      char *text = dv_aws_file_read(o->accounts_file, &len);
       int r;
       if (!text) {
-        snprintf(why, whylen, "--accounts-file %.300s: %s",
-                 cfg->org_accounts_file,
+        snprintf(why, whylen, "--accounts-file %.300s: %s", o->accounts_file,
                  errno == EINVAL ? "not a regular file or too big"
                                  : strerror(errno));
         return -1;
       }
-      r = add_list(org, text, 0, why, whylen, cfg->org_accounts_file);
+      r = add_list(org, text, 0, why, whylen, o->accounts_file);
       free(text);
       if (r < 0)
         return -1;
@@ -333,7 +331,7 @@ int dv_org_collect(dv_acm_session *s, dv_org *org, char *why, size_t whylen)
         snprintf(why, whylen, "out of memory");
       return -1;
     }
-    if (dv_acm_session_run(s) < 0) {
+    if (dv_acm_session_run(s, NULL) < 0) {
       snprintf(why, whylen, "event loop failure");
       return -1;
     }
@@ -343,8 +341,7 @@ int dv_org_collect(dv_acm_session *s, dv_org *org, char *why, size_t whylen)
     snprintf(why, whylen, "out of memory");
     return -1;
   }
-  if (cfg->org_exclude &&
-      add_list(org, cfg->org_exclude, 1, why, whylen, "--exclude") < 0)
+  if (o->exclude && add_list(org, o->exclude, 1, why, whylen, "--exclude") < 0)
     return -1;
   for (size_t i = 0; i < org->n; i++) {
     dv_org_account *a = &org->v[i];
@@ -373,7 +370,7 @@ int dv_org_collect(dv_acm_session *s, dv_org *org, char *why, size_t whylen)
   snprintf(c.sts_region, sizeof(c.sts_region), "%s",
            region[0] ? region : "us-east-1");
   assume_more(&c);
-  if (dv_acm_session_run(s) < 0) {
+  if (dv_acm_session_run(s, NULL) < 0) {
     snprintf(why, whylen, "event loop failure");
     return -1;
   }
@@ -412,7 +409,7 @@ json_t *dv_org_account_json(const dv_org_account *a)
   return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "kind", "account",
                    "account", a->id, "name", a->name, "status", a->status,
                    "audited", a->ready, "findings",
-                   dv_report_findings_json(&a->findings));
+                   dv_findings_json(&a->findings));
 }
 
 void dv_org_free(dv_org *org)

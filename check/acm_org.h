@@ -43,9 +43,17 @@ typedef struct {
   long list_ms, assume_ms;
 } dv_org;
 
+typedef struct {
+  const char *role;          /* --role-name; NULL = DV_ORG_DEFAULT_ROLE */
+  const char *accounts;      /* --accounts ID,ID */
+  const char *accounts_file; /* --accounts-file */
+  const char *exclude;       /* --exclude ID,ID */
+} dv_org_opts;
+
 /* Collect the accounts and their credentials, running the session's loop.
  * 0, or -1 with why (a bad --accounts-file, out of memory, loop failure). */
-int dv_org_collect(dv_acm_session *s, dv_org *org, char *why, size_t whylen);
+int dv_org_collect(dv_acm_session *s, const dv_org_opts *o, dv_org *org,
+                   char *why, size_t whylen);
 void dv_org_free(dv_org *org);
 /* {"kind": "account", "account", "name", "status", "audited", "findings"} */
 json_t *dv_org_account_json(const dv_org_account *a);

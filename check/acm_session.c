@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "aws/aws_creds.h"
+#include "base/trace.h"
 #include "check/acm_session.h"
 #include "base/names.h"
-#include "src/report.h"
-#include "src/tool_operate.h"
 
 /* The commercial-partition regions ACM serves (AWS Regional Services
  * list); "all" asks each, and skips the ones the account has not enabled
@@ -26,27 +26,28 @@ static const char *const acm_all_regions[] = {
     "il-central-1",   "me-south-1",     "me-central-1",   "mx-central-1",
     "sa-east-1"};
 
-int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
-                         int *all, char *why, size_t whylen)
+int dv_acm_regions_parse(const char *region, const char *profile,
+                         const char **out, size_t *n, int *all, char *why,
+                         size_t whylen)
 {
   static char single[64];
   static char buf[1024];
   char *p, *save = NULL;
   *n = 0;
   *all = 0;
-  if (cfg->aws_region && strcmp(cfg->aws_region, "all") == 0) {
+  if (region && strcmp(region, "all") == 0) {
     size_t i;
     for (i = 0; i < sizeof(acm_all_regions) / sizeof(acm_all_regions[0]); i++)
       out[(*n)++] = acm_all_regions[i];
     *all = 1;
     return 0;
   }
-  if (!cfg->aws_region || !strchr(cfg->aws_region, ',')) {
+  if (!region || !strchr(region, ',')) {
     dv_aws_opts o;
     const char *src = NULL;
     memset(&o, 0, sizeof(o));
-    o.profile = cfg->aws_profile;
-    o.region = cfg->aws_region;
+    o.profile = profile;
+    o.region = region;
     if (dv_aws_region_resolve(&o, NULL, single, sizeof(single), &src, why,
                               whylen) != DV_AWS_CFG_OK) {
       if (!*why)
@@ -57,7 +58,7 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     }
     if (!dv_acm_region_valid(single, NULL)) {
       char shown[80];
-      dv_name_printable(single, strlen(single), shown, sizeof(shown));
+      dv_text_escape(single, strlen(single), shown, sizeof(shown));
       snprintf(why, whylen,
                "region '%s': not a region name ACM has (e.g. "
                "us-east-1)",
@@ -67,17 +68,17 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
     out[(*n)++] = single;
     return 0;
   }
-  if (strlen(cfg->aws_region) >= sizeof(buf)) {
+  if (strlen(region) >= sizeof(buf)) {
     snprintf(why, whylen, "--region: too long");
     return -1;
   }
-  snprintf(buf, sizeof(buf), "%s", cfg->aws_region);
+  snprintf(buf, sizeof(buf), "%s", region);
   for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
     size_t i;
     int dup = 0;
     if (!dv_acm_region_valid(p, NULL)) {
       char shown[80];
-      dv_name_printable(p, strlen(p), shown, sizeof(shown));
+      dv_text_escape(p, strlen(p), shown, sizeof(shown));
       snprintf(why, whylen,
                "--region: '%s' is not a region name (e.g. "
                "us-east-1)",
@@ -101,10 +102,12 @@ int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
   return 0;
 }
 
-/* Test hook: DVCHECK_TEST_CLOCK_OFFSET seconds added to the signing clock
- * (lets the tests provoke a clock-skew rejection). 0 when unset. */
+/* Test hook, only in a debug build (configure --enable-debug):
+ * DVCHECK_TEST_CLOCK_OFFSET seconds added to the signing clock (lets the
+ * tests provoke a clock-skew rejection). 0 when unset. */
 static long session_clock_offset(void)
 {
+#ifdef DV_DEBUGBUILD
   const char *v = getenv("DVCHECK_TEST_CLOCK_OFFSET");
   char *end;
   long n;
@@ -112,35 +115,25 @@ static long session_clock_offset(void)
     return 0;
   n = strtol(v, &end, 10);
   return *end || n < -86400L * 366 || n > 86400L * 366 ? 0 : n;
+#else
+  return 0;
+#endif
 }
 
-/* Where a failure to open goes: the caller's buffer (quiet), or stderr
- * and, with --json, a JSON envelope. */
-static char *session_quiet_why;
-static size_t session_quiet_len;
+static const char *const session_status_str[] = {
+    [DV_ACM_SESSION_OK] = "ok",
+    [DV_ACM_SESSION_E_CONFIG] = "AWS configuration error",
+    [DV_ACM_SESSION_E_CREDS] = "no usable AWS credentials",
+    [DV_ACM_SESSION_E_DEADLINE] =
+        "finding AWS credentials took longer than the run's deadline",
+    [DV_ACM_SESSION_E_NOMEM] = "out of memory",
+};
 
-static int session_no_creds(const char *command, const dv_cfg *cfg,
-                            const char *why)
+const char *dv_acm_session_status_str(dv_acm_session_status st)
 {
-  dv_findings fl = {0};
-  dv_finding *f;
-  json_t *arr;
-  int rc = DV_EXIT_UNKNOWN;
-  if (session_quiet_why) {
-    snprintf(session_quiet_why, session_quiet_len, "%s", why);
-    return DV_EXIT_UNKNOWN;
-  }
-  dv_error("%s", why);
-  if (!cfg->json)
-    return rc;
-  arr = json_array();
-  f = dv_findings_add(&fl, DV_F_ACM_CREDENTIALS_MISSING, "credentials");
-  dv_finding_ev(&fl, f, "detail", "%s", why);
-  dv_json_push(&arr, json_pack("{s:s, s:o}", "verdict", "unknown", "findings",
-                               dv_report_findings_json(&fl)));
-  rc = dv_report_json_emit(command, DV_EXIT_UNKNOWN, 0, arr);
-  dv_findings_free(&fl);
-  return rc;
+  if ((size_t)st < sizeof(session_status_str) / sizeof(session_status_str[0]))
+    return session_status_str[st];
+  return "unknown";
 }
 
 static void session_on_creds(void *arg, dv_aws_creds *c)
@@ -150,79 +143,61 @@ static void session_on_creds(void *arg, dv_aws_creds *c)
   s->creds_done = 1;
 }
 
-int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command)
+static dv_acm_session_status session_fail(dv_acm_session *s,
+                                          dv_acm_session_status st, char *why,
+                                          size_t whylen, const char *detail)
 {
-  char why[600];
+  snprintf(why, whylen, "%s",
+           detail && *detail ? detail : dv_acm_session_status_str(st));
+  dv_acm_session_close(s);
+  return st;
+}
+
+dv_acm_session_status dv_acm_session_open(dv_acm_session *s,
+                                          const dv_acm_session_opts *o,
+                                          char *why, size_t whylen)
+{
+  char e[600] = "";
   dv_loop_status ls;
+  dv_aws_cfg_status cs;
   memset(s, 0, sizeof(*s));
-  s->cfg = cfg;
-  s->aws.profile = cfg->aws_profile;
-  s->aws.region = cfg->aws_region;
-  s->aws.endpoint_url = cfg->aws_endpoint_url;
-  s->aws.verbose = cfg->verbose;
-  {
-    dv_aws_cfg_status cs = dv_aws_ca_bundle(
-        &s->aws, s->cainfo, sizeof(s->cainfo), why, sizeof(why));
-    if (cs != DV_AWS_CFG_OK && cs != DV_AWS_CFG_NONE)
-      return session_no_creds(command, cfg,
-                              why[0] ? why : dv_aws_cfg_status_str(cs));
-  }
+  s->verbose = o->verbose;
+  s->timeout_s = o->timeout_s;
+  s->aws.profile = o->profile;
+  s->aws.region = o->region;
+  s->aws.endpoint_url = o->endpoint_url;
+  s->aws.verbose = o->verbose;
+  cs = dv_aws_ca_bundle(&s->aws, s->cainfo, sizeof(s->cainfo), e, sizeof(e));
+  if (cs != DV_AWS_CFG_OK && cs != DV_AWS_CFG_NONE)
+    return session_fail(s, DV_ACM_SESSION_E_CONFIG, why, whylen,
+                        e[0] ? e : dv_aws_cfg_status_str(cs));
   s->loop = dv_loop_new();
   if (!s->loop)
-    goto nomem;
-  dv_loop_deadline_set(s->loop, (int64_t)(cfg->timeout_s * 1000));
-  s->http = dv_http_new(s->loop, cfg->verbose);
+    return session_fail(s, DV_ACM_SESSION_E_NOMEM, why, whylen, NULL);
+  dv_loop_deadline_set(s->loop, (int64_t)(o->timeout_s * 1000));
+  s->http = dv_http_new(s->loop, o->verbose);
   if (!s->http)
-    goto nomem;
+    return session_fail(s, DV_ACM_SESSION_E_NOMEM, why, whylen, NULL);
   /* phase 1: credentials (files, credential_process, container, IMDS) */
   if (dv_aws_creds_resolve(s->loop, s->http, &s->aws, session_on_creds, s) < 0)
-    goto nomem;
+    return session_fail(s, DV_ACM_SESSION_E_NOMEM, why, whylen, NULL);
   ls = dv_loop_run(s->loop);
-  if (!s->creds_done || ls == DV_LOOP_DEADLINE) {
-    snprintf(why, sizeof(why),
-             "finding AWS credentials took longer than "
-             "the run's deadline");
-    dv_acm_session_close(s);
-    return session_no_creds(command, cfg, why);
-  }
-  if (!s->creds || s->creds->status != DV_AWS_CREDS_OK) {
-    snprintf(why, sizeof(why), "%s",
-             s->creds && s->creds->error[0] ? s->creds->error
-             : s->creds ? dv_aws_creds_status_str(s->creds->status)
-                        : "out of memory");
-    dv_acm_session_close(s);
-    return session_no_creds(command, cfg, why);
-  }
+  if (!s->creds_done || ls == DV_LOOP_DEADLINE)
+    return session_fail(s, DV_ACM_SESSION_E_DEADLINE, why, whylen, NULL);
+  if (!s->creds)
+    return session_fail(s, DV_ACM_SESSION_E_NOMEM, why, whylen, NULL);
+  if (s->creds->status != DV_AWS_CREDS_OK)
+    return session_fail(s, DV_ACM_SESSION_E_CREDS, why, whylen,
+                        s->creds->error[0]
+                            ? s->creds->error
+                            : dv_aws_creds_status_str(s->creds->status));
   s->access_key_id = s->creds->access_key_id;
   s->secret_access_key = s->creds->secret_access_key;
   s->session_token = s->creds->session_token;
   s->creds_source = dv_aws_source_str(s->creds->source);
-  if (cfg->verbose)
-    fprintf(stderr, "dvcheck: AWS credentials from %s (profile %s)\n",
-            s->creds_source, s->creds->profile ? s->creds->profile : "-");
-  return DV_ACM_SESSION_READY;
-nomem:
-  if (session_quiet_why)
-    snprintf(session_quiet_why, session_quiet_len, "out of memory");
-  else
-    dv_error("out of memory");
-  dv_acm_session_close(s);
-  return DV_EXIT_UNKNOWN;
-}
-
-int dv_acm_session_open_quiet(dv_acm_session *s, dv_cfg *cfg,
-                              const char *command, char *why, size_t whylen)
-{
-  int rc;
-  why[0] = '\0';
-  session_quiet_why = why;
-  session_quiet_len = whylen;
-  rc = dv_acm_session_open(s, cfg, command);
-  session_quiet_why = NULL;
-  session_quiet_len = 0;
-  if (rc != DV_ACM_SESSION_READY && !why[0])
-    snprintf(why, whylen, "cannot open the ACM session");
-  return rc;
+  if (whylen)
+    why[0] = '\0';
+  return DV_ACM_SESSION_OK;
 }
 
 static void session_refreshed(void *arg, dv_aws_creds *cr)
@@ -231,9 +206,9 @@ static void session_refreshed(void *arg, dv_aws_creds *cr)
   int ok = cr && cr->status == DV_AWS_CREDS_OK;
   s->refreshing = 0;
   s->refreshed = 1;
-  if (s->cfg->verbose)
-    fprintf(stderr, "dvcheck: AWS credentials expired mid-run: %s\n",
-            ok ? "resolved again" : (cr ? cr->error : "out of memory"));
+  if (s->verbose)
+    dv_trace("dvcheck: AWS credentials expired mid-run: %s",
+             ok ? "resolved again" : (cr ? cr->error : "out of memory"));
   if (ok) {
     dv_aws_creds *old = s->creds;
     s->creds = cr;
@@ -320,7 +295,7 @@ dv_acm *dv_acm_session_client_as(dv_acm_session *s, const char *region,
   ao.secret_access_key = secret;
   ao.session_token = token;
   ao.cainfo = s->cainfo[0] ? s->cainfo : NULL;
-  ao.verbose = s->cfg->verbose;
+  ao.verbose = s->verbose;
   ao.clock_offset_s = session_clock_offset();
   ao.service = service;
   ao.target_prefix = target_prefix;
@@ -342,15 +317,15 @@ dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
                                   NULL, endpoint, endpointlen, why, whylen);
 }
 
-int dv_acm_session_run(dv_acm_session *s)
+int dv_acm_session_run(dv_acm_session *s, dv_loop_status *ls_out)
 {
   dv_loop_status ls = dv_loop_run(s->loop);
+  if (ls_out)
+    *ls_out = ls;
   if (ls == DV_LOOP_DEADLINE)
     return 1;
-  if (ls != DV_LOOP_OK) {
-    dv_error("event loop: %s", dv_loop_status_str(ls));
+  if (ls != DV_LOOP_OK)
     return -1;
-  }
   /* The loop can also run dry at the deadline: paced work that was due
    * after it is never started (dv_acm_region_pace), so nothing is left to
    * cancel. The run is cut short all the same. */
@@ -559,7 +534,7 @@ json_t *dv_acm_region_json(const dv_acm_region *r, size_t npicked)
                                    : "listed",
                    "listed", (json_int_t)r->nlisted, "expiring",
                    (json_int_t)npicked, "findings",
-                   dv_report_findings_json(&r->findings));
+                   dv_findings_json(&r->findings));
 }
 
 void dv_acm_region_deadline(dv_acm_region *r, size_t undone, size_t total,

@@ -10,18 +10,36 @@
 #include "base/http.h"
 #include "base/loop.h"
 #include "base/ratelimit.h"
-#include "src/tool_cfg.h"
 
-#define DV_ACM_MAX_REGIONS   48
-#define DV_ACM_SESSION_READY (-100)
+#define DV_ACM_MAX_REGIONS 48
 /* expiry, audit: the run deadline without --timeout (seconds) */
 #define DV_ACM_ACCOUNT_TIMEOUT_S 300
 /* DescribeCertificate pacing per region: ACM allows 10 a second */
 #define DV_ACM_DESCRIBE_PER_MIN 480.0
 #define DV_ACM_DESCRIBE_BURST   8.0
 
+/* What a session needs from the caller (the command line, for the CLI). */
 typedef struct {
-  dv_cfg *cfg;
+  const char *profile;      /* --profile, or NULL */
+  const char *region;       /* --region (one region), or NULL */
+  const char *endpoint_url; /* --endpoint-url, or NULL */
+  int verbose;
+  double timeout_s; /* the run's deadline */
+} dv_acm_session_opts;
+
+typedef enum {
+  DV_ACM_SESSION_OK = 0,
+  DV_ACM_SESSION_E_CONFIG,   /* AWS configuration (e.g. the CA bundle) */
+  DV_ACM_SESSION_E_CREDS,    /* no usable credentials */
+  DV_ACM_SESSION_E_DEADLINE, /* finding credentials hit the deadline */
+  DV_ACM_SESSION_E_NOMEM
+} dv_acm_session_status;
+
+const char *dv_acm_session_status_str(dv_acm_session_status st);
+
+typedef struct {
+  int verbose;
+  double timeout_s;
   dv_loop *loop;
   dv_http *http;
   char *access_key_id;
@@ -40,13 +58,12 @@ typedef struct {
   size_t nclients, capclients;
 } dv_acm_session;
 
-/* Credentials, loop, HTTP. DV_ACM_SESSION_READY, or the exit status the
- * command must end with (the error has been reported, as JSON too). */
-int dv_acm_session_open(dv_acm_session *s, dv_cfg *cfg, const char *command);
-/* The same without any report: the reason of a failure goes to why (for
- * Nagios plug-in mode, which prints exactly one line). */
-int dv_acm_session_open_quiet(dv_acm_session *s, dv_cfg *cfg,
-                              const char *command, char *why, size_t whylen);
+/* Credentials, loop, HTTP. DV_ACM_SESSION_OK, or why it failed (a
+ * message safe to show in why; nothing is printed). s needs no clean-up
+ * after a failure. */
+dv_acm_session_status dv_acm_session_open(dv_acm_session *s,
+                                          const dv_acm_session_opts *o,
+                                          char *why, size_t whylen);
 
 /* A client for region (endpoint resolved for it; written to endpoint). */
 dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
@@ -67,16 +84,17 @@ dv_acm *dv_acm_session_client_as(dv_acm_session *s, const char *region,
 void dv_acm_session_cancel(dv_acm_session *s);
 
 /* Run the loop: 0 done, 1 the deadline passed (also when the loop ran dry
- * at it), -1 loop failure. */
-int dv_acm_session_run(dv_acm_session *s);
+ * at it), -1 loop failure (its status in *ls when ls is not NULL). */
+int dv_acm_session_run(dv_acm_session *s, dv_loop_status *ls);
 void dv_acm_session_close(dv_acm_session *s);
 
 /* --region: one region, "R1,R2,...", or "all" (every commercial region;
  * *all set: regions not enabled for the account are skipped quietly).
  * Without --region: AWS_REGION, AWS_DEFAULT_REGION, the profile's region
  * (one region). */
-int dv_acm_regions_parse(const dv_cfg *cfg, const char **out, size_t *n,
-                         int *all, char *why, size_t whylen);
+int dv_acm_regions_parse(const char *region, const char *profile,
+                         const char **out, size_t *n, int *all, char *why,
+                         size_t whylen);
 
 /* One region of a whole-account command (expiry, audit): its client, what
  * ListCertificates said, and the pacing of its DescribeCertificate calls

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "check/check_caa.h"
 
 const char *const dv_caa_amazon_issuers[4] = {"amazon.com", "amazontrust.com",
@@ -54,8 +55,7 @@ static void caa_rr_parse(const dv_dns_msg *m, const dv_dns_rr *rr,
   for (size_t i = 0; i < tl && i + 1 < sizeof(out->tag); i++)
     out->tag[i] = (char)tolower(d[2 + i]);
   vl = rr->rdlen - 2 - tl;
-  dv_name_printable((const char *)d + 2 + tl, vl, out->value,
-                    sizeof(out->value));
+  dv_text_escape((const char *)d + 2 + tl, vl, out->value, sizeof(out->value));
 }
 
 static void caa_answer(void *arg, const dv_dns_answer *a)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "check/check_dns.h"
 
 /* ---- context ------------------------------------------------------------ */
@@ -194,7 +195,7 @@ static void first_txt(const dv_dns_answer *a, const char *owner, char *out,
     n = d[0];
     if (n + 1 > rr->rdlen)
       n = rr->rdlen - 1;
-    dv_name_printable((const char *)d + 1, n, out, outlen);
+    dv_text_escape((const char *)d + 1, n, out, outlen);
     if (!out[0])
       snprintf(out, outlen, "(empty)");
     return;
@@ -650,7 +651,7 @@ static void value_diff(const char *want, const char *got, char *out,
       j++;
     if (j == nl - 1) {
       char shown[80];
-      dv_name_printable(lng[k], strlen(lng[k]), shown, sizeof(shown));
+      dv_text_escape(lng[k], strlen(lng[k]), shown, sizeof(shown));
       snprintf(out, outlen, "label %zu (\"%s\") is %s", k + 1, shown,
                nw > ng ? "missing" : "extra");
       return;

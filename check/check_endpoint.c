@@ -20,6 +20,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "base/text.h"
+#include "base/timefmt.h"
 #include "check/check_dns.h"
 #include "check/check_endpoint.h"
 #include "base/names.h"
@@ -79,9 +81,8 @@ static void time_str(const ASN1_TIME *t, char *out, size_t outlen)
 {
   struct tm tm;
   memset(&tm, 0, sizeof(tm));
-  if (!t || ASN1_TIME_to_tm(t, &tm) != 1 ||
-      strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-    snprintf(out, outlen, "?");
+  dv_time_iso_tm(t && ASN1_TIME_to_tm(t, &tm) == 1 ? &tm : NULL,
+                 DV_TIME_SECONDS, out, outlen);
 }
 
 static void sans_str(X509 *x, char *out, size_t outlen)
@@ -399,11 +400,15 @@ static int ep_verify_cb(int ok, X509_STORE_CTX *x)
   SSL *ssl =
       X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
   dv_endpoint *e = ssl ? SSL_get_app_data(ssl) : NULL;
-  int err, depth;
   if (ok || !e)
     return 1;
-  err = X509_STORE_CTX_get_error(x);
-  depth = X509_STORE_CTX_get_error_depth(x);
+  dv_endpoint_verify_error(e, X509_STORE_CTX_get_error(x),
+                           X509_STORE_CTX_get_error_depth(x));
+  return 1; /* go on: every error becomes a finding, not a failure */
+}
+
+void dv_endpoint_verify_error(dv_endpoint *e, int err, int depth)
+{
   switch (err) {
   case X509_V_ERR_HOSTNAME_MISMATCH:
   case X509_V_ERR_IP_ADDRESS_MISMATCH:
@@ -430,7 +435,6 @@ static int ep_verify_cb(int ok, X509_STORE_CTX *x)
                X509_verify_cert_error_string(err));
     }
   }
-  return 1; /* go on: every error becomes a finding, not a failure */
 }
 
 static void ep_handshake(dv_endpoint *e);
@@ -832,8 +836,7 @@ static dv_ep_run_status ep_target(const char *target, char *host,
                                sizeof(inner)) == 0)
     return DV_EP_RUN_OK;
   snprintf(why, whylen, "endpoint '%s': %s",
-           dv_name_printable(target, strlen(target), shown, sizeof(shown)),
-           inner);
+           dv_text_escape(target, strlen(target), shown, sizeof(shown)), inner);
   return DV_EP_RUN_USAGE;
 }
 
@@ -859,7 +862,7 @@ dv_ep_run_status dv_endpoint_run(dv_endpoint *e, const char *target,
   if (dv_cert_info_from_pem_file(expect_pem, &exp, inner, sizeof(inner)) < 0) {
     snprintf(
         why, whylen, "--expect-pem %s: %s",
-        dv_name_printable(expect_pem, strlen(expect_pem), shown, sizeof(shown)),
+        dv_text_escape(expect_pem, strlen(expect_pem), shown, sizeof(shown)),
         inner);
     return DV_EP_RUN_USAGE;
   }

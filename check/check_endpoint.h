@@ -118,6 +118,11 @@ int dv_endpoint_start(dv_endpoint *e, dv_loop *loop, dv_resolver *res,
 /* After the loop: the findings. warn_days: ENDPOINT_CERT_EXPIRING below it
  * (0: never). */
 void dv_endpoint_finish(dv_endpoint *e, double warn_days);
+/* Record one certificate verification error (OpenSSL's X509_V_ERR_*, at
+ * chain depth; the handshake's verify callback calls it): the leaf's
+ * expiry and validity start, a name mismatch, or else the first chain
+ * error. Exposed for unit tests. */
+void dv_endpoint_verify_error(dv_endpoint *e, int err, int depth);
 void dv_endpoint_free(dv_endpoint *e);
 
 typedef enum {

@@ -9,9 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "check/check_whois.h"
-#include "src/report.h"
-#include "src/tool_operate.h"
+#include "base/datafile.h"
+#include "base/json.h"
+#include "base/trace.h"
 
 #define DV_IANA_BOOTSTRAP_URL "https://data.iana.org/rdap/dns.json"
 
@@ -24,7 +26,7 @@ static const char *bootstrap_url(void)
 #define DV_BOOT_DEFAULT_AGE (24 * 3600)
 #define DV_BOOT_MAX         (8u << 20)
 
-static const char *const role_names[3] = {"registrant", "admin", "tech"};
+const char *const dv_whois_role_names[3] = {"registrant", "admin", "tech"};
 
 /* ---- the RDAP bootstrap cache (XDG) ------------------------------------ */
 
@@ -147,7 +149,7 @@ static void boot_fetched(void *arg, const dv_http_resp *resp)
     (void)boot_load_builtin(x);
   }
   if (x->verbose)
-    fprintf(stderr, "dvcheck: rdap bootstrap: %s\n", x->boot_source);
+    dv_trace("dvcheck: rdap bootstrap: %s", x->boot_source);
   if (x->boot && !x->rc) {
     dv_rdap_client_opts ro;
     dv_rdap_client_opts_init(&ro);
@@ -161,19 +163,18 @@ static void boot_fetched(void *arg, const dv_http_resp *resp)
 
 /* ---- context ----------------------------------------------------------- */
 
-int dv_whois_ctx_init(dv_whois_ctx *x, const dv_cfg *cfg, dv_loop *loop,
+int dv_whois_ctx_init(dv_whois_ctx *x, const dv_whois_opts *o, dv_loop *loop,
                       dv_resolver *res, char *err, size_t errlen)
 {
   char path[4096], e[512];
   dv_whois_client_opts wo;
   dv_rdap_client_opts ro;
   const char *allow = getenv("DVCHECK_WHOIS_ALLOW_LOOPBACK");
-  double total_ms =
-      cfg->whois_timeout_s > 0 ? cfg->whois_timeout_s * 1000 : 10000;
+  double total_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : 10000;
 
   memset(x, 0, sizeof(*x));
   x->loop = loop;
-  x->verbose = cfg->verbose;
+  x->verbose = o->verbose;
   x->boot_source = "none";
   if (dv_data_path("patterns.conf", path, sizeof(path)) < 0) {
     snprintf(err, errlen, "cannot find patterns.conf (set DVCHECK_DATADIR)");
@@ -183,8 +184,8 @@ int dv_whois_ctx_init(dv_whois_ctx *x, const dv_cfg *cfg, dv_loop *loop,
     snprintf(err, errlen, "%s", e);
     return -1;
   }
-  if (cfg->whois_servers_file)
-    snprintf(path, sizeof(path), "%s", cfg->whois_servers_file);
+  if (o->servers_file)
+    snprintf(path, sizeof(path), "%s", o->servers_file);
   else if (dv_data_path("servers.conf", path, sizeof(path)) < 0) {
     snprintf(err, errlen, "cannot find servers.conf (set DVCHECK_DATADIR)");
     return -1;
@@ -193,12 +194,12 @@ int dv_whois_ctx_init(dv_whois_ctx *x, const dv_cfg *cfg, dv_loop *loop,
     snprintf(err, errlen, "%s", e[0] ? e : "cannot read the server table");
     return -1;
   }
-  if (cfg->rdap_bootstrap && strcmp(cfg->rdap_bootstrap, "none") == 0) {
+  if (o->rdap_bootstrap && strcmp(o->rdap_bootstrap, "none") == 0) {
     x->boot_source = "none";
-  } else if (cfg->rdap_bootstrap) {
-    if (dv_rdap_bootstrap_load(cfg->rdap_bootstrap, &x->boot, e, sizeof(e)) !=
+  } else if (o->rdap_bootstrap) {
+    if (dv_rdap_bootstrap_load(o->rdap_bootstrap, &x->boot, e, sizeof(e)) !=
         DV_WHOIS_OK) {
-      snprintf(err, errlen, "--rdap-bootstrap %s: %s", cfg->rdap_bootstrap,
+      snprintf(err, errlen, "--rdap-bootstrap %s: %s", o->rdap_bootstrap,
                e[0] ? e : "cannot read it");
       return -1;
     }
@@ -214,7 +215,7 @@ int dv_whois_ctx_init(dv_whois_ctx *x, const dv_cfg *cfg, dv_loop *loop,
     x->boot_source = "none";
   }
   if (x->boot || x->boot_fetching) {
-    x->http = dv_http_new(loop, cfg->verbose >= 2);
+    x->http = dv_http_new(loop, o->verbose >= 2);
     if (!x->http) {
       snprintf(err, errlen, "cannot initialise HTTP");
       return -1;
@@ -223,7 +224,7 @@ int dv_whois_ctx_init(dv_whois_ctx *x, const dv_cfg *cfg, dv_loop *loop,
   if (x->boot) {
     dv_rdap_client_opts_init(&ro);
     ro.timeout_ms = (long)total_ms;
-    ro.verbose = cfg->verbose;
+    ro.verbose = o->verbose;
     x->rc = dv_rdap_client_new(x->http, x->boot, x->pat, &ro);
     if (!x->rc) {
       snprintf(err, errlen, "out of memory");
@@ -236,10 +237,10 @@ int dv_whois_ctx_init(dv_whois_ctx *x, const dv_cfg *cfg, dv_loop *loop,
     wo.connect_ms = wo.total_ms;
   if (wo.idle_ms > wo.total_ms)
     wo.idle_ms = wo.total_ms;
-  if (cfg->whois_rate > 0)
-    wo.rate_per_min = cfg->whois_rate;
+  if (o->rate_per_min > 0)
+    wo.rate_per_min = o->rate_per_min;
   wo.allow_loopback = allow && strcmp(allow, "1") == 0;
-  wo.verbose = cfg->verbose;
+  wo.verbose = o->verbose;
   x->wc = dv_whois_client_new(loop, res, x->servers, x->pat, &wo);
   if (!x->wc) {
     snprintf(err, errlen, "out of memory");
@@ -350,8 +351,7 @@ void dv_whois_check_start(dv_whois_ctx *x, dv_whois_check *c)
       req.max_body = DV_BOOT_MAX;
       req.trace_label = "rdap-bootstrap";
       if (x->verbose)
-        fprintf(stderr, "dvcheck: rdap bootstrap: fetching %s\n",
-                bootstrap_url());
+        dv_trace("dvcheck: rdap bootstrap: fetching %s", bootstrap_url());
       if (dv_http_request(x->http, &req, boot_fetched, x) != DV_HTTP_OK) {
         dv_http_resp fake;
         memset(&fake, 0, sizeof(fake));
@@ -373,6 +373,11 @@ void dv_whois_info_findings(dv_findings *fl, const dv_whois_info *w,
   dv_finding *f;
   int emails = 0;
 
+  if (w->empty) { /* no data at all: nothing else to say */
+    f = dv_findings_add(fl, DV_F_WHOIS_EMPTY_REPLY, subject);
+    dv_finding_ev(fl, f, "source", "%s", w->source);
+    return;
+  }
   if (w->throttled) {
     f = dv_findings_add(fl, DV_F_WHOIS_THROTTLED, subject);
     dv_finding_ev(fl, f, "source", "%s", w->source);
@@ -396,19 +401,19 @@ void dv_whois_info_findings(dv_findings *fl, const dv_whois_info *w,
                               ? DV_F_WHOIS_CONTACT_PROXY
                               : DV_F_WHOIS_CONTACT_EMAIL,
                           subject);
-      dv_finding_ev(fl, f, "role", "%s", role_names[i]);
+      dv_finding_ev(fl, f, "role", "%s", dv_whois_role_names[i]);
       dv_finding_ev(fl, f, "email", "%s", roles[i]->email);
     }
   }
   if (!emails) {
     f = dv_findings_add(fl, DV_F_WHOIS_NO_CONTACT_EMAIL, subject);
     for (int i = 0; i < 3; i++)
-      dv_finding_ev(fl, f, role_names[i], "%s",
+      dv_finding_ev(fl, f, dv_whois_role_names[i], "%s",
                     dv_contact_status_str(roles[i]->status));
   }
 }
 
-static const char *rdap_hop_problem(const dv_rdap_hop *h, char *buf, size_t len)
+const char *dv_rdap_hop_problem(const dv_rdap_hop *h, char *buf, size_t len)
 {
   if (h->status != DV_HTTP_OK)
     snprintf(buf, len, "%s", dv_http_status_str(h->status));
@@ -444,7 +449,7 @@ void dv_whois_check_finish(dv_whois_check *c)
       f = dv_findings_add(fl, DV_F_WHOIS_RDAP_FALLBACK, s);
       if (r->nhops)
         dv_finding_ev(fl, f, "rdap", "%s: %s", r->hops[0].url,
-                      rdap_hop_problem(&r->hops[0], why, sizeof(why))
+                      dv_rdap_hop_problem(&r->hops[0], why, sizeof(why))
                           ? why
                           : "no usable answer");
     }
@@ -478,8 +483,8 @@ void dv_whois_check_finish(dv_whois_check *c)
     f = dv_findings_add(fl, DV_F_WHOIS_LOOKUP_FAILED, s);
     for (size_t i = 0; i < r->nhops; i++)
       dv_finding_ev(fl, f, "rdap", "%s: %s", r->hops[i].url,
-                    rdap_hop_problem(&r->hops[i], why, sizeof(why)) ? why
-                                                                    : "ok");
+                    dv_rdap_hop_problem(&r->hops[i], why, sizeof(why)) ? why
+                                                                       : "ok");
     for (size_t i = 0; i < w->nhops; i++)
       dv_finding_ev(fl, f, "whois", "%s: %s", w->hops[i].host,
                     dv_wfetch_status_str(w->hops[i].status));
@@ -489,7 +494,7 @@ void dv_whois_check_finish(dv_whois_check *c)
   /* what happened along the way */
   if (rdap_ok) {
     for (size_t i = 1; i < r->nhops; i++)
-      if (rdap_hop_problem(&r->hops[i], why, sizeof(why)) &&
+      if (dv_rdap_hop_problem(&r->hops[i], why, sizeof(why)) &&
           !r->hops[i].throttled) {
         f = dv_findings_add(fl, DV_F_WHOIS_SERVER_FAILED, s);
         dv_finding_ev(fl, f, "server", "%s", r->hops[i].url);
@@ -559,7 +564,7 @@ json_t *dv_whois_check_json(const dv_whois_check *c)
     json_t *j = json_pack(
         "{s:s, s:s, s:o, s:s, s:i, s:b, s:b}", "source", "rdap", "role",
         h->role, "url", dv_json_str(h->url), "status",
-        rdap_hop_problem(h, why, sizeof(why)) ? why : "ok", "http_code",
+        dv_rdap_hop_problem(h, why, sizeof(why)) ? why : "ok", "http_code",
         (int)h->code, "throttled", h->throttled, "not_found", h->not_found);
     if (j && h->retry_after_s >= 0)
       json_object_set_new(j, "retry_after_s",
@@ -596,41 +601,8 @@ json_t *dv_whois_check_json(const dv_whois_check *c)
       "referral", referral ? dv_json_str(referral) : json_null(),
       "rdap_bootstrap", c->ctx ? c->ctx->boot_source : "none");
   if (o)
-    json_object_set_new(o, "findings", dv_report_findings_json(&c->findings));
+    json_object_set_new(o, "empty", json_boolean(c->have_info && w->empty));
+  if (o)
+    json_object_set_new(o, "findings", dv_findings_json(&c->findings));
   return o;
-}
-
-void dv_whois_check_text_body(FILE *out, const dv_whois_check *c, int indent)
-{
-  const dv_whois_info *w = &c->info;
-  const dv_contact *roles[3] = {&w->registrant, &w->admin, &w->tech};
-  if (c->have_info) {
-    for (int i = 0; i < 3; i++) {
-      fprintf(out, "%*s%-11s %-9s ", indent, "", role_names[i],
-              dv_contact_status_str(roles[i]->status));
-      dv_report_safe(out, roles[i]->email[0] ? roles[i]->email : roles[i]->raw);
-      fputc('\n', out);
-    }
-  } else {
-    fprintf(out, "%*scontacts    unknown (no usable answer)\n", indent, "");
-  }
-  for (size_t i = 0; c->rdap_asked && i < c->rdap.nhops; i++) {
-    char why[128];
-    const dv_rdap_hop *h = &c->rdap.hops[i];
-    fprintf(out, "%*sasked       rdap  %-9s ", indent, "", h->role);
-    dv_report_safe(out, h->url);
-    fprintf(out, "  %s\n",
-            rdap_hop_problem(h, why, sizeof(why)) ? why
-            : h->not_found                        ? "not found"
-                                                  : "ok");
-  }
-  for (size_t i = 0; c->whois_asked && i < c->wl.nhops; i++) {
-    const dv_whois_hop *h = &c->wl.hops[i];
-    fprintf(out, "%*sasked       whois %-9s ", indent, "", h->role);
-    dv_report_safe(out, h->host);
-    fprintf(out, "  %s%s%s\n",
-            h->skipped ? "not asked" : dv_wfetch_status_str(h->status),
-            h->throttled ? ", throttled" : "",
-            h->truncated ? ", truncated" : "");
-  }
 }

@@ -16,10 +16,21 @@
 #include "base/names.h"
 #include "whois/rdap_bootstrap.h"
 #include "whois/rdap_client.h"
-#include "src/tool_cfg.h"
 #include "whois/whois_client.h"
 #include "whois/whois_parse.h"
 #include "whois/whois_servers.h"
+
+/* What the contact checks need from the caller (the command line). */
+typedef struct {
+  double timeout_s;           /* per lookup; 0 = 10 s */
+  int verbose;                /* traces (base/trace.h) */
+  const char *servers_file;   /* the WHOIS server table; NULL = shipped */
+  const char *rdap_bootstrap; /* a bootstrap file, "none", or NULL */
+  double rate_per_min;        /* per WHOIS server; 0 = default */
+} dv_whois_opts;
+
+/* "registrant", "admin", "tech" */
+extern const char *const dv_whois_role_names[3];
 
 typedef struct dv_whois_check {
   char domain[DV_NAME_LEN]; /* registrable domain looked up */
@@ -57,7 +68,7 @@ typedef struct dv_whois_ctx {
 
 /* Load the data files and make the clients. RES may be NULL. Returns 0, or
  * -1 with a message in ERR. */
-int dv_whois_ctx_init(dv_whois_ctx *x, const dv_cfg *cfg, dv_loop *loop,
+int dv_whois_ctx_init(dv_whois_ctx *x, const dv_whois_opts *o, dv_loop *loop,
                       dv_resolver *res, char *err, size_t errlen);
 void dv_whois_ctx_free(dv_whois_ctx *x);
 
@@ -79,7 +90,8 @@ json_t *dv_whois_contacts_json(const dv_whois_info *w);
  * throttled, captcha, web_only, not_found, truncated, servers, referral,
  * findings). */
 json_t *dv_whois_check_json(const dv_whois_check *c);
-/* Text: the contact lines and the servers asked, INDENT spaces in. */
-void dv_whois_check_text_body(FILE *out, const dv_whois_check *c, int indent);
+
+/* Why an RDAP hop gave no usable answer ("HTTP 500", ...), or NULL. */
+const char *dv_rdap_hop_problem(const dv_rdap_hop *h, char *buf, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "check/findings.h"
 
 #define ACM_EMAIL                                                              \
@@ -447,6 +448,16 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "Real replies are a few KiB; a huge one is a misbehaving server. Only "
          "the first 1 MiB was analysed.",
          "RFC 3912"},
+    [DV_F_WHOIS_EMPTY_REPLY] =
+        {"The WHOIS server answered with nothing: no data",
+         "Some registries and registrars close the connection without a word "
+         "for a name they do not know (often an unregistered one), so the "
+         "contacts are unknown, not absent or private. Check the name and its "
+         "registrable domain, and ask the registry's RDAP service or web "
+         "lookup. For a saved reply (--input), make sure the lookup that "
+         "wrote the file did not fail (a failing whois client reports on "
+         "standard error and leaves the file empty).",
+         "RFC 3912"},
     [DV_F_WHOIS_BACKOFF] =
         {"dvcheck did not ask a WHOIS server again: it throttled this run",
          "The server rate-limited an earlier query and its backoff outlasts "
@@ -463,6 +474,100 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "DNS validation.",
          "https://docs.aws.amazon.com/acm/latest/userguide/"
          "email-validation.html"},
+    /* SMTP mailbox probe (email --probe, check/check_smtp.c) */
+    [DV_F_SMTP_PROBE_OK] =
+        {"The MX accepts the five addresses and refuses a made-up one",
+         "Nothing to fix on the mail server: the mailboxes exist. If the "
+         "validation e-mail still does not arrive, look at spam folders and "
+         "at filters for no-reply@certificates.amazon.com.",
+         "RFC 5321 §3.3, §4.2; " ACM_EMAIL},
+    [DV_F_SMTP_MAILBOXES_ALL_UNKNOWN] =
+        {"None of the five addresses exists: nobody can receive ACM's mail",
+         "Create one of admin@, administrator@, hostmaster@, postmaster@ or "
+         "webmaster@ at the validation domain (an alias to a real mailbox is "
+         "enough; postmaster@ is required by RFC 5321 §4.5.1 anyway), or use "
+         "DNS validation.",
+         "RFC 5321 §4.5.1; RFC 3463 (X.1.1); " ACM_EMAIL},
+    [DV_F_SMTP_MAILBOXES_SOME_UNKNOWN] =
+        {"Some of the five addresses do not exist",
+         "Nothing is blocked: ACM's mail reaches the addresses that exist. "
+         "Make sure someone reads them, or create the missing ones as aliases.",
+         "RFC 3463 (X.1.1); " ACM_EMAIL},
+    [DV_F_SMTP_ACCEPTS_ANY_ADDRESS] =
+        {"The MX accepts every address: the probe cannot tell whether anyone "
+         "reads these mailboxes",
+         "The server (a catch-all, or one that checks recipients only after "
+         "accepting the mail) says yes to a random address too. Ask the mail "
+         "administrator where mail to admin@ etc. really goes.",
+         "RFC 5321 §3.5.3; " ACM_EMAIL},
+    [DV_F_SMTP_CANNOT_VERIFY] =
+        {"The MX will not say whether the addresses exist (252)",
+         "The server accepts the address without checking it. Ask the mail "
+         "administrator whether the five addresses exist.",
+         "RFC 5321 §3.5.3, §4.2.2"},
+    [DV_F_SMTP_GREYLISTED] =
+        {"The MX greylists unknown senders: ACM's mail will be delayed",
+         "Not a failure: ACM's sending servers retry, so the mail arrives "
+         "after the greylisting delay. Whitelist Amazon's senders if the "
+         "delay matters.",
+         "RFC 6647; RFC 5321 §4.2.1"},
+    [DV_F_SMTP_TEMPORARY_FAILURE] =
+        {"The MX answered with a temporary failure (4xx)",
+         "Not a failure yet: senders retry 4xx replies. If it persists, the "
+         "mail server has a problem (lookup failures, full disk): tell its "
+         "administrator.",
+         "RFC 5321 §4.2.1; RFC 3463"},
+    [DV_F_SMTP_POLICY_REFUSED] =
+        {"The MX refuses mail for these addresses by policy (5.7.x)",
+         "The server does not accept mail for this domain (\"relay access "
+         "denied\": the MX is not configured for it) or blocks by policy. Fix "
+         "the mail server's domain list, or point the MX at the server that "
+         "handles this domain.",
+         "RFC 3463 (X.7.1); RFC 5321 §4.2.2"},
+    [DV_F_SMTP_SENDER_REFUSED] =
+        {"The MX refused the probe's sender: the mailboxes were not tested",
+         "Many servers refuse the null sender <> (which RFC 5321 §4.5.5 says "
+         "they must accept). Run again with --mail-from set to an address of "
+         "yours. ACM's own mail has a real sender and is not affected.",
+         "RFC 5321 §4.5.5, §6.1"},
+    [DV_F_SMTP_NO_SERVER] =
+        {"Nothing listens on port 25 at any MX host: the MX runs no mail "
+         "server",
+         "Every MX host refused the connection. Start the mail service, open "
+         "port 25 to the Internet, or point the MX at a host that receives "
+         "mail.",
+         "RFC 5321 §4.5.4.1, §5.1"},
+    [DV_F_SMTP_INCONCLUSIVE] =
+        {"Probe inconclusive from this network",
+         "No MX host answered the probe (timeouts, a refusal at the greeting, "
+         "or a broken dialogue). That is often not the domain's fault: "
+         "outbound port 25 is blocked in many clouds and ISPs, and "
+         "blocklists refuse residential or cloud addresses. Run the probe "
+         "from a host that may send mail, or through a tunnel with "
+         "--connect-to.",
+         "RFC 5321 §3.1, §4.5.3.2"},
+    [DV_F_SMTP_MX_FALLBACK] =
+        {"A backup MX answered: a preferred MX host failed",
+         "Mail still arrives through the backup, later. Check the preferred "
+         "MX host named in the evidence.",
+         "RFC 5321 §5.1"},
+    [DV_F_SMTP_NO_STARTTLS] =
+        {"The MX does not offer STARTTLS",
+         "Nothing blocks ACM's mail, but it travels unencrypted. Enable "
+         "STARTTLS on the mail server.",
+         "RFC 3207"},
+    [DV_F_SMTP_TLS_FAILED] =
+        {"The STARTTLS handshake failed (the probe continued without TLS)",
+         "Senders that require TLS cannot deliver. Check the server's TLS "
+         "configuration (protocols, certificate, key).",
+         "RFC 3207 §4.1"},
+    [DV_F_SMTP_TLS_CERT_INVALID] =
+        {"The MX's STARTTLS certificate is expired, untrusted or for another "
+         "name",
+         "Opportunistic TLS still works, so ACM's mail is not blocked; "
+         "senders that verify certificates (DANE, MTA-STS) are. Install a "
+         "current certificate that names the MX host.",
+         "RFC 3207; RFC 8461 §4.2"},
     [DV_F_ENDPOINT_OK] =
         {"The endpoint serves a trusted certificate that is valid for the name",
          "Nothing to fix. The evidence shows when the served certificate "
@@ -1122,4 +1227,27 @@ void dv_findings_free(dv_findings *list)
   }
   free(list->v);
   memset(list, 0, sizeof(*list));
+}
+
+json_t *dv_findings_json(const dv_findings *fl)
+{
+  json_t *arr = json_array();
+  if (!arr)
+    return NULL;
+  for (size_t i = 0; i < fl->n; i++) {
+    const dv_finding *f = &fl->v[i];
+    const dv_catalogue_entry *e = dv_catalogue_get(f->code);
+    json_t *ev = json_object(), *o;
+    for (size_t j = 0; ev && j < f->nev; j++)
+      json_object_set_new(ev, f->ev[j].key, dv_json_str(f->ev[j].value));
+    o = json_pack("{s:s, s:s, s:o, s:s, s:o}", "code", e->id, "severity",
+                  dv_severity_str(e->severity), "subject",
+                  dv_json_str(f->subject), "message", e->title, "evidence",
+                  ev ? ev : json_object());
+    if (!o || json_array_append_new(arr, o) < 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
 }

@@ -9,6 +9,7 @@
 #ifndef DV_FINDINGS_H
 #define DV_FINDINGS_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 typedef enum {
@@ -87,7 +88,23 @@ typedef enum {
   X(WHOIS_REFERRAL_LOOP, WARNING)                                              \
   X(WHOIS_REPLY_TRUNCATED, INFO)                                               \
   X(WHOIS_BACKOFF, WARNING)                                                    \
+  X(WHOIS_EMPTY_REPLY, WARNING)                                                \
   X(EMAIL_LEGACY_CONTACT_ROUTE, WARNING)                                       \
+  X(SMTP_PROBE_OK, INFO)                                                       \
+  X(SMTP_MAILBOXES_ALL_UNKNOWN, ERROR)                                         \
+  X(SMTP_MAILBOXES_SOME_UNKNOWN, WARNING)                                      \
+  X(SMTP_ACCEPTS_ANY_ADDRESS, WARNING)                                         \
+  X(SMTP_CANNOT_VERIFY, INFO)                                                  \
+  X(SMTP_GREYLISTED, WARNING)                                                  \
+  X(SMTP_TEMPORARY_FAILURE, WARNING)                                           \
+  X(SMTP_POLICY_REFUSED, ERROR)                                                \
+  X(SMTP_SENDER_REFUSED, WARNING)                                              \
+  X(SMTP_NO_SERVER, ERROR)                                                     \
+  X(SMTP_INCONCLUSIVE, WARNING)                                                \
+  X(SMTP_MX_FALLBACK, INFO)                                                    \
+  X(SMTP_NO_STARTTLS, INFO)                                                    \
+  X(SMTP_TLS_FAILED, INFO)                                                     \
+  X(SMTP_TLS_CERT_INVALID, INFO)                                               \
   X(ENDPOINT_OK, INFO)                                                         \
   X(ENDPOINT_CERT_EXPECTED, INFO)                                              \
   X(ENDPOINT_CERT_NOT_EXPECTED, WARNING)                                       \
@@ -221,5 +238,9 @@ dv_severity dv_findings_max(const dv_findings *list, int *any);
 void dv_findings_fold(const dv_findings *list, int *any_all,
                       dv_severity *worst_all);
 void dv_findings_free(dv_findings *list);
+
+/* The findings as a JSON array of {code, severity, subject, message,
+ * evidence} (untrusted text made valid UTF-8); NULL when memory runs out. */
+json_t *dv_findings_json(const dv_findings *fl);
 
 #endif

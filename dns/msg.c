@@ -12,21 +12,6 @@
 #define DV_DNS_MAX_RRS  4096
 #define DV_DNS_MAX_PTRS 64
 
-static const char *const msg_status_str[] = {
-    [DV_DNS_MSG_OK] = "ok",
-    [DV_DNS_MSG_SHORT] = "message truncated",
-    [DV_DNS_MSG_BADNAME] = "malformed domain name",
-    [DV_DNS_MSG_TOOMANY] = "too many records",
-    [DV_DNS_MSG_NOMEM] = "out of memory",
-};
-
-const char *dv_dns_msg_status_str(dv_dns_msg_status st)
-{
-  if ((size_t)st < sizeof(msg_status_str) / sizeof(msg_status_str[0]))
-    return msg_status_str[st];
-  return "unknown";
-}
-
 static uint16_t get16(const unsigned char *p)
 {
   return (uint16_t)((p[0] << 8) | p[1]);
@@ -332,13 +317,4 @@ const char *dv_dns_type_str(uint16_t type)
   default:
     return "TYPE?";
   }
-}
-
-const char *dv_dns_rcode_str(int rcode)
-{
-  static const char *const names[] = {"NOERROR",  "FORMERR", "SERVFAIL",
-                                      "NXDOMAIN", "NOTIMP",  "REFUSED"};
-  if (rcode >= 0 && rcode < 6)
-    return names[rcode];
-  return "RCODE?";
 }

@@ -65,7 +65,6 @@ typedef struct {
 dv_dns_msg_status dv_dns_msg_parse(const unsigned char *buf, size_t len,
                                    dv_dns_msg *out);
 void dv_dns_msg_free(dv_dns_msg *msg);
-const char *dv_dns_msg_status_str(dv_dns_msg_status st);
 
 /* Decode a (possibly compressed) name at offset *off of the message; on
  * success *off points just past it. */
@@ -93,6 +92,5 @@ int dv_dns_msg_cname_chain(const dv_dns_msg *m, const char *qname, char *out,
                            size_t outlen, int max_hops);
 
 const char *dv_dns_type_str(uint16_t type);
-const char *dv_dns_rcode_str(int rcode);
 
 #endif

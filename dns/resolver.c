@@ -193,18 +193,6 @@ static int answer_has_type(const dv_dns_msg *m, const char *qname,
   return 0;
 }
 
-int dv_dns_answer_has(const dv_dns_answer *a, const char *owner, uint16_t type)
-{
-  size_t i;
-  if (!a->have_msg)
-    return 0;
-  for (i = 0; i < a->msg.nrr; i++)
-    if (a->msg.rr[i].section == DV_SEC_ANSWER && a->msg.rr[i].type == type &&
-        dv_dns_name_eq(a->msg.rr[i].name, owner))
-      return 1;
-  return 0;
-}
-
 static dv_dns_status classify(dv_qentry *e)
 {
   const dv_dns_msg *m = &e->ans.msg;

@@ -74,9 +74,6 @@ void dv_resolver_free(dv_resolver *r);
 dv_resolver_status dv_resolver_query(dv_resolver *r, const char *name,
                                      uint16_t type, dv_dns_cb cb, void *arg);
 
-/* The answer records of type `type` owned by `owner` (following no CNAME). */
-int dv_dns_answer_has(const dv_dns_answer *a, const char *owner, uint16_t type);
-
 /* Number of queries actually sent (cache misses), for -v and benchmarks. */
 unsigned long dv_resolver_sent(const dv_resolver *r);
 

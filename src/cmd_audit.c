@@ -19,15 +19,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/json.h"
+#include "base/text.h"
 #include "check/acm_expiry.h"
 #include "check/acm_org.h"
 #include "check/acm_session.h"
 #include "check/cert_diag.h"
 #include "check/check_dns.h"
+#include "src/cert_report.h"
 #include "base/names.h"
 #include "base/ratelimit.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 #define AU_MAX_INFLIGHT 4
 #define AU_RENEWAL_DAYS 60 /* ACM starts managed renewal 60 days ahead */
@@ -40,7 +45,7 @@ typedef struct {
   char domain[300];
   char status[32];
   char why[40]; /* why it was picked */
-  dv_cert_run *diag;
+  dv_cert_diag *diag;
   int started;
   dv_findings all; /* after finish */
   int rc;
@@ -71,16 +76,10 @@ typedef struct au_run {
   int progress_on;
   dv_org org; /* --org */
   int org_on;
+  dv_cert_opts diag_opts;
 } au_run;
 
-static const char *jstr(const json_t *o, const char *k)
-{
-  const json_t *v = json_object_get(o, k);
-  return json_is_string(v) ? json_string_value(v) : "";
-}
-
-/* ---- progress (stderr, terminals only) ------------------------------------
- */
+/* ---- progress (stderr, terminals only) ----------------------------------- */
 
 static void au_progress_draw(au_run *run, int final)
 {
@@ -109,16 +108,16 @@ static void au_on_progress(void *arg)
                     run);
 }
 
-/* ---- picking and pacing
- * -------------------------------------------------------- */
+/* ---- picking and pacing -------------------------------------------------- */
 
 /* Why a summary is a problem worth a diagnosis, or NULL. */
 static const char *au_pick(const au_run *run, const json_t *s)
 {
-  const char *st = jstr(s, "Status"), *type = jstr(s, "Type");
-  const json_t *na = json_object_get(s, "NotAfter");
-  double left =
-      json_is_number(na) ? json_number_value(na) - (double)run->now : 1e18;
+  const char *st = dv_json_get_str(s, "Status"),
+             *type = dv_json_get_str(s, "Type");
+  double left;
+  if (dv_json_get_left(s, "NotAfter", run->now, &left) < 0)
+    left = 1e18; /* no usable NotAfter: not picked for expiring */
   if (strcmp(st, "PENDING_VALIDATION") == 0 ||
       strcmp(st, "VALIDATION_TIMED_OUT") == 0 || strcmp(st, "FAILED") == 0)
     return st;
@@ -152,7 +151,7 @@ static void au_pump(au_region *reg)
     if (!dv_acm_region_pace(&reg->base, au_pump_cb, reg))
       return;
     reg->next++;
-    c->diag = dv_cert_diag_new(run->cfg, loop, reg->base.acm,
+    c->diag = dv_cert_diag_new(&run->diag_opts, loop, reg->base.acm,
                                run->dns_on ? &run->dns : NULL, c->arn);
     if (c->diag && dv_cert_diag_start(c->diag) == 0) {
       c->started = 1;
@@ -177,30 +176,30 @@ static void au_on_list(void *arg, const dv_acm_result *res)
     reg->base.findings.nomem = 1;
     return;
   }
-  json_array_foreach(list, i, it)
-  {
+  json_array_foreach(list, i, it) {
     const char *why = au_pick(run, it);
     au_cert *c;
     if (!why)
       continue;
     c = &reg->certs[reg->ncerts++];
     c->reg = reg;
-    snprintf(c->arn, sizeof(c->arn), "%s", jstr(it, "CertificateArn"));
-    snprintf(c->domain, sizeof(c->domain), "%s", jstr(it, "DomainName"));
-    snprintf(c->status, sizeof(c->status), "%s", jstr(it, "Status"));
+    snprintf(c->arn, sizeof(c->arn), "%s",
+             dv_json_get_str(it, "CertificateArn"));
+    snprintf(c->domain, sizeof(c->domain), "%s",
+             dv_json_get_str(it, "DomainName"));
+    snprintf(c->status, sizeof(c->status), "%s", dv_json_get_str(it, "Status"));
     snprintf(c->why, sizeof(c->why), "%s", why);
   }
   run->total += reg->ncerts;
   au_pump(reg);
 }
 
-/* ---- verdicts and output
- * ------------------------------------------------------------ */
+/* ---- verdicts and output ------------------------------------------------- */
 
 /* The expiry view on top of the diagnosis (imported, not in use, ...). */
 static void au_expiry(au_run *run, au_cert *c)
 {
-  const json_t *d = dv_cert_diag_detail(c->diag);
+  const json_t *d = c->diag->cert;
   dv_expiry_verdict v;
   dv_finding *f;
   if (!d || dv_expiry_classify(d, run->now, run->days, &v) < 0 || !v.expiring)
@@ -213,6 +212,36 @@ static void au_expiry(au_run *run, au_cert *c)
     dv_finding_ev(&c->all, f, "expired", "%ld day(s) ago", -v.days_left);
   else
     dv_finding_ev(&c->all, f, "days_left", "%ld", v.days_left);
+}
+
+/* After the loop: the diagnosis's verdicts, its findings (with RUN_DEADLINE
+ * when the run's deadline cancelled its DescribeCertificate) and exit
+ * status. -1 (reported) when it failed. */
+static int au_diag_finish(const au_run *run, au_cert *c)
+{
+  dv_cert_diag *d = c->diag;
+  dv_cert_diag_status st = dv_cert_diag_finish(d);
+  dv_findings own = {0};
+  int any = 0, incomplete = d->incomplete, r = 0;
+  dv_severity worst = DV_SEV_INFO;
+  if (st != DV_CERT_DIAG_OK) {
+    dv_error("%s", dv_cert_diag_status_str(st));
+    return -1;
+  }
+  if (d->deadline && !dv_findings_has(&d->findings, DV_F_RUN_DEADLINE)) {
+    dv_finding *f = dv_findings_add(&own, DV_F_RUN_DEADLINE, d->arn.arn);
+    dv_finding_ev(&own, f, "timeout_s", "%g", run->cfg->timeout_s);
+    incomplete = 1;
+  }
+  if (own.nomem || dv_cert_diag_collect(d, &own, &c->all) < 0) {
+    dv_error("out of memory during the checks");
+    r = -1;
+  } else {
+    dv_findings_fold(&c->all, &any, &worst);
+    c->rc = dv_report_exit_code(any, worst, incomplete || d->deadline);
+  }
+  dv_findings_free(&own);
+  return r;
 }
 
 static dv_code au_main_code(const au_cert *c)
@@ -244,7 +273,7 @@ static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
     const au_cert *c = v[i];
     dv_code code = au_main_code(c);
     char dom[120];
-    dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
+    dv_text_escape(c->domain, strlen(c->domain), dom, sizeof(dom));
     printf("  ");
     if (run->org_on)
       printf("%-13s ", c->reg->acct ? c->reg->acct->id : "-");
@@ -344,16 +373,16 @@ int dv_cmd_audit(dv_cfg *cfg)
   run.cfg = cfg;
   run.days = cfg->expiry_days > 0 ? cfg->expiry_days : DV_EXPIRY_DEFAULT_DAYS;
   run.now = time(NULL);
+  run.diag_opts.resolvers = cfg->resolvers;
   /* a whole account within ACM's request quota takes a while */
   if (!cfg->timeout_given)
     cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
-  if (dv_acm_regions_parse(cfg, regions, &nregions, &run.all_regions, why,
-                           sizeof(why)) < 0) {
+  if (dv_tool_acm_regions(cfg, regions, &nregions, &run.all_regions, why,
+                          sizeof(why)) < 0) {
     dv_error("%s", why);
     return DV_EXIT_UNKNOWN;
   }
-  rc = dv_acm_session_open(&run.sess, cfg, "audit");
-  if (rc != DV_ACM_SESSION_READY)
+  if (dv_tool_acm_open(&run.sess, cfg, "audit", &rc) < 0)
     return rc;
   rc = DV_EXIT_UNKNOWN;
   if (dv_dns_ctx_init(&run.dns, run.sess.loop,
@@ -366,7 +395,9 @@ int dv_cmd_audit(dv_cfg *cfg)
   {
     size_t units = nregions, k = 0;
     if (cfg->org) {
-      if (dv_org_collect(&run.sess, &run.org, why, sizeof(why)) < 0) {
+      dv_org_opts oo = {cfg->org_role, cfg->org_accounts,
+                        cfg->org_accounts_file, cfg->org_exclude};
+      if (dv_org_collect(&run.sess, &oo, &run.org, why, sizeof(why)) < 0) {
         dv_error("%s", why);
         goto out;
       }
@@ -422,7 +453,7 @@ int dv_cmd_audit(dv_cfg *cfg)
                        loop alive */
     dv_loop_timer_arm(run.sess.loop, &run.progress_timer, 200, au_on_progress,
                       &run);
-  deadline = dv_acm_session_run(&run.sess);
+  deadline = dv_tool_acm_run(&run.sess);
   if (run.progress) {
     dv_loop_timer_disarm(run.sess.loop, &run.progress_timer);
     au_progress_draw(&run, 1);
@@ -455,10 +486,8 @@ int dv_cmd_audit(dv_cfg *cfg)
         incomplete = 1;
         continue; /* the deadline came before its turn */
       }
-      if (dv_cert_diag_finish(c->diag, &c->all, &c->rc) < 0) {
-        dv_error("out of memory during the checks");
+      if (au_diag_finish(&run, c) < 0)
         goto out;
-      }
       au_expiry(&run, c);
       {
         int any;
@@ -497,7 +526,7 @@ int dv_cmd_audit(dv_cfg *cfg)
       if (arr && run.org.findings.n)
         dv_json_push(&arr,
                      json_pack("{s:s, s:o}", "kind", "organization", "findings",
-                               dv_report_findings_json(&run.org.findings)));
+                               dv_findings_json(&run.org.findings)));
       for (i = 0; arr && i < run.org.n; i++)
         dv_json_push(&arr, dv_org_account_json(&run.org.v[i]));
     }
@@ -509,8 +538,8 @@ int dv_cmd_audit(dv_cfg *cfg)
       dv_json_push(&arr, o);
     }
     for (i = 0; arr && i < n; i++) {
-      json_t *o =
-          dv_cert_diag_json(sorted[i]->diag, &sorted[i]->all, sorted[i]->rc);
+      json_t *o = dv_cert_report_json(sorted[i]->diag, NULL, &sorted[i]->all,
+                                      sorted[i]->rc);
       if (o && sorted[i]->reg->acct)
         json_object_set_new(o, "account",
                             json_string(sorted[i]->reg->acct->id));
@@ -523,8 +552,8 @@ int dv_cmd_audit(dv_cfg *cfg)
       if (sorted[i]->rc == DV_EXIT_OK)
         continue;
       printf("\n");
-      dv_cert_diag_text(stdout, sorted[i]->diag, &sorted[i]->all,
-                        sorted[i]->rc);
+      dv_cert_report_text(stdout, cfg, sorted[i]->diag, NULL, &sorted[i]->all,
+                          sorted[i]->rc);
     }
     for (i = 0; i < run.nregions; i++) {
       const au_region *r = &run.regions[i];

@@ -16,36 +16,27 @@
 
 #include <time.h>
 
+#include "base/timefmt.h"
+#include "base/json.h"
+#include "base/text.h"
 #include "check/acm_expiry.h"
 #include "check/acm_fetch.h"
 #include "check/check_dns.h"
 #include "check/check_email.h"
+#include "check/preflight.h"
 #include "check/check_endpoint.h"
 #include "base/loop.h"
 #include "src/nagios.h"
 #include "base/names.h"
 #include "src/report.h"
+#include "src/tool_probe.h"
 #include "src/tool_operate.h"
-
-int dv_check_unknown(const char *fmt, ...)
-{
-  dv_nagios_out o;
-  va_list ap;
-  char buf[512];
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
-  dv_nagios_out_init(&o);
-  o.state = DV_NAGIOS_UNKNOWN;
-  dv_nagios_summary(&o, "%s", buf);
-  dv_nagios_print(stdout, &o);
-  dv_nagios_out_free(&o);
-  return DV_NAGIOS_UNKNOWN;
-}
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 static const char *printable(const char *s, char *buf, size_t len)
 {
-  return dv_name_printable(s, strlen(s), buf, len);
+  return dv_text_escape(s, strlen(s), buf, len);
 }
 
 /* Findings as long-output lines: "severity CODE subject: key=value ...". */
@@ -174,6 +165,50 @@ out:
 
 /* ---- --domain ----------------------------------------------------------- */
 
+/* --domain NAME --probe: the SMTP mailbox probe of the validation domain.
+ * Its warnings make the state WARNING; "nobody can receive the mail" and
+ * the other failures make it CRITICAL only when e-mail is the only method
+ * left (with DNS validation possible they are a WARNING). */
+static void probe_domain(const dv_cfg *cfg, dv_nagios_out *o, dv_loop *loop,
+                         const dv_candidate *cand, int dns_ok, dv_findings *all)
+{
+  dv_tool_probe tp;
+  dv_probe pr;
+  dv_severity sev;
+  int any;
+  if (dv_tool_probe_init(&tp, cfg, loop) < 0) {
+    o->state = DV_NAGIOS_UNKNOWN;
+    dv_nagios_summary(o, "bad --probe options");
+    dv_tool_probe_free(&tp);
+    return;
+  }
+  if (dv_probe_init(&pr, cand) < 0) {
+    dv_tool_probe_free(&tp);
+    return;
+  }
+  dv_probe_start(&tp.ctx, &pr);
+  (void)dv_loop_run(loop);
+  dv_probe_finish(&pr);
+  sev = dv_findings_max(&pr.findings, &any);
+  if (any && sev >= DV_SEV_ERROR)
+    o->state = dv_nagios_state_worst(o->state, dns_ok ? DV_NAGIOS_WARNING
+                                                      : DV_NAGIOS_CRITICAL);
+  else if (any && sev == DV_SEV_WARNING)
+    o->state = dv_nagios_state_worst(o->state, DV_NAGIOS_WARNING);
+  for (size_t i = 0; i < pr.findings.n; i++) {
+    const dv_catalogue_entry *e = dv_catalogue_get(pr.findings.v[i].code);
+    if (e->severity >= DV_SEV_WARNING) {
+      char sum[sizeof(o->summary)];
+      memcpy(sum, o->summary, sizeof(sum));
+      dv_nagios_summary(o, "%.300s; probe: %.200s", sum, e->title);
+      break;
+    }
+  }
+  dv_findings_append(all, &pr.findings);
+  dv_probe_free(&pr);
+  dv_tool_probe_free(&tp);
+}
+
 static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
                          const dv_nagios_range *w, const dv_nagios_range *c)
 {
@@ -240,7 +275,7 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
                       n.ascii, cfg->timeout_s);
     goto out;
   }
-  dns_ok = dv_dns_record_zone_ok(&dr) && strlen(dr.rname) + 34 <= 253;
+  dns_ok = dv_preflight_dns_ok(&dr);
   email_ok = er.chosen >= 0;
   methods = dns_ok + email_ok;
   dv_findings_append(&all, &dr.findings);
@@ -288,6 +323,8 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
                       n.ascii, dr.zone[0] ? dr.zone : "not found",
                       dv_dns_record_dnssec_word(&dr));
   }
+  if (cfg->probe && email_ok && methods)
+    probe_domain(cfg, o, loop, &er.cands[er.chosen], dns_ok, &all);
   if (w->set || c->set)
     o->state =
         dv_nagios_state_worst(o->state, dv_nagios_state_of(methods, w, c));
@@ -348,23 +385,12 @@ static const struct {
     {DV_F_EXPIRY_RENEWAL_PENDING, "ACM will renew it"},
 };
 
-static const char *jstr(const json_t *o, const char *k)
-{
-  const json_t *v = json_object_get(o, k);
-  return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static void arn_time(const json_t *o, const char *k, char *buf, size_t len)
 {
-  const json_t *v = json_object_get(o, k);
   time_t t;
-  struct tm tm;
   buf[0] = '\0';
-  if (!json_is_number(v))
-    return;
-  t = (time_t)json_number_value(v);
-  if (gmtime_r(&t, &tm))
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (dv_json_get_time(o, k, &t) == 0)
+    dv_time_iso(t, DV_TIME_SECONDS, buf, len);
 }
 
 /* Names of a DomainValidationOptions array as long output; the number
@@ -374,23 +400,24 @@ static int arn_names(dv_nagios_out *o, const json_t *dvos, const char *what)
   const json_t *it;
   size_t i;
   int pending = 0;
-  json_array_foreach(dvos, i, it)
-  {
+  json_array_foreach(dvos, i, it) {
     const json_t *rr = json_object_get(it, "ResourceRecord");
-    const char *st = jstr(it, "ValidationStatus");
+    const char *st = dv_json_get_str(it, "ValidationStatus");
     char extra[600] = "";
     if (strcmp(st, "PENDING_VALIDATION") == 0)
       pending++;
     if (json_is_object(rr))
-      snprintf(extra, sizeof(extra), " (%s %s -> %s)", jstr(rr, "Type"),
-               jstr(rr, "Name"), jstr(rr, "Value"));
-    else if (*jstr(it, "ValidationDomain") &&
-             strcmp(jstr(it, "ValidationMethod"), "EMAIL") == 0)
+      snprintf(extra, sizeof(extra), " (%s %s -> %s)",
+               dv_json_get_str(rr, "Type"), dv_json_get_str(rr, "Name"),
+               dv_json_get_str(rr, "Value"));
+    else if (*dv_json_get_str(it, "ValidationDomain") &&
+             strcmp(dv_json_get_str(it, "ValidationMethod"), "EMAIL") == 0)
       snprintf(extra, sizeof(extra), " (mail to ValidationDomain %s)",
-               jstr(it, "ValidationDomain"));
-    dv_nagios_long(o, "%s %s: %s %s%s", what, jstr(it, "DomainName"),
-                   *jstr(it, "ValidationMethod") ? jstr(it, "ValidationMethod")
-                                                 : "-",
+               dv_json_get_str(it, "ValidationDomain"));
+    dv_nagios_long(o, "%s %s: %s %s%s", what, dv_json_get_str(it, "DomainName"),
+                   *dv_json_get_str(it, "ValidationMethod")
+                       ? dv_json_get_str(it, "ValidationMethod")
+                       : "-",
                    *st ? st : "-", extra);
   }
   return pending;
@@ -403,11 +430,13 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
 {
   const json_t *d = f->detail;
   const json_t *rs = json_object_get(d, "RenewalSummary");
-  const char *status = jstr(d, "Status"), *type = jstr(d, "Type");
-  const char *fail = jstr(d, "FailureReason");
-  const char *rstatus = json_is_object(rs) ? jstr(rs, "RenewalStatus") : "";
+  const char *status = dv_json_get_str(d, "Status"),
+             *type = dv_json_get_str(d, "Type");
+  const char *fail = dv_json_get_str(d, "FailureReason");
+  const char *rstatus =
+      json_is_object(rs) ? dv_json_get_str(rs, "RenewalStatus") : "";
   const char *rreason =
-      json_is_object(rs) ? jstr(rs, "RenewalStatusReason") : "";
+      json_is_object(rs) ? dv_json_get_str(rs, "RenewalStatusReason") : "";
   char domain[300], na[40], more[700] = "", shown[300];
   size_t mn = 0;
   dv_expiry_verdict v;
@@ -423,8 +452,9 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
       mn += (size_t)snprintf(more + mn, sizeof(more) - mn, __VA_ARGS__);       \
   } while (0)
 
-  dv_name_printable(jstr(d, "DomainName"), strlen(jstr(d, "DomainName")),
-                    domain, sizeof(domain));
+  dv_text_escape(dv_json_get_str(d, "DomainName"),
+                 strlen(dv_json_get_str(d, "DomainName")), domain,
+                 sizeof(domain));
   printable(f->arn.arn, shown, sizeof(shown));
   has_days = dv_expiry_classify(d, time(NULL), DV_EXPIRY_DEFAULT_DAYS, &v) == 0;
   arn_time(d, "NotAfter", na, sizeof(na));
@@ -435,8 +465,9 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
                  "type %s, status %s, renewal eligibility %s, in use by "
                  "%zu resource(s)%s%s",
                  *type ? type : "-", status,
-                 *jstr(d, "RenewalEligibility") ? jstr(d, "RenewalEligibility")
-                                                : "-",
+                 *dv_json_get_str(d, "RenewalEligibility")
+                     ? dv_json_get_str(d, "RenewalEligibility")
+                     : "-",
                  json_array_size(json_object_get(d, "InUseBy")),
                  na[0] ? ", not after " : "", na);
   if (*rstatus)
@@ -474,8 +505,8 @@ static void arn_describe(const dv_cfg *cfg, dv_nagios_out *o,
   }
   if (*fail)
     MORE(" (%s)", fail);
-  if (*jstr(d, "RevocationReason"))
-    MORE(" (%s)", jstr(d, "RevocationReason"));
+  if (*dv_json_get_str(d, "RevocationReason"))
+    MORE(" (%s)", dv_json_get_str(d, "RevocationReason"));
   pending =
       strcmp(status, "PENDING_VALIDATION") == 0
           ? arn_names(o, json_object_get(d, "DomainValidationOptions"), "name")
@@ -556,9 +587,10 @@ static void check_arn(dv_cfg *cfg, dv_nagios_out *o, const dv_nagios_range *w,
                       const dv_nagios_range *c)
 {
   dv_acm_fetch f;
+  dv_acm_session_opts sopts;
   char why[600], shown[300], host[256];
   uint16_t port;
-  int is_ip, rc;
+  int is_ip;
 
   memset(&f, 0, sizeof(f));
   o->state = DV_NAGIOS_UNKNOWN;
@@ -576,8 +608,8 @@ static void check_arn(dv_cfg *cfg, dv_nagios_out *o, const dv_nagios_range *w,
   }
   f.describe = !cfg->check_host;
   f.get = !!cfg->check_host;
-  rc = dv_acm_fetch_run(&f, cfg, "check", 1);
-  if (rc != DV_ACM_SESSION_READY) {
+  dv_tool_acm_opts(cfg, &sopts);
+  if (dv_acm_fetch_run(&f, &sopts) != DV_ACM_SESSION_OK) {
     dv_nagios_summary(o, "%s", f.why);
     goto out;
   }

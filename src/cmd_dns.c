@@ -7,13 +7,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "check/check_dns.h"
 #include "check/check_email.h"
+#include "check/preflight.h"
 #include "base/loop.h"
 #include "src/report.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
 #include "src/tool_records.h"
+#include "src/tool_msgs.h"
 
 typedef struct {
   dv_loop *loop;
@@ -74,10 +77,10 @@ static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
   int any;
   dv_severity worst = dv_findings_max(fl, &any);
   fputs("== ", out);
-  dv_report_safe(out, title);
+  dv_text_fput(out, title, strlen(title));
   if (sub && *sub) {
     fputs(" (", out);
-    dv_report_safe(out, sub);
+    dv_text_fput(out, sub, strlen(sub));
     fputc(')', out);
   }
   fputs("  ", out);
@@ -91,7 +94,8 @@ static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
 static void print_servers(FILE *out, const dv_dns_record *r)
 {
   fputs("  zone ", out);
-  dv_report_safe(out, r->zone[0] ? r->zone : "(not found)");
+  dv_text_fput(out, r->zone[0] ? r->zone : "(not found)",
+               strlen(r->zone[0] ? r->zone : "(not found)"));
   fputs(", authoritative servers:\n", out);
   for (size_t i = 0; i < r->nauth; i++) {
     const dv_auth_answer *s = &r->auth[i];
@@ -99,14 +103,14 @@ static void print_servers(FILE *out, const dv_dns_record *r)
     snprintf(left, sizeof(left), "%s (%s)", s->ns,
              s->addr[0] ? s->addr : "no address");
     fputs("    ", out);
-    dv_report_safe(out, left);
+    dv_text_fput(out, left, strlen(left));
     fprintf(out, "%*s%-12s", (int)(strlen(left) < 36 ? 36 - strlen(left) : 1),
             "", dv_auth_state_word(s, r));
     if (s->soa_ok)
       fprintf(out, " serial %u", s->serial);
     if (s->cname[0] && !r->preflight) {
       fputs(" -> ", out);
-      dv_report_safe(out, s->cname);
+      dv_text_fput(out, s->cname, strlen(s->cname));
     }
     fputc('\n', out);
   }
@@ -152,7 +156,7 @@ static json_t *with_verdict(json_t *o, const dv_findings *fl, int incomplete)
   json_object_set_new(o, "verdict",
                       json_string(dv_report_status_word(
                           dv_report_exit_code(any, worst, incomplete))));
-  json_object_set_new(o, "findings", dv_report_findings_json(fl));
+  json_object_set_new(o, "findings", dv_findings_json(fl));
   return o;
 }
 
@@ -262,7 +266,7 @@ int dv_cmd_dns(dv_cfg *cfg)
       snprintf(sub, sizeof(sub), "for %s", r->cert_name);
       print_header(stdout, cfg, r->rname, sub, &r->findings, r->incomplete);
       fputs("  expected: CNAME ", stdout);
-      dv_report_safe(stdout, r->rvalue);
+      dv_text_fput(stdout, r->rvalue, strlen(r->rvalue));
       fputs(".\n", stdout);
       if (r->shared_with < 0) {
         print_servers(stdout, r);
@@ -270,7 +274,7 @@ int dv_cmd_dns(dv_cfg *cfg)
         fputs(dv_dns_status_str(r->rec_st), stdout);
         if (r->rec_cname[0]) {
           fputs(" -> ", stdout);
-          dv_report_safe(stdout, r->rec_cname);
+          dv_text_fput(stdout, r->rec_cname, strlen(r->rec_cname));
         }
         printf("\n  DNSSEC: %s   CAA: %s\n", dv_dns_record_dnssec_word(r),
                dv_caa_verdict_word(r->caa.verdict));
@@ -292,14 +296,13 @@ out:
   return rc;
 }
 
-/* ---- preflight ------------------------------------------------------------
- */
+/* ---- preflight ----------------------------------------------------------- */
 
 typedef struct {
   dv_email_result email;
   dv_dns_record dns;
   dv_findings findings;
-  int method; /* 0 none, 1 dns, 2 email */
+  dv_preflight_method method;
   int incomplete;
 } dv_preflight;
 
@@ -328,7 +331,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
     dv_name n;
     const char *a = cfg->args[i];
     dv_name_status st = dv_name_parse(a, strlen(a), &n, detail, sizeof(detail));
-    dv_name_printable(a, strlen(a), shown, sizeof(shown));
+    dv_text_escape(a, strlen(a), shown, sizeof(shown));
     if (st != DV_NAME_OK) {
       dv_error("argument %zu: \"%.80s\": %s%s%s", i + 1, shown,
                dv_name_status_str(st), detail[0] ? ": " : "", detail);
@@ -371,39 +374,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
         dv_finding_ev(&p->findings, f, "shared_with", "%s",
                       pf[j].dns.cert_name);
       }
-    dv_findings_append(&p->findings, &p->dns.findings);
-    /* "_" + 32 hex + "." + name must fit in 253 characters */
-    if (strlen(p->dns.rname) + 34 > 253) {
-      f = dv_findings_add(&p->findings, DV_F_DNS_RECORD_NAME_TOO_LONG,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "length", "%zu + 34 > 253",
-                    strlen(p->dns.rname));
-    }
-    if (dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253) {
-      p->method = 1;
-      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_DNS,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "zone", "%s", p->dns.zone);
-    } else if (!p->incomplete && !dv_dns_record_caa_ok(&p->dns)) {
-      /* CAA blocks issuance whatever the validation method */
-      f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                          p->dns.cert_name);
-      dv_finding_ev(&p->findings, f, "because", "CAA: %s",
-                    dv_caa_verdict_word(p->dns.caa.verdict));
-    } else if (!p->incomplete) {
-      /* DNS cannot work: now the e-mail side decides */
-      dv_findings_append(&p->findings, &p->email.findings);
-      if (p->email.chosen >= 0) {
-        p->method = 2;
-        f = dv_findings_add(&p->findings, DV_F_PREFLIGHT_USE_EMAIL,
-                            p->dns.cert_name);
-        dv_finding_ev(&p->findings, f, "validation_domain", "%s",
-                      p->email.cands[p->email.chosen].domain);
-      } else {
-        dv_findings_add(&p->findings, DV_F_PREFLIGHT_NO_METHOD,
-                        p->dns.cert_name);
-      }
-    }
+    p->method =
+        dv_preflight_decide(&p->dns, &p->email, p->incomplete, &p->findings);
     incomplete |= p->incomplete;
     dv_findings_fold(&p->findings, &any_all, &worst_all);
   }
@@ -422,8 +394,8 @@ int dv_cmd_preflight(dv_cfg *cfg)
           p->dns.zone[0] ? dv_json_str(p->dns.zone) : json_null(), "caa",
           dv_caa_verdict_word(p->dns.caa.verdict), "dnssec",
           dv_dns_record_dnssec_word(&p->dns), "can_validate",
-          dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253,
-          "email", "validation_domain", vd ? dv_json_str(vd) : json_null());
+          dv_preflight_dns_ok(&p->dns), "email", "validation_domain",
+          vd ? dv_json_str(vd) : json_null());
       dv_json_push(&arr, with_verdict(j, &p->findings, p->incomplete));
     }
     rc = dv_report_json_emit("preflight", rc, deadline, arr);
@@ -437,16 +409,15 @@ int dv_cmd_preflight(dv_cfg *cfg)
                    p->incomplete);
       printf("  plan: %s\n", p->incomplete ? "unknown" : plan[p->method]);
       printf("  DNS validation: %s (zone %s, CAA %s, DNSSEC %s)\n",
-             dv_dns_record_zone_ok(&p->dns) && strlen(p->dns.rname) + 34 <= 253
-                 ? "can work"
-                 : "cannot work",
+             dv_preflight_dns_ok(&p->dns) ? "can work" : "cannot work",
              p->dns.zone[0] ? p->dns.zone : "not found",
              dv_caa_verdict_word(p->dns.caa.verdict),
              dv_dns_record_dnssec_word(&p->dns));
       fputs("  e-mail validation: ", stdout);
       if (p->email.chosen >= 0) {
         fputs("can work, ValidationDomain ", stdout);
-        dv_report_safe(stdout, p->email.cands[p->email.chosen].domain);
+        dv_text_fput(stdout, p->email.cands[p->email.chosen].domain,
+                     strlen(p->email.cands[p->email.chosen].domain));
         fputc('\n', stdout);
       } else {
         fputs("cannot work\n", stdout);

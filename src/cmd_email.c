@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "dns/resolver.h"
 #include "check/check_email.h"
 #include "check/check_whois.h"
@@ -15,18 +16,10 @@
 #include "src/report.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
-
-void dv_error(const char *fmt, ...)
-{
-  char buf[2048];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
-  fputs("dvcheck: error: ", stderr);
-  dv_report_safe(stderr, buf);
-  fputc('\n', stderr);
-}
+#include "src/report_whois.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
+#include "src/tool_probe.h"
 
 static const char *candidate_route(const dv_candidate *c, char *buf, size_t len)
 {
@@ -104,7 +97,7 @@ static void render_contacts(FILE *out, const dv_cfg *cfg,
                             const dv_whois_check *c)
 {
   fputs("  WHOIS/RDAP contacts of ", out);
-  dv_report_safe(out, c->domain);
+  dv_text_fput(out, c->domain, strlen(c->domain));
   fputs(cfg->acm_legacy ? " (pre-2024 rule: they count as recipients):\n"
                         : " (not used by ACM since 2024):\n",
         out);
@@ -116,7 +109,7 @@ static void render_contacts(FILE *out, const dv_cfg *cfg,
 }
 
 static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
-                        const dv_whois_check *wc)
+                        const dv_whois_check *wc, const dv_probe *probe)
 {
   int any;
   dv_severity worst = dv_findings_max(&r->findings, &any);
@@ -124,10 +117,10 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
   size_t shown = r->cands[0].deliverable ? 1 : r->ncands;
 
   fputs("== ", out);
-  dv_report_safe(out, r->name.ascii);
+  dv_text_fput(out, r->name.ascii, strlen(r->name.ascii));
   if (strcmp(r->input, r->name.ascii) != 0) {
     fputs(" (from \"", out);
-    dv_report_safe(out, r->input);
+    dv_text_fput(out, r->input, strlen(r->input));
     fputs("\")", out);
   }
   fputs("  ", out);
@@ -137,16 +130,17 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
     dv_report_verdict(out, cfg, any, worst);
   fputc('\n', out);
   fputs("  candidate validation domains (registrable domain ", out);
-  dv_report_safe(out, r->name.registrable);
+  dv_text_fput(out, r->name.registrable, strlen(r->name.registrable));
   fputs("):\n", out);
   for (size_t i = 0; i < r->ncands; i++) {
     const dv_candidate *c = &r->cands[i];
     fprintf(out, "    %-3s ", (int)i == r->chosen ? "->" : "");
-    dv_report_safe(out, c->domain);
+    dv_text_fput(out, c->domain, strlen(c->domain));
     fprintf(out, "%*s",
             (int)(strlen(c->domain) < 30 ? 30 - strlen(c->domain) : 1), "");
     if (i < shown || c->mx_status != DV_DNS_CANCELLED)
-      dv_report_safe(out, candidate_route(c, route, sizeof(route)));
+      dv_text_fput(out, candidate_route(c, route, sizeof(route)),
+                   strlen(candidate_route(c, route, sizeof(route))));
     fputc('\n', out);
   }
   if (r->chosen >= 0) {
@@ -154,7 +148,7 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
     fputs("  ACM mails: ", out);
     for (int i = 0; i < 5; i++) {
       fprintf(out, "%s%s@", i ? ", " : "", dv_email_locals[i]);
-      dv_report_safe(out, d);
+      dv_text_fput(out, d, strlen(d));
     }
     fputc('\n', out);
   } else if (r->incomplete) {
@@ -164,6 +158,8 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
           "MX)\n",
           out);
   }
+  if (probe)
+    dv_tool_probe_text(out, probe, 2);
   if (wc)
     render_contacts(out, cfg, wc);
   fputc('\n', out);
@@ -239,7 +235,7 @@ static json_t *result_json(const dv_email_result *r)
       dv_report_status_word(dv_report_exit_code(any, worst, r->incomplete)),
       "validation_domain",
       r->chosen >= 0 ? dv_json_str(r->cands[r->chosen].domain) : json_null(),
-      "candidates", cands, "findings", dv_report_findings_json(&r->findings));
+      "candidates", cands, "findings", dv_findings_json(&r->findings));
   return o;
 }
 
@@ -251,7 +247,7 @@ static int parse_inputs(const dv_input_list *in, dv_email_result *res)
     char detail[256], shown[1100];
     dv_name n;
     dv_name_status st;
-    dv_name_printable(in->v[i].text, in->v[i].len, shown, sizeof(shown));
+    dv_text_escape(in->v[i].text, in->v[i].len, shown, sizeof(shown));
     st = dv_name_parse(in->v[i].text, in->v[i].len, &n, detail, sizeof(detail));
     if (st == DV_NAME_NOMEM)
       return -1;
@@ -283,11 +279,16 @@ int dv_cmd_email(dv_cfg *cfg)
   dv_severity worst_all = DV_SEV_INFO;
   char msg[256];
   dv_whois_ctx wctx;
+  dv_whois_opts wopts;
   dv_whois_check *wc = NULL;
   size_t nwc = 0;
   int64_t t0 = dv_loop_now_ms();
+  dv_tool_probe tp;
+  dv_probe *probes = NULL; /* one per name (--probe), NULL entries unused */
+  int *probed = NULL;
 
   memset(&wctx, 0, sizeof(wctx));
+  memset(&tp, 0, sizeof(tp));
   for (size_t i = 0; i < cfg->nargs; i++) {
     char where[32];
     snprintf(where, sizeof(where), "argument %zu", i + 1);
@@ -341,11 +342,14 @@ int dv_cmd_email(dv_cfg *cfg)
     goto out;
   }
   ctx.res = rs;
+  if (dv_tool_probe_init(&tp, cfg, loop) < 0)
+    goto out;
   for (size_t i = 0; i < in.n; i++)
     dv_email_start(&ctx, &res[i]);
   if (cfg->contacts || cfg->acm_legacy) {
     char err[512];
-    if (dv_whois_ctx_init(&wctx, cfg, loop, rs, err, sizeof(err)) < 0) {
+    dv_tool_whois_opts(cfg, &wopts);
+    if (dv_whois_ctx_init(&wctx, &wopts, loop, rs, err, sizeof(err)) < 0) {
       dv_error("%s", err);
       goto out;
     }
@@ -378,8 +382,41 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   for (size_t k = 0; k < nwc; k++)
     dv_whois_check_finish(&wc[k]);
-  for (size_t i = 0; i < in.n; i++) {
+  for (size_t i = 0; i < in.n; i++)
     dv_email_finish(&res[i]);
+  if (cfg->probe && !deadline_hit) {
+    /* --probe: the MX of each chosen validation domain, after DNS */
+    probes = calloc(in.n, sizeof(*probes));
+    probed = calloc(in.n, sizeof(*probed));
+    if (!probes || !probed) {
+      dv_error("out of memory");
+      goto out;
+    }
+    for (size_t i = 0; i < in.n; i++) {
+      if (res[i].incomplete || res[i].chosen < 0)
+        continue;
+      if (dv_probe_init(&probes[i], &res[i].cands[res[i].chosen]) < 0)
+        continue;
+      probed[i] = 1;
+      dv_probe_start(&tp.ctx, &probes[i]);
+    }
+    ls = dv_tool_probe_run(&tp, loop);
+    if (ls == DV_LOOP_DEADLINE)
+      deadline_hit = 1;
+    else if (ls != DV_LOOP_OK) {
+      dv_error("event loop: %s", dv_loop_status_str(ls));
+      goto out;
+    }
+    for (size_t i = 0; i < in.n; i++) {
+      if (!probed[i])
+        continue;
+      dv_probe_finish(&probes[i]);
+      dv_findings_append(&res[i].findings, &probes[i].findings);
+      if (probes[i].findings.nomem)
+        res[i].findings.nomem = 1;
+    }
+  }
+  for (size_t i = 0; i < in.n; i++) {
     if (cfg->acm_legacy)
       legacy_rescue(&res[i], contacts_for(wc, nwc, &res[i]));
     incomplete |= res[i].incomplete;
@@ -396,8 +433,11 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
   if (cfg->verbose)
-    fprintf(stderr, "dvcheck: %zu name(s), %lu DNS queries, %lld ms\n", in.n,
-            dv_resolver_sent(rs), (long long)(dv_loop_now_ms() - t0));
+    fprintf(stderr,
+            "dvcheck: %zu name(s), %lu DNS queries, %lu SMTP sessions (at most "
+            "%d at once, %d per MX address), %lld ms\n",
+            in.n, dv_resolver_sent(rs), tp.ctx.sessions, tp.ctx.max_active,
+            tp.ctx.max_host_active, (long long)(dv_loop_now_ms() - t0));
   if (cfg->json) {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < in.n; i++) {
@@ -409,16 +449,27 @@ int dv_cmd_email(dv_cfg *cfg)
           json_object_set_new(j, "used_by_acm", json_boolean(cfg->acm_legacy));
         json_object_set_new(o, "contacts", j ? j : json_null());
       }
+      if (o && cfg->probe)
+        json_object_set_new(o, "probe",
+                            probed && probed[i] ? dv_tool_probe_json(&probes[i])
+                                                : json_null());
       dv_json_push(&arr, o);
     }
     rc = dv_report_json_emit("email", rc, deadline_hit, arr);
   } else {
     for (size_t i = 0; i < in.n; i++)
-      render_text(stdout, cfg, &res[i], contacts_for(wc, nwc, &res[i]));
+      render_text(stdout, cfg, &res[i], contacts_for(wc, nwc, &res[i]),
+                  probed && probed[i] ? &probes[i] : NULL);
     printf("%zu name(s) checked: exit %d (%s)\n", in.n, rc,
            dv_report_status_word(rc));
   }
 out:
+  if (probes)
+    for (size_t i = 0; i < in.n; i++)
+      dv_probe_free(&probes[i]);
+  free(probes);
+  free(probed);
+  dv_tool_probe_free(&tp);
   for (size_t k = 0; k < nwc; k++)
     dv_whois_check_free(&wc[k]);
   free(wc);

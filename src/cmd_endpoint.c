@@ -7,11 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "check/acm_fetch.h"
 #include "check/check_endpoint.h"
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 static json_t *cert_json(const dv_cert_info *c)
 {
@@ -56,14 +59,14 @@ static json_t *endpoint_json(const dv_endpoint *e, int rc)
   } else {
     json_object_set_new(o, "expected", json_null());
   }
-  json_object_set_new(o, "findings", dv_report_findings_json(&e->findings));
+  json_object_set_new(o, "findings", dv_findings_json(&e->findings));
   return o;
 }
 
 static void line(const char *label, const char *value)
 {
   printf("  %-10s", label);
-  dv_report_safe(stdout, value);
+  dv_text_fput(stdout, value, strlen(value));
   fputc('\n', stdout);
 }
 
@@ -73,10 +76,10 @@ static void endpoint_text(const dv_cfg *cfg, const dv_endpoint *e)
   dv_severity worst = dv_findings_max(&e->findings, &any);
   char buf[700];
   fputs("== ", stdout);
-  dv_report_safe(stdout, e->target);
+  dv_text_fput(stdout, e->target, strlen(e->target));
   if (e->addr[0] && !e->is_ip) {
     fputs(" (", stdout);
-    dv_report_safe(stdout, e->addr);
+    dv_text_fput(stdout, e->addr, strlen(e->addr));
     fputc(')', stdout);
   }
   fputs("  ", stdout);
@@ -120,27 +123,36 @@ static void endpoint_text(const dv_cfg *cfg, const dv_endpoint *e)
   fputc('\n', stdout);
 }
 
-/* --arn: ACM's certificate (GetCertificate) as the expected one. Returns
- * DV_ACM_SESSION_READY (*have set when there is a certificate to compare;
- * a failed call is in *fetch), or the exit status. */
+/* --arn: ACM's certificate (GetCertificate) as the expected one. 0 when
+ * the calls ran (*have set when there is a certificate to compare; a
+ * failed call is in *fetch); -1 when the command must end, with the exit
+ * status in *rc (the reason has been reported). */
 static int endpoint_acm(dv_cfg *cfg, dv_acm_fetch *fetch, dv_cert_info *exp,
-                        int *have)
+                        int *have, int *rc)
 {
   char why[300], shown[300];
-  int rc;
+  dv_acm_session_opts o;
   *have = 0;
+  *rc = DV_EXIT_UNKNOWN;
   if (dv_acm_arn_parse(cfg->check_arn, &fetch->arn, why, sizeof(why)) !=
       DV_ARN_OK) {
     dv_error("--arn '%s': %s",
-             dv_name_printable(cfg->check_arn, strlen(cfg->check_arn), shown,
-                               sizeof(shown)),
+             dv_text_escape(cfg->check_arn, strlen(cfg->check_arn), shown,
+                            sizeof(shown)),
              why);
-    return DV_EXIT_UNKNOWN;
+    return -1;
   }
   fetch->get = 1;
-  rc = dv_acm_fetch_run(fetch, cfg, "endpoint", 0);
-  if (rc != DV_ACM_SESSION_READY || fetch->get_failed)
-    return rc;
+  dv_tool_acm_opts(cfg, &o);
+  if (dv_acm_fetch_run(fetch, &o) != DV_ACM_SESSION_OK) {
+    *rc = dv_tool_acm_fail(cfg, "endpoint", fetch->why);
+    return -1;
+  }
+  if (fetch->loop_status != DV_LOOP_OK &&
+      fetch->loop_status != DV_LOOP_DEADLINE)
+    dv_error("event loop: %s", dv_loop_status_str(fetch->loop_status));
+  if (fetch->get_failed)
+    return 0;
   if (dv_cert_info_from_pem(fetch->pem, fetch->pemlen, exp, why, sizeof(why)) <
       0) {
     fetch->get_failed = 1;
@@ -148,10 +160,10 @@ static int endpoint_acm(dv_cfg *cfg, dv_acm_fetch *fetch, dv_cert_info *exp,
     fetch->get_res.status = DV_ACM_BAD_RESPONSE;
     snprintf(fetch->get_res.detail, sizeof(fetch->get_res.detail),
              "unreadable certificate: %.200s", why);
-    return rc;
+    return 0;
   }
   *have = 1;
-  return rc;
+  return 0;
 }
 
 int dv_cmd_endpoint(dv_cfg *cfg)
@@ -183,13 +195,12 @@ int dv_cmd_endpoint(dv_cfg *cfg)
                                  &is_ip, why, sizeof(why)) < 0) {
       char shown[120];
       dv_error("endpoint '%s': %s",
-               dv_name_printable(cfg->args[0], strlen(cfg->args[0]), shown,
-                                 sizeof(shown)),
+               dv_text_escape(cfg->args[0], strlen(cfg->args[0]), shown,
+                              sizeof(shown)),
                why);
       goto out;
     }
-    rc = endpoint_acm(cfg, &fetch, &exp, &have_exp);
-    if (rc != DV_ACM_SESSION_READY)
+    if (endpoint_acm(cfg, &fetch, &exp, &have_exp, &rc) < 0)
       goto out;
     rc = DV_EXIT_UNKNOWN;
     left -= fetch.elapsed_ms / 1000.0;

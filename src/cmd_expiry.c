@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/json.h"
+#include "base/text.h"
 #include "aws/acm_client.h"
 #include "check/acm_expiry.h"
 #include "check/acm_org.h"
@@ -25,6 +27,8 @@
 #include "src/report.h"
 #include "src/report_asff.h"
 #include "src/tool_operate.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 
 /* DescribeCertificate: paced (acm_session.h), at most 4 in flight. */
 #define EX_MAX_INFLIGHT 4
@@ -70,14 +74,7 @@ typedef struct ex_run {
   int org_on;
 } ex_run;
 
-static const char *jstr(const json_t *o, const char *k)
-{
-  const json_t *v = json_object_get(o, k);
-  return json_is_string(v) ? json_string_value(v) : "";
-}
-
-/* ---- DNS checks for DNS-validated names ------------------------------------
- */
+/* ---- DNS checks for DNS-validated names ---------------------------------- */
 
 static void ex_dns_start(ex_run *run, ex_cert *c)
 {
@@ -91,16 +88,16 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
       return; /* the verdict stays "renewal expected", marked unchecked */
     run->dns_on = 1;
   }
-  json_array_foreach(dvos, i, it)
-  {
+  json_array_foreach(dvos, i, it) {
     const json_t *rr = json_object_get(it, "ResourceRecord");
     char rn[DV_NAME_LEN], rv[DV_NAME_LEN], why[128];
-    if (strcmp(jstr(it, "ValidationMethod"), "DNS") != 0 ||
-        !json_is_object(rr) || strcasecmp(jstr(rr, "Type"), "CNAME") != 0)
+    if (strcmp(dv_json_get_str(it, "ValidationMethod"), "DNS") != 0 ||
+        !json_is_object(rr) ||
+        strcasecmp(dv_json_get_str(rr, "Type"), "CNAME") != 0)
       continue;
-    if (dv_dns_name_normalise(jstr(rr, "Name"), rn, sizeof(rn), why,
+    if (dv_dns_name_normalise(dv_json_get_str(rr, "Name"), rn, sizeof(rn), why,
                               sizeof(why)) < 0 ||
-        dv_dns_name_normalise(jstr(rr, "Value"), rv, sizeof(rv), why,
+        dv_dns_name_normalise(dv_json_get_str(rr, "Value"), rv, sizeof(rv), why,
                               sizeof(why)) < 0)
       continue;
     if (c->nrecs >= EX_MAX_RECORDS)
@@ -112,14 +109,14 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
         dup = 1;
     if (dup)
       continue;
-    dv_dns_record_init(&c->recs[c->nrecs], jstr(it, "DomainName"), rn, rv);
+    dv_dns_record_init(&c->recs[c->nrecs], dv_json_get_str(it, "DomainName"),
+                       rn, rv);
     dv_dns_record_start(&run->dns, &c->recs[c->nrecs]);
     c->nrecs++;
   }
 }
 
-/* ---- DescribeCertificate pump -----------------------------------------------
- */
+/* ---- DescribeCertificate pump -------------------------------------------- */
 
 static void ex_pump(ex_region *reg);
 
@@ -169,8 +166,7 @@ static void ex_pump(ex_region *reg)
   }
 }
 
-/* ---- ListCertificates -------------------------------------------------------
- */
+/* ---- ListCertificates ---------------------------------------------------- */
 
 static void ex_on_list(void *arg, const dv_acm_result *res)
 {
@@ -188,8 +184,7 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
     reg->base.findings.nomem = 1;
     return;
   }
-  json_array_foreach(list, i, it)
-  {
+  json_array_foreach(list, i, it) {
     ex_cert *c = &reg->certs[reg->ncerts];
     dv_expiry_verdict v;
     if (dv_expiry_classify(it, run->now, run->days, &v) < 0 || !v.expiring)
@@ -197,15 +192,16 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
     c->reg = reg;
     c->summary = json_incref((json_t *)it);
     c->v = v;
-    snprintf(c->arn, sizeof(c->arn), "%s", jstr(it, "CertificateArn"));
-    snprintf(c->domain, sizeof(c->domain), "%s", jstr(it, "DomainName"));
+    snprintf(c->arn, sizeof(c->arn), "%s",
+             dv_json_get_str(it, "CertificateArn"));
+    snprintf(c->domain, sizeof(c->domain), "%s",
+             dv_json_get_str(it, "DomainName"));
     reg->ncerts++;
   }
   ex_pump(reg);
 }
 
-/* ---- verdicts
- * ------------------------------------------------------------------ */
+/* ---- verdicts ------------------------------------------------------------ */
 
 static void ex_cert_finish(ex_cert *c)
 {
@@ -233,13 +229,12 @@ static void ex_cert_finish(ex_cert *c)
                   -c->v.days_left);
   else
     dv_finding_ev(&c->findings, f, "days_left", "%ld", c->v.days_left);
-  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")), ts,
-               sizeof(ts));
+  dv_expiry_not_after(src, ts, sizeof(ts));
   dv_finding_ev(&c->findings, f, "not_after", "%s", ts);
-  dv_finding_ev(&c->findings, f, "type", "%s", jstr(src, "Type"));
-  if (*jstr(src, "RenewalEligibility"))
+  dv_finding_ev(&c->findings, f, "type", "%s", dv_json_get_str(src, "Type"));
+  if (*dv_json_get_str(src, "RenewalEligibility"))
     dv_finding_ev(&c->findings, f, "renewal_eligibility", "%s",
-                  jstr(src, "RenewalEligibility"));
+                  dv_json_get_str(src, "RenewalEligibility"));
   if (c->v.method)
     dv_finding_ev(&c->findings, f, "validation", "%s", c->v.method);
   if (c->v.code == DV_F_EXPIRY_EMAIL_RENEWAL && cname_missing) {
@@ -269,8 +264,7 @@ static int ex_cmp(const void *a, const void *b)
   return strcmp(x->arn, y->arn);
 }
 
-/* ---- output
- * ------------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 static json_t *ex_cert_json(const ex_cert *c)
 {
@@ -278,16 +272,15 @@ static json_t *ex_cert_json(const ex_cert *c)
   char ts[40];
   int any;
   dv_severity worst = dv_findings_max(&c->findings, &any);
-  dv_asff_time((time_t)json_number_value(json_object_get(src, "NotAfter")), ts,
-               sizeof(ts));
+  dv_expiry_not_after(src, ts, sizeof(ts));
   return json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:o}", "kind",
       "certificate", "arn", c->arn, "region", c->reg->base.name, "domain",
-      c->domain, "type", jstr(src, "Type"), "not_after", ts, "days_left",
-      (json_int_t)c->v.days_left, "validation",
+      c->domain, "type", dv_json_get_str(src, "Type"), "not_after", ts,
+      "days_left", (json_int_t)c->v.days_left, "validation",
       c->v.method ? json_string(c->v.method) : json_null(), "verdict",
       dv_catalogue_get(c->v.code)->id, "severity", dv_severity_str(worst),
-      "findings", dv_report_findings_json(&c->findings));
+      "findings", dv_findings_json(&c->findings));
 }
 
 static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
@@ -306,12 +299,12 @@ static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
     const ex_cert *c = v[i];
     const json_t *src = c->detail ? c->detail : c->summary;
     char dom[120];
-    dv_name_printable(c->domain, strlen(c->domain), dom, sizeof(dom));
+    dv_text_escape(c->domain, strlen(c->domain), dom, sizeof(dom));
     printf("  ");
     if (run->org_on)
       printf("%-13s ", c->reg->acct ? c->reg->acct->id : "-");
     printf("%-15s %5ld  %-13s %-28s ", c->reg->base.name, c->v.days_left,
-           jstr(src, "Type"), dom);
+           dv_json_get_str(src, "Type"), dom);
     dv_report_sev(out, run->cfg, dv_catalogue_get(c->v.code)->severity);
     printf(" %s\n", dv_catalogue_get(c->v.code)->id);
   }
@@ -322,7 +315,7 @@ static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
     if (dv_findings_max(&v[i]->findings, &any) < DV_SEV_WARNING)
       continue;
     printf("\n== ");
-    dv_report_safe(out, v[i]->arn);
+    dv_text_fput(out, v[i]->arn, strlen(v[i]->arn));
     printf("\n");
     dv_report_findings_text(out, run->cfg, &v[i]->findings);
   }
@@ -386,8 +379,7 @@ static int ex_asff(ex_run *run, ex_cert **v, size_t n)
   return rc;
 }
 
-/* ---- the command
- * ------------------------------------------------------------------ */
+/* ---- the command --------------------------------------------------------- */
 
 int dv_cmd_expiry(dv_cfg *cfg)
 {
@@ -407,19 +399,20 @@ int dv_cmd_expiry(dv_cfg *cfg)
   /* a whole account within ACM's request quota takes a while */
   if (!cfg->timeout_given)
     cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
-  if (dv_acm_regions_parse(cfg, regions, &nregions, &run.all_regions, why,
-                           sizeof(why)) < 0) {
+  if (dv_tool_acm_regions(cfg, regions, &nregions, &run.all_regions, why,
+                          sizeof(why)) < 0) {
     dv_error("%s", why);
     return DV_EXIT_UNKNOWN;
   }
-  rc = dv_acm_session_open(&run.sess, cfg, "expiry");
-  if (rc != DV_ACM_SESSION_READY)
+  if (dv_tool_acm_open(&run.sess, cfg, "expiry", &rc) < 0)
     return rc;
   rc = DV_EXIT_UNKNOWN;
   {
     size_t units = nregions, k = 0;
     if (cfg->org) {
-      if (dv_org_collect(&run.sess, &run.org, why, sizeof(why)) < 0) {
+      dv_org_opts oo = {cfg->org_role, cfg->org_accounts,
+                        cfg->org_accounts_file, cfg->org_exclude};
+      if (dv_org_collect(&run.sess, &oo, &run.org, why, sizeof(why)) < 0) {
         dv_error("%s", why);
         goto out;
       }
@@ -465,7 +458,7 @@ int dv_cmd_expiry(dv_cfg *cfg)
       goto out;
     }
   }
-  deadline = dv_acm_session_run(&run.sess);
+  deadline = dv_tool_acm_run(&run.sess);
   if (deadline < 0)
     goto out;
 
@@ -527,7 +520,7 @@ int dv_cmd_expiry(dv_cfg *cfg)
       if (arr && run.org.findings.n)
         dv_json_push(&arr,
                      json_pack("{s:s, s:o}", "kind", "organization", "findings",
-                               dv_report_findings_json(&run.org.findings)));
+                               dv_findings_json(&run.org.findings)));
       for (i = 0; arr && i < run.org.n; i++)
         dv_json_push(&arr, dv_org_account_json(&run.org.v[i]));
     }

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "check/findings.h"
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_operate.h"
+#include "src/tool_msgs.h"
 
 static json_t *entry_json(const dv_catalogue_entry *e)
 {
@@ -28,8 +30,8 @@ int dv_cmd_explain(dv_cfg *cfg)
       char shown[128];
       dv_error("unknown finding code '%s' (list them all with 'dvcheck "
                "explain')",
-               dv_name_printable(cfg->args[0], strlen(cfg->args[0]), shown,
-                                 sizeof(shown)));
+               dv_text_escape(cfg->args[0], strlen(cfg->args[0]), shown,
+                              sizeof(shown)));
       return DV_EXIT_UNKNOWN;
     }
     if (cfg->json) {

@@ -1,7 +1,8 @@
-/* dvcheck -- `dvcheck whois --input FILE`: analyse a WHOIS or RDAP reply
- * saved elsewhere (a customer pasted it into a ticket). No network. The
- * parsing lives in whois/; this file reads the input, finds the data files
- * and renders the result. */
+/* dvcheck -- `dvcheck whois`: live WHOIS/RDAP contacts of each name's
+ * registrable domain (check/check_whois.c on the loop), or, with --input
+ * FILE, a reply saved elsewhere (a customer pasted it into a ticket; no
+ * network). The parsing lives in whois/; this file reads the input and
+ * renders the result. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,34 +10,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/text.h"
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
+#include "base/datafile.h"
+#include "src/report_whois.h"
+#include "src/tool_checks.h"
+#include "src/tool_msgs.h"
 #include "whois/whois_parse.h"
 #include "check/check_whois.h"
 #include "base/loop.h"
 #include "dns/resolver.h"
 
 #define DV_WHOIS_INPUT_MAX (16u << 20)
-
-/* DVCHECK_DATADIR, else the installed data, else the source tree. */
-int dv_data_path(const char *file, char *out, size_t outlen)
-{
-  const char *env = getenv("DVCHECK_DATADIR");
-  const char *dirs[3] = {env, DV_PKGDATADIR, DV_SRCDATADIR};
-  struct stat sb;
-  for (int i = 0; i < 3; i++) {
-    if (!dirs[i] || !*dirs[i])
-      continue;
-    snprintf(out, outlen, "%s/%s", dirs[i], file);
-    if (stat(out, &sb) == 0)
-      return 0;
-    if (i == 0)
-      return -1; /* an explicit DVCHECK_DATADIR must hold the file */
-  }
-  return -1;
-}
 
 /* `dvcheck whois NAME...`: one live lookup per registrable domain. */
 static int whois_live(dv_cfg *cfg)
@@ -47,6 +35,7 @@ static int whois_live(dv_cfg *cfg)
   dv_resolver *rs = NULL;
   dv_resolver_opts ro;
   dv_whois_ctx ctx;
+  dv_whois_opts wopts;
   int rc = DV_EXIT_UNKNOWN, bad = 0, any_all = 0;
   int deadline_hit = 0, incomplete = 0;
   dv_severity worst_all = DV_SEV_INFO;
@@ -75,7 +64,7 @@ static int whois_live(dv_cfg *cfg)
     dv_name_status st;
     size_t k;
     const char *a = cfg->args[i];
-    dv_name_printable(a, strlen(a), shown, sizeof(shown));
+    dv_text_escape(a, strlen(a), shown, sizeof(shown));
     st = dv_name_parse(a, strlen(a), &n, detail, sizeof(detail));
     if (st == DV_NAME_NOMEM)
       goto nomem;
@@ -106,7 +95,8 @@ static int whois_live(dv_cfg *cfg)
     ro.trace = dv_report_dns_trace;
   if (dv_resolver_new(loop, &ro, &rs) != DV_RESOLVER_OK)
     rs = NULL; /* IP-literal servers still work */
-  if (dv_whois_ctx_init(&ctx, cfg, loop, rs, err, sizeof(err)) < 0) {
+  dv_tool_whois_opts(cfg, &wopts);
+  if (dv_whois_ctx_init(&ctx, &wopts, loop, rs, err, sizeof(err)) < 0) {
     dv_error("%s", err);
     goto out;
   }
@@ -158,7 +148,7 @@ static int whois_live(dv_cfg *cfg)
       int any;
       dv_severity worst = dv_findings_max(&c->findings, &any);
       fputs("== ", stdout);
-      dv_report_safe(stdout, c->domain);
+      dv_text_fput(stdout, c->domain, strlen(c->domain));
       if (c->have_info)
         printf(" (%s)  ", c->info.source);
       else
@@ -173,7 +163,7 @@ static int whois_live(dv_cfg *cfg)
         for (size_t i = 0; i < c->nnames; i++) {
           if (i)
             fputs(", ", stdout);
-          dv_report_safe(stdout, c->names[i]);
+          dv_text_fput(stdout, c->names[i], strlen(c->names[i]));
         }
         fputc('\n', stdout);
       }
@@ -244,22 +234,19 @@ int dv_cmd_whois(dv_cfg *cfg)
   }
   if (!buf) {
     dv_error("%s: %s",
-             dv_name_printable(cfg->whois_input, strlen(cfg->whois_input),
-                               shown, sizeof(shown)),
+             dv_text_escape(cfg->whois_input, strlen(cfg->whois_input), shown,
+                            sizeof(shown)),
              err);
     goto out;
   }
-  if (dv_whois_detect_format(buf, len) == DV_FORMAT_UNKNOWN) {
-    dv_error("%s: neither WHOIS text nor RDAP JSON (empty or binary)",
-             dv_name_printable(cfg->whois_input, strlen(cfg->whois_input),
-                               shown, sizeof(shown)));
-    goto out;
-  }
+  /* A zero-byte (or blank-only) file is read as an empty WHOIS reply:
+   * "no data" (WHOIS_EMPTY_REPLY, exit 1), not an input error -- some
+   * servers answer that way, and the file may be exactly what one sent. */
   st = dv_whois_parse_any(pat, buf, len, cfg->whois_server, &w);
   if (st != DV_WHOIS_OK) {
     dv_error("%s: %s",
-             dv_name_printable(cfg->whois_input, strlen(cfg->whois_input),
-                               shown, sizeof(shown)),
+             dv_text_escape(cfg->whois_input, strlen(cfg->whois_input), shown,
+                            sizeof(shown)),
              dv_whois_status_str(st));
     goto out;
   }
@@ -283,7 +270,9 @@ int dv_cmd_whois(dv_cfg *cfg)
         w.not_found, "truncated", w.truncated, "servers",
         servers ? servers : json_array(), "referral",
         w.referral[0] ? dv_json_str(w.referral) : json_null(), "findings",
-        dv_report_findings_json(&fl));
+        dv_findings_json(&fl));
+    if (res)
+      json_object_set_new(res, "empty", json_boolean(w.empty));
     if (res)
       json_object_set_new(res, "verdict",
                           json_string(dv_report_status_word(rc)));
@@ -293,20 +282,22 @@ int dv_cmd_whois(dv_cfg *cfg)
     const dv_contact *roles[3] = {&w.registrant, &w.admin, &w.tech};
     static const char *const names[3] = {"registrant", "admin", "tech"};
     fputs("== ", stdout);
-    dv_report_safe(stdout, subject);
+    dv_text_fput(stdout, subject, strlen(subject));
     printf(" (%s reply)  ", w.source);
     dv_report_verdict(stdout, cfg, any, worst);
     fputc('\n', stdout);
-    for (int i = 0; i < 3; i++) {
+    if (w.empty)
+      fputs("  contacts    unknown (empty reply: no data)\n", stdout);
+    for (int i = 0; i < 3 && !w.empty; i++) {
       printf("  %-11s %-9s ", names[i],
              dv_contact_status_str(roles[i]->status));
-      dv_report_safe(stdout,
-                     roles[i]->email[0] ? roles[i]->email : roles[i]->raw);
+      const char *v = roles[i]->email[0] ? roles[i]->email : roles[i]->raw;
+      dv_text_fput(stdout, v, strlen(v));
       fputc('\n', stdout);
     }
     if (w.referral[0]) {
       fputs("  referral    ", stdout);
-      dv_report_safe(stdout, w.referral);
+      dv_text_fput(stdout, w.referral, strlen(w.referral));
       fputc('\n', stdout);
     }
     fputs("  (ACM stopped mailing WHOIS contacts in 2024; they matter only "

@@ -13,6 +13,7 @@
 #include "src/tool_getparam.h"
 #include "src/tool_help.h"
 #include "src/tool_operate.h"
+#include "src/tool_msgs.h"
 
 /* Nagios mode: invoked as check_dv (argv[0]), or the `check` command. In
  * it, every error is one "DV UNKNOWN - ..." line on stdout. */
@@ -100,28 +101,11 @@ int main(int argc, char **argv)
     free(nargv);
     return DV_EXIT_UNKNOWN;
   }
-  if (strcmp(cfg.command, "email") == 0)
-    rc = dv_cmd_email(&cfg);
-  else if (strcmp(cfg.command, "dns") == 0)
-    rc = dv_cmd_dns(&cfg);
-  else if (strcmp(cfg.command, "preflight") == 0)
-    rc = dv_cmd_preflight(&cfg);
-  else if (strcmp(cfg.command, "whois") == 0)
-    rc = dv_cmd_whois(&cfg);
-  else if (strcmp(cfg.command, "explain") == 0)
-    rc = dv_cmd_explain(&cfg);
-  else if (strcmp(cfg.command, "cert") == 0)
-    rc = dv_cmd_cert(&cfg);
-  else if (strcmp(cfg.command, "certs") == 0)
-    rc = dv_cmd_certs(&cfg);
-  else if (strcmp(cfg.command, "endpoint") == 0)
-    rc = dv_cmd_endpoint(&cfg);
-  else if (strcmp(cfg.command, "check") == 0)
-    rc = dv_cmd_check(&cfg);
-  else if (strcmp(cfg.command, "expiry") == 0)
-    rc = dv_cmd_expiry(&cfg);
-  else if (strcmp(cfg.command, "audit") == 0)
-    rc = dv_cmd_audit(&cfg);
+  {
+    const dv_command *c = dv_command_find(cfg.command);
+    if (c) /* dv_getparam accepts only commands of the table */
+      rc = c->run(&cfg);
+  }
   if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
     rc = DV_EXIT_UNKNOWN;
   dv_names_cleanup();

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "dns/resolver.h"
 #include "base/names.h"
 #include "src/report.h"
@@ -22,17 +23,6 @@ void dv_report_color_init(dv_cfg *cfg)
   const char *nc = getenv("NO_COLOR");
   cfg->color =
       !cfg->no_color && !(nc && nc[0]) && !cfg->json && isatty(STDOUT_FILENO);
-}
-
-void dv_report_safe(FILE *out, const char *s)
-{
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c >= 0x20 && c < 0x7F)
-      fputc(c, out);
-    else
-      fprintf(out, "\\x%02X", c);
-  }
 }
 
 void dv_report_wrap(FILE *out, int indent, int width, const char *text)
@@ -119,14 +109,14 @@ void dv_report_findings_text(FILE *out, const dv_cfg *cfg,
       fputs("  ", out);
       dv_report_sev(out, cfg, e->severity);
       fprintf(out, " %s  ", e->id);
-      dv_report_safe(out, f->subject);
+      dv_text_fput(out, f->subject, strlen(f->subject));
       fputc('\n', out);
       dv_report_wrap(out, 12, 78, e->title);
       for (size_t j = 0; j < f->nev; j++) {
         fprintf(out, "%12s", "");
-        dv_report_safe(out, f->ev[j].key);
+        dv_text_fput(out, f->ev[j].key, strlen(f->ev[j].key));
         fputs(": ", out);
-        dv_report_safe(out, f->ev[j].value);
+        dv_text_fput(out, f->ev[j].value, strlen(f->ev[j].value));
         fputc('\n', out);
       }
       if (e->severity >= DV_SEV_WARNING || cfg->verbose) {
@@ -136,40 +126,6 @@ void dv_report_findings_text(FILE *out, const dv_cfg *cfg,
       }
     }
   }
-}
-
-json_t *dv_json_str(const char *s)
-{
-  char buf[2048];
-  json_t *j = json_string(s);
-  if (j)
-    return j;
-  /* not UTF-8 (cannot happen for our escaped names, but be safe) */
-  dv_name_printable(s, strlen(s), buf, sizeof(buf));
-  return json_string(buf);
-}
-
-json_t *dv_report_findings_json(const dv_findings *fl)
-{
-  json_t *arr = json_array();
-  if (!arr)
-    return NULL;
-  for (size_t i = 0; i < fl->n; i++) {
-    const dv_finding *f = &fl->v[i];
-    const dv_catalogue_entry *e = dv_catalogue_get(f->code);
-    json_t *ev = json_object(), *o;
-    for (size_t j = 0; ev && j < f->nev; j++)
-      json_object_set_new(ev, f->ev[j].key, dv_json_str(f->ev[j].value));
-    o = json_pack("{s:s, s:s, s:o, s:s, s:o}", "code", e->id, "severity",
-                  dv_severity_str(e->severity), "subject",
-                  dv_json_str(f->subject), "message", e->title, "evidence",
-                  ev ? ev : json_object());
-    if (!o || json_array_append_new(arr, o) < 0) {
-      json_decref(arr);
-      return NULL;
-    }
-  }
-  return arr;
 }
 
 int dv_report_exit_code(int any, dv_severity worst, int incomplete)
@@ -245,7 +201,7 @@ void dv_report_dns_trace(void *arg, const struct dv_dns_answer *a)
 {
   (void)arg;
   fprintf(stderr, "dns: ");
-  dv_report_safe(stderr, a->qname);
+  dv_text_fput(stderr, a->qname, strlen(a->qname));
   fprintf(stderr, " %s -> %s (%lld ms)\n", dv_dns_type_str(a->qtype),
           dv_dns_status_str(a->status), (long long)a->rtt_ms);
 }

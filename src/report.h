@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "base/json.h"
 #include "check/findings.h"
 #include "src/tool_cfg.h"
 
@@ -13,10 +14,6 @@
 
 /* Decide colour: --no-color, NO_COLOR, and a terminal on stdout. */
 void dv_report_color_init(dv_cfg *cfg);
-
-/* Print untrusted text: control characters and non-ASCII bytes come out as
- * \xHH so nothing can drive the terminal. */
-void dv_report_safe(FILE *out, const char *s);
 
 /* Word-wrap text at width, each line prefixed by indent spaces. */
 void dv_report_wrap(FILE *out, int indent, int width, const char *text);
@@ -26,9 +23,9 @@ void dv_report_sev(FILE *out, const dv_cfg *cfg, dv_severity sev);
 /* The verdict label for a whole subject: OK/WARNING/ERROR/FATAL. */
 void dv_report_verdict(FILE *out, const dv_cfg *cfg, int any, dv_severity sev);
 
+/* Every finding with its evidence, fix and reference, as text. */
 void dv_report_findings_text(FILE *out, const dv_cfg *cfg,
                              const dv_findings *fl);
-json_t *dv_report_findings_json(const dv_findings *fl);
 
 /* Exit status from the worst severity seen (and whether the run finished). */
 int dv_report_exit_code(int any, dv_severity worst, int incomplete);
@@ -48,9 +45,6 @@ int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
                         json_t *results);
 /* Dump a JSON document to out; returns 0 or -1. */
 int dv_report_json_print(FILE *out, json_t *doc);
-
-/* json_string that never fails on odd bytes: they are escaped first. */
-json_t *dv_json_str(const char *s);
 
 /* -vv: one line per DNS answer on stderr (a dv_resolver trace hook). */
 struct dv_dns_answer;

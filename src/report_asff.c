@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/timefmt.h"
+#include "base/json.h"
 #include "src/report_asff.h"
 
 const char *dv_asff_severity_label(dv_severity sev)
@@ -29,26 +31,18 @@ const char *dv_asff_severity_label(dv_severity sev)
   }
 }
 
-void dv_asff_time(time_t t, char *out, size_t outlen)
-{
-  struct tm tm;
-  if (!gmtime_r(&t, &tm)) {
-    snprintf(out, outlen, "1970-01-01T00:00:00.000Z");
-    return;
-  }
-  strftime(out, outlen, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-}
-
 /* A string truncated to at most max bytes on a UTF-8 boundary. */
 static json_t *asff_str(const char *s, size_t max)
 {
   char buf[1100];
   size_t n = strlen(s ? s : "");
   if (n > max && max < sizeof(buf)) {
-    memcpy(buf, s, max);
     n = max;
-    while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80)
-      n--; /* do not cut a UTF-8 sequence */
+    /* do not cut a UTF-8 sequence: s[n] (n < strlen(s)) is the first byte
+     * left out; step back while it continues a sequence */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+      n--;
+    memcpy(buf, s, n);
     buf[n] = '\0';
     return json_stringn(buf, n);
   }
@@ -58,11 +52,11 @@ static json_t *asff_str(const char *s, size_t max)
 /* ACM gives timestamps as epoch seconds (JSON numbers); ASFF wants strings. */
 static int asff_copy_time(json_t *dst, const char *key, const json_t *src)
 {
-  const json_t *v = json_object_get(src, key);
   char ts[40];
-  if (!json_is_number(v))
-    return 0;
-  dv_asff_time((time_t)json_number_value(v), ts, sizeof(ts));
+  time_t t;
+  if (dv_json_get_time(src, key, &t) < 0)
+    return 0; /* absent, or not a time we accept: left out */
+  dv_time_iso(t, DV_TIME_MILLIS, ts, sizeof(ts));
   return json_object_set_new(dst, key, json_string(ts));
 }
 
@@ -85,8 +79,7 @@ static int asff_copy_strlist(json_t *dst, const char *key, const json_t *src)
   arr = json_array();
   if (!arr)
     return -1;
-  json_array_foreach(v, i, it)
-  {
+  json_array_foreach(v, i, it) {
     if (json_is_string(it))
       json_array_append_new(arr, json_string(json_string_value(it)));
     else if (json_is_object(it) && json_is_string(json_object_get(it, "Arn")))
@@ -140,7 +133,7 @@ json_t *dv_asff_finding(const dv_asff_input *in)
            in->account, in->account);
   snprintf(id, sizeof(id), "%s/dvcheck/%s", in->arn, in->code);
   snprintf(gen, sizeof(gen), "dvcheck/%s", in->code);
-  dv_asff_time(in->now, ts, sizeof(ts));
+  dv_time_iso(in->now, DV_TIME_MILLIS, ts, sizeof(ts));
   if (in->remediation && *in->remediation)
     snprintf(desc, sizeof(desc), "%s Fix: %s", in->description,
              in->remediation);

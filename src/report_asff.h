@@ -29,7 +29,4 @@ json_t *dv_asff_finding(const dv_asff_input *in);
 /* ASFF severity label for a catalogue severity. */
 const char *dv_asff_severity_label(dv_severity sev);
 
-/* "2026-11-22T10:00:00.000Z" (RFC 3339, as ASFF wants). */
-void dv_asff_time(time_t t, char *out, size_t outlen);
-
 #endif

@@ -40,6 +40,12 @@ typedef struct {
   double whois_timeout_s;         /* --whois-timeout (0 = default) */
   int acm_legacy;                 /* email --acm-legacy */
   int contacts;                   /* email --contacts */
+  /* SMTP mailbox probe (email/cert/check --probe) */
+  int probe;                /* --probe */
+  double smtp_timeout_s;    /* --smtp-timeout (0 = default) */
+  const char *mail_from;    /* --mail-from ADDR (NULL = null sender) */
+  const char **connect_tos; /* --connect-to H:P:CH:CP (repeatable) */
+  size_t nconnect_tos;
   /* ACM: cert, certs (--region/--endpoint-url: same fields as the
    * credential-chain branch) */
   const char *aws_region;        /* --region */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "aws/aws_creds.h"
 #include "base/names.h"
 #include "src/tool_getparam.h"
@@ -40,7 +41,7 @@ int dv_resolver_arg_add(dv_cfg *cfg, const char *arg, char *msg, size_t msglen)
   long p = 53;
   int v6 = 0;
 
-  dv_name_printable(arg, strlen(arg), shown, sizeof(shown));
+  dv_text_escape(arg, strlen(arg), shown, sizeof(shown));
   if (cfg->nresolvers >= DV_MAX_RESOLVERS) {
     snprintf(msg, msglen, "at most %d --resolver options", DV_MAX_RESOLVERS);
     return -1;
@@ -197,7 +198,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     cfg->timeout_given = 1;
     if (parse_timeout(val, &cfg->timeout_s) < 0) {
       snprintf(msg, msglen, "--timeout '%s': give seconds between 0.1 and 3600",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     break;
@@ -207,6 +208,38 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_CNAME:
     cfg->cnames[cfg->ncnames++] = val;
     break;
+  case DV_OPT_PROBE:
+    cfg->probe = 1;
+    break;
+  case DV_OPT_CONNECT_TO:
+    cfg->connect_tos[cfg->nconnect_tos++] = val;
+    break;
+  case DV_OPT_MAIL_FROM:
+    if (strpbrk(val, "<> \t\r\n\"") || strlen(val) > 254 ||
+        (val[0] &&
+         (!strchr(val, '@') || val[0] == '@' || val[strlen(val) - 1] == '@'))) {
+      snprintf(msg, msglen,
+               "--mail-from '%s': give an address like probe@example.com",
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->mail_from = val;
+    break;
+  case DV_OPT_SMTP_TIMEOUT: {
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(val, &end);
+    if (!*val || *end || errno || !isfinite(v) || v < 0.1 || v > 300) {
+      snprintf(msg, msglen,
+               "--smtp-timeout '%s': give seconds between 0.1 "
+               "and 300",
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->smtp_timeout_s = v;
+    break;
+  }
   case DV_OPT_RECORDS:
     cfg->records_file = val;
     break;
@@ -233,8 +266,8 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     v = strtod(val, &end);
     if (!*val || *end || errno || !isfinite(v) || v < 0.1 || v > hi) {
       snprintf(msg, msglen, "--%s '%s': give a number between 0.1 and %g",
-               o->lname,
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)), hi);
+               o->lname, dv_text_escape(val, strlen(val), shown, sizeof(shown)),
+               hi);
       return DV_PARAM_BAD_ARG;
     }
     if (o->id == DV_OPT_WHOIS_RATE)
@@ -292,7 +325,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     v = strtol(val, &end, 10);
     if (!*val || *end || errno || v < 1 || v > 3650) {
       snprintf(msg, msglen, "--days '%s': give whole days, 1 to 3650",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     cfg->expiry_days = v;
@@ -307,7 +340,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                     "0123456789+=,.@_-") != strlen(val)) {
       snprintf(msg, msglen, "--role-name '%s': not an IAM role name",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     cfg->org_role = val;
@@ -319,7 +352,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
                "--%s '%s': give 12-digit account ids, "
                "comma-separated",
                o->lname,
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     if (o->id == DV_OPT_ACCOUNTS)
@@ -333,7 +366,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_FORMAT:
     if (strcmp(val, "text") && strcmp(val, "json") && strcmp(val, "asff")) {
       snprintf(msg, msglen, "--format '%s': give text, json or asff",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     cfg->format = val;
@@ -348,7 +381,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
       snprintf(msg, msglen,
                "--region '%s': not a region name (like us-east-1), a list "
                "(us-east-1,eu-west-1) or all",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     cfg->aws_region = val;
@@ -357,7 +390,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     if (strncmp(val, "https://", 8) != 0 && strncmp(val, "http://", 7) != 0) {
       snprintf(msg, msglen,
                "--endpoint-url '%s': give a URL (https://host[:port])",
-               dv_name_printable(val, strlen(val), shown, sizeof(shown)));
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
     cfg->aws_endpoint_url = val;
@@ -377,7 +410,8 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
   cfg->timeout_s = 20;
   cfg->args = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
   cfg->cnames = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
-  if (!cfg->args || !cfg->cnames)
+  cfg->connect_tos = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+  if (!cfg->args || !cfg->cnames || !cfg->connect_tos)
     return DV_PARAM_NOMEM;
   msg[0] = '\0';
   for (int i = 1; i < argc; i++) {
@@ -386,7 +420,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
       if (!cfg->command) {
         if (!dv_command_find(a)) {
           snprintf(msg, msglen, "unknown command '%s'",
-                   dv_name_printable(a, strlen(a), shown, sizeof(shown)));
+                   dv_text_escape(a, strlen(a), shown, sizeof(shown)));
           return DV_PARAM_UNKNOWN_COMMAND;
         }
         cfg->command = a;
@@ -406,8 +440,8 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
       const char *val = NULL;
       if (!o || !option_allowed(cfg, o)) {
         snprintf(msg, msglen, "unknown option '%s'%s",
-                 dv_name_printable(a, eq ? (size_t)(eq - a) : strlen(a), shown,
-                                   sizeof(shown)),
+                 dv_text_escape(a, eq ? (size_t)(eq - a) : strlen(a), shown,
+                                sizeof(shown)),
                  o ? " for this command" : "");
         return DV_PARAM_UNKNOWN_OPTION;
       }
@@ -437,7 +471,7 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
       if (!o || !option_allowed(cfg, o)) {
         char c[8];
         snprintf(msg, msglen, "unknown option '-%s'",
-                 dv_name_printable(p, 1, c, sizeof(c)));
+                 dv_text_escape(p, 1, c, sizeof(c)));
         return DV_PARAM_UNKNOWN_OPTION;
       }
       if (o->arg) {
@@ -468,6 +502,8 @@ void dv_cfg_free(dv_cfg *cfg)
 {
   free(cfg->args);
   free(cfg->cnames);
+  free(cfg->connect_tos);
+  cfg->connect_tos = NULL;
   cfg->args = NULL;
   cfg->cnames = NULL;
 }

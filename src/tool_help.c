@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "src/tool_help.h"
+#include "src/tool_operate.h"
 
 const dv_command dv_commands[] = {
     {"email", "[-f FILE] NAME...",
@@ -22,7 +23,8 @@ const dv_command dv_commands[] = {
      "hosts that are aliases, IP literals or have no public address, lookup "
      "failures. It lists the five addresses ACM mails (admin@, "
      "administrator@, hostmaster@, postmaster@, webmaster@) and gives a "
-     "verdict per name: the validation domain to use, or the fix."},
+     "verdict per name: the validation domain to use, or the fix.",
+     dv_cmd_email},
     {"dns", "[NAME] --cname RECORD_NAME=RECORD_VALUE... | --records FILE",
      "is ACM's validation CNAME in place at every authoritative server",
      "Checks each validation record ACM gave (from --cname, the CSV the ACM "
@@ -34,13 +36,15 @@ const dv_command dv_commands[] = {
      "of CNAME, CNAME plus other data, long CNAME chains, a record in the "
      "wrong zone), DNSSEC, and CAA for the certificate name. NAME (the "
      "certificate name) is needed only when it is not the record name "
-     "without its first label."},
+     "without its first label.",
+     dv_cmd_dns},
     {"preflight", "NAME...",
      "before requesting: which validation method will work for each name",
      "For each NAME: can DNS validation work (zone served by its name "
      "servers, CAA allows Amazon, DNSSEC not broken), can e-mail validation "
      "work (the e-mail checks), which names share a record (*.example.com "
-     "and example.com), and the method and validation domain to choose."},
+     "and example.com), and the method and validation domain to choose.",
+     dv_cmd_preflight},
     {"whois", "NAME... | --input FILE [--domain NAME] [--server HOST]",
      "WHOIS/RDAP contacts ACM mailed before 2024: masked, proxied, throttled?",
      "Looks up the registrable domain of each NAME (once per domain, however "
@@ -52,16 +56,22 @@ const dv_command dv_commands[] = {
      "minute; a throttled reply makes dvcheck back off, not retry in a loop. "
      "With --input FILE, analyses a reply saved elsewhere instead -- WHOIS "
      "text or RDAP JSON, detected automatically; \"-\" reads standard input; "
-     "no network. "
+     "no network. An empty FILE (0 bytes, or blanks only) is read as an "
+     "empty reply -- some servers send nothing for a name they do not know "
+     "-- and reported as \"no data\" (WHOIS_EMPTY_REPLY, exit 1), not as an "
+     "input error; a registry that closes without a word live gets the "
+     "same verdict. "
      "Reports the registrant, admin and tech contacts as email, proxy (a "
      "privacy relay), redacted, web_form or absent, and whether the reply "
-     "was throttled, asks for a CAPTCHA or points to a web-only registry. "
+     "was throttled (a refusal notice, or a short reply without data that "
+     "words a refusal), asks for a CAPTCHA or points to a web-only registry. "
      "ACM mailed these contacts only until mid-2024. The RDAP bootstrap is "
      "cached in $XDG_CACHE_HOME/dvcheck/rdap-dns.json (default "
      "~/.cache/dvcheck), refreshed from data.iana.org when its max age has "
      "passed (DVCHECK_RDAP_BOOTSTRAP_URL names a mirror to fetch it from "
      "instead). DVCHECK_WHOIS_ALLOW_LOOPBACK=1 (test labs only) lets WHOIS "
-     "referrals name 127.0.0.0/8 or ::1."},
+     "referrals name 127.0.0.0/8 or ::1.",
+     dv_cmd_whois},
     {"cert",
      "ARN [--resend [--domain D] [--validation-domain V] [--dry-run] "
      "[--yes]]",
@@ -77,20 +87,22 @@ const dv_command dv_commands[] = {
      "only for e-mail-validated names that are pending validation, within "
      "ACM's 72-hour window; it shows the addresses first and asks for "
      "confirmation on a terminal (--yes skips the question, and is required "
-     "without a terminal). Credentials come from AWS_ACCESS_KEY_ID, "
-     "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; the region from the ARN; "
-     "the endpoint from --endpoint-url, AWS_ENDPOINT_URL_ACM or "
-     "AWS_ENDPOINT_URL; the CA bundle from AWS_CA_BUNDLE."},
+     "without a terminal). Credentials, region, endpoint and CA bundle are "
+     "found as the AWS CLI finds them (see --profile): the region from the "
+     "ARN first.",
+     dv_cmd_cert},
     {"certs", "[--region R] [--status S[,S...]]",
      "list the ACM certificates of a region (every page, every key type)",
      "Calls ACM's ListCertificates over all pages, asking for every key type "
      "(by default ACM lists only RSA_2048 certificates), optionally only "
      "those with the given statuses (PENDING_VALIDATION, ISSUED, INACTIVE, "
-     "EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED), and prints a table."},
+     "EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED), and prints a table.",
+     dv_cmd_certs},
     {"explain", "[CODE]",
      "print a finding's catalogue entry (all codes without CODE)",
      "Prints the severity, title, remediation and reference of a finding code "
-     "such as MX_NULL. Without CODE, lists every code."},
+     "such as MX_NULL. Without CODE, lists every code.",
+     dv_cmd_explain},
     {"endpoint", "HOST[:PORT] [--expect-pem FILE | --arn ARN]",
      "which certificate a TLS endpoint serves, and is it trusted and current",
      "Connects to HOST (a name, resolved like every lookup, or an IP "
@@ -105,7 +117,8 @@ const dv_command dv_commands[] = {
      "certificate (\"the load balancer still serves the old certificate\"); "
      "with --arn, the same for the ACM certificate (GetCertificate; a "
      "certificate ACM has not issued yet is an ACM_API_ERROR with "
-     "RequestInProgressException, other API failures exit 3)."},
+     "RequestInProgressException, other API failures exit 3).",
+     dv_cmd_endpoint},
     {"check",
      "--host HOST[:PORT] | --domain NAME | --arn ARN [-w RANGE] "
      "[-c RANGE] [-t SECONDS]",
@@ -136,7 +149,8 @@ const dv_command dv_commands[] = {
      "certificate not issued yet) are UNKNOWN. Ranges: N (0..N), N: (at "
      "least N), ~:N (at most N), N:M, and @N:M (alert inside). Bad usage and "
      "internal errors give one UNKNOWN line; the whole check never runs "
-     "longer than -t."},
+     "longer than -t.",
+     dv_cmd_check},
     {"expiry", "[--region R|R1,R2|all] [--days N] [--format text|json|asff]",
      "ACM certificates expiring within N days, and what blocks their renewal",
      "Lists every certificate of the region(s) (ListCertificates, every page "
@@ -152,7 +166,8 @@ const dv_command dv_commands[] = {
      "(one finding per certificate): aws securityhub batch-import-findings "
      "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
      "expire without renewal, 1 for warnings, 0 when ACM will renew "
-     "everything in the window."},
+     "everything in the window.",
+     dv_cmd_expiry},
     {"audit", "[--region R|R1,R2|all] [--days N]",
      "every ACM certificate of the account; the problem ones diagnosed",
      "Lists every certificate of the region(s) and diagnoses, as `dvcheck "
@@ -164,7 +179,8 @@ const dv_command dv_commands[] = {
      "with one shared DNS cache; DescribeCertificate calls are paced per "
      "region well under ACM's request quota. A progress bar goes to standard "
      "error on a terminal; the output is a summary table, worst first, then "
-     "the diagnosis of every certificate that is not fine."},
+     "the diagnosis of every certificate that is not fine.",
+     dv_cmd_audit},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);
 
@@ -238,6 +254,51 @@ const dv_option dv_options[] = {
      "domain's WHOIS/RDAP contacts, and count their real (or proxy) "
      "addresses as validation recipients, so they can rescue a name whose "
      "domains receive no mail."},
+    {DV_OPT_PROBE, "probe", 0, NULL, "email cert check",
+     "also ask the MX whether the five addresses exist (SMTP, never DATA)",
+     "Opt-in: connect to the validation domain's MX hosts on port 25 and "
+     "ask whether admin@, administrator@, hostmaster@, postmaster@ and "
+     "webmaster@ exist. What is sent: EHLO (HELO if refused), STARTTLS when "
+     "offered, MAIL FROM:<> (the null sender, or --mail-from), one RCPT TO "
+     "for each of the five addresses plus one random address that cannot "
+     "exist (a server that accepts it accepts everything), RSET and QUIT. "
+     "DATA is never sent, so no mail is ever delivered. The MX hosts are "
+     "tried in preference order (equal preferences in random order), the "
+     "next one only when a host cannot be reached, times out or refuses at "
+     "the greeting; one session per host and name, at most 2 at once per MX "
+     "host and 8 in the whole run, each reply within --smtp-timeout. "
+     "Replies are classified by their basic and enhanced status codes (RFC "
+     "5321, RFC 3463): accepted, cannot verify (252), greylisted or other "
+     "temporary failures (4xx: ACM's sender retries, so a warning), mailbox "
+     "unknown, policy refusal. A probe that no MX answers from your "
+     "network is inconclusive, not a failure: outbound port 25 is often "
+     "blocked, and probing from addresses on blocklists gets refused. The "
+     "STARTTLS certificate is checked (validity, chain, name) and reported, "
+     "never fatal. Without --probe no SMTP connection is ever made. Probe "
+     "only domains you are responsible for: repeated probes can get your "
+     "address blocklisted."},
+    {DV_OPT_SMTP_TIMEOUT, "smtp-timeout", 0, "SECONDS", "email cert check",
+     "time for each SMTP step of --probe (default 10)",
+     "Time for the connection and for each reply of the --probe dialogue, "
+     "0.1 to 300 seconds (default 10; RFC 5321 4.5.3.2 lets servers take "
+     "minutes, but a server that slow is reported, not waited for). The "
+     "run's --timeout still bounds everything."},
+    {DV_OPT_MAIL_FROM, "mail-from", 0, "ADDR", "email cert check",
+     "sender for --probe instead of the null sender <>",
+     "The envelope sender of the --probe dialogue (MAIL FROM:<ADDR>). "
+     "Default: the null sender <>, which every server must accept (RFC 5321 "
+     "4.5.5) and which no bounce can be sent to; some servers refuse it, "
+     "then give an address of yours here."},
+    {DV_OPT_CONNECT_TO, "connect-to", 0, "HOST:PORT:CONNECT-HOST:CONNECT-PORT",
+     "email cert check",
+     "--probe: connect to CONNECT-HOST:CONNECT-PORT for HOST:PORT "
+     "(repeatable)",
+     "curl's convention: the probe of MX host HOST (port 25) goes to "
+     "CONNECT-HOST (an IP address, [ADDR] for IPv6) port CONNECT-PORT "
+     "instead, e.g. through an SSH tunnel when outbound port 25 is blocked "
+     "(--connect-to mx.example.com:25:127.0.0.1:2525). An empty HOST or "
+     "PORT matches every host or port; the first matching option wins. "
+     "Certificate names are still checked against HOST."},
     {DV_OPT_CONTACTS, "contacts", 0, NULL, "email",
      "also show the WHOIS/RDAP contacts (not used by ACM since 2024)",
      "Look up and show the registrable domain's WHOIS/RDAP contacts as a "
@@ -406,4 +467,8 @@ void dv_version_print(FILE *out)
           "libpsl %s\n",
           ares_version(NULL), LIBCURL_VERSION, OPENSSL_VERSION_TEXT,
           JANSSON_VERSION, idn2_check_version(NULL), psl_get_version());
+#ifdef DV_DEBUGBUILD
+  /* tests/scenarios.py looks for this line (cases with "needs: debug") */
+  fprintf(out, "debug build: test hooks (DVCHECK_TEST_CLOCK_OFFSET)\n");
+#endif
 }

@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "src/tool_cfg.h"
+
 typedef enum {
   DV_OPT_JSON,
   DV_OPT_RESOLVER,
@@ -26,6 +28,11 @@ typedef enum {
   DV_OPT_WHOIS_TIMEOUT,
   DV_OPT_ACM_LEGACY,
   DV_OPT_CONTACTS,
+  /* SMTP probe (email/cert/check --probe) */
+  DV_OPT_PROBE,
+  DV_OPT_SMTP_TIMEOUT,
+  DV_OPT_MAIL_FROM,
+  DV_OPT_CONNECT_TO,
   /* ACM */
   DV_OPT_REGION,
   DV_OPT_ENDPOINT_URL,
@@ -70,6 +77,7 @@ typedef struct {
   const char *synopsis;
   const char *summary;
   const char *doc;
+  int (*run)(dv_cfg *cfg); /* the command (tool_operate.h); exit status */
 } dv_command;
 
 extern const dv_option dv_options[];

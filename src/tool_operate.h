@@ -15,15 +15,5 @@ int dv_cmd_endpoint(dv_cfg *cfg);
 int dv_cmd_check(dv_cfg *cfg);
 int dv_cmd_expiry(dv_cfg *cfg);
 int dv_cmd_audit(dv_cfg *cfg);
-/* Print "DV UNKNOWN - msg" (check mode's only error form); returns 3. */
-int dv_check_unknown(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-/* Find a data file (patterns.conf, ...): DVCHECK_DATADIR, the installed
- * pkgdatadir, or the source tree. Returns 0 and the path, or -1. */
-int dv_data_path(const char *file, char *out, size_t outlen);
-
-/* Print "dvcheck: error: ..." on stderr (the message is made safe). */
-void dv_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "check/check_dns.h"
 #include "src/tool_input.h"
 #include "src/tool_records.h"
@@ -54,13 +55,13 @@ static dv_records_status add(dv_record_list *l, const char *cert,
   if (dv_dns_name_normalise(rn, r->rname, sizeof(r->rname), why, sizeof(why)) <
       0) {
     snprintf(detail, dlen, "%s: record name \"%s\": %s", where,
-             dv_name_printable(rn, strlen(rn), shown, 60), why);
+             dv_text_escape(rn, strlen(rn), shown, 60), why);
     return DV_RECORDS_SYNTAX;
   }
   if (dv_dns_name_normalise(rv, r->rvalue, sizeof(r->rvalue), why,
                             sizeof(why)) < 0) {
     snprintf(detail, dlen, "%s: record value \"%s\": %s", where,
-             dv_name_printable(rv, strlen(rv), shown, 60), why);
+             dv_text_escape(rv, strlen(rv), shown, 60), why);
     return DV_RECORDS_SYNTAX;
   }
   if (r->rname[0] == '*' || r->rvalue[0] == '*') {
@@ -73,7 +74,7 @@ static dv_records_status add(dv_record_list *l, const char *cert,
     dv_name_status st = dv_name_parse(cert, strlen(cert), &n, why, sizeof(why));
     if (st != DV_NAME_OK) {
       snprintf(detail, dlen, "%s: domain name \"%s\": %s%s%s", where,
-               dv_name_printable(cert, strlen(cert), shown, 60),
+               dv_text_escape(cert, strlen(cert), shown, 60),
                dv_name_status_str(st), why[0] ? ": " : "", why);
       return DV_RECORDS_SYNTAX;
     }
@@ -232,8 +233,7 @@ static dv_records_status parse_json(dv_record_list *l, const char *buf,
     st = DV_RECORDS_SYNTAX;
     goto out;
   }
-  json_array_foreach(dvos, i, o)
-  {
+  json_array_foreach(dvos, i, o) {
     json_t *rr = json_object_get(o, "ResourceRecord");
     const char *dn = json_string_value(json_object_get(o, "DomainName"));
     const char *rn = json_string_value(json_object_get(rr, "Name"));

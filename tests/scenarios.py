@@ -18,6 +18,12 @@ A .cases file holds stanzas separated by blank lines:
                                            this regex entirely; no --json
                                            run, no codes)
 
+    needs:   debug                        (optional: the case uses a test
+                                           hook of a debug build, e.g.
+                                           DVCHECK_TEST_CLOCK_OFFSET; SKIP
+                                           when `dvcheck --version` does not
+                                           say "debug build")
+
 A stanza with `defaults: yes` gives its keys (e.g. `env`) to every later
 case of its file. `codes` is the exact set of finding codes that must fire (all subjects,
 all names) -- a code firing where it is not expected fails the case too.
@@ -89,6 +95,16 @@ def dig(doc, path):
             doc = doc[part]
     return doc
 
+
+
+def debug_build(dv):
+    """A debug build (configure --enable-debug) has the test hooks."""
+    try:
+        p = subprocess.run([dv, "--version"], capture_output=True, timeout=30,
+                           stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return b"\ndebug build:" in p.stdout
 
 
 def run_plugin(dv, glob, args, want_exit, c):
@@ -165,10 +181,15 @@ def main():
     os.environ.setdefault("DV_ACM_ENDPOINT", "https://127.45.0.1")
     os.environ.setdefault("DV_ACM_CA", os.path.join(lab, "ca", "ca.pem"))
     n = failed = 0
+    debug = debug_build(dv)
     for path in files:
         for c in parse(path):
             n += 1
             name = c.get("case", c.get("run", "?"))
+            if c.get("needs") == "debug" and not debug:
+                print(f"ok {n} - {name} # SKIP needs a debug build "
+                      "(configure --enable-debug) for its test hook")
+                continue
             try:
                 problems = run_case(dv, resolver, c)
             except (subprocess.TimeoutExpired, KeyError) as e:

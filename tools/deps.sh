@@ -7,7 +7,8 @@ libc-ares-dev libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev
 libidn2-dev libpsl-dev publicsuffix check
 nsd unbound bind9-dnsutils ldnsutils python3 python3-jsonschema
 valgrind bsdextrautils util-linux openssl curl clang-format
-awscli python3-botocore nagios4-core python3-cryptography"
+awscli python3-botocore nagios4-core python3-cryptography
+postfix postgrey"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -21,8 +22,12 @@ fi
 echo "deps: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# The lab runs its own NSD/Unbound on loopback: keep the packages' system
-# services from starting during installation (they would hold port 53).
+# postfix: the lab runs its own instances (tests/lab/postfix_lab.py); the
+# package must not configure a system mailer ("No configuration")
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+# The lab runs its own NSD/Unbound/Postfix/postgrey on loopback: keep the
+# packages' system services from starting during installation (they would
+# hold ports 53 and 25).
 policy=/usr/sbin/policy-rc.d
 created=0
 if [ ! -e "$policy" ]; then

@@ -194,10 +194,12 @@ static void check_kv(const char *fx, const char *key, char *val,
     CHECK(strstr(c->raw, val) != NULL, "%s: %s want ~\"%s\" got \"%s\"", fx,
           key, val, c->raw);
   } else if (!strcmp(key, "throttled") || !strcmp(key, "captcha") ||
-             !strcmp(key, "not_found") || !strcmp(key, "truncated")) {
+             !strcmp(key, "not_found") || !strcmp(key, "truncated") ||
+             !strcmp(key, "empty")) {
     int got = !strcmp(key, "throttled")   ? in->throttled
               : !strcmp(key, "captcha")   ? in->captcha
               : !strcmp(key, "not_found") ? in->not_found
+              : !strcmp(key, "empty")     ? in->empty
                                           : in->truncated;
     CHECK(got == atoi(val), "%s: %s want %s got %d", fx, key, val, got);
   } else if (!strcmp(key, "referral") || !strcmp(key, "web_only")) {

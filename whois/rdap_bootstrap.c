@@ -117,8 +117,7 @@ static const char *pick_url(json_t *urls)
   size_t i;
   json_t *u;
   const char *http = NULL;
-  json_array_foreach(urls, i, u)
-  {
+  json_array_foreach(urls, i, u) {
     const char *s = json_string_value(u);
     if (!s)
       continue;
@@ -165,8 +164,7 @@ dv_whois_status dv_rdap_bootstrap_parse(const char *buf, size_t len,
     st = DV_WHOIS_ENOMEM;
     goto out;
   }
-  json_array_foreach(services, i, svc)
-  {
+  json_array_foreach(services, i, svc) {
     const char *url;
     if (!json_is_array(svc) || json_array_size(svc) < 2)
       continue;
@@ -174,8 +172,7 @@ dv_whois_status dv_rdap_bootstrap_parse(const char *buf, size_t len,
     url = pick_url(json_array_get(svc, 1));
     if (!url || !json_is_array(names))
       continue;
-    json_array_foreach(names, j, nm)
-    {
+    json_array_foreach(names, j, nm) {
       const char *s = json_string_value(nm);
       if (!s)
         continue;

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/trace.h"
 #include "whois/rdap_client.h"
 #include "whois/whois_client.h"
 #include "whois/whois_int.h"
@@ -76,8 +77,7 @@ int dv_rdap_related_link(const char *buf, size_t len, char *out, size_t outlen)
   if (!root)
     return 0;
   links = json_object_get(root, "links");
-  json_array_foreach(links, i, l)
-  {
+  json_array_foreach(links, i, l) {
     const char *rel = json_string_value(json_object_get(l, "rel"));
     const char *type = json_string_value(json_object_get(l, "type"));
     const char *href = json_string_value(json_object_get(l, "href"));
@@ -173,8 +173,8 @@ static void rl_answer(void *arg, const dv_http_resp *resp)
   h->elapsed_ms = resp->elapsed_ms;
   h->retry_after_s = -1;
   if (l->c->o.verbose)
-    fprintf(stderr, "dvcheck: rdap %s: %s, HTTP %ld, %zu bytes\n", l->role,
-            dv_http_status_str(resp->status), resp->code, resp->body_len);
+    dv_trace("dvcheck: rdap %s: %s, HTTP %ld, %zu bytes", l->role,
+             dv_http_status_str(resp->status), resp->code, resp->body_len);
   if (resp->status != DV_HTTP_OK) {
     if (registry)
       l->r.failed = 1;

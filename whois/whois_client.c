@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/buf.h"
+#include "base/trace.h"
 #include "base/ratelimit.h"
 #include "whois/whois_client.h"
 #include "whois/whois_int.h"
@@ -95,8 +97,7 @@ struct dv_wfetch {
   int dns_pending;
   int dns_done;
   int fd;
-  char *buf;
-  size_t len, cap;
+  dv_buf reply; /* at most the client's max_reply bytes */
   int truncated;
   int refused; /* at least one address refused / unreachable */
   dv_timer t_step, t_total, t_done;
@@ -123,7 +124,7 @@ static void fetch_maybe_free(dv_wfetch *f)
   if (!f->delivered || f->dns_pending)
     return;
   free(f->query);
-  free(f->buf);
+  dv_buf_free(&f->reply);
   free(f);
 }
 
@@ -145,8 +146,8 @@ static void fetch_deliver(void *arg)
   r.host = f->host;
   r.addr =
       f->ai < f->naddrs && f->st != DV_WFETCH_RESOLVE ? f->addrs[f->ai] : "";
-  r.buf = f->buf ? f->buf : "";
-  r.len = f->len;
+  r.buf = f->reply.p ? f->reply.p : "";
+  r.len = f->reply.len;
   r.truncated = f->truncated;
   r.elapsed_ms = dv_loop_now_ms() - f->t0;
   f->delivered = 1;
@@ -166,11 +167,11 @@ static void fetch_finish(dv_wfetch *f, dv_wfetch_status st)
   dv_loop_timer_disarm(f->c->loop, &f->t_step);
   dv_loop_timer_disarm(f->c->loop, &f->t_total);
   if (f->c->o.verbose)
-    fprintf(stderr, "dvcheck: whois %s [%s]: %s, %zu bytes%s, %lld ms\n",
-            f->host, f->ai < f->naddrs ? f->addrs[f->ai] : "-",
-            dv_wfetch_status_str(st), f->len,
-            f->truncated ? " (truncated)" : "",
-            (long long)(dv_loop_now_ms() - f->t0));
+    dv_trace("dvcheck: whois %s [%s]: %s, %zu bytes%s, %lld ms", f->host,
+             f->ai < f->naddrs ? f->addrs[f->ai] : "-",
+             dv_wfetch_status_str(st), f->reply.len,
+             f->truncated ? " (truncated)" : "",
+             (long long)(dv_loop_now_ms() - f->t0));
   dv_loop_timer_arm(f->c->loop, &f->t_done, 0, fetch_deliver, f);
 }
 
@@ -180,7 +181,7 @@ static void fetch_io(void *arg, int fd, short revents);
 static void fetch_step_timeout(void *arg)
 {
   dv_wfetch *f = arg;
-  if (f->fd >= 0 && f->qsent == 0 && f->len == 0 &&
+  if (f->fd >= 0 && f->qsent == 0 && f->reply.len == 0 &&
       f->st == DV_WFETCH_CONNECT_TIMEOUT) {
     /* connect timed out on this address: try the next one */
     fetch_close(f);
@@ -269,7 +270,7 @@ static void fetch_read(dv_wfetch *f)
   for (;;) {
     ssize_t n = recv(f->fd, tmp, sizeof(tmp), 0);
     if (n == 0) {
-      fetch_finish(f, f->len ? DV_WFETCH_OK : DV_WFETCH_EMPTY);
+      fetch_finish(f, f->reply.len ? DV_WFETCH_OK : DV_WFETCH_EMPTY);
       return;
     }
     if (n < 0) {
@@ -280,27 +281,14 @@ static void fetch_read(dv_wfetch *f)
       fetch_finish(f, DV_WFETCH_RESET);
       return;
     }
-    if (f->len + (size_t)n > f->c->o.max_reply) {
-      size_t keep = f->c->o.max_reply - f->len;
-      n = (ssize_t)keep;
+    if ((size_t)n > f->reply.max - f->reply.len) {
+      n = (ssize_t)(f->reply.max - f->reply.len); /* keep up to the limit */
       f->truncated = 1;
     }
-    if (f->len + (size_t)n + 1 > f->cap) {
-      size_t ncap = f->cap ? f->cap : 16384;
-      char *nb;
-      while (ncap < f->len + (size_t)n + 1)
-        ncap *= 2;
-      nb = realloc(f->buf, ncap);
-      if (!nb) {
-        fetch_finish(f, DV_WFETCH_NOMEM);
-        return;
-      }
-      f->buf = nb;
-      f->cap = ncap;
+    if (dv_buf_append(&f->reply, tmp, (size_t)n) != DV_BUF_OK) {
+      fetch_finish(f, DV_WFETCH_NOMEM);
+      return;
     }
-    memcpy(f->buf + f->len, tmp, (size_t)n);
-    f->len += (size_t)n;
-    f->buf[f->len] = '\0';
     if (f->truncated) {
       fetch_finish(f, DV_WFETCH_OK);
       return;
@@ -398,6 +386,7 @@ int dv_whois_fetch(dv_whois_client *c, const char *host, int port,
   }
   f->c = c;
   f->fd = -1;
+  dv_buf_init(&f->reply, c->o.max_reply, 0);
   f->port = port;
   f->qlen = strlen(query);
   f->cb = cb;
@@ -645,13 +634,19 @@ static void lookup_fetched(void *arg, const dv_wfetch_result *fr)
   h->bytes = fr->len;
   h->truncated = fr->truncated;
   h->elapsed_ms = fr->elapsed_ms;
-  if (fr->status != DV_WFETCH_OK) {
+  /* An empty reply from the first server that answers (the registry) is
+   * "no data" -- some send nothing for an unknown name -- not a failure:
+   * parsed, it is an answer with info.empty set. Further down the chain
+   * (a registrar) it stays a failed hop: the registry's data stands. */
+  if (fr->status != DV_WFETCH_OK &&
+      !(fr->status == DV_WFETCH_EMPTY && !l->iana && !l->r.have_info)) {
     if (!l->r.have_info)
       l->r.failed = 1;
     lookup_done(l);
     return;
   }
-  dv_whois_parse_text(c->pat, fr->buf, fr->len, fr->host, &info);
+  dv_whois_parse_text(c->pat, fr->len ? fr->buf : NULL, fr->len, fr->host,
+                      &info);
   info.truncated |= fr->truncated;
   h->throttled = info.throttled;
   h->not_found = info.not_found;
@@ -827,8 +822,8 @@ static void lookup_ask(dv_wlookup *l)
     }
     if (wait == 0) {
       if (c->o.verbose)
-        fprintf(stderr, "dvcheck: whois: asking %s (%s) about %s\n", l->host,
-                l->role, l->r.domain);
+        dv_trace("dvcheck: whois: asking %s (%s) about %s", l->host, l->role,
+                 l->r.domain);
       if (dv_whois_fetch(c, l->host, 43, l->query, lookup_fetched, l) < 0)
         lookup_done(l);
       return;
@@ -837,8 +832,8 @@ static void lookup_ask(dv_wlookup *l)
   if (wait > dv_loop_deadline_left_ms(c->loop))
     wait = dv_loop_deadline_left_ms(c->loop);
   if (c->o.verbose)
-    fprintf(stderr, "dvcheck: whois: waiting %lld ms for %s (rate limit)\n",
-            (long long)wait, l->host);
+    dv_trace("dvcheck: whois: waiting %lld ms for %s (rate limit)",
+             (long long)wait, l->host);
   l->waiting = 1;
   dv_loop_timer_arm(c->loop, &l->t_wait, wait, lookup_wait_fired, l);
 }
@@ -972,7 +967,7 @@ void dv_whois_client_free(dv_whois_client *c)
     dv_loop_timer_disarm(c->loop, &f->t_done);
     if (!f->dns_pending) {
       free(f->query);
-      free(f->buf);
+      dv_buf_free(&f->reply);
       free(f);
     } else {
       f->delivered = 1; /* the resolver's callback frees it */

@@ -32,12 +32,14 @@ dv_whois_status dv_whois_contact_classify(const dv_whois_patterns *p,
 int dv_whois_text_is_redacted(const dv_whois_patterns *p, const char *s,
                               size_t len);
 
-/* Copy S (length LEN) into DST as printable text: valid UTF-8 is kept,
+/* Normalise a field value taken from a reply (S, length LEN) into DST:
+ * this is parsing, not output escaping (what is shown still goes through
+ * base/text.h's one rule). Valid UTF-8 is kept,
  * invalid bytes become '?', control characters (C0, DEL, C1), Unicode
  * line separators / bidi overrides and terminal escape sequences are
  * dropped, runs of blanks collapse to one space and the
  * result is trimmed. Always NUL-terminates (DSTLEN > 0). */
-void dv_whois_printable(char *dst, size_t dstlen, const char *s, size_t len);
+void dv_whois_value_clean(char *dst, size_t dstlen, const char *s, size_t len);
 
 /* Read the whole file PATH (at most MAX bytes) into a malloc'd, NUL-
  * terminated buffer *BUF of *LEN bytes (the NUL is not counted).

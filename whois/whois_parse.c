@@ -21,7 +21,11 @@
  *  6. Whole-response flags: not_found, captcha, web_only, referral, and
  *     throttle -- a throttle phrase only counts when the reply carries no
  *     registration data (no contact found, no "domain_data" line), so terms
- *     of use that talk about "excessive querying" never trip it.
+ *     of use that talk about "excessive querying" never trip it. A short
+ *     reply (a few lines, no data, not "not found") that contains a
+ *     "throttle_hint" word is throttled too: the structural signal for
+ *     notices worded in ways no rule knows. A reply with no non-blank line
+ *     at all is "empty" (no data) -- neither throttled nor not found.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -33,14 +37,19 @@
 
 #include <pcre2.h>
 
+#include "base/text.h"
 #include "whois/whois_int.h"
 #include "whois/whois_parse.h"
 
-#define DV_BLOCK_MAX_LINES  60
-#define DV_HANDLES_PER_ROLE 4
-#define DV_PATTERN_FILE_MAX (1024u * 1024u)
-#define DV_MATCH_LIMIT      200000u
-#define DV_DEPTH_LIMIT      5000u
+#define DV_BLOCK_MAX_LINES 60
+/* A "short reply" for the structural throttle signal: at most this many
+ * non-blank lines and bytes (a notice, not a record with terms of use). */
+#define DV_SHORT_REPLY_LINES 4
+#define DV_SHORT_REPLY_BYTES 320
+#define DV_HANDLES_PER_ROLE  4
+#define DV_PATTERN_FILE_MAX  (1024u * 1024u)
+#define DV_MATCH_LIMIT       200000u
+#define DV_DEPTH_LIMIT       5000u
 /* Zeroed slack after every buffer handed to pcre2_match(): the JIT's
  * vector loads may read a little past the subject's end. */
 #define DV_SUBJECT_PAD 64u
@@ -59,6 +68,7 @@ typedef enum {
   PC_WEB_FORM,
   PC_NOT_CONTACT,
   PC_THROTTLE,
+  PC_THROTTLE_HINT,
   PC_DOMAIN_DATA,
   PC_CAPTCHA,
   PC_WEB_ONLY,
@@ -72,12 +82,13 @@ static const struct {
   const char *name;
   int role;
 } class_tab[PC__COUNT] = {
-    {"field", 1},    {"record", 1},      {"domain_object", 0},
-    {"block", 2},    {"block_email", 0}, {"handle", 1},
-    {"object", 0},   {"address", 0},     {"proxy", 0},
-    {"redacted", 0}, {"web_form", 0},    {"not_contact", 0},
-    {"throttle", 0}, {"domain_data", 0}, {"captcha", 0},
-    {"web_only", 0}, {"not_found", 0},   {"referral", 0},
+    {"field", 1},    {"record", 1},        {"domain_object", 0},
+    {"block", 2},    {"block_email", 0},   {"handle", 1},
+    {"object", 0},   {"address", 0},       {"proxy", 0},
+    {"redacted", 0}, {"web_form", 0},      {"not_contact", 0},
+    {"throttle", 0}, {"throttle_hint", 0}, {"domain_data", 0},
+    {"captcha", 0},  {"web_only", 0},      {"not_found", 0},
+    {"referral", 0},
 };
 
 static const char *const role_names[DV_WROLE__COUNT] = {"registrant", "admin",
@@ -197,39 +208,7 @@ static size_t escape_len(const unsigned char *s, size_t len)
   return 2;
 }
 
-/* Number of bytes of a valid UTF-8 sequence at S, or 0. Rejects overlongs
- * and surrogates. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-  size_t n, i;
-  unsigned cp;
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-    n = 2;
-    cp = s[0] & 0x1f;
-  } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-    n = 3;
-    cp = s[0] & 0x0f;
-  } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-    n = 4;
-    cp = s[0] & 0x07;
-  } else
-    return 0;
-  if (len < n)
-    return 0;
-  for (i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[i] & 0x3f);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff))
-    return 0;
-  return n;
-}
-
-void dv_whois_printable(char *dst, size_t dstlen, const char *src, size_t len)
+void dv_whois_value_clean(char *dst, size_t dstlen, const char *src, size_t len)
 {
   const unsigned char *s = (const unsigned char *)src;
   size_t i = 0, o = 0, n;
@@ -253,7 +232,7 @@ void dv_whois_printable(char *dst, size_t dstlen, const char *src, size_t len)
       i++;
       continue;
     }
-    n = utf8_seq(s + i, len - i);
+    n = dv_utf8_seq(s + i, len - i);
     if (n == 2 && c == 0xc2 && s[i + 1] < 0xa0) { /* C1 control (CSI...) */
       i += 2;
       continue;
@@ -641,7 +620,7 @@ dv_whois_status dv_whois_contact_classify(const dv_whois_patterns *p,
     st = DV_WHOIS_ENOMEM;
     goto out;
   }
-  dv_whois_printable(clean, sizeof(c->raw) * 2, val, len);
+  dv_whois_value_clean(clean, sizeof(c->raw) * 2, val, len);
   copy_str(c->raw, sizeof(c->raw), clean);
   cl = strlen(clean);
   if (!cl)
@@ -755,6 +734,7 @@ struct line {
   int blank;
   int header; /* block role + 1, or 0 */
   int field;  /* line matched a field rule */
+  int handle; /* line matched a handle rule (a reference, not a definition) */
 };
 
 struct object {
@@ -775,6 +755,9 @@ struct parse {
   int found[3]; /* 0 nothing, 1 contact seen without value, 2 value set */
   int domain_data;
   int throttle_hit;
+  int throttle_hint; /* a soft refusal word ("limit", "denied" ...) */
+  size_t text_lines; /* non-blank lines */
+  size_t text_bytes; /* bytes on them, leading/trailing blanks excluded */
 };
 
 /* Clean a copy of BUF into P->work and split it into lines. */
@@ -880,6 +863,7 @@ static dv_whois_status scan_lines(struct parse *ps)
       const struct pat *pt = &p->cls[PC_HANDLE].v[j];
       if (pat_match(p, pt, ln->s, ln->len, ps->md, &cap, &caplen)) {
         size_t h;
+        ln->handle = 1;
         trim(&cap, &caplen);
         if (!caplen)
           break;
@@ -902,9 +886,19 @@ static dv_whois_status scan_lines(struct parse *ps)
     if (!ps->domain_data &&
         class_match(p, PC_DOMAIN_DATA, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
       ps->domain_data = 1;
+    {
+      const char *t = ln->s;
+      size_t tl = ln->len;
+      trim(&t, &tl);
+      ps->text_lines++;
+      ps->text_bytes += tl;
+    }
     if (!ps->throttle_hit &&
         class_match(p, PC_THROTTLE, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
       ps->throttle_hit = 1;
+    if (!ps->throttle_hint && class_match(p, PC_THROTTLE_HINT, ln->s, ln->len,
+                                          ps->md, NULL, NULL) >= 0)
+      ps->throttle_hint = 1;
     if (!ps->out->captcha &&
         class_match(p, PC_CAPTCHA, ln->s, ln->len, ps->md, NULL, NULL) >= 0)
       ps->out->captcha = 1;
@@ -913,15 +907,15 @@ static dv_whois_status scan_lines(struct parse *ps)
       ps->out->not_found = 1;
     if (!ps->out->web_only[0] && class_match(p, PC_WEB_ONLY, ln->s, ln->len,
                                              ps->md, &cap, &caplen) >= 0) {
-      dv_whois_printable(ps->out->web_only, sizeof(ps->out->web_only), cap,
-                         caplen);
+      dv_whois_value_clean(ps->out->web_only, sizeof(ps->out->web_only), cap,
+                           caplen);
       if (!ps->out->web_only[0])
         copy_str(ps->out->web_only, sizeof(ps->out->web_only), "(web)");
     }
     if (!ps->out->referral[0] && class_match(p, PC_REFERRAL, ln->s, ln->len,
                                              ps->md, &cap, &caplen) >= 0) {
       char tmp[256];
-      dv_whois_printable(tmp, sizeof(tmp), cap, caplen);
+      dv_whois_value_clean(tmp, sizeof(tmp), cap, caplen);
       if (!ps->out->referral_raw[0])
         copy_str(ps->out->referral_raw, sizeof(ps->out->referral_raw), tmp);
       (void)dv_whois_referral_normalize(tmp, ps->out->referral,
@@ -973,10 +967,15 @@ static dv_whois_status scan_record(struct parse *ps)
   for (i = a; i < b; i++) {
     if (ps->lines[i].field)
       continue;
-    k = class_match(p, PC_RECORD, ps->lines[i].s, ps->lines[i].len, ps->md,
-                    &cap, &caplen);
-    if (k >= 0) {
-      st = set_role(ps, p->cls[PC_RECORD].v[k].role, cap, caplen);
+    /* every role's rules: one line may name the holder for two roles
+     * (TCI's "administrator" is the domain's holder) */
+    for (k = 0; k < (long)p->cls[PC_RECORD].n; k++) {
+      const struct pat *pt = &p->cls[PC_RECORD].v[k];
+      if (ps->found[pt->role] >= 2 ||
+          !pat_match(p, pt, ps->lines[i].s, ps->lines[i].len, ps->md, &cap,
+                     &caplen))
+        continue;
+      st = set_role(ps, pt->role, cap, caplen);
       if (st)
         return st;
     }
@@ -984,13 +983,69 @@ static dv_whois_status scan_record(struct parse *ps)
   return DV_WHOIS_OK;
 }
 
-/* Pass 2: paragraphs that define a contact handle. */
+/* The label of a "key: value" line, lower-cased, without leaders ("NORID
+ * Handle.....: X" -> "norid handle"), into KEY; "" when there is no colon. */
+static void line_key(const struct line *ln, char *key, size_t keylen)
+{
+  const char *s = ln->s, *colon = memchr(ln->s, ':', ln->len);
+  size_t n = 0, l;
+  key[0] = '\0';
+  if (!colon || !keylen)
+    return;
+  s += strspn(s, " \t");
+  l = (size_t)(colon - s);
+  while (l && (s[l - 1] == '.' || is_blank_byte((unsigned char)s[l - 1])))
+    l--;
+  for (size_t i = 0; i < l && n + 1 < keylen; i++)
+    key[n++] = (char)tolower((unsigned char)s[i]);
+  key[n] = '\0';
+}
+
+/* Record the object HANDLE (CAP/CAPLEN) defined by lines [a, b). */
+static dv_whois_status add_object(struct parse *ps, const char *cap,
+                                  size_t caplen, size_t a, size_t b)
+{
+  struct object *o;
+  const char *ecap;
+  size_t ecaplen;
+  if (ps->nobjs == ps->capobjs) {
+    size_t nc = ps->capobjs ? ps->capobjs * 2 : 16;
+    struct object *no = realloc(ps->objs, nc * sizeof(*no));
+    if (!no)
+      return DV_WHOIS_ENOMEM;
+    ps->objs = no;
+    ps->capobjs = nc;
+  }
+  o = &ps->objs[ps->nobjs];
+  o->handle = strndup(cap, caplen);
+  o->value = NULL;
+  if (!o->handle)
+    return DV_WHOIS_ENOMEM;
+  ps->nobjs++;
+  if (find_block_email(ps, a, b, &ecap, &ecaplen)) {
+    o->value = strndup(ecap, ecaplen);
+    if (!o->value)
+      return DV_WHOIS_ENOMEM;
+  }
+  return DV_WHOIS_OK;
+}
+
+/* Pass 2: paragraphs that define contact handles. A paragraph (lines
+ * between blank lines) whose object lines all differ in label is one
+ * object, wherever in it the lines stand (RIPE puts nic-hdl: last, AFNIC
+ * first), and each of them names it. A paragraph
+ * whose object lines repeat one label ("contact-handle: A" ... "contact-
+ * handle: B" with no blank line between) holds one object per such line,
+ * each running to the next. Lines that name a role's handle (handle rules)
+ * are references, never definitions. */
 static dv_whois_status scan_objects(struct parse *ps)
 {
   const dv_whois_patterns *p = ps->p;
-  size_t a = 0, b, i;
-  const char *cap, *ecap;
-  size_t caplen, ecaplen;
+  size_t a = 0, b, i, first, nsame, prev;
+  const char *cap;
+  size_t caplen;
+  char key0[64], key[64];
+  dv_whois_status st;
 
   if (!p->cls[PC_OBJECT].n)
     return DV_WHOIS_OK;
@@ -1001,34 +1056,68 @@ static dv_whois_status scan_objects(struct parse *ps)
     }
     for (b = a; b < ps->nlines && !ps->lines[b].blank; b++)
       ;
+    /* the first object line, and how many lines share its label */
+    first = b;
+    nsame = 0;
     for (i = a; i < b; i++) {
-      struct object *o;
-      if (class_match(p, PC_OBJECT, ps->lines[i].s, ps->lines[i].len, ps->md,
-                      &cap, &caplen) < 0)
+      if (ps->lines[i].handle ||
+          class_match(p, PC_OBJECT, ps->lines[i].s, ps->lines[i].len, ps->md,
+                      NULL, NULL) < 0)
         continue;
-      trim(&cap, &caplen);
-      if (!caplen)
+      line_key(&ps->lines[i], key, sizeof(key));
+      if (first == b) {
+        first = i;
+        memcpy(key0, key, sizeof(key0));
+        nsame = 1;
+      } else if (!strcmp(key, key0))
+        nsame++;
+    }
+    if (first == b) {
+      a = b;
+      continue;
+    }
+    if (nsame <= 1) {
+      /* one object: each object line names it ("contact: X" and "nic-hdl:
+       * Y" in one paragraph are aliases of the same contact) */
+      for (i = first; i < b; i++) {
+        if (ps->lines[i].handle ||
+            class_match(p, PC_OBJECT, ps->lines[i].s, ps->lines[i].len, ps->md,
+                        &cap, &caplen) < 0)
+          continue;
+        trim(&cap, &caplen);
+        if (caplen && (st = add_object(ps, cap, caplen, a, b)) != DV_WHOIS_OK)
+          return st;
+      }
+      a = b;
+      continue;
+    }
+    prev = b; /* the object line whose object is open */
+    for (i = first; i <= b; i++) {
+      int boundary = i == b;
+      if (!boundary && i > first && nsame > 1 && !ps->lines[i].handle &&
+          class_match(p, PC_OBJECT, ps->lines[i].s, ps->lines[i].len, ps->md,
+                      NULL, NULL) >= 0) {
+        line_key(&ps->lines[i], key, sizeof(key));
+        boundary = !strcmp(key, key0);
+      }
+      if (i == first) {
+        prev = i;
         continue;
-      if (ps->nobjs == ps->capobjs) {
-        size_t nc = ps->capobjs ? ps->capobjs * 2 : 16;
-        struct object *no = realloc(ps->objs, nc * sizeof(*no));
-        if (!no)
-          return DV_WHOIS_ENOMEM;
-        ps->objs = no;
-        ps->capobjs = nc;
       }
-      o = &ps->objs[ps->nobjs];
-      o->handle = strndup(cap, caplen);
-      o->value = NULL;
-      if (!o->handle)
-        return DV_WHOIS_ENOMEM;
-      ps->nobjs++;
-      if (find_block_email(ps, a, b, &ecap, &ecaplen)) {
-        o->value = strndup(ecap, ecaplen);
-        if (!o->value)
-          return DV_WHOIS_ENOMEM;
+      if (!boundary)
+        continue;
+      /* close the object opened at PREV: its lines run from the paragraph
+       * start (first object only) to this boundary */
+      if (class_match(p, PC_OBJECT, ps->lines[prev].s, ps->lines[prev].len,
+                      ps->md, &cap, &caplen) >= 0) {
+        trim(&cap, &caplen);
+        if (caplen) {
+          st = add_object(ps, cap, caplen, prev == first ? a : prev, i);
+          if (st)
+            return st;
+        }
       }
-      break; /* one object per paragraph */
+      prev = i;
     }
     a = b;
   }
@@ -1044,17 +1133,22 @@ static dv_whois_status resolve_handles(struct parse *ps)
     if (ps->found[r] >= 2)
       continue;
     for (h = 0; h < DV_HANDLES_PER_ROLE && ps->handles[r][h]; h++) {
+      int seen = 0;
+      /* a handle may be defined more than once (a stub, then the full
+       * object): the first definition that carries an e-mail wins */
       for (o = 0; o < ps->nobjs; o++) {
         if (strcasecmp(ps->objs[o].handle, ps->handles[r][h]))
           continue;
+        seen = 1;
         if (ps->objs[o].value) {
           st = set_role(ps, r, ps->objs[o].value, strlen(ps->objs[o].value));
           if (st)
             return st;
-        } else if (!ps->found[r])
-          ps->found[r] = 1;
-        break;
+          break;
+        }
       }
+      if (seen && !ps->found[r])
+        ps->found[r] = 1;
       if (ps->found[r] >= 2)
         break;
     }
@@ -1083,8 +1177,15 @@ static dv_whois_status scan_blocks(struct parse *ps)
     role = ps->lines[i].header - 1;
     hind = indent_of(&ps->lines[i]);
     for (k = i + 1; k < ps->nlines && k - i <= DV_BLOCK_MAX_LINES; k++) {
-      if (ps->lines[k].header)
+      /* a header ends the block -- unless it is a bare word ("Admin", no
+       * colon or bracket) indented deeper than this header: then it is a
+       * line of the contact's data (a name) */
+      if (ps->lines[k].header &&
+          (indent_of(&ps->lines[k]) <= hind ||
+           memchr(ps->lines[k].s, ':', ps->lines[k].len) ||
+           memchr(ps->lines[k].s, '[', ps->lines[k].len)))
         break;
+      ps->lines[k].header = 0; /* content, not a block of its own */
       if (ps->lines[k].blank) {
         /* One blank line inside an indented block does not end it when
          * the block goes on at a deeper indent than its header. */
@@ -1170,14 +1271,28 @@ dv_whois_status dv_whois_parse_text(const dv_whois_patterns *p, const char *buf,
   if (st)
     goto out;
 
-  if (ps.throttle_hit && !ps.domain_data && ps.found[0] < 2 &&
-      ps.found[1] < 2 && ps.found[2] < 2)
-    out->throttled = 1;
+  if (!ps.text_lines) {
+    out->empty = 1; /* nothing but blanks: "no data", not an answer */
+  } else if (!ps.domain_data && ps.found[0] < 2 && ps.found[1] < 2 &&
+             ps.found[2] < 2) {
+    /* A refusal notice counts only in a reply without registration data.
+     * Structural signal: a reply of a few short lines that carries no
+     * registration data, is neither "not found", a referral, a CAPTCHA nor
+     * a web-only pointer, and words a refusal ("limit", "denied", "try
+     * again" ...) is a throttle notice in a wording no rule knows yet. */
+    if (ps.throttle_hit)
+      out->throttled = 1;
+    else if (ps.throttle_hint && ps.text_lines <= DV_SHORT_REPLY_LINES &&
+             ps.text_bytes <= DV_SHORT_REPLY_BYTES && !out->not_found &&
+             !out->captcha && !out->web_only[0] && !out->referral_raw[0] &&
+             !ps.found[0] && !ps.found[1] && !ps.found[2])
+      out->throttled = 1;
+  }
   if (!out->web_only[0] && server &&
       (!strncasecmp(server, "http://", 7) ||
        !strncasecmp(server, "https://", 8)))
-    dv_whois_printable(out->web_only, sizeof(out->web_only), server,
-                       strlen(server));
+    dv_whois_value_clean(out->web_only, sizeof(out->web_only), server,
+                         strlen(server));
 out:
   parse_release(&ps);
   if (st) {

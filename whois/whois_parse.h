@@ -69,6 +69,10 @@ typedef struct {
   int captcha;        /* the answer asks for a CAPTCHA */
   int not_found;      /* "No match", "NOT FOUND", RDAP 404 ... */
   int truncated;      /* input longer than DV_WHOIS_MAX_INPUT */
+  int empty;          /* the reply held nothing but blanks (0 bytes, or
+                       * only spaces / newlines): no data at all -- some
+                       * servers answer an unknown name this way. Not
+                       * throttled, not not_found, not an error. */
   char web_only[512]; /* the registry only answers on this web page, or "" */
   char referral[256]; /* validated "Registrar WHOIS Server:" host, or "" */
   char referral_raw[256]; /* the first referral value as found (printable),

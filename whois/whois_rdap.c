@@ -44,8 +44,7 @@ static const char *vcard_prop(json_t *ent, const char *name)
   props = json_array_get(va, 1);
   if (!json_is_array(props))
     return NULL;
-  json_array_foreach(props, i, prop)
-  {
+  json_array_foreach(props, i, prop) {
     json_t *pn, *pv;
     if (!json_is_array(prop) || json_array_size(prop) < 4)
       continue;
@@ -66,15 +65,13 @@ static const char *redaction_remark(const dv_whois_patterns *p, json_t *ent)
   const char *s;
   if (!json_is_array(rem))
     return NULL;
-  json_array_foreach(rem, i, r)
-  {
+  json_array_foreach(rem, i, r) {
     s = json_string_value(json_object_get(r, "title"));
     if (s && dv_whois_text_is_redacted(p, s, strlen(s)))
       return s;
     d = json_object_get(r, "description");
     if (json_is_array(d))
-      json_array_foreach(d, j, line)
-      {
+      json_array_foreach(d, j, line) {
         s = json_string_value(line);
         if (s && dv_whois_text_is_redacted(p, s, strlen(s)))
           return s;
@@ -120,7 +117,7 @@ static dv_whois_status take_entity(struct rdap_state *rs, json_t *ent, int role)
   if (v) {
     c->status = DV_CONTACT_REDACTED;
     c->email[0] = '\0';
-    dv_whois_printable(c->raw, sizeof(c->raw), v, strlen(v));
+    dv_whois_value_clean(c->raw, sizeof(c->raw), v, strlen(v));
   }
   return DV_WHOIS_OK;
 }
@@ -134,15 +131,13 @@ static dv_whois_status walk_entities(struct rdap_state *rs, json_t *arr,
 
   if (!json_is_array(arr) || depth > DV_RDAP_MAX_DEPTH)
     return DV_WHOIS_OK;
-  json_array_foreach(arr, i, ent)
-  {
+  json_array_foreach(arr, i, ent) {
     int registrar = 0;
     if (!json_is_object(ent))
       continue;
     roles = json_object_get(ent, "roles");
     if (json_is_array(roles))
-      json_array_foreach(roles, j, r)
-      {
+      json_array_foreach(roles, j, r) {
         int role;
         if (!json_is_string(r))
           continue;
@@ -175,8 +170,7 @@ static void apply_redacted_member(struct rdap_state *rs, json_t *dom)
   json_t *arr = json_object_get(dom, "redacted"), *it;
   size_t i;
   int r;
-  json_array_foreach(arr, i, it)
-  {
+  json_array_foreach(arr, i, it) {
     json_t *name = json_object_get(it, "name");
     const char *s = json_string_value(json_object_get(name, "type"));
     char low[128];
@@ -195,7 +189,7 @@ static void apply_redacted_member(struct rdap_state *rs, json_t *dom)
       if (strstr(low, words[r]) && c->status == DV_CONTACT_ABSENT &&
           !c->raw[0]) {
         c->status = DV_CONTACT_REDACTED;
-        dv_whois_printable(c->raw, sizeof(c->raw), s, strlen(s));
+        dv_whois_value_clean(c->raw, sizeof(c->raw), s, strlen(s));
       }
     }
   }

@@ -7,7 +7,8 @@ the shapes real registries and registrars use):
   127.43.0.1   thin registry for `test.` (and the lab's other TLDs): a
                short record plus "Registrar WHOIS Server:" whose target
                depends on the domain (see REFERRALS); "No match" for
-               notfound.test.
+               notfound.test; nothing at all for silent* (some registries
+               close without a word for a name they do not know).
   127.43.0.2   registrar: full record; the contacts depend on the domain:
                proxied* -> privacy relays, redacted* -> ICANN redaction,
                anything else -> real addresses in the domain.
@@ -60,6 +61,8 @@ _once_seen = {}
 
 def registry_reply(domain):
     d = domain.lower()
+    if d.startswith("silent"):
+        return ""
     if d.startswith("notfound") or d.startswith("nxdomain"):
         return 'No match for "%s".\r\n>>> Last update of whois database: ' \
                '2025-01-15T10:00:00Z <<<\r\n' % d.upper()

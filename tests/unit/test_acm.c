@@ -43,10 +43,11 @@ static const arn_case arn_cases[] = {
     {"arn:aws:s3:us-east-1:123456789012:certificate/a", DV_ARN_SERVICE, NULL,
      NULL},
     {"arn:aws:acm::123456789012:certificate/a", DV_ARN_REGION, NULL, NULL},
-    {"arn:aws:acm:useast1:123456789012:certificate/a", DV_ARN_REGION, NULL,
+    {"arn:aws:acm:us_east_1:123456789012:certificate/a", DV_ARN_REGION, NULL,
      NULL},
-    {"arn:aws:acm:US-EAST-1:123456789012:certificate/a", DV_ARN_REGION, NULL,
+    {"arn:aws:acm:-us-east-1:123456789012:certificate/a", DV_ARN_REGION, NULL,
      NULL},
+    {"arn:aws:acm:123:123456789012:certificate/a", DV_ARN_REGION, NULL, NULL},
     {"arn:aws:acm:cn-north-1:123456789012:certificate/a", DV_ARN_REGION, NULL,
      NULL},
     {"arn:aws-cn:acm:us-east-1:123456789012:certificate/a", DV_ARN_REGION, NULL,
@@ -267,10 +268,19 @@ START_TEST(test_region)
   ck_assert(dv_acm_region_valid("us-gov-west-1", "aws-us-gov"));
   ck_assert(dv_acm_region_valid("cn-northwest-1", "aws-cn"));
   ck_assert(!dv_acm_region_valid("us-gov-west-1", "aws"));
-  ck_assert(!dv_acm_region_valid("us-east", NULL));
-  ck_assert(!dv_acm_region_valid("us-east-1a", NULL));
-  ck_assert(!dv_acm_region_valid("u-east-1", NULL));
+  ck_assert(!dv_acm_region_valid("us-iso-east-1", "aws"));
+  ck_assert(!dv_acm_region_valid("us-east-1", "aws-cn"));
+  ck_assert(!dv_acm_region_valid("us-east-1", "aws-iso"));
+  /* the name rule is botocore's (dv_aws_region_valid): any DNS label that
+   * is not all digits, so future region names work */
+  ck_assert(dv_acm_region_valid("eusc-de-east-1", NULL));
+  ck_assert(dv_acm_region_valid("us-east-1a", "aws"));
+  ck_assert(!dv_acm_region_valid("us_east_1", NULL));
+  ck_assert(!dv_acm_region_valid("us-east-1.evil.test", NULL));
+  ck_assert(!dv_acm_region_valid("us-east-1-", NULL));
+  ck_assert(!dv_acm_region_valid("12345", NULL));
   ck_assert(!dv_acm_region_valid("", NULL));
+  ck_assert(!dv_acm_region_valid(NULL, NULL));
 }
 END_TEST
 

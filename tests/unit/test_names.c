@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/text.h"
 #include "base/names.h"
 #include "unit.h"
 
@@ -122,7 +123,7 @@ END_TEST
 START_TEST(t_printable)
 {
   char out[64];
-  dv_name_printable("a\033[31mb\n", 8, out, sizeof(out));
+  dv_text_escape("a\033[31mb\n", 8, out, sizeof(out));
   ck_assert_str_eq(out, "a\\x1B[31mb\\x0A");
 }
 END_TEST

@@ -21,6 +21,12 @@ int main(void)
   srunner_add_suite(sr, suite_expiry());
   srunner_add_suite(sr, suite_ratelimit());
   srunner_add_suite(sr, suite_nagios());
+  srunner_add_suite(sr, suite_certdiag());
+  srunner_add_suite(sr, suite_checkdns());
+  srunner_add_suite(sr, suite_endpoint());
+  srunner_add_suite(sr, suite_base());
+  srunner_add_suite(sr, suite_smtp());
+  srunner_add_suite(sr, suite_buf());
   srunner_run_all(sr, CK_ENV);
   failed = srunner_ntests_failed(sr);
   srunner_free(sr);

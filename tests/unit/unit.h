@@ -15,4 +15,10 @@ Suite *suite_asff(void);
 Suite *suite_expiry(void);
 Suite *suite_ratelimit(void);
 Suite *suite_nagios(void);
+Suite *suite_certdiag(void);
+Suite *suite_checkdns(void);
+Suite *suite_endpoint(void);
+Suite *suite_base(void);
+Suite *suite_smtp(void);
+Suite *suite_buf(void);
 #endif

@@ -1,0 +1,33 @@
+/* dvcheck -- the checks' option structs from the command line, and the
+ * ACM commands' session set-up (a failure to open one is reported on
+ * stderr, and as the JSON envelope with --json). */
+#ifndef DV_TOOL_CHECKS_H
+#define DV_TOOL_CHECKS_H
+
+#include "check/acm_session.h"
+#include "check/check_whois.h"
+#include "src/tool_cfg.h"
+
+/* The WHOIS/RDAP contact checks' options. */
+void dv_tool_whois_opts(const dv_cfg *cfg, dv_whois_opts *o);
+
+/* The session options the command line gives. */
+void dv_tool_acm_opts(const dv_cfg *cfg, dv_acm_session_opts *o);
+
+/* Report a session that could not be opened; returns the exit status. */
+int dv_tool_acm_fail(const dv_cfg *cfg, const char *command, const char *why);
+
+/* Open the session for command: 0 when ready; -1 when it failed -- then it
+ * has been reported and *rc is the exit status to end with. */
+int dv_tool_acm_open(dv_acm_session *s, const dv_cfg *cfg, const char *command,
+                     int *rc);
+
+/* The --region list of a whole-account command (expiry, audit). */
+int dv_tool_acm_regions(const dv_cfg *cfg, const char **out, size_t *n,
+                        int *all, char *why, size_t whylen);
+
+/* Run the session's loop (dv_acm_session_run); a loop failure is reported.
+ * 0 done, 1 the deadline passed, -1 failure. */
+int dv_tool_acm_run(dv_acm_session *s);
+
+#endif
