@@ -33,7 +33,7 @@ check() { if [ "$2" = "$3" ]; then ok "$1 ($3)"; else nok "$1"; diag "want: $2" 
 nosecret() {
   if cat "$T/$1" "$T/$1.err" | grep -Eq "$SECRETS"; then nok "$2: a secret in the output"; else ok "$2: no secret in stdout or stderr"; fi
 }
-stscalls() { curl -sf --cacert "$CADIR/ca.pem" https://127.48.0.1/_lab/log | "$PY" -c 'import json,sys; print(len([e for e in json.load(sys.stdin)["log"] if e["seq"] > int(sys.argv[1]) and e["op"] == "AssumeRole"]))' "$1"; }
+stscalls() { curl -sf --cacert "$CADIR/ca.pem" https://127.48.0.1/_lab/log | "$PY" -c 'import json,sys; print(len([e for e in json.load(sys.stdin)["log"] if e["seq"] > int(sys.argv[1]) and e["op"] == "AssumeRole" and (e.get("session") == "dvcheck-org" or "cut-short-role" in (e.get("role_arn") or ""))]))' "$1"; }
 seqnow() { curl -sf --cacert "$CADIR/ca.pem" https://127.48.0.1/_lab/log | "$PY" -c 'import json,sys; print(max([e["seq"] for e in json.load(sys.stdin)["log"]] or [0]))'; }
 
 # ---- audit --org: text, timed ----------------------------------------------------

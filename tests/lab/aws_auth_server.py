@@ -180,7 +180,8 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
             form = {}
         f = {k: v[-1] for k, v in form.items()}
         action = f.get("Action")
-        entry = {"time": now, "service": "sts", "op": action, "request_id": rid}
+        entry = {"time": now, "service": "sts", "op": action, "request_id": rid,
+                 "role_arn": f.get("RoleArn"), "session": f.get("RoleSessionName")}
         if f.get("Version") != "2011-06-15" or action not in (
                 "AssumeRole", "AssumeRoleWithWebIdentity", "GetCallerIdentity"):
             return self.sts_error(rid, "InvalidAction",
