@@ -396,6 +396,7 @@ const char *dv_acm_status_str(dv_acm_status st)
 
 typedef struct dv_acm_req {
   struct dv_acm *c;
+  int waiting_refresh; /* ExpiredToken: parked until dv_acm_refreshed */
   char op[48];
   json_t *body; /* request document (ListCertificates: NextToken) */
   dv_acm_cb cb;
@@ -418,6 +419,10 @@ struct dv_acm {
   dv_loop *loop;
   dv_http *http;
   char *region, *endpoint, *akid, *secret, *token, *cainfo;
+  char service[32], target_prefix[64]; /* "acm", "CertificateManager" */
+  dv_acm_refresh_fn refresh_fn;
+  void *refresh_arg;
+  int refreshing, refreshed;
   char host[300];
   char path[256];
   long timeout_ms;
@@ -500,6 +505,10 @@ dv_acm *dv_acm_new(dv_loop *loop, dv_http *http, const dv_acm_opts *o,
   c->max_attempts = o->max_attempts > 0 ? o->max_attempts : DV_ACM_MAX_ATTEMPTS;
   c->verbose = o->verbose;
   c->clock_offset_s = o->clock_offset_s;
+  snprintf(c->service, sizeof(c->service), "%s",
+           o->service ? o->service : "acm");
+  snprintf(c->target_prefix, sizeof(c->target_prefix), "%s",
+           o->target_prefix ? o->target_prefix : "CertificateManager");
   if (fail) {
     snprintf(why, whylen, "out of memory");
     goto bad;
@@ -638,7 +647,7 @@ static void attempt_send(void *arg)
   dv_sigv4_status sst;
   dv_http_req hreq;
   dv_http_status hst;
-  char target[96], target_h[128], host_h[320], date_h[40], url[600];
+  char target[160], target_h[200], host_h[320], date_h[40], url[600];
   char *body = NULL, *auth_h = NULL, *token_h = NULL;
   const char *headers[10];
   size_t nh = 0;
@@ -654,7 +663,7 @@ static void attempt_send(void *arg)
     req_finish(r);
     return;
   }
-  snprintf(target, sizeof(target), "CertificateManager.%s", r->op);
+  snprintf(target, sizeof(target), "%s.%s", c->target_prefix, r->op);
   sh[0].name = "Content-Type";
   sh[0].value = "application/x-amz-json-1.1";
   sh[1].name = "Host";
@@ -673,7 +682,7 @@ static void attempt_send(void *arg)
   sp.secret_access_key = c->secret;
   sp.session_token = c->token;
   sp.region = c->region;
-  sp.service = "acm";
+  sp.service = c->service;
   sp.when = time(NULL) + c->clock_offset_s;
   sp.normalize_path = 1;
   sst = dv_sigv4_sign(&sreq, &sp, &sig);
@@ -726,7 +735,7 @@ static void attempt_send(void *arg)
   }
   hreq.max_body = 8u << 20;
   hreq.cainfo = c->cainfo;
-  hreq.trace_label = "acm";
+  hreq.trace_label = c->service;
   r->attempt++;
   r->total_attempts++;
   hst = dv_http_request(c->http, &hreq, http_done, r);
@@ -847,6 +856,16 @@ static void http_done(void *arg, const dv_http_resp *resp)
              dv_http_status_str(resp->status), resp->error[0] ? ": " : "",
              resp->error);
   }
+  if (resp->status == DV_HTTP_OK && c->refresh_fn && !c->refreshed &&
+      (strcmp(r->res.err.code, "ExpiredToken") == 0 ||
+       strcmp(r->res.err.code, "ExpiredTokenException") == 0)) {
+    r->waiting_refresh = 1;
+    if (!c->refreshing) {
+      c->refreshing = 1;
+      c->refresh_fn(c->refresh_arg, c);
+    }
+    return;
+  }
   if (resp->status == DV_HTTP_OK && dv_acm_is_skew_error(&r->res.err)) {
     r->res.status = DV_ACM_SKEW;
     req_finish(r);
@@ -871,6 +890,54 @@ static void http_done(void *arg, const dv_http_resp *resp)
   else
     r->res.status = DV_ACM_API_ERROR;
   req_finish(r);
+}
+
+void dv_acm_set_refresh(dv_acm *c, dv_acm_refresh_fn fn, void *arg)
+{
+  c->refresh_fn = fn;
+  c->refresh_arg = arg;
+}
+
+int dv_acm_set_credentials(dv_acm *c, const char *akid, const char *secret,
+                           const char *token)
+{
+  int fail = 0;
+  char *a = dup_or_null(akid, &fail), *s = dup_or_null(secret, &fail);
+  char *t = dup_or_null(token, &fail);
+  if (fail || !a || !s) {
+    free(a);
+    dv_secret_free(s);
+    dv_secret_free(t);
+    return -1;
+  }
+  free(c->akid);
+  dv_secret_free(c->secret);
+  dv_secret_free(c->token);
+  c->akid = a;
+  c->secret = s;
+  c->token = t;
+  return 0;
+}
+
+void dv_acm_refreshed(dv_acm *c, int ok)
+{
+  dv_acm_req *r;
+  c->refreshing = 0;
+  c->refreshed = 1;
+  for (;;) {
+    for (r = c->reqs; r && !r->waiting_refresh; r = r->next)
+      ;
+    if (!r)
+      break;
+    r->waiting_refresh = 0;
+    if (ok) {
+      r->attempt = 0;
+      schedule(r, 0);
+    } else {
+      r->res.status = DV_ACM_API_ERROR;
+      req_finish(r);
+    }
+  }
 }
 
 static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
@@ -900,6 +967,13 @@ static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
   dv_loop_ref(c->loop);
   schedule(r, 0); /* never call back from inside this call */
   return 0;
+}
+
+/* Any operation of the client's service (Organizations ListAccounts). */
+int dv_acm_call(dv_acm *c, const char *op, json_t *body, dv_acm_cb cb,
+                void *arg)
+{
+  return queue(c, op, body, 0, cb, arg);
 }
 
 int dv_acm_describe_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,

@@ -115,6 +115,10 @@ typedef struct {
   int max_attempts;          /* 0 = DV_ACM_MAX_ATTEMPTS */
   int verbose;               /* 2: canonical request, string to sign */
   long clock_offset_s;       /* added to the signing clock (tests) */
+  /* another JSON 1.1 service through the same client (Organizations):
+   * signing name and X-Amz-Target prefix; NULL = acm, CertificateManager */
+  const char *service;
+  const char *target_prefix;
 } dv_acm_opts;
 
 typedef enum {
@@ -129,6 +133,19 @@ typedef enum {
 } dv_acm_status;
 
 const char *dv_acm_status_str(dv_acm_status st);
+
+/* ExpiredToken mid-run: when set, a call answered ExpiredToken /
+ * ExpiredTokenException waits while fn(arg, client) finds new credentials
+ * (it must end with dv_acm_refreshed); then the call is sent again. Once
+ * per client: a second ExpiredToken is an error. */
+struct dv_acm;
+typedef void (*dv_acm_refresh_fn)(void *arg, struct dv_acm *c);
+void dv_acm_set_refresh(struct dv_acm *c, dv_acm_refresh_fn fn, void *arg);
+/* Replace the client's credentials (copied). 0 or -1. */
+int dv_acm_set_credentials(struct dv_acm *c, const char *akid,
+                           const char *secret, const char *token);
+/* The refresh is over: resend the waiting calls (ok) or fail them. */
+void dv_acm_refreshed(struct dv_acm *c, int ok);
 
 typedef struct {
   dv_acm_status status;
@@ -156,6 +173,9 @@ dv_acm *dv_acm_new(dv_loop *loop, dv_http *http, const dv_acm_opts *opts,
 void dv_acm_free(dv_acm *c);
 unsigned long dv_acm_requests_sent(const dv_acm *c);
 
+/* Any operation of the client's service, body owned (Organizations). */
+int dv_acm_call(dv_acm *c, const char *op, json_t *body, dv_acm_cb cb,
+                void *arg);
 int dv_acm_describe_certificate(dv_acm *c, const char *arn, dv_acm_cb cb,
                                 void *arg);
 int dv_acm_get_certificate(dv_acm *c, const char *arn, dv_acm_cb cb, void *arg);

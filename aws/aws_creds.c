@@ -22,16 +22,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "base/trace.h"
+#include "aws/aws_cache.h"
 #include "aws/aws_config.h"
 #include "aws/aws_creds.h"
+#include "aws/aws_sts.h"
 #include "base/buf.h"
 #include "base/secret.h"
+#include "base/trace.h"
 
 extern char **environ;
 
@@ -58,6 +61,11 @@ static const char *const creds_status_str[] = {
     [DV_AWS_CREDS_E_CONTAINER] = "container credentials failed",
     [DV_AWS_CREDS_E_EXPIRED] = "credentials expired",
     [DV_AWS_CREDS_E_UNSUPPORTED] = "credential source not supported",
+    [DV_AWS_CREDS_E_LOOP] = "source_profile loop",
+    [DV_AWS_CREDS_E_STS] = "role credentials refused",
+    [DV_AWS_CREDS_E_SSO_LOGIN] = "SSO login needed",
+    [DV_AWS_CREDS_E_MFA] = "MFA code needed",
+    [DV_AWS_CREDS_E_SOURCE] = "credential_source found no credentials",
     [DV_AWS_CREDS_E_CANCELLED] = "cancelled",
     [DV_AWS_CREDS_E_NOMEM] = "out of memory",
 };
@@ -77,6 +85,9 @@ static const char *const source_str[] = {
     [DV_AWS_SRC_CONFIG] = "config-file",
     [DV_AWS_SRC_CONTAINER] = "container-role",
     [DV_AWS_SRC_IMDS] = "iam-role",
+    [DV_AWS_SRC_ASSUME_ROLE] = "assume-role",
+    [DV_AWS_SRC_WEB_IDENTITY] = "assume-role-with-web-identity",
+    [DV_AWS_SRC_SSO] = "sso",
 };
 
 const char *dv_aws_source_str(dv_aws_source src)
@@ -133,7 +144,7 @@ static int str_true(const char *v)
 
 /* ISO 8601 / RFC 3339 UTC time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)
  * (also a space instead of T, and no zone = UTC). */
-static int parse_time(const char *s, time_t *out)
+int dv_aws_time_parse(const char *s, time_t *out)
 {
   struct tm tm;
   int y, mo, d, h, mi, se, n = 0;
@@ -160,6 +171,8 @@ static int parse_time(const char *s, time_t *out)
   }
   if (*p == 'Z' || *p == 'z')
     p++;
+  else if (strcmp(p, "UTC") == 0) /* the AWS CLI v1's SSO cache */
+    p += 3;
   else if (*p == '+' || *p == '-') {
     int oh, om;
     n = 0;
@@ -600,6 +613,22 @@ typedef enum {
 
 typedef enum { IMDS_TOKEN, IMDS_ROLE, IMDS_CREDS } imds_phase;
 
+#define MAX_CHAIN   16
+#define STAGE_TOP   0
+#define STAGE_BASE  1
+#define TOKEN_MAX   (64 * 1024)
+#define MFA_TIMEOUT 120000
+
+/* One role of an assume-role chain (strings point into the shared files). */
+typedef struct {
+  char profile[256];
+  const char *role_arn;
+  const char *session_name; /* NULL: generated, not part of the cache key */
+  const char *external_id;
+  const char *serial;
+  long duration; /* -1: not configured */
+} role_link;
+
 typedef struct {
   dv_buf b; /* capped; stdout's is a secret buffer */
   int over; /* more output than the cap (or no memory): stopped reading */
@@ -636,10 +665,40 @@ typedef struct {
   char *imds_token; /* SECRET-ish: a session token for IMDS */
   char *role;
   char last_error[256];
+  /* assume role, web identity, SSO */
+  char *region_opt; /* --region */
+  int no_prompt;
+  int no_cache_read;
+  int stage; /* STAGE_TOP, or STAGE_BASE: a chain's source */
+  role_link links[MAX_CHAIN];
+  int nlinks, cur;
+  const char *cred_source; /* credential_source of the chain's last link */
+  char base_profile[256];
+  char *src_akid, *src_secret, *src_token; /* SECRET: the chain's source */
+  char top_profile[256];
+  int sts_calls;
+  char sts_url[1024], sts_region[64], ca[4096];
+  int endpoints_done;
+  /* MFA prompt */
+  int tty_fd, tio_set;
+  struct termios tio;
+  char mfa[16];
+  size_t mfa_len;
+  /* web identity */
+  char *wi_token; /* SECRET */
+  char wi_role[512], wi_session[128], wi_key[41];
+  int wi_session_set;
+  /* SSO */
+  char sso_account[64], sso_role[256], sso_start[1024], sso_region[64];
+  char sso_session[256], sso_key[41], sso_token_path[PATH_MAX];
+  json_t *sso_tok; /* the token cache document: SECRET fields */
 } resolver;
 
 static void resolver_continue(void *arg);
 static void run_step(resolver *r);
+static void mfa_close(resolver *r);
+static void sso_tok_free(resolver *r);
+static void base_done(resolver *r, dv_aws_creds_status st);
 
 void dv_aws_creds_free(dv_aws_creds *c)
 {
@@ -666,12 +725,20 @@ static void resolver_free(resolver *r)
   free(r->imds_base);
   dv_secret_free(r->imds_token);
   free(r->role);
+  free(r->region_opt);
+  dv_secret_free(r->src_akid);
+  dv_secret_free(r->src_secret);
+  dv_secret_free(r->src_token);
+  dv_secret_free(r->wi_token);
+  mfa_close(r);
+  dv_secret_wipe(r->mfa, sizeof(r->mfa));
+  sso_tok_free(r);
   dv_aws_creds_free(r->res);
   free(r);
 }
 
 /* Report and free. */
-static void finish(resolver *r, dv_aws_creds_status st)
+static void report(resolver *r, dv_aws_creds_status st)
 {
   dv_aws_creds *c = r->res;
   dv_loop *loop = r->loop;
@@ -694,9 +761,21 @@ static void finish(resolver *r, dv_aws_creds_status st)
       dv_trace("aws: credentials: %s", c->error);
   }
   dv_loop_timer_disarm(loop, &r->timer);
+  c->sts_calls = r->sts_calls;
   r->cb(r->arg, c);
   resolver_free(r);
   dv_loop_unref(loop);
+}
+
+/* A provider is done: report, or -- while finding the source of a role
+ * chain -- go on with the chain. */
+static void finish(resolver *r, dv_aws_creds_status st)
+{
+  if (r->stage == STAGE_BASE) {
+    base_done(r, st);
+    return;
+  }
+  report(r, st);
 }
 
 static int set_creds(resolver *r, dv_aws_source src, const char *akid,
@@ -726,7 +805,7 @@ static dv_aws_creds_status check_expiry(resolver *r)
   char s[120];
   if (!c->expiration)
     return DV_AWS_CREDS_OK;
-  if (parse_time(c->expiration, &c->expires) < 0) {
+  if (dv_aws_time_parse(c->expiration, &c->expires) < 0) {
     shown(c->expiration, strlen(c->expiration), s, sizeof(s));
     snprintf(c->error, sizeof(c->error),
              "%s: the expiration time '%s' is not an ISO 8601 time",
@@ -1409,7 +1488,7 @@ static void imds_resp(void *arg, const dv_http_resp *resp)
     else {
       time_t t;
       st = DV_AWS_CREDS_OK;
-      if (parse_time(exp, &t) == 0) /* botocore only logs a bad one */
+      if (dv_aws_time_parse(exp, &t) == 0) /* botocore only logs a bad one */
         r->res->expires = t;
     }
     json_wipe_field(doc, "SecretAccessKey");
@@ -1510,30 +1589,1010 @@ static void http_send(resolver *r, const char *method, const char *url,
 
 /* ---- the chain ---- */
 
-static int unsupported(resolver *r)
+/* ---- assume role, web identity, IAM Identity Center ---- */
+
+static void sts_cb_assume(void *arg, const dv_sts_result *res);
+static void container_start(resolver *r);
+static void imds_start(resolver *r);
+static void proc_start(resolver *r, const char *cmd);
+
+/* Point the merged view at profile name (the chain walks profiles). */
+static void use_profile(resolver *r, const char *name)
 {
-  static const char *const keys[][2] = {
-      {"role_arn", "assume-role (role_arn)"},
-      {"web_identity_token_file", "web identity (web_identity_token_file)"},
-      {"sso_start_url", "IAM Identity Center (sso_start_url)"},
-      {"sso_session", "IAM Identity Center (sso_session)"},
-      {"sso_account_id", "IAM Identity Center (sso_account_id)"},
-  };
-  const char *what = NULL;
-  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !what; i++)
-    if (shared_get(&r->sh, keys[i][0]))
-      what = keys[i][1];
-  if (!what && env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE") &&
-      env_nonempty("AWS_ROLE_ARN"))
-    what = "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)";
-  if (!what)
+  r->sh.cfg_sec = config_profile(&r->sh.config, "profile", name);
+  r->sh.cred_sec = dv_awscfg_section_find(&r->sh.creds, name);
+}
+
+static int profile_exists(resolver *r, const char *name)
+{
+  return config_profile(&r->sh.config, "profile", name) ||
+         dv_awscfg_section_find(&r->sh.creds, name);
+}
+
+static int has_static(resolver *r)
+{
+  return shared_get(&r->sh, "aws_access_key_id") ||
+         shared_get(&r->sh, "aws_secret_access_key");
+}
+
+static int has_role(resolver *r)
+{
+  return shared_get(&r->sh, "role_arn") &&
+         !shared_get(&r->sh, "web_identity_token_file");
+}
+
+static void fail_msg(resolver *r, dv_aws_creds_status st, const char *msg)
+{
+  snprintf(r->res->error, sizeof(r->res->error), "%s", msg);
+  finish(r, st);
+}
+
+int dv_aws_service_endpoint(const dv_aws_opts *o, const char *key,
+                            const char *region, char *url, size_t urllen,
+                            char *err, size_t errlen)
+{
+  dv_aws_opts lo;
+  const char *src = NULL;
+  dv_aws_cfg_status st;
+  memset(&lo, 0, sizeof(lo));
+  if (o) {
+    lo.profile = o->profile;
+    lo.region = o->region;
+  }
+  st = dv_aws_endpoint_resolve(&lo, key, region && *region ? region : NULL, url,
+                               urllen, &src, err, errlen);
+  if (st == DV_AWS_CFG_OK && src && strcmp(src, "default") == 0) {
+    const char *host = strcmp(key, "sso") == 0        ? "portal.sso"
+                       : strcmp(key, "sso_oidc") == 0 ? "oidc"
+                                                      : key;
+    snprintf(url, urllen, "https://%s.%s.%s", host, region,
+             dv_aws_region_dns_suffix(region));
+  }
+  return st == DV_AWS_CFG_OK ? 0 : st == DV_AWS_CFG_NONE ? 1 : -1;
+}
+
+static int service_endpoint(resolver *r, const char *key, const char *region,
+                            char *url, size_t urllen, char *err, size_t errlen)
+{
+  dv_aws_opts lo;
+  memset(&lo, 0, sizeof(lo));
+  lo.profile = r->profile_opt;
+  lo.region = r->region_opt;
+  return dv_aws_service_endpoint(&lo, key, region, url, urllen, err, errlen);
+}
+
+/* STS endpoint, signing region and the CA bundle, once per resolution. */
+static int endpoints_init(resolver *r)
+{
+  dv_aws_opts lo;
+  char err[600];
+  const char *src;
+  int e;
+  if (r->endpoints_done)
     return 0;
-  snprintf(r->res->error, sizeof(r->res->error),
-           "profile %s uses %s, which needs AWS STS/SSO calls dvcheck does not "
-           "make; export temporary keys (e.g. `aws configure "
-           "export-credentials --format env`) or use credential_process",
-           r->sh.profile, what);
+  memset(&lo, 0, sizeof(lo));
+  lo.profile = r->profile_opt;
+  lo.region = r->region_opt;
+  if (dv_aws_region_resolve(&lo, NULL, r->sts_region, sizeof(r->sts_region),
+                            &src, err, sizeof(err)) != DV_AWS_CFG_OK)
+    r->sts_region[0] = '\0';
+  e = service_endpoint(r, "sts", r->sts_region, r->sts_url, sizeof(r->sts_url),
+                       err, sizeof(err));
+  if (e < 0) {
+    snprintf(r->res->error, sizeof(r->res->error), "STS endpoint: %.400s", err);
+    return -1;
+  }
+  if (e == 1) /* no region: the global endpoint, as botocore */
+    snprintf(r->sts_url, sizeof(r->sts_url), "https://sts.amazonaws.com");
+  if (!r->sts_region[0])
+    snprintf(r->sts_region, sizeof(r->sts_region), "us-east-1");
+  if (dv_aws_ca_bundle(&lo, r->ca, sizeof(r->ca), err, sizeof(err)) !=
+      DV_AWS_CFG_OK)
+    r->ca[0] = '\0';
+  r->endpoints_done = 1;
+  return 0;
+}
+
+static void sts_opts(resolver *r, dv_sts_opts *o, const char *url,
+                     const char *region)
+{
+  memset(o, 0, sizeof(*o));
+  o->endpoint = url;
+  o->region = region;
+  o->cainfo = r->ca[0] ? r->ca : NULL;
+  o->access_key_id = r->src_akid;
+  o->secret_access_key = r->src_secret;
+  o->session_token = r->src_token;
+}
+
+static void sts_failed(resolver *r, const char *what, const dv_sts_result *res)
+{
+  dv_aws_creds_status st = DV_AWS_CREDS_E_STS;
+  if (res->status == DV_STS_CANCELLED)
+    st = DV_AWS_CREDS_E_CANCELLED;
+  if (res->status == DV_STS_API_ERROR) {
+    snprintf(r->res->api_code, sizeof(r->res->api_code), "%.60s", res->code);
+    snprintf(r->res->error, sizeof(r->res->error), "%.200s: %.60s%s%.200s",
+             what, res->code, res->message[0] ? ": " : "", res->message);
+  } else
+    snprintf(r->res->error, sizeof(r->res->error), "%.200s: %.40s%s%.200s",
+             what, dv_sts_status_str(res->status), res->detail[0] ? ": " : "",
+             res->detail);
+  finish(r, st);
+}
+
+/* Credentials from the CLI cache into r->res. */
+static int use_cached(resolver *r, const char *key, dv_aws_source src)
+{
+  dv_aws_cached_creds cc;
+  int rc;
+  if (r->no_cache_read ||
+      dv_aws_cache_load(key, DV_AWS_CACHE_MIN_LEFT, &cc) != 1)
+    return 0;
+  rc = set_creds(r, src, cc.access_key_id, cc.secret_access_key,
+                 cc.session_token, cc.expiration);
+  r->res->expires = cc.expires;
+  r->res->from_cache = 1;
+  dv_aws_cached_creds_clear(&cc);
+  if (r->verbose)
+    dv_trace("aws: %s credentials from the AWS CLI cache (%s.json)",
+             dv_aws_source_str(src), key);
+  return rc < 0 ? -1 : 1;
+}
+
+static void session_name(char *out, size_t n)
+{
+  snprintf(out, n, "dvcheck-session-%ld", (long)time(NULL));
+}
+
+/* ---- the role chain ---- */
+
+static dv_aws_creds_status build_chain(resolver *r)
+{
+  const char *visited[MAX_CHAIN + 1];
+  size_t nv = 0;
+  char prof[256];
+  snprintf(prof, sizeof(prof), "%s", r->top_profile);
+  visited[nv++] = r->links[0].profile; /* filled below */
+  for (;;) {
+    role_link *l;
+    const char *sp, *cs, *d;
+    char *end;
+    if (r->nlinks >= MAX_CHAIN) {
+      snprintf(r->res->error, sizeof(r->res->error),
+               "the role chain from profile %.100s is longer than %d profiles",
+               r->top_profile, MAX_CHAIN);
+      return DV_AWS_CREDS_E_LOOP;
+    }
+    use_profile(r, prof);
+    l = &r->links[r->nlinks++];
+    snprintf(l->profile, sizeof(l->profile), "%s", prof);
+    if (r->nlinks == 1)
+      visited[0] = l->profile;
+    l->role_arn = shared_get(&r->sh, "role_arn");
+    l->session_name = shared_get(&r->sh, "role_session_name");
+    l->external_id = shared_get(&r->sh, "external_id");
+    l->serial = shared_get(&r->sh, "mfa_serial");
+    l->duration = -1;
+    if ((d = shared_get(&r->sh, "duration_seconds"))) {
+      long v = strtol(d, &end, 10);
+      if (*d && !*end) /* botocore: int() or ignored */
+        l->duration = v;
+    }
+    sp = shared_get(&r->sh, "source_profile");
+    cs = shared_get(&r->sh, "credential_source");
+    if (sp && cs) {
+      snprintf(r->res->error, sizeof(r->res->error),
+               "The profile \"%.100s\" contains both source_profile and "
+               "credential_source.",
+               prof);
+      return DV_AWS_CREDS_E_CONFIG;
+    }
+    if (!sp && !cs) {
+      snprintf(r->res->error, sizeof(r->res->error),
+               "partial credentials: profile %.100s has role_arn but neither "
+               "source_profile nor credential_source",
+               prof);
+      return DV_AWS_CREDS_E_PARTIAL;
+    }
+    if (cs) {
+      if (strcmp(cs, "Environment") && strcmp(cs, "Ec2InstanceMetadata") &&
+          strcmp(cs, "EcsContainer")) {
+        char s[120];
+        shown(cs, strlen(cs), s, sizeof(s));
+        snprintf(
+            r->res->error, sizeof(r->res->error),
+            "The credential source \"%s\" referenced in profile \"%.100s\" "
+            "is not valid (Environment, Ec2InstanceMetadata, "
+            "EcsContainer).",
+            s, prof);
+        return DV_AWS_CREDS_E_CONFIG;
+      }
+      r->cred_source = cs;
+      return DV_AWS_CREDS_OK;
+    }
+    if (!profile_exists(r, sp)) {
+      char s[120];
+      shown(sp, strlen(sp), s, sizeof(s));
+      snprintf(r->res->error, sizeof(r->res->error),
+               "The source_profile \"%s\" referenced in the profile "
+               "\"%.100s\" does not exist.",
+               s, prof);
+      return DV_AWS_CREDS_E_CONFIG;
+    }
+    for (size_t i = 0; i < nv; i++) {
+      if (strcmp(visited[i], sp) != 0)
+        continue;
+      use_profile(r, sp);
+      if (strcmp(sp, prof) != 0 || !has_static(r)) {
+        char list[300] = "";
+        for (size_t k = 0; k < nv; k++)
+          snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                   k ? ", " : "", visited[k]);
+        snprintf(r->res->error, sizeof(r->res->error),
+                 "Infinite loop in credential configuration detected: "
+                 "profile %.100s is visited again (visited: %.300s)",
+                 sp, list);
+        return DV_AWS_CREDS_E_LOOP;
+      }
+      /* a profile naming itself: its own static keys are the source */
+      snprintf(r->base_profile, sizeof(r->base_profile), "%s", sp);
+      return DV_AWS_CREDS_OK;
+    }
+    visited[nv++] = sp;
+    use_profile(r, sp);
+    if (has_static(r) || !has_role(r)) {
+      snprintf(r->base_profile, sizeof(r->base_profile), "%s", sp);
+      return DV_AWS_CREDS_OK;
+    }
+    snprintf(prof, sizeof(prof), "%s", sp);
+  }
+}
+
+static void assume_next(resolver *r);
+
+static void mfa_close(resolver *r)
+{
+  if (r->tty_fd > 0) {
+    dv_loop_io_set(r->loop, r->tty_fd, 0, NULL, NULL);
+    if (r->tio_set)
+      tcsetattr(r->tty_fd, TCSANOW, &r->tio);
+    if (write(r->tty_fd, "\n", 1) < 0) {
+      /* nothing to do */
+    }
+    close(r->tty_fd);
+  }
+  r->tty_fd = 0;
+  r->tio_set = 0;
+}
+
+static void mfa_timeout(void *arg)
+{
+  resolver *r = arg;
+  mfa_close(r);
+  fail_msg(r, DV_AWS_CREDS_E_MFA, "no MFA code was entered in time");
+}
+
+static void mfa_read(void *arg, int fd, short revents)
+{
+  resolver *r = arg;
+  char ch;
+  (void)revents;
+  for (;;) {
+    ssize_t n = read(fd, &ch, 1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return;
+    if (n <= 0 || ch == '\n' || ch == '\r') {
+      dv_loop_timer_disarm(r->loop, &r->timer);
+      mfa_close(r);
+      r->mfa[r->mfa_len] = '\0';
+      if (!r->mfa_len) {
+        fail_msg(r, DV_AWS_CREDS_E_MFA, "no MFA code was entered");
+        return;
+      }
+      assume_next(r);
+      return;
+    }
+    if (r->mfa_len + 1 < sizeof(r->mfa))
+      r->mfa[r->mfa_len++] = ch;
+  }
+}
+
+static void mfa_ask(resolver *r, const role_link *l)
+{
+  char prompt[400], s[300];
+  struct termios t;
+  if (r->no_prompt || !isatty(STDIN_FILENO) ||
+      (r->tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+    r->tty_fd = 0;
+    shown(l->serial, strlen(l->serial), s, sizeof(s));
+    snprintf(r->res->error, sizeof(r->res->error),
+             "profile %.50s: role %.90s needs an MFA code (mfa_serial %.90s) "
+             "and %s; run any aws command with --profile %.50s on a terminal "
+             "first: dvcheck reuses the AWS CLI's cached credentials",
+             l->profile, l->role_arn, s,
+             r->no_prompt ? "this mode never asks" : "there is no terminal",
+             r->top_profile);
+    finish(r, DV_AWS_CREDS_E_MFA);
+    return;
+  }
+  if (tcgetattr(r->tty_fd, &r->tio) == 0) {
+    t = r->tio;
+    t.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
+    if (tcsetattr(r->tty_fd, TCSANOW, &t) == 0)
+      r->tio_set = 1;
+  }
+  shown(l->serial, strlen(l->serial), s, sizeof(s));
+  snprintf(prompt, sizeof(prompt), "Enter MFA code for %s: ", s);
+  if (write(r->tty_fd, prompt, strlen(prompt)) < 0) {
+    /* the read below will fail or time out */
+  }
+  fcntl(r->tty_fd, F_SETFL, fcntl(r->tty_fd, F_GETFL) | O_NONBLOCK);
+  r->mfa_len = 0;
+  dv_loop_io_set(r->loop, r->tty_fd, POLLIN, mfa_read, r);
+  dv_loop_timer_arm(r->loop, &r->timer, MFA_TIMEOUT, mfa_timeout, r);
+}
+
+static void move_src(resolver *r, char *akid, char *secret, char *token)
+{
+  dv_secret_free(r->src_akid);
+  dv_secret_free(r->src_secret);
+  dv_secret_free(r->src_token);
+  r->src_akid = akid;
+  r->src_secret = secret;
+  r->src_token = token;
+}
+
+static void chain_done(resolver *r, const char *expiration, time_t expires)
+{
+  const role_link *l = &r->links[0];
+  if (set_creds(r, DV_AWS_SRC_ASSUME_ROLE, r->src_akid, r->src_secret,
+                r->src_token, expiration) < 0) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return;
+  }
+  r->res->expires = expires;
+  snprintf(r->res->role_arn, sizeof(r->res->role_arn), "%s", l->role_arn);
+  finish(r, DV_AWS_CREDS_OK);
+}
+
+static void assume_next(resolver *r)
+{
+  role_link *l = &r->links[r->cur];
+  char key[41], sname[64];
+  dv_sts_opts o;
+  dv_sts_assume_args a;
+  dv_aws_cached_creds cc;
+
+  if (dv_aws_cache_key_role(l->role_arn, l->session_name, l->external_id,
+                            l->serial, l->duration, key) < 0) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return;
+  }
+  if (!r->no_cache_read &&
+      dv_aws_cache_load(key, DV_AWS_CACHE_MIN_LEFT, &cc) == 1) {
+    if (r->verbose)
+      dv_trace("aws: role %s (profile %s) from the AWS CLI cache", l->role_arn,
+               l->profile);
+    move_src(r, cc.access_key_id, cc.secret_access_key, cc.session_token);
+    cc.access_key_id = cc.secret_access_key = cc.session_token = NULL;
+    if (r->cur == 0) {
+      r->res->from_cache = 1;
+      chain_done(r, cc.expiration, cc.expires);
+      dv_aws_cached_creds_clear(&cc);
+      return;
+    }
+    dv_aws_cached_creds_clear(&cc);
+    r->cur--;
+    assume_next(r);
+    return;
+  }
+  if (l->serial && !r->mfa_len) {
+    mfa_ask(r, l);
+    return;
+  }
+  sts_opts(r, &o, r->sts_url, r->sts_region);
+  memset(&a, 0, sizeof(a));
+  a.role_arn = l->role_arn;
+  if (l->session_name)
+    a.session_name = l->session_name;
+  else {
+    session_name(sname, sizeof(sname));
+    a.session_name = sname;
+  }
+  a.external_id = l->external_id;
+  a.serial = l->serial;
+  a.token_code = l->serial ? r->mfa : NULL;
+  a.duration_seconds = l->duration > 0 ? l->duration : 0;
+  if (r->verbose)
+    dv_trace("aws: AssumeRole %s (profile %s) at %s", l->role_arn, l->profile,
+             r->sts_url);
+  if (dv_sts_assume_role(r->loop, r->http, &o, &a, sts_cb_assume, r) < 0) {
+    fail_msg(r, DV_AWS_CREDS_E_STS, "cannot start the STS AssumeRole call");
+    return;
+  }
+}
+
+static void sts_cb_assume(void *arg, const dv_sts_result *res)
+{
+  resolver *r = arg;
+  role_link *l = &r->links[r->cur];
+  char key[41], what[400];
+  char *a, *s, *t;
+  r->sts_calls++;
+  dv_secret_wipe(r->mfa, sizeof(r->mfa));
+  r->mfa_len = 0;
+  if (res->status != DV_STS_OK) {
+    snprintf(what, sizeof(what), "profile %.100s: AssumeRole %.200s",
+             l->profile, l->role_arn);
+    sts_failed(r, what, res);
+    return;
+  }
+  if (dv_aws_cache_key_role(l->role_arn, l->session_name, l->external_id,
+                            l->serial, l->duration, key) == 0 &&
+      dv_aws_cache_store(key, NULL, res->access_key_id, res->secret_access_key,
+                         res->session_token, res->expiration,
+                         res->assumed_arn) < 0 &&
+      r->verbose)
+    dv_trace("aws: could not write the AWS CLI cache: %s", strerror(errno));
+  a = strdup(res->access_key_id);
+  s = strdup(res->secret_access_key);
+  t = strdup(res->session_token);
+  move_src(r, a, s, t);
+  if (!a || !s || !t) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return;
+  }
+  if (r->cur == 0) {
+    chain_done(r, res->expiration, res->expires);
+    return;
+  }
+  r->cur--;
+  assume_next(r);
+}
+
+/* The source of the chain was found (or not). */
+static void base_done(resolver *r, dv_aws_creds_status st)
+{
+  dv_aws_creds *c = r->res;
+  r->stage = STAGE_TOP;
+  if (st == DV_AWS_CREDS_NONE) {
+    if (r->cred_source) {
+      snprintf(c->error, sizeof(c->error),
+               "No credentials found in credential_source %.40s referenced "
+               "in profile %.100s",
+               r->cred_source, r->links[r->nlinks - 1].profile);
+      st = DV_AWS_CREDS_E_SOURCE;
+    } else {
+      snprintf(c->error, sizeof(c->error),
+               "The source profile \"%.100s\" must have credentials.",
+               r->base_profile);
+      st = DV_AWS_CREDS_E_CONFIG;
+    }
+  }
+  if (st != DV_AWS_CREDS_OK) {
+    report(r, st);
+    return;
+  }
+  move_src(r, c->access_key_id, c->secret_access_key, c->session_token);
+  c->access_key_id = c->secret_access_key = c->session_token = NULL;
+  free(c->expiration);
+  c->expiration = NULL;
+  c->expires = 0;
+  c->source = DV_AWS_SRC_NONE;
+  c->error[0] = '\0';
+  if (r->verbose)
+    dv_trace("aws: role chain source: %s",
+             r->cred_source ? r->cred_source : r->base_profile);
+  assume_next(r);
+}
+
+static int own_providers(resolver *r, int allow_env);
+
+/* The source profile's own providers, without the environment. */
+static void base_profile_start(resolver *r)
+{
+  const char *v;
+  dv_aws_creds_status st;
+  use_profile(r, r->base_profile);
+  if (own_providers(r, 0))
+    return;
+  if (static_keys(r, &r->sh.creds, r->sh.cred_sec,
+                  DV_AWS_SRC_SHARED_CREDENTIALS, r->sh.creds_path, &st)) {
+    finish(r, st);
+    return;
+  }
+  if ((v = shared_get(&r->sh, "credential_process"))) {
+    r->next = STEP_CONFIG;
+    proc_start(r, v);
+    return;
+  }
+  if (static_keys(r, &r->sh.config, r->sh.cfg_sec, DV_AWS_SRC_CONFIG,
+                  r->sh.config_path, &st)) {
+    finish(r, st);
+    return;
+  }
+  finish(r, DV_AWS_CREDS_NONE);
+}
+
+static void role_chain_start(resolver *r)
+{
+  dv_aws_creds_status st = build_chain(r);
+  char key[41];
+  const role_link *l0 = &r->links[0];
+  if (st != DV_AWS_CREDS_OK) {
+    report(r, st);
+    return;
+  }
+  if (endpoints_init(r) < 0) {
+    report(r, DV_AWS_CREDS_E_CONFIG);
+    return;
+  }
+  /* what botocore checks before its cache: the source exists */
+  if (r->cred_source && strcmp(r->cred_source, "Environment") == 0 &&
+      (!env_nonempty("AWS_ACCESS_KEY_ID") ||
+       !env_nonempty("AWS_SECRET_ACCESS_KEY"))) {
+    r->stage = STAGE_BASE;
+    finish(r, DV_AWS_CREDS_NONE);
+    return;
+  }
+  if (r->cred_source && strcmp(r->cred_source, "EcsContainer") == 0 &&
+      !getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") &&
+      !getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    r->stage = STAGE_BASE;
+    finish(r, DV_AWS_CREDS_NONE);
+    return;
+  }
+  if (!r->cred_source) {
+    use_profile(r, r->base_profile);
+    if (!has_static(r) && !shared_get(&r->sh, "credential_process") &&
+        !shared_get(&r->sh, "web_identity_token_file") &&
+        !shared_get(&r->sh, "sso_account_id") &&
+        !shared_get(&r->sh, "sso_role_name") &&
+        !shared_get(&r->sh, "login_session")) {
+      r->stage = STAGE_BASE;
+      finish(r, DV_AWS_CREDS_NONE);
+      return;
+    }
+  }
+  /* the CLI cache of the top role first: no source needed then */
+  if (dv_aws_cache_key_role(l0->role_arn, l0->session_name, l0->external_id,
+                            l0->serial, l0->duration, key) == 0) {
+    int u = use_cached(r, key, DV_AWS_SRC_ASSUME_ROLE);
+    if (u != 0) {
+      snprintf(r->res->role_arn, sizeof(r->res->role_arn), "%s", l0->role_arn);
+      report(r, u < 0 ? DV_AWS_CREDS_E_NOMEM : DV_AWS_CREDS_OK);
+      return;
+    }
+  }
+  r->cur = r->nlinks - 1;
+  r->stage = STAGE_BASE;
+  if (r->cred_source) {
+    if (strcmp(r->cred_source, "Environment") == 0) {
+      const char *k = env_nonempty("AWS_ACCESS_KEY_ID");
+      const char *sec = env_nonempty("AWS_SECRET_ACCESS_KEY");
+      const char *tok = env_nonempty("AWS_SESSION_TOKEN");
+      if (!tok)
+        tok = env_nonempty("AWS_SECURITY_TOKEN");
+      if (!k || !sec) {
+        finish(r, DV_AWS_CREDS_NONE);
+        return;
+      }
+      finish(r, set_creds(r, DV_AWS_SRC_ENV, k, sec, tok, NULL) < 0
+                    ? DV_AWS_CREDS_E_NOMEM
+                    : DV_AWS_CREDS_OK);
+    } else if (strcmp(r->cred_source, "EcsContainer") == 0) {
+      if (!getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") &&
+          !getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+        finish(r, DV_AWS_CREDS_NONE);
+        return;
+      }
+      r->next = STEP_CONTAINER;
+      container_start(r);
+    } else {
+      r->next = STEP_IMDS;
+      imds_start(r);
+    }
+    return;
+  }
+  base_profile_start(r);
+}
+
+/* ---- web identity ---- */
+
+static void sts_cb_web(void *arg, const dv_sts_result *res)
+{
+  resolver *r = arg;
+  char what[700];
+  r->sts_calls++;
+  dv_secret_free(r->wi_token);
+  r->wi_token = NULL;
+  if (res->status != DV_STS_OK) {
+    snprintf(what, sizeof(what), "AssumeRoleWithWebIdentity %.200s",
+             r->wi_role);
+    sts_failed(r, what, res);
+    return;
+  }
+  if (dv_aws_cache_store(r->wi_key, NULL, res->access_key_id,
+                         res->secret_access_key, res->session_token,
+                         res->expiration, res->assumed_arn) < 0 &&
+      r->verbose)
+    dv_trace("aws: could not write the AWS CLI cache: %s", strerror(errno));
+  if (set_creds(r, DV_AWS_SRC_WEB_IDENTITY, res->access_key_id,
+                res->secret_access_key, res->session_token,
+                res->expiration) < 0) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return;
+  }
+  r->res->expires = res->expires;
+  snprintf(r->res->role_arn, sizeof(r->res->role_arn), "%s", r->wi_role);
+  finish(r, DV_AWS_CREDS_OK);
+}
+
+static int web_identity_start(resolver *r, int allow_env)
+{
+  const char *path = NULL, *role = NULL, *sess = NULL;
+  dv_sts_opts o;
+  dv_sts_assume_args a;
+  size_t len = 0;
+  char *tok;
+  int u;
+  if (allow_env)
+    path = getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+  if (!path)
+    path = shared_get(&r->sh, "web_identity_token_file");
+  if (!path || !*path)
+    return 0;
+  if (allow_env)
+    role = getenv("AWS_ROLE_ARN");
+  if (!role)
+    role = shared_get(&r->sh, "role_arn");
+  if (allow_env)
+    sess = getenv("AWS_ROLE_SESSION_NAME");
+  if (!sess)
+    sess = shared_get(&r->sh, "role_session_name");
+  if (!role || !*role) {
+    fail_msg(r, DV_AWS_CREDS_E_CONFIG,
+             "web identity is configured (web_identity_token_file or "
+             "AWS_WEB_IDENTITY_TOKEN_FILE) but no role ARN (role_arn or "
+             "AWS_ROLE_ARN)");
+    return 1;
+  }
+  snprintf(r->wi_role, sizeof(r->wi_role), "%s", role);
+  r->wi_session_set = sess != NULL;
+  if (sess)
+    snprintf(r->wi_session, sizeof(r->wi_session), "%s", sess);
+  else
+    session_name(r->wi_session, sizeof(r->wi_session));
+  if (endpoints_init(r) < 0) {
+    finish(r, DV_AWS_CREDS_E_CONFIG);
+    return 1;
+  }
+  if (dv_aws_cache_key_role(role, sess, NULL, NULL, -1, r->wi_key) < 0) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return 1;
+  }
+  u = use_cached(r, r->wi_key, DV_AWS_SRC_WEB_IDENTITY);
+  if (u != 0) {
+    snprintf(r->res->role_arn, sizeof(r->res->role_arn), "%s", role);
+    finish(r, u < 0 ? DV_AWS_CREDS_E_NOMEM : DV_AWS_CREDS_OK);
+    return 1;
+  }
+  /* read for every call: the token rotates (EKS, CI) */
+  tok = dv_aws_file_read(path, &len);
+  if (!tok) {
+    char s[300];
+    shown(path, strlen(path), s, sizeof(s));
+    snprintf(r->res->error, sizeof(r->res->error),
+             "cannot read the web identity token file %s: %s", s,
+             errno == EINVAL ? "not a regular file or too big"
+                             : strerror(errno));
+    finish(r, DV_AWS_CREDS_E_CONFIG);
+    return 1;
+  }
+  if (strlen(tok) != len) {
+    dv_secret_free(tok);
+    fail_msg(r, DV_AWS_CREDS_E_CONFIG,
+             "the web identity token file holds NUL bytes");
+    return 1;
+  }
+  r->wi_token = tok;
+  sts_opts(r, &o, r->sts_url, r->sts_region);
+  memset(&a, 0, sizeof(a));
+  a.role_arn = r->wi_role;
+  a.session_name = r->wi_session;
+  a.web_identity = r->wi_token;
+  if (r->verbose)
+    dv_trace("aws: AssumeRoleWithWebIdentity %s at %s", r->wi_role, r->sts_url);
+  if (dv_sts_assume_role(r->loop, r->http, &o, &a, sts_cb_web, r) < 0)
+    fail_msg(r, DV_AWS_CREDS_E_STS,
+             "cannot start the STS AssumeRoleWithWebIdentity call");
   return 1;
+}
+
+/* ---- IAM Identity Center ---- */
+
+static void sso_tok_free(resolver *r)
+{
+  if (!r->sso_tok)
+    return;
+  static const char *const secret_keys[] = {"accessToken", "refreshToken",
+                                            "clientSecret"};
+  for (size_t i = 0; i < 3; i++)
+    json_wipe_field(r->sso_tok, secret_keys[i]);
+  json_decref(r->sso_tok);
+  r->sso_tok = NULL;
+}
+
+static void sso_login_needed(resolver *r, const char *why)
+{
+  snprintf(r->res->error, sizeof(r->res->error),
+           "IAM Identity Center: %.300s; run: aws sso login --profile %.100s",
+           why, r->top_profile);
+  finish(r, DV_AWS_CREDS_E_SSO_LOGIN);
+}
+
+static void sso_cb_role(void *arg, const dv_sts_result *res)
+{
+  resolver *r = arg;
+  char what[400];
+  r->sts_calls++;
+  if (res->status == DV_STS_API_ERROR &&
+      strcmp(res->code, "UnauthorizedException") == 0) {
+    sso_login_needed(r, "the SSO session has expired or is otherwise invalid");
+    return;
+  }
+  if (res->status != DV_STS_OK) {
+    snprintf(what, sizeof(what), "SSO GetRoleCredentials %.60s/%.200s",
+             r->sso_account, r->sso_role);
+    sts_failed(r, what, res);
+    return;
+  }
+  if (dv_aws_cache_store(r->sso_key, "sso", res->access_key_id,
+                         res->secret_access_key, res->session_token,
+                         res->expiration, NULL) < 0 &&
+      r->verbose)
+    dv_trace("aws: could not write the AWS CLI cache: %s", strerror(errno));
+  if (set_creds(r, DV_AWS_SRC_SSO, res->access_key_id, res->secret_access_key,
+                res->session_token, res->expiration) < 0) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return;
+  }
+  r->res->expires = res->expires;
+  finish(r, DV_AWS_CREDS_OK);
+}
+
+static void sso_get_role(resolver *r, const char *access_token)
+{
+  char url[1024], err[600];
+  dv_sts_opts o;
+  if (service_endpoint(r, "sso", r->sso_region, url, sizeof(url), err,
+                       sizeof(err)) != 0) {
+    snprintf(r->res->error, sizeof(r->res->error), "SSO endpoint: %.400s", err);
+    finish(r, DV_AWS_CREDS_E_CONFIG);
+    return;
+  }
+  sts_opts(r, &o, url, r->sso_region);
+  if (r->verbose)
+    dv_trace("aws: SSO GetRoleCredentials %s/%s at %s", r->sso_account,
+             r->sso_role, url);
+  if (dv_sso_get_role_credentials(r->loop, r->http, &o, r->sso_account,
+                                  r->sso_role, access_token, sso_cb_role,
+                                  r) < 0)
+    fail_msg(r, DV_AWS_CREDS_E_STS, "cannot start the SSO call");
+}
+
+static const char *tok_str(resolver *r, const char *k)
+{
+  return json_string_value(json_object_get(r->sso_tok, k));
+}
+
+static void sso_cb_token(void *arg, const dv_sts_result *res)
+{
+  resolver *r = arg;
+  time_t exp = 0, now = time(NULL);
+  r->sts_calls++;
+  if (res->status == DV_STS_OK) {
+    char when[40];
+    time_t t = now + res->expires_in;
+    json_t *nt;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    nt = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "startUrl",
+                   r->sso_start, "region", r->sso_region, "accessToken",
+                   res->access_token, "expiresAt", when, "clientId",
+                   tok_str(r, "clientId"), "clientSecret",
+                   tok_str(r, "clientSecret"), "registrationExpiresAt",
+                   tok_str(r, "registrationExpiresAt"));
+    if (nt && res->refresh_token)
+      json_object_set_new(nt, "refreshToken", json_string(res->refresh_token));
+    if (nt) {
+      char *text = json_dumps(nt, JSON_INDENT(2));
+      if (!text ||
+          dv_aws_file_write_atomic(r->sso_token_path, text, strlen(text)) < 0) {
+        if (r->verbose)
+          dv_trace("aws: could not update the SSO token cache");
+      }
+      if (text) {
+        dv_secret_wipe(text, strlen(text));
+        free(text);
+      }
+      sso_tok_free(r);
+      r->sso_tok = nt;
+    }
+    if (r->verbose)
+      dv_trace("aws: SSO token refreshed (CreateToken)");
+    sso_get_role(r, res->access_token);
+    return;
+  }
+  /* botocore: a failed refresh leaves the old token in use */
+  if (r->verbose)
+    dv_trace("aws: SSO token refresh failed: %s %s",
+             dv_sts_status_str(res->status), res->code);
+  if (dv_aws_time_parse(tok_str(r, "expiresAt"), &exp) < 0 || exp <= now) {
+    sso_login_needed(r, "the cached SSO token has expired and could not be "
+                        "refreshed");
+    return;
+  }
+  sso_get_role(r, tok_str(r, "accessToken"));
+}
+
+static int sso_start(resolver *r)
+{
+  const char *acct = shared_get(&r->sh, "sso_account_id");
+  const char *role = shared_get(&r->sh, "sso_role_name");
+  const char *sess = shared_get(&r->sh, "sso_session");
+  const char *start = shared_get(&r->sh, "sso_start_url");
+  const char *region = shared_get(&r->sh, "sso_region");
+  char missing[200] = "", hash[41], why[300];
+  char *text;
+  size_t len;
+  time_t exp, now = time(NULL);
+  int u;
+
+  if (!acct && !role)
+    return 0;
+  if (sess) {
+    const dv_awscfg_section *ss =
+        config_profile(&r->sh.config, "sso-session", sess);
+    const char *ks, *kr;
+    if (!ss) {
+      char s[200];
+      shown(sess, strlen(sess), s, sizeof(s));
+      snprintf(r->res->error, sizeof(r->res->error),
+               "The specified sso-session does not exist: \"%s\"", s);
+      finish(r, DV_AWS_CREDS_E_CONFIG);
+      return 1;
+    }
+    ks = dv_awscfg_get(&r->sh.config, ss, "sso_start_url");
+    kr = dv_awscfg_get(&r->sh.config, ss, "sso_region");
+    if ((ks && start && strcmp(ks, start)) ||
+        (kr && region && strcmp(kr, region))) {
+      fail_msg(r, DV_AWS_CREDS_E_CONFIG,
+               "sso_start_url or sso_region differ between the profile and "
+               "its sso-session section");
+      return 1;
+    }
+    if (ks)
+      start = ks;
+    if (kr)
+      region = kr;
+  }
+#define NEED(v, n)                                                             \
+  if (!(v))                                                                    \
+  snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),       \
+           "%s%s", missing[0] ? ", " : "", n)
+  NEED(role, "sso_role_name");
+  NEED(acct, "sso_account_id");
+  NEED(start, "sso_start_url");
+  NEED(region, "sso_region");
+#undef NEED
+  if (missing[0]) {
+    snprintf(r->res->error, sizeof(r->res->error),
+             "The profile \"%.100s\" is configured to use SSO but is missing "
+             "required configuration: %s",
+             r->sh.profile, missing);
+    finish(r, DV_AWS_CREDS_E_CONFIG);
+    return 1;
+  }
+  if (!dv_aws_region_valid(region)) {
+    fail_msg(r, DV_AWS_CREDS_E_CONFIG, "sso_region is not a region name");
+    return 1;
+  }
+  snprintf(r->sso_account, sizeof(r->sso_account), "%s", acct);
+  snprintf(r->sso_role, sizeof(r->sso_role), "%s", role);
+  snprintf(r->sso_start, sizeof(r->sso_start), "%s", start);
+  snprintf(r->sso_region, sizeof(r->sso_region), "%s", region);
+  snprintf(r->sso_session, sizeof(r->sso_session), "%s", sess ? sess : "");
+  if (endpoints_init(r) < 0) {
+    finish(r, DV_AWS_CREDS_E_CONFIG);
+    return 1;
+  }
+  if (dv_aws_cache_key_sso(acct, role, sess, start, r->sso_key) < 0) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return 1;
+  }
+  u = use_cached(r, r->sso_key, DV_AWS_SRC_SSO);
+  if (u != 0) {
+    finish(r, u < 0 ? DV_AWS_CREDS_E_NOMEM : DV_AWS_CREDS_OK);
+    return 1;
+  }
+  if (dv_aws_sha1_hex(sess ? sess : start, hash) < 0 ||
+      dv_aws_cache_path("sso", hash, r->sso_token_path,
+                        sizeof(r->sso_token_path)) < 0) {
+    finish(r, DV_AWS_CREDS_E_NOMEM);
+    return 1;
+  }
+  text = dv_aws_file_read(r->sso_token_path, &len);
+  if (!text) {
+    snprintf(why, sizeof(why), "no cached SSO token for %s %.150s",
+             sess ? "sso-session" : "start URL", sess ? sess : start);
+    sso_login_needed(r, why);
+    return 1;
+  }
+  r->sso_tok = json_loadb(text, len, 0, NULL);
+  dv_secret_wipe(text, len);
+  free(text);
+  if (!json_is_object(r->sso_tok) || !tok_str(r, "accessToken") ||
+      !tok_str(r, "expiresAt") ||
+      dv_aws_time_parse(tok_str(r, "expiresAt"), &exp) < 0) {
+    sso_login_needed(r, "the cached SSO token is invalid");
+    return 1;
+  }
+  if (sess && exp - now < 15 * 60) {
+    time_t reg = 0;
+    const char *rt = tok_str(r, "refreshToken");
+    const char *ci = tok_str(r, "clientId");
+    const char *cs = tok_str(r, "clientSecret");
+    const char *re = tok_str(r, "registrationExpiresAt");
+    if (rt && ci && cs && re && dv_aws_time_parse(re, &reg) == 0 && reg > now) {
+      char url[1024], err[600];
+      dv_sts_opts o;
+      if (service_endpoint(r, "sso_oidc", r->sso_region, url, sizeof(url), err,
+                           sizeof(err)) != 0) {
+        snprintf(r->res->error, sizeof(r->res->error),
+                 "SSO OIDC endpoint: %.400s", err);
+        finish(r, DV_AWS_CREDS_E_CONFIG);
+        return 1;
+      }
+      sts_opts(r, &o, url, r->sso_region);
+      if (r->verbose)
+        dv_trace("aws: refreshing the SSO token (CreateToken at %s)", url);
+      if (dv_ssooidc_create_token(r->loop, r->http, &o, ci, cs, rt,
+                                  sso_cb_token, r) < 0)
+        fail_msg(r, DV_AWS_CREDS_E_STS, "cannot start the SSO OIDC call");
+      return 1;
+    }
+  }
+  if (exp <= now) {
+    snprintf(why, sizeof(why), "the cached SSO token expired at %.40s%s",
+             tok_str(r, "expiresAt"), sess ? " and cannot be refreshed" : "");
+    sso_login_needed(r, why);
+    return 1;
+  }
+  sso_get_role(r, tok_str(r, "accessToken"));
+  return 1;
+}
+
+/* login_session, web identity, SSO: 1 when one of them took over. */
+static int own_providers(resolver *r, int allow_env)
+{
+  if (shared_get(&r->sh, "login_session")) {
+    snprintf(r->res->error, sizeof(r->res->error),
+             "profile %.100s uses login_session (`aws login`), which dvcheck "
+             "does not support; export temporary keys (`aws configure "
+             "export-credentials --profile %.100s --format env`) or use "
+             "credential_process",
+             r->sh.profile, r->sh.profile);
+    finish(r, DV_AWS_CREDS_E_UNSUPPORTED);
+    return 1;
+  }
+  if (web_identity_start(r, allow_env))
+    return 1;
+  return sso_start(r);
 }
 
 static void run_step(resolver *r)
@@ -1586,11 +2645,15 @@ static void run_step(resolver *r)
       finish(r, check_expiry(r));
       return;
     }
-    /* 2. what needs STS or SSO */
-    if (unsupported(r)) {
-      finish(r, DV_AWS_CREDS_E_UNSUPPORTED);
+    snprintf(r->top_profile, sizeof(r->top_profile), "%s", r->sh.profile);
+    /* 2. assume role */
+    if (has_role(r)) {
+      role_chain_start(r);
       return;
     }
+    /* 2a/2b. login_session (refused), web identity, IAM Identity Center */
+    if (own_providers(r, !r->sh.from_option))
+      return;
     /* 3. the credentials file */
     if (static_keys(r, &r->sh.creds, r->sh.cred_sec,
                     DV_AWS_SRC_SHARED_CREDENTIALS, r->sh.creds_path, &st)) {
@@ -1663,6 +2726,10 @@ int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
     goto nomem;
   if (o && o->profile && !(r->profile_opt = strdup(o->profile)))
     goto nomem;
+  if (o && o->region && !(r->region_opt = strdup(o->region)))
+    goto nomem;
+  r->no_prompt = o ? o->no_prompt : 0;
+  r->no_cache_read = o ? o->no_cache_read : 0;
   r->next = STEP_START;
   dv_loop_ref(loop);
   dv_loop_timer_arm(loop, &r->timer, 0, resolver_continue, r);

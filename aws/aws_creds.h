@@ -5,8 +5,29 @@
  *   1. environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY
  *      (+ AWS_SECURITY_TOKEN or AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION)
  *      -- skipped when --profile is given (not for AWS_PROFILE), as in the CLI;
- *   2. profiles that need STS/SSO (role_arn, web identity, sso_*): refused
- *      as unsupported, rather than silently using something else;
+ *   2. assume role: the profile's role_arn (without web_identity_token_file)
+ *      with source_profile (chains, loops refused; a profile may name itself
+ *      only with static keys) or credential_source (Environment,
+ *      Ec2InstanceMetadata, EcsContainer); external_id, role_session_name,
+ *      duration_seconds, mfa_serial (the code is asked on a terminal, never
+ *      with opts.no_prompt); STS AssumeRole signed with the source;
+ *   then the profile's own providers (also the source of a chain):
+ *   2a. web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN
+ *      (+ AWS_ROLE_SESSION_NAME; not with --profile) or the profile's
+ *      web_identity_token_file + role_arn: AssumeRoleWithWebIdentity,
+ *      unsigned, the token file read for every call;
+ *   2b. IAM Identity Center: sso_account_id/sso_role_name with sso_session
+ *      (a [sso-session NAME] section) or the legacy sso_start_url/
+ *      sso_region; the token `aws sso login` cached in ~/.aws/sso/cache,
+ *      refreshed with its refresh token (SSO OIDC CreateToken, sso_session
+ *      form) when within 15 minutes of expiry; GetRoleCredentials;
+ *      login_session profiles are refused;
+ *   Assumed-role, web-identity and SSO role credentials are cached where
+ *   the AWS CLI caches them (~/.aws/cli/cache, same keys; aws_cache.h) and
+ *   reused while 15 minutes remain. STS, SSO and SSO OIDC endpoints:
+ *   AWS_ENDPOINT_URL_STS / _SSO / _SSO_OIDC, AWS_ENDPOINT_URL, services
+ *   sections, else regional (sts.REGION..., portal.sso.REGION...,
+ *   oidc.REGION...; sts.amazonaws.com without a region); AWS_CA_BUNDLE.
  *   3. the credentials file's [PROFILE] (aws_access_key_id, ...);
  *   4. the profile's credential_process (run without a shell, words split
  *      like Python's shlex, JSON "Version": 1 on stdout, with a timeout);
@@ -58,7 +79,12 @@ typedef enum {
   DV_AWS_CREDS_E_PROCESS,           /* credential_process failed */
   DV_AWS_CREDS_E_CONTAINER,         /* container endpoint failed/refused */
   DV_AWS_CREDS_E_EXPIRED,           /* the credentials found have expired */
-  DV_AWS_CREDS_E_UNSUPPORTED,       /* assume-role, SSO, web identity */
+  DV_AWS_CREDS_E_UNSUPPORTED,       /* login_session */
+  DV_AWS_CREDS_E_LOOP,              /* source_profile chain loops */
+  DV_AWS_CREDS_E_STS,               /* STS/SSO refused (api_code) */
+  DV_AWS_CREDS_E_SSO_LOGIN,         /* no usable SSO token: aws sso login */
+  DV_AWS_CREDS_E_MFA,               /* an MFA code is needed, none asked */
+  DV_AWS_CREDS_E_SOURCE,            /* credential_source found nothing */
   DV_AWS_CREDS_E_CANCELLED,         /* the run's deadline passed */
   DV_AWS_CREDS_E_NOMEM
 } dv_aws_creds_status;
@@ -72,7 +98,10 @@ typedef enum {
   DV_AWS_SRC_PROCESS,            /* "custom-process" (credential_process) */
   DV_AWS_SRC_CONFIG,             /* "config-file" */
   DV_AWS_SRC_CONTAINER,          /* "container-role" */
-  DV_AWS_SRC_IMDS                /* "iam-role" */
+  DV_AWS_SRC_IMDS,               /* "iam-role" */
+  DV_AWS_SRC_ASSUME_ROLE,        /* "assume-role" */
+  DV_AWS_SRC_WEB_IDENTITY,       /* "assume-role-with-web-identity" */
+  DV_AWS_SRC_SSO                 /* "sso" */
 } dv_aws_source;
 
 typedef struct {
@@ -81,6 +110,9 @@ typedef struct {
   const char *endpoint_url; /* --endpoint-url URL, or NULL */
   int verbose;              /* -v: progress lines on stderr (no secrets) */
   long process_timeout_ms;  /* credential_process; 0 = 30000 */
+  int no_prompt;            /* never ask for an MFA code (check mode) */
+  int no_cache_read;        /* ignore ~/.aws/cli/cache (refresh after
+                             * ExpiredToken); still write it */
   /* Tests only: the address standing in for 169.254.170.2. */
   const char *container_host;
 } dv_aws_opts;
@@ -94,6 +126,10 @@ typedef struct {
   char *session_token;     /* SECRET; NULL = none */
   char *expiration;        /* as given ("2030-01-01T00:00:00Z"); NULL = none */
   time_t expires;          /* parsed expiration; 0 = none */
+  int from_cache;          /* assume-role/SSO: reused from ~/.aws/cli/cache */
+  int sts_calls;           /* STS/SSO/OIDC calls made to get them */
+  char role_arn[512];      /* assume-role / web identity: the role */
+  char api_code[64];       /* E_STS: the service's error code */
   char error[512];         /* why, when status != OK (never a secret) */
 } dv_aws_creds;
 
@@ -109,6 +145,10 @@ const char *dv_aws_source_str(dv_aws_source src);
  * of memory (the callback will not run). */
 int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
                          dv_aws_creds_cb cb, void *arg);
+
+/* ISO 8601 / RFC 3339 time ("2030-01-01T00:00:00Z", fractions, offsets,
+ * "+00:00", a trailing "UTC") to time_t. 0 or -1. */
+int dv_aws_time_parse(const char *s, time_t *out);
 
 /* Wipe and free (NULL is fine). */
 void dv_aws_creds_free(dv_aws_creds *c);
@@ -151,6 +191,15 @@ dv_aws_cfg_status dv_aws_endpoint_resolve(const dv_aws_opts *o,
                                           const char *region, char *url,
                                           size_t urllen, const char **source,
                                           char *err, size_t errlen);
+
+/* The endpoint of another AWS service for region (key: "sts", "sso",
+ * "sso_oidc", "organizations"): AWS_ENDPOINT_URL_<KEY>, AWS_ENDPOINT_URL,
+ * the services section, the profile's endpoint_url (never --endpoint-url,
+ * which is ACM's), else the service's regional host (portal.sso.R...,
+ * oidc.R...). 0, 1 (no region and nothing configured), -1 (err). */
+int dv_aws_service_endpoint(const dv_aws_opts *o, const char *key,
+                            const char *region, char *url, size_t urllen,
+                            char *err, size_t errlen);
 
 /* The CA bundle for AWS HTTPS calls: AWS_CA_BUNDLE, else the profile's
  * ca_bundle (as given); "" and DV_AWS_CFG_NONE when none (use the default

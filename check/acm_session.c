@@ -8,6 +8,7 @@
 
 #include "base/text.h"
 #include "aws/aws_creds.h"
+#include "base/trace.h"
 #include "check/acm_session.h"
 #include "base/names.h"
 
@@ -199,17 +200,84 @@ dv_acm_session_status dv_acm_session_open(dv_acm_session *s,
   return DV_ACM_SESSION_OK;
 }
 
-dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
-                              char *endpoint, size_t endpointlen, char *why,
-                              size_t whylen)
+static void session_refreshed(void *arg, dv_aws_creds *cr)
+{
+  dv_acm_session *s = arg;
+  int ok = cr && cr->status == DV_AWS_CREDS_OK;
+  s->refreshing = 0;
+  s->refreshed = 1;
+  if (s->verbose)
+    dv_trace("dvcheck: AWS credentials expired mid-run: %s",
+             ok ? "resolved again" : (cr ? cr->error : "out of memory"));
+  if (ok) {
+    dv_aws_creds *old = s->creds;
+    s->creds = cr;
+    s->access_key_id = cr->access_key_id;
+    s->secret_access_key = cr->secret_access_key;
+    s->session_token = cr->session_token;
+    dv_aws_creds_free(old);
+  } else
+    dv_aws_creds_free(cr);
+  for (size_t i = 0; i < s->nwaiters; i++) {
+    dv_acm *c = s->waiters[i];
+    int cok =
+        ok && dv_acm_set_credentials(c, s->access_key_id, s->secret_access_key,
+                                     s->session_token) == 0;
+    dv_acm_refreshed(c, cok);
+  }
+  free(s->waiters);
+  s->waiters = NULL;
+  s->nwaiters = 0;
+}
+
+/* A client was told ExpiredToken: resolve the credentials once more,
+ * without the CLI cache (what it holds was refused), never prompting. */
+static void session_refresh(void *arg, dv_acm *c)
+{
+  dv_acm_session *s = arg;
+  dv_acm **nv;
+  if (s->refreshed && !s->refreshing) { /* once per run */
+    dv_acm_refreshed(c, 0);
+    return;
+  }
+  nv = realloc(s->waiters, (s->nwaiters + 1) * sizeof(*nv));
+  if (!nv) {
+    dv_acm_refreshed(c, 0);
+    return;
+  }
+  s->waiters = nv;
+  s->waiters[s->nwaiters++] = c;
+  if (s->refreshing)
+    return;
+  s->refreshing = 1;
+  {
+    dv_aws_opts o = s->aws;
+    o.no_cache_read = 1;
+    o.no_prompt = 1;
+    if (dv_aws_creds_resolve(s->loop, s->http, &o, session_refreshed, s) < 0)
+      session_refreshed(s, NULL);
+  }
+}
+
+dv_acm *dv_acm_session_client_as(dv_acm_session *s, const char *region,
+                                 const char *akid, const char *secret,
+                                 const char *token, const char *service,
+                                 const char *target_prefix, char *endpoint,
+                                 size_t endpointlen, char *why, size_t whylen)
 {
   dv_acm_opts ao;
   dv_acm *c;
-  if (s->nclients >= DV_ACM_MAX_REGIONS) {
-    snprintf(why, whylen, "too many regions");
-    return NULL;
+  if (s->nclients == s->capclients) {
+    size_t nc = s->capclients ? s->capclients * 2 : 16;
+    dv_acm **nv = realloc(s->clients, nc * sizeof(*nv));
+    if (!nv) {
+      snprintf(why, whylen, "out of memory");
+      return NULL;
+    }
+    s->clients = nv;
+    s->capclients = nc;
   }
-  {
+  if (!service) {
     const char *src = NULL;
     dv_aws_cfg_status st = dv_aws_endpoint_resolve(
         &s->aws, "acm", region, endpoint, endpointlen, &src, why, whylen);
@@ -223,16 +291,30 @@ dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
   memset(&ao, 0, sizeof(ao));
   ao.region = region;
   ao.endpoint = endpoint;
-  ao.access_key_id = s->access_key_id;
-  ao.secret_access_key = s->secret_access_key;
-  ao.session_token = s->session_token;
+  ao.access_key_id = akid;
+  ao.secret_access_key = secret;
+  ao.session_token = token;
   ao.cainfo = s->cainfo[0] ? s->cainfo : NULL;
   ao.verbose = s->verbose;
   ao.clock_offset_s = session_clock_offset();
+  ao.service = service;
+  ao.target_prefix = target_prefix;
   c = dv_acm_new(s->loop, s->http, &ao, why, whylen);
-  if (c)
+  if (c) {
     s->clients[s->nclients++] = c;
+    if (akid == s->access_key_id) /* the session's own credentials */
+      dv_acm_set_refresh(c, session_refresh, s);
+  }
   return c;
+}
+
+dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
+                              char *endpoint, size_t endpointlen, char *why,
+                              size_t whylen)
+{
+  return dv_acm_session_client_as(s, region, s->access_key_id,
+                                  s->secret_access_key, s->session_token, NULL,
+                                  NULL, endpoint, endpointlen, why, whylen);
 }
 
 int dv_acm_session_run(dv_acm_session *s, dv_loop_status *ls_out)
@@ -262,7 +344,12 @@ void dv_acm_session_close(dv_acm_session *s)
   dv_acm_session_cancel(s); /* HTTP first: cancelled calls report back */
   for (i = 0; i < s->nclients; i++)
     dv_acm_free(s->clients[i]);
-  s->nclients = 0;
+  free(s->clients);
+  s->clients = NULL;
+  free(s->waiters);
+  s->waiters = NULL;
+  s->nwaiters = 0;
+  s->nclients = s->capclients = 0;
   dv_loop_free(s->loop);
   s->loop = NULL;
   dv_aws_creds_free(s->creds); /* wipes the secrets */
@@ -380,6 +467,20 @@ int dv_acm_region_open(dv_acm_session *s, dv_acm_region *r, const char *name,
                  dv_loop_now_ms());
   r->acm = dv_acm_session_client(s, r->name, r->endpoint, sizeof(r->endpoint),
                                  why, whylen);
+  return r->acm ? 0 : -1;
+}
+
+int dv_acm_region_open_as(dv_acm_session *s, dv_acm_region *r, const char *name,
+                          const char *akid, const char *secret,
+                          const char *token, char *why, size_t whylen)
+{
+  snprintf(r->name, sizeof(r->name), "%s", name);
+  r->loop = s->loop;
+  dv_bucket_init(&r->bucket, DV_ACM_DESCRIBE_PER_MIN, DV_ACM_DESCRIBE_BURST,
+                 dv_loop_now_ms());
+  r->acm =
+      dv_acm_session_client_as(s, r->name, akid, secret, token, NULL, NULL,
+                               r->endpoint, sizeof(r->endpoint), why, whylen);
   return r->acm ? 0 : -1;
 }
 

@@ -50,8 +50,12 @@ typedef struct {
   char cainfo[1024];   /* AWS_CA_BUNDLE / profile ca_bundle; "" = default */
   dv_aws_creds *creds; /* owned */
   int creds_done;
-  dv_acm *clients[DV_ACM_MAX_REGIONS];
-  size_t nclients;
+  dv_acm **clients; /* one per region (per account and region: --org) */
+  /* ExpiredToken mid-run: the session's credentials resolved again, once */
+  int refreshing, refreshed;
+  dv_acm **waiters;
+  size_t nwaiters;
+  size_t nclients, capclients;
 } dv_acm_session;
 
 /* Credentials, loop, HTTP. DV_ACM_SESSION_OK, or why it failed (a
@@ -65,6 +69,15 @@ dv_acm_session_status dv_acm_session_open(dv_acm_session *s,
 dv_acm *dv_acm_session_client(dv_acm_session *s, const char *region,
                               char *endpoint, size_t endpointlen, char *why,
                               size_t whylen);
+
+/* The same with other credentials (an assumed role: --org), or another
+ * JSON 1.1 service (service/target_prefix non-NULL: Organizations, whose
+ * endpoint the caller gives in endpoint). */
+dv_acm *dv_acm_session_client_as(dv_acm_session *s, const char *region,
+                                 const char *akid, const char *secret,
+                                 const char *token, const char *service,
+                                 const char *target_prefix, char *endpoint,
+                                 size_t endpointlen, char *why, size_t whylen);
 
 /* Stop HTTP: outstanding requests report back cancelled (do this before
  * freeing what their callbacks touch). */
@@ -104,6 +117,10 @@ typedef struct {
 /* Client and pacing for region NAME; 0, or -1 with why. */
 int dv_acm_region_open(dv_acm_session *s, dv_acm_region *r, const char *name,
                        char *why, size_t whylen);
+/* The same for an assumed role's credentials (--org). */
+int dv_acm_region_open_as(dv_acm_session *s, dv_acm_region *r, const char *name,
+                          const char *akid, const char *secret,
+                          const char *token, char *why, size_t whylen);
 /* ListCertificates answered: the CertificateSummaryList, or NULL when there
  * is nothing to look at (the region is not enabled and all_regions is set,
  * or the call failed: its finding is in r->findings). */

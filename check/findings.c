@@ -1194,6 +1194,27 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "AWS_SESSION_TOKEN "
          "for temporary credentials) for an identity allowed to read ACM.",
          ACM_CREDS},
+    [DV_F_ORG_LIST_FAILED] =
+        {"The organisation's accounts could not be listed",
+         "Run with the management account's (or a delegated administrator's) "
+         "credentials, allowed organizations:ListAccounts; or name the "
+         "accounts with --accounts / --accounts-file.",
+         "https://docs.aws.amazon.com/organizations/latest/APIReference/"
+         "API_ListAccounts.html"},
+    [DV_F_ORG_ACCOUNT_INACTIVE] =
+        {"An account of the organisation is not ACTIVE and was not audited",
+         "A SUSPENDED or PENDING_CLOSURE account cannot be used; its "
+         "certificates stop renewing with it. Nothing to do unless the "
+         "account should be active.",
+         "https://docs.aws.amazon.com/organizations/latest/APIReference/"
+         "API_Account.html"},
+    [DV_F_ORG_ASSUME_ROLE_FAILED] =
+        {"The audit role could not be assumed in an account",
+         "Create the role (--role-name, default OrganizationAccountAccessRole) "
+         "in the account with a trust policy that allows the caller, or "
+         "exclude the account (--exclude).",
+         "https://docs.aws.amazon.com/organizations/latest/userguide/"
+         "orgs_manage_accounts_access.html"},
     [DV_F_DNS_RESOLVER_FAILED] =
         {"The recursive resolver could not be used (refused, unreachable or "
          "malformed answer)",

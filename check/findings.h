@@ -206,6 +206,9 @@ typedef enum {
   X(ACM_API_UNREACHABLE, ERROR)                                                \
   X(ACM_CLOCK_SKEW, ERROR)                                                     \
   X(ACM_CREDENTIALS_MISSING, ERROR)                                            \
+  X(ORG_LIST_FAILED, ERROR)                                                    \
+  X(ORG_ACCOUNT_INACTIVE, INFO)                                                \
+  X(ORG_ASSUME_ROLE_FAILED, ERROR)                                             \
   X(DNS_RESOLVER_FAILED, ERROR)                                                \
   X(RUN_DEADLINE, ERROR)
 

@@ -22,6 +22,7 @@
 #include "base/json.h"
 #include "base/text.h"
 #include "check/acm_expiry.h"
+#include "check/acm_org.h"
 #include "check/acm_session.h"
 #include "check/cert_diag.h"
 #include "check/check_dns.h"
@@ -54,6 +55,7 @@ typedef struct {
 
 typedef struct au_region {
   dv_acm_region base; /* client, listing, pacing, region-level findings */
+  const dv_org_account *acct; /* --org: the account; NULL otherwise */
   struct au_run *run;
   au_cert *certs;
   size_t ncerts, next;
@@ -73,6 +75,8 @@ typedef struct au_run {
   int progress; /* stderr is a terminal */
   dv_timer progress_timer;
   int progress_on;
+  dv_org org; /* --org */
+  int org_on;
   dv_cert_opts diag_opts;
 } au_run;
 
@@ -264,14 +268,17 @@ static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
   printf("ACM audit: %zu certificate(s) in %zu region(s), %zu diagnosed:\n\n",
          listed, run->nregions, n);
   if (n)
-    printf("  %-15s %-21s %-28s %s\n", "REGION", "STATUS", "DOMAIN",
-           "WORST FINDING");
+    printf("  %s%-15s %-21s %-28s %s\n", run->org_on ? "ACCOUNT       " : "",
+           "REGION", "STATUS", "DOMAIN", "WORST FINDING");
   for (i = 0; i < n; i++) {
     const au_cert *c = v[i];
     dv_code code = au_main_code(c);
     char dom[120];
     dv_text_escape(c->domain, strlen(c->domain), dom, sizeof(dom));
-    printf("  %-15s %-21s %-28s ", c->reg->base.name, c->status, dom);
+    printf("  ");
+    if (run->org_on)
+      printf("%-13s ", c->reg->acct ? c->reg->acct->id : "-");
+    printf("%-15s %-21s %-28s ", c->reg->base.name, c->status, dom);
     if (code != DV_F__COUNT) {
       dv_report_sev(stdout, run->cfg, dv_catalogue_get(code)->severity);
       printf(" %s\n", dv_catalogue_get(code)->id);
@@ -280,6 +287,70 @@ static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
   }
   if (!n)
     printf("  no certificate needs attention\n");
+}
+
+/* The worst exit status of one account-region unit. */
+static int au_unit_rc(const au_region *r)
+{
+  int any, rc = 0;
+  dv_severity w = dv_findings_max(&r->base.findings, &any);
+  if (any)
+    rc = dv_report_exit_code(any, w, 0);
+  for (size_t j = 0; j < r->ncerts; j++)
+    if (r->certs[j].finished && r->certs[j].rc > rc)
+      rc = r->certs[j].rc;
+  return rc;
+}
+
+static int au_unit_cmp(const void *a, const void *b)
+{
+  const au_region *x = *(au_region *const *)a, *y = *(au_region *const *)b;
+  int rx = au_unit_rc(x), ry = au_unit_rc(y), c;
+  if (rx != ry)
+    return rx > ry ? -1 : 1;
+  c = strcmp(x->acct ? x->acct->id : "", y->acct ? y->acct->id : "");
+  return c ? c : strcmp(x->base.name, y->base.name);
+}
+
+/* --org: accounts that were not audited, then every account and region,
+ * worst first. */
+static void au_org_summary(au_run *run)
+{
+  const dv_org *org = &run->org;
+  au_region **v = calloc(run->nregions ? run->nregions : 1, sizeof(*v));
+  size_t i, audited = 0;
+  for (i = 0; i < org->n; i++)
+    audited += org->v[i].ready;
+  printf("\nOrganisation: %zu account(s) listed, %zu audited, %zu not "
+         "(ListAccounts %d page(s), %d AssumeRole call(s)):\n",
+         org->n, audited, org->n - audited, org->pages, org->sts_calls);
+  if (org->findings.n)
+    dv_report_findings_text(stdout, run->cfg, &org->findings);
+  for (i = 0; i < org->n; i++) {
+    const dv_org_account *a = &org->v[i];
+    if (a->ready || !a->findings.n)
+      continue;
+    printf("\n== account %s%s%s%s (%s)\n", a->id, a->name[0] ? " (" : "",
+           a->name, a->name[0] ? ")" : "", a->status);
+    dv_report_findings_text(stdout, run->cfg, &a->findings);
+  }
+  if (!v)
+    return;
+  for (i = 0; i < run->nregions; i++)
+    v[i] = &run->regions[i];
+  qsort(v, run->nregions, sizeof(*v), au_unit_cmp);
+  printf("\n  %-13s %-15s %8s %10s  %s\n", "ACCOUNT", "REGION", "LISTED",
+         "DIAGNOSED", "WORST");
+  for (i = 0; i < run->nregions; i++) {
+    const au_region *r = v[i];
+    int rc = au_unit_rc(r);
+    printf("  %-13s %-15s %8zu %10zu  %s%s\n", r->acct ? r->acct->id : "-",
+           r->base.name, r->base.nlisted, r->ncerts, dv_report_status_word(rc),
+           r->base.skipped      ? " (not enabled)"
+           : r->base.findings.n ? " (region error)"
+                                : "");
+  }
+  free(v);
 }
 
 static int au_cmp(const void *a, const void *b)
@@ -327,20 +398,57 @@ int dv_cmd_audit(dv_cfg *cfg)
     goto out;
   }
   run.dns_on = 1;
-  run.regions = calloc(nregions, sizeof(*run.regions));
-  if (!run.regions) {
-    dv_error("out of memory");
-    goto out;
-  }
-  run.nregions = nregions;
-  for (i = 0; i < nregions; i++) {
-    au_region *r = &run.regions[i];
-    r->run = &run;
-    if (dv_acm_region_open(&run.sess, &r->base, regions[i], why, sizeof(why)) <
-        0) {
-      dv_error("%s", why);
+  {
+    size_t units = nregions, k = 0;
+    if (cfg->org) {
+      dv_org_opts oo = {cfg->org_role, cfg->org_accounts,
+                        cfg->org_accounts_file, cfg->org_exclude};
+      if (dv_org_collect(&run.sess, &oo, &run.org, why, sizeof(why)) < 0) {
+        dv_error("%s", why);
+        goto out;
+      }
+      run.org_on = 1;
+      units = 0;
+      for (i = 0; i < run.org.n; i++)
+        units += run.org.v[i].ready ? nregions : 0;
+      if (cfg->verbose)
+        fprintf(stderr,
+                "dvcheck: organisation: %zu account(s) in %ld ms, roles in "
+                "%ld ms; auditing %zu account-region(s)\n",
+                run.org.n, run.org.list_ms, run.org.assume_ms, units);
+    }
+    run.regions = calloc(units ? units : 1, sizeof(*run.regions));
+    if (!run.regions) {
+      dv_error("out of memory");
       goto out;
     }
+    for (i = 0; i < (cfg->org ? run.org.n : 1); i++) {
+      const dv_org_account *a = cfg->org ? &run.org.v[i] : NULL;
+      if (a && !a->ready)
+        continue;
+      for (j = 0; j < nregions; j++) {
+        au_region *r = &run.regions[k++];
+        r->run = &run;
+        r->acct = a;
+        run.nregions = k;
+        if (a) {
+          const char *ak, *sk, *tk;
+          dv_org_account_creds(&run.sess, a, &ak, &sk, &tk);
+          if (dv_acm_region_open_as(&run.sess, &r->base, regions[j], ak, sk, tk,
+                                    why, sizeof(why)) < 0) {
+            dv_error("%s", why);
+            goto out;
+          }
+        } else if (dv_acm_region_open(&run.sess, &r->base, regions[j], why,
+                                      sizeof(why)) < 0) {
+          dv_error("%s", why);
+          goto out;
+        }
+      }
+    }
+  }
+  for (i = 0; i < run.nregions; i++) {
+    au_region *r = &run.regions[i];
     if (dv_acm_list_certificates(r->base.acm, NULL, 0, au_on_list, r) < 0) {
       dv_error("out of memory");
       goto out;
@@ -406,16 +514,43 @@ int dv_cmd_audit(dv_cfg *cfg)
     if (any && dv_report_exit_code(any, w, 0) > worst_rc)
       worst_rc = dv_report_exit_code(any, w, 0);
   }
+  if (run.org_on) {
+    int any;
+    dv_severity w = dv_findings_max(&run.org.findings, &any);
+    if (any && dv_report_exit_code(any, w, 0) > worst_rc)
+      worst_rc = dv_report_exit_code(any, w, 0);
+    for (i = 0; i < run.org.n; i++) {
+      w = dv_findings_max(&run.org.v[i].findings, &any);
+      if (any && dv_report_exit_code(any, w, 0) > worst_rc)
+        worst_rc = dv_report_exit_code(any, w, 0);
+    }
+  }
   rc = incomplete ? DV_EXIT_UNKNOWN : worst_rc;
   if (cfg->json) {
     json_t *arr = json_array();
+    if (run.org_on) {
+      if (arr && run.org.findings.n)
+        dv_json_push(&arr,
+                     json_pack("{s:s, s:o}", "kind", "organization", "findings",
+                               dv_findings_json(&run.org.findings)));
+      for (i = 0; arr && i < run.org.n; i++)
+        dv_json_push(&arr, dv_org_account_json(&run.org.v[i]));
+    }
     for (i = 0; arr && i < run.nregions; i++) {
       au_region *r = &run.regions[i];
-      dv_json_push(&arr, dv_acm_region_json(&r->base, r->ncerts));
+      json_t *o = dv_acm_region_json(&r->base, r->ncerts);
+      if (o && r->acct)
+        json_object_set_new(o, "account", json_string(r->acct->id));
+      dv_json_push(&arr, o);
     }
-    for (i = 0; arr && i < n; i++)
-      dv_json_push(&arr, dv_cert_report_json(sorted[i]->diag, NULL,
-                                             &sorted[i]->all, sorted[i]->rc));
+    for (i = 0; arr && i < n; i++) {
+      json_t *o = dv_cert_report_json(sorted[i]->diag, NULL, &sorted[i]->all,
+                                      sorted[i]->rc);
+      if (o && sorted[i]->reg->acct)
+        json_object_set_new(o, "account",
+                            json_string(sorted[i]->reg->acct->id));
+      dv_json_push(&arr, o);
+    }
     rc = dv_report_json_emit("audit", rc, deadline, arr);
   } else {
     au_table(&run, sorted, n, listed);
@@ -429,7 +564,8 @@ int dv_cmd_audit(dv_cfg *cfg)
     for (i = 0; i < run.nregions; i++) {
       const au_region *r = &run.regions[i];
       if (r->base.findings.n) {
-        printf("\n== region %s\n", r->base.name);
+        printf("\n== region %s%s%s\n", r->acct ? r->acct->id : "",
+               r->acct ? " " : "", r->base.name);
         dv_report_findings_text(stdout, cfg, &r->base.findings);
       }
       if (r->base.skipped && cfg->verbose)
@@ -438,6 +574,8 @@ int dv_cmd_audit(dv_cfg *cfg)
                 "skipped\n",
                 r->base.name);
     }
+    if (run.org_on)
+      au_org_summary(&run);
     printf("\n%zu certificate(s) listed, %zu diagnosed: exit %d (%s)\n", listed,
            n, rc, dv_report_status_word(rc));
   }
@@ -454,6 +592,7 @@ out:
     dv_acm_region_close(&r->base);
   }
   free(run.regions);
+  dv_org_free(&run.org);
   if (run.dns_on)
     dv_dns_ctx_free(&run.dns);
   dv_acm_session_close(&run.sess);

@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "aws/acm_client.h"
 #include "check/acm_expiry.h"
+#include "check/acm_org.h"
 #include "check/acm_session.h"
 #include "check/check_dns.h"
 #include "base/names.h"
@@ -53,6 +54,7 @@ typedef struct {
 typedef struct ex_region {
   dv_acm_region base; /* client, listing, pacing, region-level findings */
   struct ex_run *run;
+  const dv_org_account *acct; /* --org: the account; NULL otherwise */
   ex_cert *certs;
   size_t ncerts;
   size_t next; /* next cert to consider for DescribeCertificate */
@@ -69,6 +71,8 @@ typedef struct ex_run {
   int all_regions;
   long days;
   time_t now;
+  dv_org org; /* --org */
+  int org_on;
 } ex_run;
 
 /* ---- DNS checks for DNS-validated names ---------------------------------- */
@@ -289,14 +293,18 @@ static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
          "region(s)):\n\n",
          run->days, listed, nregions_ok);
   if (n)
-    printf("  %-15s %5s  %-13s %-28s %s\n", "REGION", "DAYS", "TYPE", "DOMAIN",
-           "VERDICT");
+    printf("  %s%-15s %5s  %-13s %-28s %s\n",
+           run->org_on ? "ACCOUNT       " : "", "REGION", "DAYS", "TYPE",
+           "DOMAIN", "VERDICT");
   for (i = 0; i < n; i++) {
     const ex_cert *c = v[i];
     const json_t *src = c->detail ? c->detail : c->summary;
     char dom[120];
     dv_text_escape(c->domain, strlen(c->domain), dom, sizeof(dom));
-    printf("  %-15s %5ld  %-13s %-28s ", c->reg->base.name, c->v.days_left,
+    printf("  ");
+    if (run->org_on)
+      printf("%-13s ", c->reg->acct ? c->reg->acct->id : "-");
+    printf("%-15s %5ld  %-13s %-28s ", c->reg->base.name, c->v.days_left,
            dv_json_get_str(src, "Type"), dom);
     dv_report_sev(out, run->cfg, dv_catalogue_get(c->v.code)->severity);
     printf(" %s\n", dv_catalogue_get(c->v.code)->id);
@@ -405,20 +413,52 @@ int dv_cmd_expiry(dv_cfg *cfg)
   if (dv_tool_acm_open(&run.sess, cfg, "expiry", &rc) < 0)
     return rc;
   rc = DV_EXIT_UNKNOWN;
-  run.regions = calloc(nregions, sizeof(*run.regions));
-  if (!run.regions) {
-    dv_error("out of memory");
-    goto out;
-  }
-  run.nregions = nregions;
-  for (i = 0; i < nregions; i++) {
-    ex_region *r = &run.regions[i];
-    r->run = &run;
-    if (dv_acm_region_open(&run.sess, &r->base, regions[i], why, sizeof(why)) <
-        0) {
-      dv_error("%s", why);
+  {
+    size_t units = nregions, k = 0;
+    if (cfg->org) {
+      dv_org_opts oo = {cfg->org_role, cfg->org_accounts,
+                        cfg->org_accounts_file, cfg->org_exclude};
+      if (dv_org_collect(&run.sess, &oo, &run.org, why, sizeof(why)) < 0) {
+        dv_error("%s", why);
+        goto out;
+      }
+      run.org_on = 1;
+      units = 0;
+      for (i = 0; i < run.org.n; i++)
+        units += run.org.v[i].ready ? nregions : 0;
+    }
+    run.regions = calloc(units ? units : 1, sizeof(*run.regions));
+    if (!run.regions) {
+      dv_error("out of memory");
       goto out;
     }
+    for (i = 0; i < (cfg->org ? run.org.n : 1); i++) {
+      const dv_org_account *a = cfg->org ? &run.org.v[i] : NULL;
+      if (a && !a->ready)
+        continue;
+      for (j = 0; j < nregions; j++) {
+        ex_region *r = &run.regions[k++];
+        r->run = &run;
+        r->acct = a;
+        run.nregions = k;
+        if (a) {
+          const char *ak, *sk, *tk;
+          dv_org_account_creds(&run.sess, a, &ak, &sk, &tk);
+          if (dv_acm_region_open_as(&run.sess, &r->base, regions[j], ak, sk, tk,
+                                    why, sizeof(why)) < 0) {
+            dv_error("%s", why);
+            goto out;
+          }
+        } else if (dv_acm_region_open(&run.sess, &r->base, regions[j], why,
+                                      sizeof(why)) < 0) {
+          dv_error("%s", why);
+          goto out;
+        }
+      }
+    }
+  }
+  for (i = 0; i < run.nregions; i++) {
+    ex_region *r = &run.regions[i];
     if (dv_acm_list_certificates(r->base.acm, NULL, 0, ex_on_list, r) < 0) {
       dv_error("out of memory");
       goto out;
@@ -466,6 +506,11 @@ int dv_cmd_expiry(dv_cfg *cfg)
   qsort(sorted, n, sizeof(*sorted), ex_cmp);
   if (deadline)
     incomplete = 1;
+  if (run.org_on) {
+    dv_findings_fold(&run.org.findings, &any_all, &worst);
+    for (i = 0; i < run.org.n; i++)
+      dv_findings_fold(&run.org.v[i].findings, &any_all, &worst);
+  }
   /* only warnings and worse count for the exit status: an expiring
    * certificate that ACM will renew is information */
   rc = dv_report_exit_code(any_all && worst >= DV_SEV_WARNING, worst,
@@ -477,11 +522,28 @@ int dv_cmd_expiry(dv_cfg *cfg)
     }
   } else if (cfg->json) {
     json_t *arr = json_array();
-    for (i = 0; arr && i < run.nregions; i++)
-      dv_json_push(&arr, dv_acm_region_json(&run.regions[i].base,
-                                            run.regions[i].ncerts));
-    for (i = 0; arr && i < n; i++)
-      dv_json_push(&arr, ex_cert_json(sorted[i]));
+    if (run.org_on) {
+      if (arr && run.org.findings.n)
+        dv_json_push(&arr,
+                     json_pack("{s:s, s:o}", "kind", "organization", "findings",
+                               dv_findings_json(&run.org.findings)));
+      for (i = 0; arr && i < run.org.n; i++)
+        dv_json_push(&arr, dv_org_account_json(&run.org.v[i]));
+    }
+    for (i = 0; arr && i < run.nregions; i++) {
+      json_t *o =
+          dv_acm_region_json(&run.regions[i].base, run.regions[i].ncerts);
+      if (o && run.regions[i].acct)
+        json_object_set_new(o, "account", json_string(run.regions[i].acct->id));
+      dv_json_push(&arr, o);
+    }
+    for (i = 0; arr && i < n; i++) {
+      json_t *o = ex_cert_json(sorted[i]);
+      if (o && sorted[i]->reg->acct)
+        json_object_set_new(o, "account",
+                            json_string(sorted[i]->reg->acct->id));
+      dv_json_push(&arr, o);
+    }
     rc = dv_report_json_emit("expiry", rc, deadline, arr);
   } else {
     size_t need = 0;
@@ -497,6 +559,22 @@ int dv_cmd_expiry(dv_cfg *cfg)
                 "dvcheck: %s: region not enabled for this account, "
                 "skipped\n",
                 run.regions[i].base.name);
+    if (run.org_on) {
+      size_t audited = 0;
+      for (i = 0; i < run.org.n; i++)
+        audited += run.org.v[i].ready;
+      printf("\nOrganisation: %zu account(s) listed, %zu audited\n", run.org.n,
+             audited);
+      if (run.org.findings.n)
+        dv_report_findings_text(stdout, cfg, &run.org.findings);
+      for (i = 0; i < run.org.n; i++) {
+        const dv_org_account *a = &run.org.v[i];
+        if (a->ready || !a->findings.n)
+          continue;
+        printf("\n== account %s (%s)\n", a->id, a->status);
+        dv_report_findings_text(stdout, cfg, &a->findings);
+      }
+    }
     printf("\n%zu certificate(s) expire within %ld days, %zu need action: "
            "exit %d (%s)\n",
            n, run.days, need, rc, dv_report_status_word(rc));
@@ -518,6 +596,7 @@ out:
     dv_acm_region_close(&r->base);
   }
   free(run.regions);
+  dv_org_free(&run.org);
   if (run.dns_on)
     dv_dns_ctx_free(&run.dns);
   dv_acm_session_close(&run.sess);

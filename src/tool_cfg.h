@@ -72,6 +72,12 @@ typedef struct {
   const char *acme_name;    /* dns --acme NAME */
   const char *expect;       /* dns --expect VALUE */
   const char *persist_name; /* dns --persist NAME */
+  /* expiry, audit --org */
+  int org;              /* --org */
+  const char *org_role; /* --role-name (NULL = OrganizationAccountAccessRole) */
+  const char *org_accounts;      /* --accounts ID,ID */
+  const char *org_accounts_file; /* --accounts-file F */
+  const char *org_exclude;       /* --exclude ID,ID */
 } dv_cfg;
 
 #endif

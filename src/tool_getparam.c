@@ -332,6 +332,38 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
     cfg->expiry_days = v;
     break;
   }
+  case DV_OPT_ORG:
+    cfg->org = 1;
+    break;
+  case DV_OPT_ROLE_NAME:
+    if (!*val || strlen(val) > 64 ||
+        strspn(val, "abcdefghijklmnopqrstuvwxyz"
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789+=,.@_-") != strlen(val)) {
+      snprintf(msg, msglen, "--role-name '%s': not an IAM role name",
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->org_role = val;
+    break;
+  case DV_OPT_ACCOUNTS:
+  case DV_OPT_EXCLUDE:
+    if (!*val || strspn(val, "0123456789,") != strlen(val)) {
+      snprintf(msg, msglen,
+               "--%s '%s': give 12-digit account ids, "
+               "comma-separated",
+               o->lname,
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    if (o->id == DV_OPT_ACCOUNTS)
+      cfg->org_accounts = val;
+    else
+      cfg->org_exclude = val;
+    break;
+  case DV_OPT_ACCOUNTS_FILE:
+    cfg->org_accounts_file = val;
+    break;
   case DV_OPT_FORMAT:
     if (strcmp(val, "text") && strcmp(val, "json") && strcmp(val, "asff")) {
       snprintf(msg, msglen, "--format '%s': give text, json or asff",

@@ -402,6 +402,24 @@ const dv_option dv_options[] = {
      NULL},
     {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",
      "output format (asff: Security Hub findings)", NULL},
+    {DV_OPT_ORG, "org", 0, NULL, "expiry audit",
+     "every ACTIVE account of the AWS Organization, through a role in each",
+     "Cover every account of the AWS Organization: Organizations "
+     "ListAccounts (all pages; accounts that are not ACTIVE are reported and "
+     "skipped), then STS AssumeRole of --role-name in each (the management "
+     "account itself uses the caller's credentials); every account and "
+     "region is audited concurrently, each within its own ACM request "
+     "quota. An account whose role cannot be assumed is a finding "
+     "(ORG_ASSUME_ROLE_FAILED); the run goes on."},
+    {DV_OPT_ROLE_NAME, "role-name", 0, "NAME", "expiry audit",
+     "with --org: the role to assume (default OrganizationAccountAccessRole)",
+     NULL},
+    {DV_OPT_ACCOUNTS, "accounts", 0, "ID[,ID...]", "expiry audit",
+     "with --org: these accounts instead of ListAccounts", NULL},
+    {DV_OPT_ACCOUNTS_FILE, "accounts-file", 0, "FILE", "expiry audit",
+     "with --org: account ids from FILE (one a line, # comments)", NULL},
+    {DV_OPT_EXCLUDE, "exclude", 0, "ID[,ID...]", "expiry audit",
+     "with --org: skip these accounts", NULL},
     {DV_OPT_RESEND, "resend", 0, NULL, "cert",
      "resend the validation e-mail (pending e-mail validation only)", NULL},
     {DV_OPT_CERT_DOMAIN, "domain", 0, "NAME", "cert",

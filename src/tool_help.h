@@ -52,6 +52,11 @@ typedef enum {
   /* expiry, audit */
   DV_OPT_DAYS,
   DV_OPT_FORMAT,
+  DV_OPT_ORG,
+  DV_OPT_ROLE_NAME,
+  DV_OPT_ACCOUNTS,
+  DV_OPT_ACCOUNTS_FILE,
+  DV_OPT_EXCLUDE,
   /* AWS (aws_creds.h) */
   DV_OPT_PROFILE,
   /* any public CA (check/cas.conf), ACME dns-01, dns-persist-01 */

@@ -41,11 +41,21 @@ CLASSES = [
     ("InvalidRegionError", None, "bad-region"),
     ("NoRegionError", None, "no-region"),
     ("InvalidConfigError", None, "config"),
+    ("InfiniteLoopConfigError", None, "loop"),
+    ("SSOTokenLoadError", None, "sso-login"),
+    ("UnauthorizedSSOTokenError", None, "sso-login"),
+    ("TokenRetrievalError", None, "sso-login"),
 ]
 
 
 def classify(exc):
     name = type(exc).__name__
+    if isinstance(exc, botocore.exceptions.ClientError):
+        return "sts:" + exc.response.get("Error", {}).get("Code", "")
+    if isinstance(exc, botocore.exceptions.CredentialRetrievalError) and \
+            exc.kwargs.get("provider") in ("Environment", "EcsContainer",
+                                           "Ec2InstanceMetadata"):
+        return "source"
     for cls, _prov, ours in CLASSES:
         if name == cls:
             return ours
@@ -104,6 +114,35 @@ def backport(container_host):
     if container_host:  # tests only: stand-in for 169.254.170.2
         fetcher.IP_ADDRESS = container_host
 
+    # BACKPORT (botocore >= 1.31): AWS_ENDPOINT_URL_<SERVICE> and
+    # AWS_ENDPOINT_URL for the clients the credential providers create
+    # (sts, sso, sso-oidc), so they reach the lab
+    orig = botocore.session.Session.create_client
+
+    def create_client(self, service_name, *args, **kwargs):
+        if not kwargs.get("endpoint_url") and not (len(args) >= 4 and args[3]):
+            env = "AWS_ENDPOINT_URL_" + service_name.upper().replace("-", "_")
+            url = os.environ.get(env) or os.environ.get("AWS_ENDPOINT_URL")
+            if url and service_name != "acm":
+                kwargs["endpoint_url"] = url
+        return orig(self, service_name, *args, **kwargs)
+    botocore.session.Session.create_client = create_client
+
+
+def cli_cache(sess):
+    """As the AWS CLI does (awscli/customizations/assumerole.py, sso):
+    assumed-role, web-identity and SSO credentials in ~/.aws/cli/cache."""
+    try:
+        chain = sess.get_component("credential_provider")
+    except botocore.exceptions.ProfileNotFound:
+        return
+    cache = botocore.utils.JSONFileCache(
+        os.path.join(os.path.expanduser("~"), ".aws", "cli", "cache"))
+    for name in ("assume-role", "assume-role-with-web-identity", "sso"):
+        p = chain.get_provider(name)
+        if p is not None:
+            p.cache = cache
+
 
 REGION_RE = re.compile(r'^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$')
 
@@ -120,6 +159,7 @@ def main():
 
     sess = botocore.session.Session(profile=a.profile)
     try:
+        cli_cache(sess)
         c = sess.get_credentials()
         if c is None:
             print("credentials: none")

@@ -11,6 +11,7 @@
  * The reason for an error goes to stderr (never a secret).
  * Options: --profile P --region R --endpoint-url U --arn-region R
  *          --container-host ADDR --process-timeout-ms N --timeout-ms N -v
+ *          --no-prompt (never ask for an MFA code)
  */
 #include "config.h"
 
@@ -43,6 +44,16 @@ static const char *creds_class(dv_aws_creds_status st)
     return "container";
   case DV_AWS_CREDS_E_EXPIRED:
     return "expired";
+  case DV_AWS_CREDS_E_LOOP:
+    return "loop";
+  case DV_AWS_CREDS_E_STS:
+    return "sts";
+  case DV_AWS_CREDS_E_SSO_LOGIN:
+    return "sso-login";
+  case DV_AWS_CREDS_E_MFA:
+    return "mfa";
+  case DV_AWS_CREDS_E_SOURCE:
+    return "source";
   case DV_AWS_CREDS_E_UNSUPPORTED:
     return "unsupported";
   case DV_AWS_CREDS_E_CANCELLED:
@@ -83,8 +94,13 @@ static void got_creds(void *arg, dv_aws_creds *c)
            c->access_key_id, c->session_token ? "yes" : "no");
   else if (c->status == DV_AWS_CREDS_NONE)
     printf("credentials: none\n");
+  else if (c->status == DV_AWS_CREDS_E_STS && c->api_code[0])
+    printf("credentials: error sts:%s\n", c->api_code);
   else
     printf("credentials: error %s\n", creds_class(c->status));
+  if (c->status == DV_AWS_CREDS_OK && c->role_arn[0])
+    fprintf(stderr, "creds_probe: role %s%s, %d STS/SSO calls\n", c->role_arn,
+            c->from_cache ? " (AWS CLI cache)" : "", c->sts_calls);
   if (c->status != DV_AWS_CREDS_OK)
     fprintf(stderr, "creds_probe: credentials: %s\n", c->error);
   dv_aws_creds_free(c);
@@ -108,6 +124,10 @@ int main(int argc, char **argv)
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "-v") == 0) {
       o.verbose++;
+      continue;
+    }
+    if (strcmp(a, "--no-prompt") == 0) {
+      o.no_prompt = 1;
       continue;
     }
     if (strcmp(a, "-vv") == 0) {

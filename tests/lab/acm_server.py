@@ -29,6 +29,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import labcreds  # noqa: E402
 import labsvc  # noqa: E402
 
 from botocore.auth import SigV4Auth  # noqa: E402
@@ -117,6 +118,25 @@ class Store:
         self.log = []
         self.seq = 0
         self.pem_cache = {}
+        self.members = {}    # account id -> MemberStore (org.json)
+        self.org = None
+        org = os.path.join(data_dir, "org.json")
+        if os.path.exists(org):
+            with open(org) as f:
+                self.org = json.load(f)
+
+    def for_account(self, account):
+        """The store of ACCOUNT: this one, or a member account of the lab
+        organisation (org.json member_acm: a few generated certificates per
+        region), built on first use. Unknown accounts have no certificates."""
+        if account is None or account == self.account:
+            return self
+        with self.lock:
+            m = self.members.get(account)
+            if m is None:
+                m = MemberStore(self, account)
+                self.members[account] = m
+        return m
 
     def arn(self, region, u):
         return "arn:aws:acm:%s:%s:certificate/%s" % (region, self.account, u)
@@ -347,6 +367,28 @@ class Store:
         return s
 
 
+class MemberStore(Store):
+    """A member account of the lab organisation: its own certificates,
+    the parent's regions, lock, fault counters and log."""
+
+    def __init__(self, parent, account):  # pylint: disable=super-init-not-called
+        self.data_dir, self.ca_dir = parent.data_dir, parent.ca_dir
+        self.start, self.account, self.keys = parent.start, account, parent.keys
+        self.lab_regions, self.empty_regions = parent.lab_regions, parent.empty_regions
+        self.record = parent.record
+        self.certs, self.order = {}, []
+        self.lock, self.fault_count, self.pem_cache = parent.lock, parent.fault_count, {}
+        self.members, self.org = {}, parent.org
+        known = [a for a in (parent.org or {}).get("accounts", []) if a["id"] == account]
+        spec = (parent.org or {}).get("member_acm")
+        if not known or not spec:
+            return
+        for ri, region in enumerate(spec["regions"]):
+            b = dict(spec, region=region,
+                     uuid_prefix="%08x-%04x-4000-8000-" % (int(account) % 2**32, ri))
+            self._bulk(b)
+
+
 # ---- SigV4 verification ---------------------------------------------------------
 
 class _ExactHeaders(SigV4Auth):
@@ -367,8 +409,11 @@ class _ExactHeaders(SigV4Auth):
 AUTH_RE = re.compile(r"AWS4-HMAC-SHA256\s+(.*)\Z", re.S)
 
 
-def verify_sigv4(store, method, path, headers, body, now):
-    """Return (key entry, region); raise ApiError like AWS does."""
+def verify_sigv4(store, method, path, headers, body, now, service_name="acm",
+                 check_region=True):
+    """Return (key entry, region); raise ApiError like AWS does. Keys are
+    keys.json's or temporary credentials the lab's STS/SSO issued
+    (labcreds.py; their entry names the account)."""
     auth = headers.get("Authorization")
     amzdate = headers.get("X-Amz-Date")
     if not auth:
@@ -412,7 +457,8 @@ def verify_sigv4(store, method, path, headers, body, now):
             raise ApiError("IncompleteSignatureException",
                            "Authorization header requires existence of either a 'X-Amz-Date' "
                            "or a 'Date' header. Authorization=AWS4-HMAC-SHA256", ns=CORAL_NS)
-    key = store.keys.get(akid)
+    key = store.keys.get(akid) or labcreds.parse(
+        akid, headers.get("X-Amz-Security-Token"))
     if key is None:
         raise ApiError("UnrecognizedClientException",
                        "The security token included in the request is invalid.", ns=CORAL_NS)
@@ -424,9 +470,10 @@ def verify_sigv4(store, method, path, headers, body, now):
     elif token is not None:
         raise ApiError("UnrecognizedClientException",
                        "The security token included in the request is invalid.", ns=CORAL_NS)
-    if service != "acm":
+    if service != service_name:
         raise ApiError("InvalidSignatureException",
-                       "Credential should be scoped to correct service: 'acm'. ", ns=CORAL_NS)
+                       "Credential should be scoped to correct service: '%s'. " % service_name,
+                       ns=CORAL_NS)
     try:
         t = datetime.datetime.strptime(amzdate, "%Y%m%dT%H%M%SZ").replace(
             tzinfo=datetime.timezone.utc).timestamp()
@@ -440,7 +487,7 @@ def verify_sigv4(store, method, path, headers, body, now):
                        ns=CORAL_NS)
     # signature
     creds = Credentials(akid, key["secret_key"], key.get("session_token"))
-    signer = _ExactHeaders(creds, "acm", region, signed)
+    signer = _ExactHeaders(creds, service_name, region, signed)
     req = AWSRequest(method=method, url="https://%s%s" % (headers.get("Host", ""), path),
                      data=body)
     req.headers = HTTPHeaders()
@@ -477,7 +524,7 @@ def verify_sigv4(store, method, path, headers, body, now):
     if key.get("expired"):
         raise ApiError("ExpiredTokenException",
                        "The security token included in the request is expired", ns=CORAL_NS)
-    if region not in store.lab_regions and region not in store.empty_regions:
+    if check_region and region not in store.lab_regions and region not in store.empty_regions:
         # Opt-in regions the account has not enabled (and regions that do not
         # exist, which real clients cannot even reach) reject every key.
         raise ApiError("UnrecognizedClientException",
@@ -823,6 +870,9 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
         try:
             key, region = verify_sigv4(st, self.command, self.path, self.headers, body, now)
             entry["access_key"], entry["region"] = key["access_key"], region
+            if key.get("account"):
+                entry["account"] = key["account"]
+            st = st.for_account(key.get("account"))
             if op not in OPS:
                 raise ApiError("UnknownOperationException", None, ns=CORAL_NS)
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
