@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "base/secret.h"
 #include "aws/aws_cache.h"
 #include "aws/aws_creds.h"
 
@@ -334,11 +334,11 @@ void dv_aws_cached_creds_clear(dv_aws_cached_creds *c)
 {
   free(c->access_key_id);
   if (c->secret_access_key) {
-    OPENSSL_cleanse(c->secret_access_key, strlen(c->secret_access_key));
+    dv_secret_wipe(c->secret_access_key, strlen(c->secret_access_key));
     free(c->secret_access_key);
   }
   if (c->session_token) {
-    OPENSSL_cleanse(c->session_token, strlen(c->session_token));
+    dv_secret_wipe(c->session_token, strlen(c->session_token));
     free(c->session_token);
   }
   free(c->expiration);
@@ -360,7 +360,7 @@ int dv_aws_cache_load(const char *key, long min_left, dv_aws_cached_creds *out)
   if (!text)
     return 0;
   doc = json_loadb(text, len, 0, NULL);
-  OPENSSL_cleanse(text, len);
+  dv_secret_wipe(text, len);
   free(text);
   cr = json_object_get(doc, "Credentials");
   a = json_string_value(json_object_get(cr, "AccessKeyId"));
@@ -381,9 +381,9 @@ int dv_aws_cache_load(const char *key, long min_left, dv_aws_cached_creds *out)
       dv_aws_cached_creds_clear(out);
   }
   if (s)
-    OPENSSL_cleanse((char *)s, strlen(s));
+    dv_secret_wipe((char *)s, strlen(s));
   if (t)
-    OPENSSL_cleanse((char *)t, strlen(t));
+    dv_secret_wipe((char *)t, strlen(t));
   json_decref(doc);
   return rc;
 }
@@ -411,7 +411,7 @@ int dv_aws_cache_store(const char *key, const char *provider_type,
   text = json_dumps(doc, JSON_SORT_KEYS);
   if (text) {
     rc = dv_aws_file_write_atomic(path, text, strlen(text));
-    OPENSSL_cleanse(text, strlen(text));
+    dv_secret_wipe(text, strlen(text));
     free(text);
   }
   {
@@ -419,9 +419,9 @@ int dv_aws_cache_store(const char *key, const char *provider_type,
     const char *s = json_string_value(json_object_get(cr, "SecretAccessKey"));
     const char *t = json_string_value(json_object_get(cr, "SessionToken"));
     if (s)
-      OPENSSL_cleanse((char *)s, strlen(s));
+      dv_secret_wipe((char *)s, strlen(s));
     if (t)
-      OPENSSL_cleanse((char *)t, strlen(t));
+      dv_secret_wipe((char *)t, strlen(t));
   }
   json_decref(doc);
   return rc;

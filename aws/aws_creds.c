@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "base/timefmt.h"
 #include "aws/aws_cache.h"
 #include "aws/aws_config.h"
 #include "aws/aws_creds.h"
@@ -2398,9 +2399,7 @@ static void sso_cb_token(void *arg, const dv_sts_result *res)
     char when[40];
     time_t t = now + res->expires_in;
     json_t *nt;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    dv_time_iso(t, DV_TIME_SECONDS, when, sizeof(when));
     nt = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "startUrl",
                    r->sso_start, "region", r->sso_region, "accessToken",
                    res->access_token, "expiresAt", when, "clientId",

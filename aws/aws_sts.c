@@ -7,13 +7,16 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 
+#include "base/secret.h"
+#include "base/json.h"
+#include "base/timefmt.h"
 #include "aws/acm_client.h"
 #include "aws/aws_creds.h"
 #include "aws/aws_sigv4.h"
@@ -189,7 +192,7 @@ typedef struct {
 static void wipe_free(char *s)
 {
   if (s) {
-    OPENSSL_cleanse(s, strlen(s));
+    dv_secret_wipe(s, strlen(s));
     free(s);
   }
 }
@@ -212,7 +215,7 @@ static void call_free(call *c)
   free(c->res.expiration);
   wipe_free(c->res.access_token);
   wipe_free(c->res.refresh_token);
-  OPENSSL_cleanse(c, sizeof(*c));
+  dv_secret_wipe(c, sizeof(*c));
   free(c);
 }
 
@@ -326,12 +329,12 @@ static char *xml_dup(const char *body, size_t len, const char *name, int *bad)
   x = dv_aws_xml_text(body, len, name, buf, XML_FIELD_MAX);
   if (x != 1) {
     *bad = 1;
-    OPENSSL_cleanse(buf, XML_FIELD_MAX);
+    dv_secret_wipe(buf, XML_FIELD_MAX);
     free(buf);
     return NULL;
   }
   r = strdup(buf);
-  OPENSSL_cleanse(buf, XML_FIELD_MAX);
+  dv_secret_wipe(buf, XML_FIELD_MAX);
   free(buf);
   if (!r)
     *bad = 2;
@@ -364,14 +367,15 @@ static void parse_success(call *c, const dv_http_resp *resp)
       const char *s = json_string_value(json_object_get(rc, "secretAccessKey"));
       const char *t = json_string_value(json_object_get(rc, "sessionToken"));
       json_t *ex = json_object_get(rc, "expiration");
-      if (!a || !s || !t || !json_is_number(ex))
+      /* milliseconds since the epoch, range-checked before the cast */
+      double ms = json_is_number(ex) ? json_number_value(ex) : -1;
+      if (!a || !s || !t || !isfinite(ms) || ms < 0 ||
+          ms / 1000.0 > DV_JSON_TIME_MAX)
         bad = 1;
       else {
-        time_t when = (time_t)(json_number_value(ex) / 1000.0);
-        struct tm tm;
+        time_t when = (time_t)(ms / 1000.0);
         char buf[40];
-        gmtime_r(&when, &tm);
-        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        dv_time_iso(when, DV_TIME_SECONDS, buf, sizeof(buf));
         r->access_key_id = strdup(a);
         r->secret_access_key = strdup(s);
         r->session_token = strdup(t);
@@ -381,9 +385,9 @@ static void parse_success(call *c, const dv_http_resp *resp)
           bad = 2;
       }
       if (s)
-        OPENSSL_cleanse((char *)s, strlen(s));
+        dv_secret_wipe((char *)s, strlen(s));
       if (t)
-        OPENSSL_cleanse((char *)t, strlen(t));
+        dv_secret_wipe((char *)t, strlen(t));
     } else {
       const char *a = json_string_value(json_object_get(rc, "accessToken"));
       const char *rt = json_string_value(json_object_get(rc, "refreshToken"));
@@ -399,9 +403,9 @@ static void parse_success(call *c, const dv_http_resp *resp)
           bad = 2;
       }
       if (a)
-        OPENSSL_cleanse((char *)a, strlen(a));
+        dv_secret_wipe((char *)a, strlen(a));
       if (rt)
-        OPENSSL_cleanse((char *)rt, strlen(rt));
+        dv_secret_wipe((char *)rt, strlen(rt));
     }
     json_decref(doc);
   }
@@ -551,7 +555,7 @@ static char *form(const char *const *kv, size_t n)
       }
       if (out) {
         memcpy(no, out, len + 1);
-        OPENSSL_cleanse(out, len);
+        dv_secret_wipe(out, len);
         free(out);
       } else
         no[0] = '\0';

@@ -11,10 +11,12 @@ char *dv_time_iso_tm(const struct tm *tm, dv_time_form form, char *buf,
   size_t n = 0;
   if (!len)
     return buf;
-  if (tm)
-    n = form == DV_TIME_MILLIS
-            ? strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000Z", tm)
-            : strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", tm);
+  if (tm && form == DV_TIME_MILLIS)
+    n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000Z", tm);
+  else if (tm && form == DV_TIME_DATE)
+    n = strftime(buf, len, "%Y-%m-%d", tm);
+  else if (tm)
+    n = strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", tm);
   if (!n)
     snprintf(buf, len, "?");
   return buf;

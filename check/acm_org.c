@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
+#include "base/secret.h"
 #include "aws/aws_cache.h"
 #include "aws/aws_sts.h"
 #include "base/names.h"
@@ -36,7 +35,7 @@ typedef struct {
 static void wipe_free(char *p)
 {
   if (p) {
-    OPENSSL_cleanse(p, strlen(p));
+    dv_secret_wipe(p, strlen(p));
     free(p);
   }
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/timefmt.h"
 #include "check/ca_table.h"
 
 static const char *const ca_status_str[] = {
@@ -43,12 +44,7 @@ time_t dv_ca_parse_date(const char *s)
 
 void dv_ca_format_date(time_t t, char *out, size_t outlen)
 {
-  struct tm tm;
-  if (!gmtime_r(&t, &tm)) {
-    snprintf(out, outlen, "?");
-    return;
-  }
-  strftime(out, outlen, "%Y-%m-%d", &tm);
+  dv_time_iso(t, DV_TIME_DATE, out, outlen);
 }
 
 /* RFC 8659 issuer-domain-name: label *("." label), label = (ALPHA / DIGIT)
