@@ -363,6 +363,8 @@ static int au_cmp(const void *a, const void *b)
 
 int dv_cmd_audit(dv_cfg *cfg)
 {
+  dv_acm_unit *units = NULL;
+  size_t nunits = 0;
   au_run run;
   const char *regions[DV_ACM_MAX_REGIONS];
   size_t nregions = 0, i, j, n = 0, listed = 0;
@@ -398,54 +400,26 @@ int dv_cmd_audit(dv_cfg *cfg)
     goto out;
   }
   run.dns_on = 1;
-  {
-    size_t units = nregions, k = 0;
-    if (cfg->org) {
-      dv_org_opts oo = {cfg->org_role, cfg->org_accounts,
-                        cfg->org_accounts_file, cfg->org_exclude};
-      if (dv_org_collect(&run.sess, &oo, &run.org, why, sizeof(why)) < 0) {
-        dv_error("%s", why);
-        goto out;
-      }
-      run.org_on = 1;
-      units = 0;
-      for (i = 0; i < run.org.n; i++)
-        units += run.org.v[i].ready ? nregions : 0;
-      if (cfg->verbose)
-        fprintf(stderr,
-                "dvcheck: organisation: %zu account(s) in %ld ms, roles in "
-                "%ld ms; auditing %zu account-region(s)\n",
-                run.org.n, run.org.list_ms, run.org.assume_ms, units);
-    }
-    run.regions = calloc(units ? units : 1, sizeof(*run.regions));
-    if (!run.regions) {
-      dv_error("out of memory");
+  if (dv_tool_acm_units(&run.sess, cfg, regions, nregions, &run.org,
+                        &run.org_on, &units, &nunits) < 0)
+    goto out;
+  if (cfg->verbose && run.org_on)
+    fprintf(stderr,
+            "dvcheck: organisation: %zu account(s) in %ld ms, roles in "
+            "%ld ms; auditing %zu account-region(s)\n",
+            run.org.n, run.org.list_ms, run.org.assume_ms, nunits);
+  run.regions = calloc(nunits ? nunits : 1, sizeof(*run.regions));
+  if (!run.regions) {
+    dv_error("out of memory");
+    goto out;
+  }
+  for (i = 0; i < nunits; i++) {
+    au_region *r = &run.regions[i];
+    r->run = &run;
+    r->acct = units[i].acct;
+    run.nregions = i + 1;
+    if (dv_tool_acm_unit_open(&run.sess, &units[i], &r->base) < 0)
       goto out;
-    }
-    for (i = 0; i < (cfg->org ? run.org.n : 1); i++) {
-      const dv_org_account *a = cfg->org ? &run.org.v[i] : NULL;
-      if (a && !a->ready)
-        continue;
-      for (j = 0; j < nregions; j++) {
-        au_region *r = &run.regions[k++];
-        r->run = &run;
-        r->acct = a;
-        run.nregions = k;
-        if (a) {
-          const char *ak, *sk, *tk;
-          dv_org_account_creds(&run.sess, a, &ak, &sk, &tk);
-          if (dv_acm_region_open_as(&run.sess, &r->base, regions[j], ak, sk, tk,
-                                    why, sizeof(why)) < 0) {
-            dv_error("%s", why);
-            goto out;
-          }
-        } else if (dv_acm_region_open(&run.sess, &r->base, regions[j], why,
-                                      sizeof(why)) < 0) {
-          dv_error("%s", why);
-          goto out;
-        }
-      }
-    }
   }
   for (i = 0; i < run.nregions; i++) {
     au_region *r = &run.regions[i];
@@ -580,6 +554,7 @@ int dv_cmd_audit(dv_cfg *cfg)
            n, rc, dv_report_status_word(rc));
   }
 out:
+  free(units);
   free(sorted);
   dv_acm_session_cancel(&run.sess);
   for (i = 0; i < run.nregions; i++) {

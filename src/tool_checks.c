@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/report.h"
@@ -78,4 +79,60 @@ int dv_tool_acm_run(dv_acm_session *s)
   if (r < 0)
     dv_error("event loop: %s", dv_loop_status_str(ls));
   return r;
+}
+
+int dv_tool_acm_units(dv_acm_session *s, const dv_cfg *cfg,
+                      const char *const *regions, size_t nregions, dv_org *org,
+                      int *org_on, dv_acm_unit **units, size_t *nunits)
+{
+  char why[600];
+  size_t n = nregions, k = 0, i, j, naccts = 1;
+  *units = NULL;
+  *nunits = 0;
+  if (cfg->org) {
+    dv_org_opts oo = {cfg->org_role, cfg->org_accounts, cfg->org_accounts_file,
+                      cfg->org_exclude};
+    if (dv_org_collect(s, &oo, org, why, sizeof(why)) < 0) {
+      dv_error("%s", why);
+      return -1;
+    }
+    *org_on = 1;
+    naccts = org->n;
+    n = 0;
+    for (i = 0; i < org->n; i++)
+      n += org->v[i].ready ? nregions : 0;
+  }
+  *units = calloc(n ? n : 1, sizeof(**units));
+  if (!*units) {
+    dv_error("out of memory");
+    return -1;
+  }
+  for (i = 0; i < naccts; i++) {
+    const dv_org_account *a = cfg->org ? &org->v[i] : NULL;
+    if (a && !a->ready)
+      continue;
+    for (j = 0; j < nregions; j++) {
+      (*units)[k].acct = a;
+      (*units)[k++].region = regions[j];
+    }
+  }
+  *nunits = k;
+  return 0;
+}
+
+int dv_tool_acm_unit_open(dv_acm_session *s, const dv_acm_unit *u,
+                          dv_acm_region *r)
+{
+  char why[600];
+  int rc;
+  if (u->acct) {
+    const char *ak, *sk, *tk;
+    dv_org_account_creds(s, u->acct, &ak, &sk, &tk);
+    rc = dv_acm_region_open_as(s, r, u->region, ak, sk, tk, why, sizeof(why));
+  } else {
+    rc = dv_acm_region_open(s, r, u->region, why, sizeof(why));
+  }
+  if (rc < 0)
+    dv_error("%s", why);
+  return rc;
 }

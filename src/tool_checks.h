@@ -4,6 +4,7 @@
 #ifndef DV_TOOL_CHECKS_H
 #define DV_TOOL_CHECKS_H
 
+#include "check/acm_org.h"
 #include "check/acm_session.h"
 #include "check/check_whois.h"
 #include "src/tool_cfg.h"
@@ -29,5 +30,25 @@ int dv_tool_acm_regions(const dv_cfg *cfg, const char **out, size_t *n,
 /* Run the session's loop (dv_acm_session_run); a loop failure is reported.
  * 0 done, 1 the deadline passed, -1 failure. */
 int dv_tool_acm_run(dv_acm_session *s);
+
+/* One account-region of a whole-account command (expiry, audit): a region
+ * of the caller's account (acct NULL), or with --org of a member account. */
+typedef struct {
+  const dv_org_account *acct;
+  const char *region;
+} dv_acm_unit;
+
+/* The account-regions expiry/audit cover: each region of the caller's
+ * account, or with --org each region of every member account whose role
+ * could be assumed (the organisation is collected into org; *org_on set).
+ * 0 and a malloc'd array in *units, or -1 (reported). */
+int dv_tool_acm_units(dv_acm_session *s, const dv_cfg *cfg,
+                      const char *const *regions, size_t nregions, dv_org *org,
+                      int *org_on, dv_acm_unit **units, size_t *nunits);
+
+/* Open the ACM client and pacing of one account-region into r (with the
+ * member account's credentials for --org). 0, or -1 (reported). */
+int dv_tool_acm_unit_open(dv_acm_session *s, const dv_acm_unit *u,
+                          dv_acm_region *r);
 
 #endif
