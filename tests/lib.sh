@@ -51,3 +51,12 @@ acm_serialize() {
   exec 8>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.acm-tests.lock"
   flock -w 600 8 || true
 }
+# Tests that talk to the SMTP lab take turns: tests/smtp-probe.sh counts
+# the sessions the lab's servers saw while it ran, and tests/smtp-lab.sh
+# connects with other clients (one sends DATA to the fixture on purpose).
+smtp_serialize() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}" 2>/dev/null || return 0
+  exec 9>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.smtp-tests.lock"
+  flock -w 600 9 || true
+}

@@ -4,6 +4,7 @@
 # smtplib, tests/smtp_lab_check.py); the lab's DNS has the MX records.
 . "$SRCDIR/tests/lib.sh"
 lab_up
+smtp_serialize
 command -v postfix >/dev/null 2>&1 || skip_all "postfix not installed (see tools/deps.sh)"
 for q in "mbox-ok.smtp.test MX:10 pf-main.smtp.test." \
          "fallback.smtp.test MX:5 nolistener.smtp.test." \
