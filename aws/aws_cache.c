@@ -20,7 +20,9 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "base/buf.h"
 #include "base/secret.h"
+#include "base/text.h"
 #include "aws/aws_cache.h"
 #include "aws/aws_creds.h"
 
@@ -35,30 +37,17 @@ int dv_aws_sha1_hex(const char *s, char out[41])
   return 0;
 }
 
-/* Append s as Python's json.dumps (ensure_ascii) writes a string. */
+/* The cache-key text, built in one base/buf.h buffer; the first failed
+ * append sticks (the key is then not computed). */
 typedef struct {
-  char *b;
-  size_t len, cap;
+  dv_buf b;
   int fail;
 } sbuf;
 
 static void sb_add(sbuf *s, const char *t, size_t n)
 {
-  if (s->fail)
-    return;
-  if (s->len + n + 1 > s->cap) {
-    size_t nc = (s->len + n + 1) * 2;
-    char *nb = realloc(s->b, nc);
-    if (!nb) {
-      s->fail = 1;
-      return;
-    }
-    s->b = nb;
-    s->cap = nc;
-  }
-  memcpy(s->b + s->len, t, n);
-  s->len += n;
-  s->b[s->len] = '\0';
+  if (!s->fail && dv_buf_append(&s->b, t, n) != DV_BUF_OK)
+    s->fail = 1;
 }
 
 static void sb_str(sbuf *s, const char *t)
@@ -66,6 +55,7 @@ static void sb_str(sbuf *s, const char *t)
   sb_add(s, t, strlen(t));
 }
 
+/* Append str as Python's json.dumps (ensure_ascii) writes a string. */
 static void py_json_string(sbuf *s, const char *str)
 {
   const unsigned char *p = (const unsigned char *)str;
@@ -107,27 +97,16 @@ static void py_json_string(sbuf *s, const char *str)
       p++;
       continue;
     }
-    if ((*p & 0xe0) == 0xc0) {
-      cp = *p & 0x1f;
-      n = 1;
-    } else if ((*p & 0xf0) == 0xe0) {
-      cp = *p & 0x0f;
-      n = 2;
-    } else if ((*p & 0xf8) == 0xf0) {
-      cp = *p & 0x07;
-      n = 3;
-    } else {
+    /* one strict UTF-8 sequence (base/text.h), then its code point */
+    n = (int)dv_utf8_seq(p, strlen((const char *)p));
+    if (n < 2) {
       s->fail = 1;
       return;
     }
-    for (int i = 1; i <= n; i++) {
-      if ((p[i] & 0xc0) != 0x80) {
-        s->fail = 1;
-        return;
-      }
+    cp = *p & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+    for (int i = 1; i < n; i++)
       cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    p += n + 1;
+    p += n;
     if (cp >= 0x10000) {
       cp -= 0x10000;
       snprintf(tmp, sizeof(tmp), "\\u%04lx\\u%04lx", 0xd800 + (cp >> 10),
@@ -142,9 +121,9 @@ static void py_json_string(sbuf *s, const char *str)
 static int finish_key(sbuf *s, char key[41])
 {
   int rc = -1;
-  if (!s->fail && s->b)
-    rc = dv_aws_sha1_hex(s->b, key);
-  free(s->b);
+  if (!s->fail && s->b.p)
+    rc = dv_aws_sha1_hex(s->b.p, key);
+  dv_buf_free(&s->b);
   return rc;
 }
 
