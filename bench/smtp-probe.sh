@@ -12,6 +12,7 @@ set -euo pipefail
 top=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 dv=${1:-$top/build}/src/dvcheck
 runs=${2:-3}
+[ -x "$dv" ] || { echo "smtp-probe bench: no dvcheck at $dv (give the build directory)" >&2; exit 2; }
 lab=${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}
 ct=(--connect-to mx1.smtp-bench.test:25:127.25.0.1:25
     --connect-to mx2.smtp-bench.test:25:127.25.0.6:25
@@ -30,6 +31,8 @@ for r in $(seq 1 "$runs"); do
   ms=$(( (end - start) / 1000000 ))
   okn=$(grep -c 'SMTP_PROBE_OK' "$list.out" || true)
   echo "run $r: 100 names in $ms ms (exit $rc, $okn SMTP_PROBE_OK); $(tail -n 1 "$list.err")"
+  # a run that did not probe every name measures nothing
+  [ "$okn" = 100 ] || { echo "smtp-probe bench: run $r probed $okn of 100 names: no figure" >&2; exit 1; }
   rates+=("$(awk -v ms="$ms" 'BEGIN { printf "%.1f", 100000 / ms }')")
 done
 rm -f "$list.out" "$list.err"
