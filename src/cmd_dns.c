@@ -92,7 +92,9 @@ static void print_header(FILE *out, const dv_cfg *cfg, const char *title,
   fputc('\n', out);
 }
 
-static void print_servers(FILE *out, const dv_dns_record *r)
+/* The zone and each authoritative server's answer; with_txt: the TXT
+ * values each server gave (dns --acme / --persist). */
+static void print_servers(FILE *out, const dv_dns_record *r, int with_txt)
 {
   fputs("  zone ", out);
   dv_text_fput(out, r->zone[0] ? r->zone : "(not found)",
@@ -112,6 +114,11 @@ static void print_servers(FILE *out, const dv_dns_record *r)
     if (s->cname[0] && !r->preflight) {
       fputs(" -> ", out);
       dv_text_fput(out, s->cname, strlen(s->cname));
+    }
+    for (size_t k = 0; with_txt && k < s->ntxt; k++) {
+      fputs(k ? " \"" : " TXT \"", out);
+      dv_text_fput(out, s->txtv[k], strlen(s->txtv[k]));
+      fputc('"', out);
     }
     fputc('\n', out);
   }
@@ -175,36 +182,6 @@ static void records_share(dv_dns_record *recs, size_t n)
 
 /* ---- dns --acme NAME / dns --persist NAME ----------------------------------
  */
-
-static void print_txt_servers(FILE *out, const dv_dns_record *r)
-{
-  fputs("  zone ", out);
-  dv_text_fput(out, r->zone[0] ? r->zone : "(not found)",
-               strlen(r->zone[0] ? r->zone : "(not found)"));
-  fputs(", authoritative servers:\n", out);
-  for (size_t i = 0; i < r->nauth; i++) {
-    const dv_auth_answer *s = &r->auth[i];
-    char left[300];
-    snprintf(left, sizeof(left), "%s (%s)", s->ns,
-             s->addr[0] ? s->addr : "no address");
-    fputs("    ", out);
-    dv_text_fput(out, left, strlen(left));
-    fprintf(out, "%*s%-12s", (int)(strlen(left) < 36 ? 36 - strlen(left) : 1),
-            "", dv_auth_state_word(s, r));
-    if (s->soa_ok)
-      fprintf(out, " serial %u", s->serial);
-    if (s->cname[0]) {
-      fputs(" -> ", out);
-      dv_text_fput(out, s->cname, strlen(s->cname));
-    }
-    for (size_t k = 0; k < s->ntxt; k++) {
-      fputs(k ? " \"" : " TXT \"", out);
-      dv_text_fput(out, s->txtv[k], strlen(s->txtv[k]));
-      fputc('"', out);
-    }
-    fputc('\n', out);
-  }
-}
 
 static json_t *txt_record_json(const dv_dns_record *r)
 {
@@ -322,12 +299,12 @@ static int dns_txt(dv_cfg *cfg)
       fputc('"', stdout);
     }
     fputc('\n', stdout);
-    print_txt_servers(stdout, r);
+    print_servers(stdout, r, 1);
     if (r->child) {
       fputs("  delegated by CNAME to ", stdout);
       dv_text_fput(stdout, r->child->rname, strlen(r->child->rname));
       fputs(":\n", stdout);
-      print_txt_servers(stdout, r->child);
+      print_servers(stdout, r->child, 1);
     }
     printf("  resolver: %s", dv_dns_status_str(r->rec_txt_st));
     for (size_t k = 0; k < r->rec_ntxt; k++) {
@@ -463,7 +440,7 @@ int dv_cmd_dns(dv_cfg *cfg)
       dv_text_fput(stdout, r->rvalue, strlen(r->rvalue));
       fputs(".\n", stdout);
       if (r->shared_with < 0) {
-        print_servers(stdout, r);
+        print_servers(stdout, r, 0);
         fputs("  resolver: ", stdout);
         fputs(dv_dns_status_str(r->rec_st), stdout);
         if (r->rec_cname[0]) {
