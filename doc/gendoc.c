@@ -73,6 +73,14 @@ static int gen_man(void)
   for (size_t i = 0; i < dv_noptions; i++)
     if (!dv_options[i].command)
       option_man(&dv_options[i]);
+  printf(".SH FORMATS\nThe values of \\fB--format\\fR and the commands "
+         "that have them.\n");
+  for (size_t i = 0; i < dv_nformats; i++) {
+    printf(".TP\n\\fB%s\\fR (%s)\n", dv_formats[i].name,
+           dv_formats[i].commands ? dv_formats[i].commands : "every command");
+    roff(dv_formats[i].help);
+    printf("\n");
+  }
   printf(".SH EXIT STATUS\n.nf\n");
   roff(dv_exit_doc);
   printf(".fi\n");

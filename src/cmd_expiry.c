@@ -393,7 +393,7 @@ int dv_cmd_expiry(dv_cfg *cfg)
   int rc = DV_EXIT_UNKNOWN, any_all = 0, incomplete = 0, deadline;
   dv_severity worst = DV_SEV_INFO;
   char why[300];
-  int asff = cfg->format && strcmp(cfg->format, "asff") == 0;
+  int asff = cfg->format == DV_FORMAT_ASFF;
 
   memset(&run, 0, sizeof(run));
   run.cfg = cfg;

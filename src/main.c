@@ -14,6 +14,7 @@
 #include "src/tool_help.h"
 #include "src/tool_operate.h"
 #include "src/tool_msgs.h"
+#include "src/tool_output.h"
 
 /* Nagios mode: invoked as check_dv (argv[0]), or the `check` command. In
  * it, every error is one "DV UNKNOWN - ..." line on stdout. */
@@ -103,11 +104,33 @@ int main(int argc, char **argv)
   }
   {
     const dv_command *c = dv_command_find(cfg.command);
-    if (c) /* dv_getparam accepts only commands of the table */
+    dv_output out = {0};
+    dv_output_status ost = DV_OUTPUT_OK;
+    char oerr[256];
+    if (cfg.output_file)
+      ost = dv_output_begin(&out, cfg.output_file, oerr, sizeof(oerr));
+    if (ost != DV_OUTPUT_OK) {
+      if (check_mode)
+        rc = dv_check_unknown("--output %s: %s%s%s", cfg.output_file,
+                              dv_output_status_str(ost), oerr[0] ? ": " : "",
+                              oerr);
+      else
+        dv_error("--output %s: %s%s%s", cfg.output_file,
+                 dv_output_status_str(ost), oerr[0] ? ": " : "", oerr);
+    } else if (c) /* dv_getparam accepts only commands of the table */
       rc = c->run(&cfg);
+    if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
+      rc = DV_EXIT_UNKNOWN;
+    if (ost == DV_OUTPUT_OK && cfg.output_file) {
+      ost = dv_output_end(&out, oerr, sizeof(oerr));
+      if (ost == DV_OUTPUT_WRITE) {
+        dv_error("--output %s: %s%s%s", cfg.output_file,
+                 dv_output_status_str(ost), oerr[0] ? ": " : "", oerr);
+        rc = DV_EXIT_UNKNOWN;
+      } else if (ost == DV_OUTPUT_EMPTY && cfg.verbose)
+        dv_error("--output %s: %s", cfg.output_file, dv_output_status_str(ost));
+    }
   }
-  if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
-    rc = DV_EXIT_UNKNOWN;
   dv_names_cleanup();
   curl_global_cleanup();
   ares_library_cleanup();

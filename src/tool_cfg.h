@@ -13,6 +13,19 @@ enum {
 
 #define DV_MAX_RESOLVERS 8
 
+/* --format (and --json = --format json). Which command accepts which
+ * format is data: dv_formats[] in tool_help.c. */
+typedef enum {
+  DV_FORMAT_TEXT = 0,
+  DV_FORMAT_JSON,
+  DV_FORMAT_JSONL,       /* one result object per line */
+  DV_FORMAT_ASFF,        /* Security Hub BatchImportFindings body */
+  DV_FORMAT_OPENMETRICS, /* Prometheus / OpenMetrics text exposition */
+  DV_FORMAT_MARKDOWN,    /* ticket-ready summary */
+  DV_FORMAT_HTML,        /* self-contained report page */
+  DV_FORMAT_DOT          /* Graphviz graph */
+} dv_format;
+
 typedef struct {
   int json;
   int verbose;
@@ -63,7 +76,8 @@ typedef struct {
   const char *check_arn;    /* check --arn ARN */
   /* expiry, audit */
   long expiry_days;        /* --days N (0 = default) */
-  const char *format;      /* --format text|json|asff */
+  dv_format format;        /* --format (DV_FORMAT_TEXT by default) */
+  const char *output_file; /* --output FILE: written atomically */
   const char *aws_profile; /* --profile NAME */
   /* any public CA (check/cas.conf) */
   const char *ca;           /* --ca NAME (NULL = amazon) */

@@ -180,6 +180,7 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   switch (o->id) {
   case DV_OPT_JSON:
     cfg->json = 1;
+    cfg->format = DV_FORMAT_JSON;
     break;
   case DV_OPT_VERBOSE:
     cfg->verbose++;
@@ -364,15 +365,24 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_ACCOUNTS_FILE:
     cfg->org_accounts_file = val;
     break;
-  case DV_OPT_FORMAT:
-    if (strcmp(val, "text") && strcmp(val, "json") && strcmp(val, "asff")) {
-      snprintf(msg, msglen, "--format '%s': give text, json or asff",
+  case DV_OPT_FORMAT: {
+    const dv_format_info *f = dv_format_find(val);
+    if (!f) {
+      snprintf(msg, msglen,
+               "--format '%s': not a format (see 'dvcheck --help')",
                dv_text_escape(val, strlen(val), shown, sizeof(shown)));
       return DV_PARAM_BAD_ARG;
     }
-    cfg->format = val;
-    if (strcmp(val, "json") == 0)
-      cfg->json = 1;
+    cfg->format = f->id;
+    cfg->json = f->id == DV_FORMAT_JSON;
+    break;
+  }
+  case DV_OPT_OUTPUT:
+    if (!*val) {
+      snprintf(msg, msglen, "--output: give a file name");
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->output_file = val;
     break;
   case DV_OPT_PROFILE:
     cfg->aws_profile = val;
@@ -554,6 +564,13 @@ dv_param_status dv_getparam(int argc, char **argv, dv_cfg *cfg, char *msg,
     snprintf(msg, msglen, "no command given");
     return DV_PARAM_NO_COMMAND;
   }
+  for (size_t k = 0; k < dv_nformats; k++)
+    if (dv_formats[k].id == cfg->format &&
+        !dv_format_for(&dv_formats[k], cfg->command)) {
+      snprintf(msg, msglen, "--format %s: not a format of '%s' (%s has it)",
+               dv_formats[k].name, cfg->command, dv_formats[k].commands);
+      return DV_PARAM_BAD_ARG;
+    }
   return DV_PARAM_OK;
 }
 

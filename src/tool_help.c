@@ -400,8 +400,17 @@ const dv_option dv_options[] = {
      "the expiry window in days (default 45; min(45, L/3) for the lifetime "
      "L in force)",
      NULL},
-    {DV_OPT_FORMAT, "format", 0, "text|json|asff", "expiry",
-     "output format (asff: Security Hub findings)", NULL},
+    {DV_OPT_FORMAT, "format", 0, "FORMAT", NULL,
+     "output format: text (default), json, or one listed under FORMATS",
+     "Output format: text (the default), json (the same as --json), or "
+     "another format of the command (see FORMATS; a format the command does "
+     "not have is an error)."},
+    {DV_OPT_OUTPUT, "output", 'o', "FILE", NULL,
+     "write the output to FILE atomically (temporary file, then rename)",
+     "Write standard output to FILE instead: to a temporary file in FILE's "
+     "directory, renamed over FILE when the run ends, so a reader (such as "
+     "node_exporter's textfile collector) never sees half a file. A run "
+     "that wrote nothing (a usage error) leaves FILE as it was."},
     {DV_OPT_ORG, "org", 0, NULL, "expiry audit",
      "every ACTIVE account of the AWS Organization, through a role in each",
      "Cover every account of the AWS Organization: Organizations "
@@ -442,20 +451,47 @@ const char dv_exit_doc[] =
     "3  could not complete: bad usage or input, internal error, or the "
     "deadline passed before a verdict\n";
 
-int dv_option_for(const dv_option *o, const char *cmd)
+const dv_format_info dv_formats[] = {
+    {DV_FORMAT_TEXT, "text", NULL, "human-readable text (the default)"},
+    {DV_FORMAT_JSON, "json", NULL,
+     "one JSON document (doc/json-output.md); the same as --json"},
+    {DV_FORMAT_ASFF, "asff", "expiry",
+     "AWS Security Hub findings (BatchImportFindings request body)"},
+};
+const size_t dv_nformats = sizeof(dv_formats) / sizeof(dv_formats[0]);
+
+/* 1 if the space-separated word list has word */
+static int words_have(const char *p, const char *word)
 {
-  size_t n = cmd ? strlen(cmd) : 0;
-  const char *p = o->command;
+  size_t n = word ? strlen(word) : 0;
   if (!p || !n)
     return 0;
   while (*p) {
     size_t w = strcspn(p, " ");
-    if (w == n && strncmp(p, cmd, n) == 0)
+    if (w == n && strncmp(p, word, n) == 0)
       return 1;
     p += w;
     p += strspn(p, " ");
   }
   return 0;
+}
+
+const dv_format_info *dv_format_find(const char *name)
+{
+  for (size_t i = 0; i < dv_nformats; i++)
+    if (strcmp(dv_formats[i].name, name) == 0)
+      return &dv_formats[i];
+  return NULL;
+}
+
+int dv_format_for(const dv_format_info *f, const char *cmd)
+{
+  return !f->commands || words_have(f->commands, cmd);
+}
+
+int dv_option_for(const dv_option *o, const char *cmd)
+{
+  return words_have(o->command, cmd);
 }
 
 const dv_command *dv_command_find(const char *name)
@@ -499,6 +535,13 @@ void dv_help_print(FILE *out, const char *command)
   for (size_t i = 0; i < dv_noptions; i++)
     if (!dv_options[i].command)
       help_option(out, &dv_options[i]);
+  fprintf(out, "\nFormats (--format):\n");
+  for (size_t i = 0; i < dv_nformats; i++)
+    if (!c || dv_format_for(&dv_formats[i], c->name))
+      fprintf(out, "  %-12s %s%s%s%s\n", dv_formats[i].name, dv_formats[i].help,
+              !c && dv_formats[i].commands ? " (" : "",
+              !c && dv_formats[i].commands ? dv_formats[i].commands : "",
+              !c && dv_formats[i].commands ? ")" : "");
   fprintf(out, "\nExit status:\n%s", dv_exit_doc);
   fprintf(out, "\nSee dvcheck(1) and 'dvcheck explain CODE'.\n");
 }

@@ -52,6 +52,7 @@ typedef enum {
   /* expiry, audit */
   DV_OPT_DAYS,
   DV_OPT_FORMAT,
+  DV_OPT_OUTPUT,
   DV_OPT_ORG,
   DV_OPT_ROLE_NAME,
   DV_OPT_ACCOUNTS,
@@ -67,6 +68,22 @@ typedef enum {
   DV_OPT_EXPECT,
   DV_OPT_PERSIST
 } dv_opt_id;
+
+/* One row per --format value: the commands that accept it (space-separated,
+ * NULL = every command). --help, the man page and the parser read it. */
+typedef struct {
+  dv_format id;
+  const char *name;
+  const char *commands;
+  const char *help;
+} dv_format_info;
+
+extern const dv_format_info dv_formats[];
+extern const size_t dv_nformats;
+
+const dv_format_info *dv_format_find(const char *name);
+/* 1 if command cmd accepts format f */
+int dv_format_for(const dv_format_info *f, const char *cmd);
 
 typedef struct {
   dv_opt_id id;

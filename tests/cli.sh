@@ -18,6 +18,22 @@ n=$("$DVCHECK" explain | wc -l)
 [ "$n" -ge 20 ] && ok "explain lists the catalogue ($n codes)" || nok "explain lists the catalogue ($n)"
 "$DVCHECK" --json explain | "$PY" -c 'import json,sys; d=json.load(sys.stdin); assert all(set(e)=={"code","severity","title","fix","reference"} and e["fix"] and e["reference"] for e in d)' \
   && ok "every catalogue entry has title, fix and reference" || nok "catalogue entries complete"
+# --format: a format the command does not have is a usage error; --output
+# writes atomically and leaves the file alone when nothing was written
+t "--format asff is not a format of email" 3 "$DVCHECK" email --format asff x.test
+t "--format nonsense" 3 "$DVCHECK" email --format nonsense x.test
+"$DVCHECK" --help | grep -q "^Formats (--format):" && ok "--help lists the formats" || nok "--help lists the formats"
+odir=$(mktemp -d); ofile=$odir/out.txt
+t "--output FILE" 0 "$DVCHECK" explain MX_NULL --output "$ofile"
+grep -q "RFC 7505" "$ofile" && ok "--output wrote the output" || nok "--output wrote the output"
+[ "$(ls -A "$odir" | wc -l)" = 1 ] && ok "--output left no temporary file" || nok "--output left no temporary file"
+before=$(cat "$ofile")
+t "--output, usage error" 3 "$DVCHECK" explain NO_SUCH_CODE --output "$ofile"
+[ "$(cat "$ofile")" = "$before" ] && ok "a run that wrote nothing leaves FILE as it was" || nok "FILE unchanged after empty run"
+out=$("$DVCHECK" check --domain x.test -o "$odir/no/such/dir" 2>&1); rc=$?
+[ "$rc" = 3 ] && [ "$(printf '%s\n' "$out" | grep -c '^DV UNKNOWN - --output')" = 1 ] \
+  && ok "check mode: --output failure is one DV UNKNOWN line" || { nok "check mode --output failure"; diag "$out"; }
+rm -rf "$odir"
 # colour only on a terminal, never with NO_COLOR/--no-color
 if command -v script >/dev/null 2>&1; then
   esc=$(printf '\033')
