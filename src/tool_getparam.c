@@ -368,9 +368,14 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
   case DV_OPT_FORMAT: {
     const dv_format_info *f = dv_format_find(val);
     if (!f) {
-      snprintf(msg, msglen,
-               "--format '%s': not a format (see 'dvcheck --help')",
-               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      char names[256] = "";
+      for (size_t k = 0; k < dv_nformats; k++) {
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof(names) - used, "%s%s", k ? ", " : "",
+                 dv_formats[k].name);
+      }
+      snprintf(msg, msglen, "--format '%s': not a format; give one of %s",
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)), names);
       return DV_PARAM_BAD_ARG;
     }
     cfg->format = f->id;
