@@ -51,6 +51,15 @@ acm_serialize() {
   exec 8>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.acm-tests.lock"
   flock -w 600 8 || true
 }
+# Tests that count calls in the lab's STS/SSO/Organizations log take turns
+# (tests/creds.sh, aws-auth-lab.sh, org-lab.sh): the log is shared, and an
+# AssumeRole of one test landing in another's window was seen under make -j2.
+sts_serialize() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}" 2>/dev/null || return 0
+  exec 6>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.sts-tests.lock"
+  flock -w 600 6 || true
+}
 # Tests that talk to the SMTP lab take turns: tests/smtp-probe.sh counts
 # the sessions the lab's servers saw while it ran, and tests/smtp-lab.sh
 # connects with other clients (one sends DATA to the fixture on purpose).
