@@ -16,6 +16,9 @@
 #include "check/findings.h"
 
 #define DV_EXPIRY_DEFAULT_DAYS 45
+/* ACM's managed renewal of AMAZON_ISSUED certificates starts this many
+ * days before NotAfter (the renewal window). */
+#define DV_EXPIRY_RENEWAL_DAYS 60
 
 typedef struct {
   int expiring;       /* NotAfter within the window (or already past) */

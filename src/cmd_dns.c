@@ -13,6 +13,7 @@
 #include "check/preflight.h"
 #include "base/loop.h"
 #include "src/report.h"
+#include "src/report_dot.h"
 #include "src/tool_ca.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
@@ -280,7 +281,12 @@ static int dns_txt(dv_cfg *cfg)
   dv_ca_check_offered(&ca, method, &r->findings, r->cert_name);
   dv_findings_fold(&r->findings, &any, &worst);
   rc = dv_report_exit_code(any, worst, lr || r->incomplete);
-  if (cfg->json) {
+  if (cfg->format == DV_FORMAT_DOT) {
+    if (dv_report_dot(stdout, r, 1) < 0) {
+      dv_error("cannot write the DOT graph");
+      rc = DV_EXIT_UNKNOWN;
+    }
+  } else if (cfg->json) {
     json_t *arr = json_array();
     dv_json_push(&arr,
                  with_verdict(txt_record_json(r), &r->findings, r->incomplete));
@@ -418,7 +424,12 @@ int dv_cmd_dns(dv_cfg *cfg)
     dv_findings_fold(&r->findings, &any_all, &worst_all);
   }
   rc = dv_report_exit_code(any_all, worst_all, deadline || incomplete);
-  if (cfg->json) {
+  if (cfg->format == DV_FORMAT_DOT) {
+    if (dv_report_dot(stdout, recs, in.n) < 0) {
+      dv_error("cannot write the DOT graph");
+      rc = DV_EXIT_UNKNOWN;
+    }
+  } else if (cfg->json) {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < in.n; i++) {
       const dv_dns_record *r =

@@ -457,6 +457,12 @@ const dv_format_info dv_formats[] = {
      "one JSON document (doc/json-output.md); the same as --json"},
     {DV_FORMAT_ASFF, "asff", "expiry",
      "AWS Security Hub findings (BatchImportFindings request body)"},
+    {DV_FORMAT_HTML, "html", "audit expiry",
+     "one self-contained HTML page: sortable table, expiry timeline (SVG) "
+     "with ACM's renewal windows, findings with fixes; strict CSP"},
+    {DV_FORMAT_DOT, "dot", "dns",
+     "Graphviz graph of the delegation, each server's answer and the CNAME "
+     "chain (dvcheck dns ... --format dot | dot -Tsvg)"},
 };
 const size_t dv_nformats = sizeof(dv_formats) / sizeof(dv_formats[0]);
 
