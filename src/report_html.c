@@ -15,19 +15,10 @@
 
 /* ---- the one escaping function ------------------------------------------ */
 
-void dv_html_escape(FILE *out, const char *s, size_t len)
+/* The five HTML metacharacters as entities; the rest as it is. */
+static void html_entities(FILE *out, const char *p)
 {
-  char *esc;
-  if (!s)
-    return;
-  /* base/text's rule: printable ASCII but '\\' as is, all else \xHH */
-  esc = malloc(4 * len + 1);
-  if (!esc) {
-    fputs("(out of memory)", out);
-    return;
-  }
-  dv_text_escape(s, len, esc, 4 * len + 1);
-  for (const char *p = esc; *p; p++) {
+  for (; *p; p++) {
     switch (*p) {
     case '&':
       fputs("&amp;", out);
@@ -48,13 +39,37 @@ void dv_html_escape(FILE *out, const char *s, size_t len)
       fputc(*p, out);
     }
   }
-  free(esc);
 }
 
+void dv_html_escape(FILE *out, const char *s, size_t len)
+{
+  char *e;
+  if (!s)
+    return;
+  /* base/text's rule: printable ASCII but '\\' as is, all else \xHH */
+  e = malloc(4 * len + 1);
+  if (!e) {
+    fputs("(out of memory)", out);
+    return;
+  }
+  dv_text_escape(s, len, e, 4 * len + 1);
+  html_entities(out, e);
+  free(e);
+}
+
+/* Untrusted text (names, ARNs, ACM's and servers' text, evidence). */
 static void esc(FILE *out, const char *s)
 {
   if (s)
     dv_html_escape(out, s, strlen(s));
+}
+
+/* dvcheck's own text (the findings catalogue; its UTF-8, such as the
+ * section sign, kept). */
+static void own(FILE *out, const char *s)
+{
+  if (s)
+    html_entities(out, s);
 }
 
 /* ---- the inline style and script (hashed for the CSP) ------------------- */
@@ -93,9 +108,11 @@ static const char page_css[] =
     "svg .today{stroke:#0969da;stroke-width:2;stroke-dasharray:4 3}"
     "svg text.todayl{fill:#0969da;font-weight:600}"
     "svg .life{fill:#8c959f}"
-    "svg .life.sev-fatal{fill:#82071e}svg .life.sev-error{fill:#cf222e}"
-    "svg .life.sev-warning{fill:#d4a72c}svg .life.sev-info{fill:#54aeff}"
-    "svg .life.sev-none{fill:#4ac26b}"
+    "svg .life.l-fatal{fill:#82071e}svg .life.l-error{fill:#cf222e}"
+    "svg .life.l-warning{fill:#d4a72c}svg .life.l-info{fill:#54aeff}"
+    "svg .life.l-none{fill:#4ac26b}"
+    "tr.l-fatal td,tr.l-error td{background:#fff5f5}"
+    "tr.l-warning td{background:#fff8e1}"
     "svg .renew{fill:none;stroke:#1b1f23;stroke-width:1.5;stroke-dasharray:"
     "2 2}"
     "svg .end{stroke:#1b1f23;stroke-width:2}"
@@ -106,10 +123,9 @@ static const char page_css[] =
     "1em;margin:.3em 0 .6em}"
     ".cert dt{color:#57606a}.cert dd{margin:0;word-break:break-all}"
     ".finding{border-left:4px solid #8c959f;padding:.2em .7em;margin:.5em 0}"
-    ".finding.sev-fatal,.finding.sev-error{border-color:#cf222e;"
-    "background:#fff}"
-    ".finding.sev-warning{border-color:#bf8700;background:#fff}"
-    ".finding.sev-info{border-color:#54aeff;background:#fff}"
+    ".finding.l-fatal,.finding.l-error{border-color:#cf222e}"
+    ".finding.l-warning{border-color:#bf8700}"
+    ".finding.l-info{border-color:#54aeff}"
     ".finding p{margin:.2em 0}.finding .ev{margin:.2em 0 .2em 1em;"
     "font-size:.92em}"
     ".fix,.ref{font-size:.92em}.ref{color:#57606a}"
@@ -177,6 +193,14 @@ static const char *sev_class(int sev)
   static const char *const n[] = {"sev-info", "sev-warning", "sev-error",
                                   "sev-fatal"};
   return sev >= 0 && sev <= 3 ? n[sev] : "sev-none";
+}
+
+/* Row, bar and block tints (the badges use sev_class). */
+static const char *lvl_class(int sev)
+{
+  static const char *const n[] = {"l-info", "l-warning", "l-error",
+                                  "l-fatal"};
+  return sev >= 0 && sev <= 3 ? n[sev] : "l-none";
 }
 
 static const char *sev_word(int sev)
@@ -265,7 +289,7 @@ static void put_table(FILE *out, const dv_html_report *r, const row *rows,
     const row *w = &rows[i];
     const dv_html_cert *c = w->c;
     fprintf(out, "<tr class=\"%s\"><td class=\"num\" data-v=\"%zu\">%zu</td>",
-            sev_class(w->sev), i + 1, i + 1);
+            lvl_class(w->sev), i + 1, i + 1);
     if (r->org) {
       fputs("<td class=\"mono\">", out);
       esc(out, c->account ? c->account : "-");
@@ -299,7 +323,7 @@ static void put_table(FILE *out, const dv_html_report *r, const row *rows,
     fputs("</td><td>", out);
     if (w->main != DV_F__COUNT) {
       fputs("<code>", out);
-      esc(out, dv_catalogue_get(w->main)->id);
+      own(out, dv_catalogue_get(w->main)->id);
       fputs("</code>", out);
     } else {
       fputs("-", out);
@@ -418,7 +442,7 @@ static int put_timeline(FILE *out, const dv_html_report *r, const row *rows,
       fprintf(out,
               "<rect class=\"life %s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
               "height=\"10\"/>",
-              sev_class(w->sev), x0, y + 4, x1 - x0 > 1 ? x1 - x0 : 1);
+              lvl_class(w->sev), x0, y + 4, x1 - x0 > 1 ? x1 - x0 : 1);
       fprintf(out,
               "<line class=\"end\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
               "y2=\"%d\"/>",
@@ -473,14 +497,14 @@ static void put_findings(FILE *out, const dv_findings *fl)
       const dv_catalogue_entry *e = dv_catalogue_get(f->code);
       if ((int)e->severity != sev)
         continue;
-      fprintf(out, "<div class=\"finding %s\"><p>", sev_class(sev));
+      fprintf(out, "<div class=\"finding %s\"><p>", lvl_class(sev));
       put_sev(out, sev);
       fputs(" <code>", out);
-      esc(out, e->id);
+      own(out, e->id);
       fputs("</code> ", out);
       esc(out, f->subject);
       fputs("</p><p><strong>", out);
-      esc(out, e->title);
+      own(out, e->title);
       fputs("</strong></p>", out);
       if (f->nev) {
         fputs("<dl class=\"ev\">", out);
@@ -495,12 +519,12 @@ static void put_findings(FILE *out, const dv_findings *fl)
       }
       if (e->fix && *e->fix) {
         fputs("<p class=\"fix\"><strong>Fix:</strong> ", out);
-        esc(out, e->fix);
+        own(out, e->fix);
         fputs("</p>", out);
       }
       if (e->reference && *e->reference) {
         fputs("<p class=\"ref\">Reference: ", out);
-        esc(out, e->reference);
+        own(out, e->reference);
         fputs("</p>", out);
       }
       fputs("</div>\n", out);
@@ -523,6 +547,7 @@ static void put_cert(FILE *out, const row *w)
   const dv_html_cert *c = w->c;
   const json_t *rs = json_object_get(c->cert, "RenewalSummary");
   const json_t *inuse = json_object_get(c->cert, "InUseBy");
+  const json_t *sans = json_object_get(c->cert, "SubjectAlternativeNames");
   char buf[64];
   fprintf(out, "<section class=\"cert\" id=\"c%zu\"><h3>", w->idx);
   put_sev(out, w->sev);
@@ -535,6 +560,17 @@ static void put_cert(FILE *out, const row *w)
     dl_item(out, "Account name", c->account_name);
   }
   dl_item(out, "Region", c->region);
+  if (json_array_size(sans) > 1) {
+    size_t k;
+    const json_t *it;
+    fputs("<dt>Names</dt><dd>", out);
+    json_array_foreach(sans, k, it) {
+      fputs(k ? ", " : "", out);
+      if (json_is_string(it))
+        dv_html_escape(out, json_string_value(it), json_string_length(it));
+    }
+    fputs("</dd>", out);
+  }
   dl_item(out, "Status", w->status);
   dl_item(out, "Type", w->type);
   if (w->have_start)

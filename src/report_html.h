@@ -9,7 +9,8 @@
  * Every string from outside (certificate names, ARNs, ACM's and servers'
  * text, account names, evidence) goes through dv_html_escape: base/text's
  * rule first (bytes outside printable ASCII and the backslash become
- * \xHH), then the five HTML metacharacters become entities. */
+ * \xHH), then the five HTML metacharacters become entities. dvcheck's own
+ * catalogue text (titles, fixes, references) gets the entities only. */
 #ifndef DV_REPORT_HTML_H
 #define DV_REPORT_HTML_H
 
