@@ -392,7 +392,8 @@ static int au_html(au_run *run, au_cert **v, size_t n, size_t listed, int rc)
     gr[ng++].findings = &run->org.findings;
     for (size_t i = 0; i < run->org.n; i++) {
       const dv_org_account *a = &run->org.v[i];
-      snprintf(lab[ng], sizeof(lab[ng]), "account %s %s (%s)", a->id, a->name,
+      snprintf(lab[ng], sizeof(lab[ng]), "account %s%s%s%s (%s)", a->id,
+               a->name[0] ? " (" : "", a->name, a->name[0] ? ")" : "",
                a->status);
       gr[ng].label = lab[ng];
       gr[ng++].findings = &a->findings;

@@ -198,8 +198,7 @@ static const char *sev_class(int sev)
 /* Row, bar and block tints (the badges use sev_class). */
 static const char *lvl_class(int sev)
 {
-  static const char *const n[] = {"l-info", "l-warning", "l-error",
-                                  "l-fatal"};
+  static const char *const n[] = {"l-info", "l-warning", "l-error", "l-fatal"};
   return sev >= 0 && sev <= 3 ? n[sev] : "l-none";
 }
 
@@ -416,13 +415,15 @@ static int put_timeline(FILE *out, const dv_html_report *r, const row *rows,
     const row *w = v[i];
     const dv_html_cert *c = w->c;
     int y = TL_TOP + (int)i * TL_ROW;
-    char name[48];
-    size_t dl = c->domain ? strlen(c->domain) : 0;
-    /* cut long names before escaping (never inside an escape) */
-    if (dl > 40)
-      snprintf(name, sizeof(name), "%.37s...", c->domain);
+    char name[48], full[400];
+    /* --org: the account first; cut long names before escaping (never
+     * inside an escape) */
+    snprintf(full, sizeof(full), "%s%s%s", c->account ? c->account : "",
+             c->account ? " " : "", c->domain ? c->domain : "");
+    if (strlen(full) > 40)
+      snprintf(name, sizeof(name), "%.37s...", full);
     else
-      snprintf(name, sizeof(name), "%s", c->domain ? c->domain : "");
+      snprintf(name, sizeof(name), "%s", full);
     fprintf(out, "<g class=\"row\" data-cert=\"c%zu\"><title>", w->idx);
     esc(out, c->domain);
     if (w->have_end) {
