@@ -384,62 +384,39 @@ static int ex_asff(ex_run *run, ex_cert **v, size_t n)
 /* --format html: the page (src/report_html.c). */
 static int ex_html(ex_run *run, ex_cert **v, size_t n, size_t listed, int rc)
 {
-  size_t ng = 0, maxg = run->nregions + run->org.n + 1;
   dv_html_cert *hc = calloc(n ? n : 1, sizeof(*hc));
-  dv_html_group *gr = calloc(maxg, sizeof(*gr));
-  char(*lab)[200] = calloc(maxg, sizeof(*lab));
+  dv_html_unit *u = calloc(run->nregions ? run->nregions : 1, sizeof(*u));
   dv_html_report rep;
   int r = -1;
-  if (!hc || !gr || !lab)
-    goto out;
-  for (size_t i = 0; i < n; i++) {
-    const dv_org_account *a = v[i]->reg->acct;
-    hc[i].account = a ? a->id : NULL;
-    hc[i].account_name = a ? a->name : NULL;
-    hc[i].region = v[i]->reg->base.name;
-    hc[i].arn = v[i]->arn;
-    hc[i].domain = v[i]->domain;
-    hc[i].cert = v[i]->detail ? v[i]->detail : v[i]->summary;
-    hc[i].verdict = v[i]->v.code;
-    hc[i].findings = &v[i]->findings;
-  }
-  if (run->org_on) {
-    gr[ng].label = "organisation";
-    gr[ng++].findings = &run->org.findings;
-    for (size_t i = 0; i < run->org.n; i++) {
-      const dv_org_account *a = &run->org.v[i];
-      snprintf(lab[ng], sizeof(lab[ng]), "account %s%s%s%s (%s)", a->id,
-               a->name[0] ? " (" : "", a->name, a->name[0] ? ")" : "",
-               a->status);
-      gr[ng].label = lab[ng];
-      gr[ng++].findings = &a->findings;
+  if (hc && u) {
+    for (size_t i = 0; i < n; i++) {
+      const dv_org_account *a = v[i]->reg->acct;
+      hc[i].account = a ? a->id : NULL;
+      hc[i].account_name = a ? a->name : NULL;
+      hc[i].region = v[i]->reg->base.name;
+      hc[i].arn = v[i]->arn;
+      hc[i].domain = v[i]->domain;
+      hc[i].cert = v[i]->detail ? v[i]->detail : v[i]->summary;
+      hc[i].verdict = v[i]->v.code;
+      hc[i].findings = &v[i]->findings;
     }
+    for (size_t i = 0; i < run->nregions; i++) {
+      u[i].region = &run->regions[i].base;
+      u[i].acct = run->regions[i].acct;
+    }
+    memset(&rep, 0, sizeof(rep));
+    rep.command = "expiry";
+    rep.now = run->now;
+    rep.days = run->days;
+    rep.exit_code = rc;
+    rep.listed = listed;
+    rep.certs = hc;
+    rep.ncerts = n;
+    r = dv_report_html_acm(stdout, &rep, run->org_on ? &run->org : NULL, u,
+                           run->nregions);
   }
-  for (size_t i = 0; i < run->nregions; i++) {
-    const ex_region *g = &run->regions[i];
-    snprintf(lab[ng], sizeof(lab[ng]), "%s%s%s %s", g->acct ? "account " : "",
-             g->acct ? g->acct->id : "", g->acct ? ", region" : "region",
-             g->base.name);
-    gr[ng].label = lab[ng];
-    gr[ng++].findings = &g->base.findings;
-  }
-  memset(&rep, 0, sizeof(rep));
-  rep.command = "expiry";
-  rep.now = run->now;
-  rep.days = run->days;
-  rep.org = run->org_on;
-  rep.exit_code = rc;
-  rep.listed = listed;
-  rep.nunits = run->nregions;
-  rep.certs = hc;
-  rep.ncerts = n;
-  rep.groups = gr;
-  rep.ngroups = ng;
-  r = dv_report_html(stdout, &rep);
-out:
   free(hc);
-  free(gr);
-  free(lab);
+  free(u);
   if (r < 0) {
     dv_error("cannot write the HTML report");
     return DV_EXIT_UNKNOWN;

@@ -696,3 +696,44 @@ int dv_report_html(FILE *out, const dv_html_report *r)
     rc = -1;
   return rc;
 }
+
+int dv_report_html_acm(FILE *out, dv_html_report *r, const dv_org *org,
+                       const dv_html_unit *units, size_t nunits)
+{
+  size_t ng = 0, max = nunits + (org ? org->n + 1 : 0) + 1;
+  dv_html_group *g = calloc(max, sizeof(*g));
+  char(*lab)[200] = calloc(max, sizeof(*lab));
+  int rc = -1;
+  if (!g || !lab)
+    goto out;
+  if (org) {
+    g[ng].label = "organisation";
+    g[ng++].findings = &org->findings;
+    for (size_t i = 0; i < org->n; i++) {
+      const dv_org_account *a = &org->v[i];
+      snprintf(lab[ng], sizeof(lab[ng]), "account %s%s%s%s (%s)", a->id,
+               a->name[0] ? " (" : "", a->name, a->name[0] ? ")" : "",
+               a->status);
+      g[ng].label = lab[ng];
+      g[ng++].findings = &a->findings;
+    }
+  }
+  for (size_t i = 0; i < nunits; i++) {
+    const dv_org_account *a = units[i].acct;
+    snprintf(lab[ng], sizeof(lab[ng]), "%s%s%s %s", a ? "account " : "",
+             a ? a->id : "", a ? ", region" : "region", units[i].region->name);
+    g[ng].label = lab[ng];
+    g[ng++].findings = &units[i].region->findings;
+  }
+  r->groups = g;
+  r->ngroups = ng;
+  r->org = org != NULL;
+  r->nunits = nunits;
+  rc = dv_report_html(out, r);
+  r->groups = NULL;
+  r->ngroups = 0;
+out:
+  free(g);
+  free(lab);
+  return rc;
+}

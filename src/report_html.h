@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "check/acm_org.h"
+#include "check/acm_session.h"
 #include "check/findings.h"
 
 /* One certificate row. */
@@ -57,6 +59,17 @@ typedef struct {
 
 /* Write the page to out. 0, or -1 when memory ran out or writing failed. */
 int dv_report_html(FILE *out, const dv_html_report *r);
+
+/* One account-region of an ACM run (acct NULL outside --org). */
+typedef struct {
+  const dv_acm_region *region;
+  const dv_org_account *acct;
+} dv_html_unit;
+
+/* The page of an ACM run: r's groups are made here from the organisation
+ * (org NULL outside --org), its accounts and the units' findings. */
+int dv_report_html_acm(FILE *out, dv_html_report *r, const dv_org *org,
+                       const dv_html_unit *units, size_t nunits);
 
 /* The page's one escaping function (see above), written to out. */
 void dv_html_escape(FILE *out, const char *s, size_t len);
