@@ -12,6 +12,7 @@ Suite *suite_caa(void);
 Suite *suite_awsconfig(void);
 Suite *suite_acm(void);
 Suite *suite_asff(void);
+Suite *suite_reportfmt(void);
 Suite *suite_expiry(void);
 Suite *suite_ratelimit(void);
 Suite *suite_nagios(void);
