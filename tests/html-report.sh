@@ -44,7 +44,9 @@ check "the same certificates as the text audit, worst first" \
 check "control bytes, bidi override and markup in a SAN shown by base/text's rule" yes \
   "$(grep -q '\\x1B\[31mred\\x07&amp;amp;\\xE2\\x80\\xAEtxt.hostile.test' "$T/audit.html" && grep -q '&quot;&#39;&gt;&lt;img src=x onerror=alert(1)&gt;' "$T/audit.html" && echo yes)"
 
-# --org: an account column, and the account that cannot be audited
+# --org: an account column, and the account that cannot be audited (its
+# AssumeRole calls must not land in another test's STS count)
+sts_serialize
 if curl -sf -m 3 --cacert "$DV_ACM_CA" https://127.48.0.1/_lab/ping >/dev/null 2>&1; then
   mkdir -p "$T/orghome"
   env AWS_ENDPOINT_URL_STS=https://127.48.0.1 AWS_ENDPOINT_URL_ORGANIZATIONS=https://127.48.0.4 \
