@@ -112,11 +112,14 @@ class Store:
         self.order = []      # arns in creation order
         for raw in c["certificates"]:
             self._add(dict(raw))
-        self._bulk(c.get("bulk"))
+        bulk = c.get("bulk") or []
+        for b in bulk if isinstance(bulk, list) else [bulk]:
+            self._bulk(b)
         self.lock = threading.Lock()
         self.fault_count = {}
         self.log = []
         self.seq = 0
+        self.counts = {}     # (op, region, status) -> requests since reset
         self.pem_cache = {}
         self.members = {}    # account id -> MemberStore (org.json)
         self.org = None
@@ -829,6 +832,8 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
             entry["seq"] = st.seq
             st.log.append(entry)
             del st.log[:-2000]
+            k = (entry.get("op"), entry.get("region"), entry.get("status"))
+            st.counts[k] = st.counts.get(k, 0) + 1
 
     def do_GET(self):
         rid = str(uuid.uuid4())
@@ -842,6 +847,7 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
                 else:
                     st.fault_count.clear()
                     st.log.clear()
+                    st.counts.clear()
             return self._send(200, {"reset": True}, rid, "application/json")
         if self.path.startswith("/_lab/log"):
             m = re.search(r"[?&]since=(\d+)", self.path)
@@ -849,6 +855,11 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
             with st.lock:
                 out = [e for e in st.log if e["seq"] > since]
             return self._send(200, {"log": out}, rid, "application/json")
+        if self.path.startswith("/_lab/stats"):
+            with st.lock:
+                out = [{"op": k[0], "region": k[1], "status": k[2], "n": n}
+                       for k, n in sorted(st.counts.items(), key=repr)]
+            return self._send(200, {"stats": out}, rid, "application/json")
         if self.path == "/_lab/ping":
             return self._send(200, {"ok": True}, rid, "application/json")
         e = ApiError("UnknownOperationException", None, status=404, ns=CORAL_NS)
