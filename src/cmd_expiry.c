@@ -55,7 +55,8 @@ typedef struct {
   char arn[DV_ARN_MAX];
   char domain[300];
   dv_expiry_verdict v;
-  dv_dns_record recs[EX_MAX_RECORDS];
+  dv_dns_record *recs; /* the DNS checks (a record is large: allocated for
+                          the DNS-validated names only) */
   size_t nrecs;
   int describe_failed;
   dv_acm_result_copy api; /* the failed DescribeCertificate */
@@ -93,13 +94,24 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
 {
   const json_t *dvos = json_object_get(c->detail, "DomainValidationOptions");
   const json_t *it;
-  size_t i;
+  size_t i, want = 0;
   if (!run->dns_on) {
     if (dv_dns_ctx_init(&run->dns, run->sess.loop,
                         run->cfg->resolvers[0] ? run->cfg->resolvers : NULL) !=
         DV_DNS_CTX_OK)
       return; /* the verdict stays "renewal expected", marked unchecked */
     run->dns_on = 1;
+  }
+  json_array_foreach(dvos, i, it) {
+    want += strcmp(dv_json_get_str(it, "ValidationMethod"), "DNS") == 0;
+  }
+  if (want > EX_MAX_RECORDS)
+    want = EX_MAX_RECORDS;
+  if (!want)
+    return;
+  if (!(c->recs = calloc(want, sizeof(*c->recs)))) {
+    c->findings.nomem = 1;
+    return;
   }
   json_array_foreach(dvos, i, it) {
     const json_t *rr = json_object_get(it, "ResourceRecord");
@@ -113,7 +125,7 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
         dv_dns_name_normalise(dv_json_get_str(rr, "Value"), rv, sizeof(rv), why,
                               sizeof(why)) < 0)
       continue;
-    if (c->nrecs >= EX_MAX_RECORDS)
+    if (c->nrecs >= want)
       break;
     /* the same record for *.x and x: check it once */
     int dup = 0;
@@ -600,6 +612,7 @@ out:
       ex_cert *c = r->certs[j];
       for (size_t k = 0; k < c->nrecs; k++)
         dv_dns_record_free(&c->recs[k]);
+      free(c->recs);
       json_decref(c->summary);
       json_decref(c->detail);
       dv_findings_free(&c->findings);
