@@ -11,8 +11,9 @@ rejected like AWS rejects it. Operations: DescribeCertificate,
 ListCertificates, ResendValidationEmail, GetCertificate; others get
 UnknownOperationException. Scenario certificates come from DIR/certs.json
 (times relative to the server's start). Lab control (unsigned, not AWS):
-GET /_lab/reset resets fault counters and the request log; GET /_lab/log
-returns the request log (JSON; ?since=SEQ). See tests/lab/acm/README.md.
+GET /_lab/reset resets fault counters, the request log and the counters;
+GET /_lab/log returns the request log (JSON; ?since=SEQ); GET /_lab/stats
+the requests per operation, region and status. See tests/lab/acm/README.md.
 """
 import base64
 import datetime
