@@ -51,7 +51,8 @@ struct ex_region;
 typedef struct {
   struct ex_region *reg;
   json_t *summary; /* ref held (one summary, not its page) */
-  json_t *detail;  /* ref held; NULL until described */
+  json_t *detail;  /* ref held; NULL until described; its
+                      DomainValidationOptions are dropped once read */
   char arn[DV_ARN_MAX];
   char domain[300];
   dv_expiry_verdict v;
@@ -157,6 +158,12 @@ static void ex_on_describe(void *arg, const dv_acm_result *res)
             0 &&
         c->v.need_dns_check)
       ex_dns_start(reg->run, c);
+    /* the verdict and the DNS checks have what they need from the names;
+     * with up to 100 names they are most of the detail: not kept */
+    json_object_del(c->detail, "DomainValidationOptions");
+    if (json_is_object(json_object_get(c->detail, "RenewalSummary")))
+      json_object_del(json_object_get(c->detail, "RenewalSummary"),
+                      "DomainValidationOptions");
   } else {
     c->describe_failed = 1;
     dv_acm_result_keep(&c->api, res);
