@@ -29,13 +29,13 @@ for cmd in expiry audit; do
         AWS_CA_BUNDLE="$ca" AWS_ENDPOINT_URL_ACM="$acm" AWS_EC2_METADATA_DISABLED=true \
         /usr/bin/time -f '%e %M' -o "$tmp/time" "$dv" --resolver 127.53.0.53 \
         "$cmd" --region "$region" --days 45 > /dev/null 2>&1 || true
-      read -r wall rss < "$tmp/time"
+      read -r wall rss < <(tail -n 1 "$tmp/time") # after "Command exited ..."
       curl -sf --cacert "$ca" "$acm/_lab/stats" > "$tmp/stats"
       read -r lists describes < <(/usr/bin/python3 -c 'import json,sys
 s = json.load(open(sys.argv[1]))["stats"]
 n = lambda op: sum(e["n"] for e in s if e["op"] == op)
 print(n("ListCertificates"), n("DescribeCertificate"))' "$tmp/stats")
-      printf '%-8s %-40s %8s %9s %6s %9s\n' "$cmd" "${dv: -40}" "$wall" "$rss" "$lists" "$describes"
+      printf '%-8s %-40s %8s %9s %6s %9s\n' "$cmd" "$dv" "$wall" "$rss" "$lists" "$describes"
     done
   done
 done
