@@ -408,7 +408,8 @@ typedef struct dv_acm_req {
   int in_flight;
   int clipped; /* this attempt's timeout is the run's deadline */
   int is_list;
-  json_t *acc; /* ListCertificates: all summaries */
+  json_t *acc; /* ListCertificates: all summaries (without on_page) */
+  dv_acm_page_cb on_page; /* ListCertificates: each page as it comes */
   int pages;
   int64_t t0;
   dv_acm_result res;
@@ -822,7 +823,9 @@ static void http_done(void *arg, const dv_http_resp *resp)
         json_t *page = json_object_get(doc, "CertificateSummaryList");
         const char *next = json_string_value(json_object_get(doc, "NextToken"));
         r->pages++;
-        if (json_is_array(page) && json_array_extend(r->acc, page) < 0) {
+        if (r->on_page && json_is_array(page))
+          r->on_page(r->arg, page); /* then dropped: nothing accumulates */
+        else if (json_is_array(page) && json_array_extend(r->acc, page) < 0) {
           json_decref(doc);
           r->res.status = DV_ACM_INTERNAL;
           snprintf(r->res.detail, sizeof(r->res.detail), "out of memory");
@@ -940,8 +943,8 @@ void dv_acm_refreshed(dv_acm *c, int ok)
   }
 }
 
-static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
-                 dv_acm_cb cb, void *arg)
+static int queue_paged(dv_acm *c, const char *op, json_t *body, int is_list,
+                       dv_acm_page_cb on_page, dv_acm_cb cb, void *arg)
 {
   dv_acm_req *r;
   if (!body)
@@ -957,6 +960,7 @@ static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
   r->cb = cb;
   r->arg = arg;
   r->is_list = is_list;
+  r->on_page = on_page;
   r->t0 = dv_loop_now_ms();
   if (is_list && !(r->acc = json_array())) {
     req_free(r);
@@ -967,6 +971,12 @@ static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
   dv_loop_ref(c->loop);
   schedule(r, 0); /* never call back from inside this call */
   return 0;
+}
+
+static int queue(dv_acm *c, const char *op, json_t *body, int is_list,
+                 dv_acm_cb cb, void *arg)
+{
+  return queue_paged(c, op, body, is_list, NULL, cb, arg);
 }
 
 /* Any operation of the client's service (Organizations ListAccounts). */
@@ -1003,6 +1013,13 @@ int dv_acm_resend_validation_email(dv_acm *c, const char *arn,
 int dv_acm_list_certificates(dv_acm *c, const char *const *statuses,
                              size_t nstatuses, dv_acm_cb cb, void *arg)
 {
+  return dv_acm_list_certificates_paged(c, statuses, nstatuses, NULL, cb, arg);
+}
+
+int dv_acm_list_certificates_paged(dv_acm *c, const char *const *statuses,
+                                   size_t nstatuses, dv_acm_page_cb on_page,
+                                   dv_acm_cb cb, void *arg)
+{
   json_t *body = json_object(), *kt = json_array(), *st = NULL;
   int fail = !body || !kt;
   for (size_t i = 0; !fail && i < dv_acm_nkey_types; i++)
@@ -1028,5 +1045,5 @@ int dv_acm_list_certificates(dv_acm *c, const char *const *statuses,
     json_decref(body);
     return -1;
   }
-  return queue(c, "ListCertificates", body, 1, cb, arg);
+  return queue_paged(c, "ListCertificates", body, 1, on_page, cb, arg);
 }

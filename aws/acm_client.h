@@ -188,6 +188,16 @@ int dv_acm_resend_validation_email(dv_acm *c, const char *arn,
 int dv_acm_list_certificates(dv_acm *c, const char *const *statuses,
                              size_t nstatuses, dv_acm_cb cb, void *arg);
 
+/* The same, streamed: on_page(arg, summaries) for each page as it comes
+ * (the array is borrowed: valid during the call; take references to keep
+ * entries), nothing accumulated; then cb(arg, res) once, with an empty
+ * CertificateSummaryList on success and res.pages the pages seen. A
+ * failure after some pages still calls cb with the error. */
+typedef void (*dv_acm_page_cb)(void *arg, const json_t *summaries);
+int dv_acm_list_certificates_paged(dv_acm *c, const char *const *statuses,
+                                   size_t nstatuses, dv_acm_page_cb on_page,
+                                   dv_acm_cb cb, void *arg);
+
 /* Every KeyAlgorithm of the API model (for Includes.keyTypes). */
 extern const char *const dv_acm_key_types[];
 extern const size_t dv_acm_nkey_types;

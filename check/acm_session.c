@@ -495,9 +495,16 @@ const json_t *dv_acm_region_listed(dv_acm_region *r, int all_regions,
       dv_acm_result_finding(&r->findings, r->name, "ListCertificates", res);
     return NULL;
   }
-  r->nlisted =
+  /* += : a streamed listing (dv_acm_region_page) has counted its pages */
+  r->nlisted +=
       json_array_size(json_object_get(res->json, "CertificateSummaryList"));
   return json_object_get(res->json, "CertificateSummaryList");
+}
+
+void dv_acm_region_page(dv_acm_region *r, const json_t *summaries)
+{
+  r->nlisted += json_array_size(summaries);
+  r->pages++;
 }
 
 static void region_on_timer(void *arg)

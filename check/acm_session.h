@@ -106,6 +106,7 @@ typedef struct {
   int listed;  /* ListCertificates answered */
   int skipped; /* not enabled for the account ("--region all" only) */
   size_t nlisted;
+  int pages;            /* ListCertificates pages seen (streamed listing) */
   dv_findings findings; /* region-level: API errors, deadline */
   dv_bucket bucket;
   dv_timer timer;
@@ -126,6 +127,8 @@ int dv_acm_region_open_as(dv_acm_session *s, dv_acm_region *r, const char *name,
  * or the call failed: its finding is in r->findings). */
 const json_t *dv_acm_region_listed(dv_acm_region *r, int all_regions,
                                    const dv_acm_result *res);
+/* A streamed listing (dv_acm_list_certificates_paged): count one page. */
+void dv_acm_region_page(dv_acm_region *r, const json_t *summaries);
 /* May the next DescribeCertificate go? 1: yes (a token is taken). 0: not
  * now -- the run's deadline has passed, or a timer will call on_ready(arg)
  * once a token is due (the timer counts as outstanding work). */

@@ -1,16 +1,27 @@
 /* dvcheck -- `dvcheck audit`: every ACM certificate of the account, the
  * problem ones diagnosed as `dvcheck cert` does, concurrently.
  *
- * Per region: ListCertificates (all pages, every key type). A certificate
+ * Per region: ListCertificates (every page, every key type), streamed: each
+ * page's summaries are picked as the page arrives and the page is dropped,
+ * so only the picked certificates are kept, whatever the account's size;
+ * their diagnoses start while later pages are still coming. A certificate
  * is a problem when it is PENDING_VALIDATION, VALIDATION_TIMED_OUT or
  * FAILED, expired while still in use, or expires within the window
  * (--days, default 45); ISSUED AMAZON_ISSUED certificates within 60 days
  * of expiry -- when ACM's managed renewal runs -- are described too, so a
- * renewal stuck in PENDING_VALIDATION or FAILED shows. Each is diagnosed
+ * renewal stuck in PENDING_VALIDATION or FAILED shows (and, for those not
+ * in use, a validation record already gone). Each is diagnosed
  * (DescribeCertificate, then the e-mail/DNS checks of cert_diag.h) on one
  * loop with one shared DNS cache, DescribeCertificate paced by a token
- * bucket per region well under ACM's request quota. A progress bar goes to
- * stderr when it is a terminal. */
+ * bucket per region well under ACM's request quota -- except IMPORTED
+ * certificates: their summary
+ * carries everything the diagnosis and the report read (Status, Type,
+ * DomainName, KeyAlgorithm, CreatedAt, NotAfter; ACM gives them no
+ * validation, failure or renewal data), so the summary is diagnosed as it
+ * is, without a call. A progress bar goes to stderr when it is a terminal.
+ *
+ * Order: the table and the reports are sorted (worst exit status first,
+ * then ARN) after the loop; only the picked certificates are held for it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -41,12 +52,18 @@
 
 struct au_region;
 
+/* One picked certificate: au_on_page picks it from its summary, its
+ * diagnosis (dv_cert_diag) fetches and checks, au_diag_finish/au_expiry
+ * classify; the renderers (au_table, dv_cert_report_*) only read it.
+ * Allocated one by one. */
 typedef struct {
   struct au_region *reg;
   char arn[DV_ARN_MAX];
   char domain[300];
   char status[32];
-  char why[40]; /* why it was picked */
+  char why[40];    /* why it was picked */
+  json_t *summary; /* IMPORTED: diagnosed from its summary (ref held until
+                      the diagnosis takes it); NULL: DescribeCertificate */
   dv_cert_diag *diag;
   int started;
   dv_findings all; /* after finish */
@@ -58,8 +75,9 @@ typedef struct au_region {
   dv_acm_region base; /* client, listing, pacing, region-level findings */
   const dv_org_account *acct; /* --org: the account; NULL otherwise */
   struct au_run *run;
-  au_cert *certs;
-  size_t ncerts, next;
+  au_cert **certs; /* the picked ones, in listing order */
+  size_t ncerts, capcerts, next;
+  size_t described; /* DescribeCertificate calls made */
 } au_region;
 
 typedef struct au_run {
@@ -149,7 +167,20 @@ static void au_pump(au_region *reg)
   au_run *run = reg->run;
   dv_loop *loop = run->sess.loop;
   while (reg->next < reg->ncerts) {
-    au_cert *c = &reg->certs[reg->next];
+    au_cert *c = reg->certs[reg->next];
+    if (c->summary) { /* no call: the summary is all there is */
+      reg->next++;
+      c->diag = dv_cert_diag_new(&run->diag_opts, loop, reg->base.acm,
+                                 run->dns_on ? &run->dns : NULL, c->arn);
+      if (c->diag &&
+          dv_cert_diag_parse(c->diag, c->summary) == DV_CERT_DIAG_OK) {
+        c->started = 1;
+        run->started++;
+      }
+      json_decref(c->summary);
+      c->summary = NULL;
+      continue;
+    }
     if (!dv_acm_region_pace(&reg->base, au_pump_cb, reg))
       return;
     reg->next++;
@@ -158,32 +189,41 @@ static void au_pump(au_region *reg)
     if (c->diag && dv_cert_diag_start(c->diag) == 0) {
       c->started = 1;
       run->started++;
+      reg->described++;
     }
   }
 }
 
-static void au_on_list(void *arg, const dv_acm_result *res)
+/* One page of summaries: keep the picked ones and start diagnosing them;
+ * the page itself is dropped by the caller. */
+static void au_on_page(void *arg, const json_t *page)
 {
   au_region *reg = arg;
   au_run *run = reg->run;
-  const json_t *list, *it;
-  size_t i, n;
+  const json_t *it;
+  size_t i;
 
-  list = dv_acm_region_listed(&reg->base, run->all_regions, res);
-  if (!list)
-    return;
-  n = json_array_size(list);
-  reg->certs = calloc(n ? n : 1, sizeof(*reg->certs));
-  if (!reg->certs) {
-    reg->base.findings.nomem = 1;
-    return;
-  }
-  json_array_foreach(list, i, it) {
+  dv_acm_region_page(&reg->base, page);
+  json_array_foreach(page, i, it) {
     const char *why = au_pick(run, it);
     au_cert *c;
     if (!why)
       continue;
-    c = &reg->certs[reg->ncerts++];
+    if (reg->ncerts == reg->capcerts) {
+      size_t cap = reg->capcerts ? reg->capcerts * 2 : 16;
+      au_cert **nv = realloc(reg->certs, cap * sizeof(*nv));
+      if (!nv) {
+        reg->base.findings.nomem = 1;
+        return;
+      }
+      reg->certs = nv;
+      reg->capcerts = cap;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c) {
+      reg->base.findings.nomem = 1;
+      return;
+    }
     c->reg = reg;
     snprintf(c->arn, sizeof(c->arn), "%s",
              dv_json_get_str(it, "CertificateArn"));
@@ -191,9 +231,20 @@ static void au_on_list(void *arg, const dv_acm_result *res)
              dv_json_get_str(it, "DomainName"));
     snprintf(c->status, sizeof(c->status), "%s", dv_json_get_str(it, "Status"));
     snprintf(c->why, sizeof(c->why), "%s", why);
+    if (strcmp(dv_json_get_str(it, "Type"), "IMPORTED") == 0)
+      c->summary = json_incref((json_t *)it);
+    reg->certs[reg->ncerts++] = c;
+    run->total++;
   }
-  run->total += reg->ncerts;
   au_pump(reg);
+}
+
+/* The listing ended (every page seen, or an error: its finding). */
+static void au_on_list(void *arg, const dv_acm_result *res)
+{
+  au_region *reg = arg;
+  if (dv_acm_region_listed(&reg->base, reg->run->all_regions, res))
+    au_pump(reg);
 }
 
 /* ---- verdicts and output ------------------------------------------------- */
@@ -298,8 +349,8 @@ static int au_unit_rc(const au_region *r)
   if (any)
     rc = dv_report_exit_code(any, w, 0);
   for (size_t j = 0; j < r->ncerts; j++)
-    if (r->certs[j].finished && r->certs[j].rc > rc)
-      rc = r->certs[j].rc;
+    if (r->certs[j]->finished && r->certs[j]->rc > rc)
+      rc = r->certs[j]->rc;
   return rc;
 }
 
@@ -469,7 +520,8 @@ int dv_cmd_audit(dv_cfg *cfg)
   }
   for (i = 0; i < run.nregions; i++) {
     au_region *r = &run.regions[i];
-    if (dv_acm_list_certificates(r->base.acm, NULL, 0, au_on_list, r) < 0) {
+    if (dv_acm_list_certificates_paged(r->base.acm, NULL, 0, au_on_page,
+                                       au_on_list, r) < 0) {
       dv_error("out of memory");
       goto out;
     }
@@ -496,6 +548,12 @@ int dv_cmd_audit(dv_cfg *cfg)
     if (deadline)
       dv_acm_region_deadline(&r->base, r->ncerts - r->next, r->ncerts,
                              cfg->timeout_s);
+    if (cfg->verbose && r->base.listed && !r->base.skipped)
+      fprintf(stderr,
+              "dvcheck: %s%s%s: %zu certificate(s) listed in %d page(s), "
+              "%zu picked, %zu DescribeCertificate call(s)\n",
+              r->acct ? r->acct->id : "", r->acct ? " " : "", r->base.name,
+              r->base.nlisted, r->base.pages, r->ncerts, r->described);
     listed += r->base.nlisted;
     n += r->ncerts;
   }
@@ -507,7 +565,7 @@ int dv_cmd_audit(dv_cfg *cfg)
   n = 0;
   for (i = 0; i < run.nregions; i++)
     for (j = 0; j < run.regions[i].ncerts; j++) {
-      au_cert *c = &run.regions[i].certs[j];
+      au_cert *c = run.regions[i].certs[j];
       if (!c->started) {
         incomplete = 1;
         continue; /* the deadline came before its turn */
@@ -608,8 +666,10 @@ out:
   for (i = 0; i < run.nregions; i++) {
     au_region *r = &run.regions[i];
     for (j = 0; j < r->ncerts; j++) {
-      dv_cert_diag_free(r->certs[j].diag);
-      dv_findings_free(&r->certs[j].all);
+      dv_cert_diag_free(r->certs[j]->diag);
+      json_decref(r->certs[j]->summary);
+      dv_findings_free(&r->certs[j]->all);
+      free(r->certs[j]);
     }
     free(r->certs);
     dv_acm_region_close(&r->base);

@@ -1,12 +1,19 @@
 /* dvcheck -- `dvcheck expiry`: every ACM certificate that expires within N
  * days, across regions, with what stands between it and a renewal.
  *
- * Per region: ListCertificates (all pages, every key type); each summary is
- * classified (acm_expiry.c); those that expire in the window and need more
- * than the summary get a DescribeCertificate -- paced by a token bucket well
- * under ACM's request quota -- and DNS-validated ones get the DNS checks on
- * their validation CNAMEs, all concurrently on one loop. Output: text, JSON,
- * or ASFF (--format asff: a BatchImportFindings request body). */
+ * Per region: ListCertificates (every page, every key type), streamed: each
+ * page's summaries are classified (acm_expiry.c) as the page arrives and
+ * the page is dropped; only certificates that expire within the window are
+ * kept (an ex_cert each). Of those, only AMAZON_ISSUED ones that ACM should
+ * renew (RenewalEligibility ELIGIBLE, not yet expired) get a
+ * DescribeCertificate -- the summary's Type, RenewalEligibility and
+ * NotAfter settle every other verdict -- paced by a token bucket well under
+ * ACM's request quota; DNS-validated ones then get the DNS checks on their
+ * validation CNAMEs, all concurrently on one loop. Memory: one page of
+ * summaries per region in flight plus the expiring certificates, whatever
+ * the account's size. Output (after the loop, sorted by days left, then
+ * ARN): text, JSON, or ASFF (--format asff: a BatchImportFindings request
+ * body). */
 #include "config.h"
 
 #include <stdio.h>
@@ -38,14 +45,20 @@
 
 struct ex_region;
 
+/* One expiring certificate: the fetch/classify side fills it in
+ * (ex_on_page, ex_on_describe, ex_cert_finish), the renderers (ex_text,
+ * ex_cert_json, ex_asff) only read it. Allocated one by one: in-flight
+ * DescribeCertificate calls hold its address. */
 typedef struct {
   struct ex_region *reg;
-  json_t *summary; /* ref held */
-  json_t *detail;  /* ref held; NULL until described */
+  json_t *summary; /* ref held (one summary, not its page) */
+  json_t *detail;  /* ref held; NULL until described; its
+                      DomainValidationOptions are dropped once read */
   char arn[DV_ARN_MAX];
   char domain[300];
   dv_expiry_verdict v;
-  dv_dns_record recs[EX_MAX_RECORDS];
+  dv_dns_record *recs; /* the DNS checks (a record is large: allocated for
+                          the DNS-validated names only) */
   size_t nrecs;
   int describe_failed;
   dv_acm_result_copy api; /* the failed DescribeCertificate */
@@ -56,9 +69,10 @@ typedef struct ex_region {
   dv_acm_region base; /* client, listing, pacing, region-level findings */
   struct ex_run *run;
   const dv_org_account *acct; /* --org: the account; NULL otherwise */
-  ex_cert *certs;
-  size_t ncerts;
-  size_t next; /* next cert to consider for DescribeCertificate */
+  ex_cert **certs;            /* the expiring ones, in listing order */
+  size_t ncerts, capcerts;
+  size_t next;      /* next cert to consider for DescribeCertificate */
+  size_t described; /* DescribeCertificate calls made */
   int inflight;
 } ex_region;
 
@@ -82,13 +96,24 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
 {
   const json_t *dvos = json_object_get(c->detail, "DomainValidationOptions");
   const json_t *it;
-  size_t i;
+  size_t i, want = 0;
   if (!run->dns_on) {
     if (dv_dns_ctx_init(&run->dns, run->sess.loop,
                         run->cfg->resolvers[0] ? run->cfg->resolvers : NULL) !=
         DV_DNS_CTX_OK)
       return; /* the verdict stays "renewal expected", marked unchecked */
     run->dns_on = 1;
+  }
+  json_array_foreach(dvos, i, it) {
+    want += strcmp(dv_json_get_str(it, "ValidationMethod"), "DNS") == 0;
+  }
+  if (want > EX_MAX_RECORDS)
+    want = EX_MAX_RECORDS;
+  if (!want)
+    return;
+  if (!(c->recs = calloc(want, sizeof(*c->recs)))) {
+    c->findings.nomem = 1;
+    return;
   }
   json_array_foreach(dvos, i, it) {
     const json_t *rr = json_object_get(it, "ResourceRecord");
@@ -102,7 +127,7 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
         dv_dns_name_normalise(dv_json_get_str(rr, "Value"), rv, sizeof(rv), why,
                               sizeof(why)) < 0)
       continue;
-    if (c->nrecs >= EX_MAX_RECORDS)
+    if (c->nrecs >= want)
       break;
     /* the same record for *.x and x: check it once */
     int dup = 0;
@@ -134,6 +159,12 @@ static void ex_on_describe(void *arg, const dv_acm_result *res)
             0 &&
         c->v.need_dns_check)
       ex_dns_start(reg->run, c);
+    /* the verdict and the DNS checks have what they need from the names;
+     * with up to 100 names they are most of the detail: not kept */
+    json_object_del(c->detail, "DomainValidationOptions");
+    if (json_is_object(json_object_get(c->detail, "RenewalSummary")))
+      json_object_del(json_object_get(c->detail, "RenewalSummary"),
+                      "DomainValidationOptions");
   } else {
     c->describe_failed = 1;
     dv_acm_result_keep(&c->api, res);
@@ -149,7 +180,7 @@ static void ex_pump_cb(void *arg)
 static void ex_pump(ex_region *reg)
 {
   while (reg->next < reg->ncerts && reg->inflight < EX_MAX_INFLIGHT) {
-    ex_cert *c = &reg->certs[reg->next];
+    ex_cert *c = reg->certs[reg->next];
     if (!c->v.need_describe) {
       reg->next++;
       continue;
@@ -158,6 +189,7 @@ static void ex_pump(ex_region *reg)
       return;
     reg->next++;
     reg->inflight++;
+    reg->described++;
     if (dv_acm_describe_certificate(reg->base.acm, c->arn, ex_on_describe, c) <
         0) {
       reg->inflight--;
@@ -170,27 +202,36 @@ static void ex_pump(ex_region *reg)
 
 /* ---- ListCertificates ---------------------------------------------------- */
 
-static void ex_on_list(void *arg, const dv_acm_result *res)
+/* One page of summaries: keep the expiring ones, start their
+ * DescribeCertificate calls; the page itself is dropped by the caller. */
+static void ex_on_page(void *arg, const json_t *page)
 {
   ex_region *reg = arg;
   ex_run *run = reg->run;
-  const json_t *list, *it;
-  size_t i, n;
+  const json_t *it;
+  size_t i;
 
-  list = dv_acm_region_listed(&reg->base, run->all_regions, res);
-  if (!list)
-    return;
-  n = json_array_size(list);
-  reg->certs = calloc(n ? n : 1, sizeof(*reg->certs));
-  if (!reg->certs) {
-    reg->base.findings.nomem = 1;
-    return;
-  }
-  json_array_foreach(list, i, it) {
-    ex_cert *c = &reg->certs[reg->ncerts];
+  dv_acm_region_page(&reg->base, page);
+  json_array_foreach(page, i, it) {
+    ex_cert *c;
     dv_expiry_verdict v;
     if (dv_expiry_classify(it, run->now, run->days, &v) < 0 || !v.expiring)
       continue;
+    if (reg->ncerts == reg->capcerts) {
+      size_t cap = reg->capcerts ? reg->capcerts * 2 : 16;
+      ex_cert **nv = realloc(reg->certs, cap * sizeof(*nv));
+      if (!nv) {
+        reg->base.findings.nomem = 1;
+        return;
+      }
+      reg->certs = nv;
+      reg->capcerts = cap;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c) {
+      reg->base.findings.nomem = 1;
+      return;
+    }
     c->reg = reg;
     c->summary = json_incref((json_t *)it);
     c->v = v;
@@ -198,9 +239,17 @@ static void ex_on_list(void *arg, const dv_acm_result *res)
              dv_json_get_str(it, "CertificateArn"));
     snprintf(c->domain, sizeof(c->domain), "%s",
              dv_json_get_str(it, "DomainName"));
-    reg->ncerts++;
+    reg->certs[reg->ncerts++] = c;
   }
   ex_pump(reg);
+}
+
+/* The listing ended (every page seen, or an error: its finding). */
+static void ex_on_list(void *arg, const dv_acm_result *res)
+{
+  ex_region *reg = arg;
+  if (dv_acm_region_listed(&reg->base, reg->run->all_regions, res))
+    ex_pump(reg);
 }
 
 /* ---- verdicts ------------------------------------------------------------ */
@@ -477,7 +526,8 @@ int dv_cmd_expiry(dv_cfg *cfg)
   }
   for (i = 0; i < run.nregions; i++) {
     ex_region *r = &run.regions[i];
-    if (dv_acm_list_certificates(r->base.acm, NULL, 0, ex_on_list, r) < 0) {
+    if (dv_acm_list_certificates_paged(r->base.acm, NULL, 0, ex_on_page,
+                                       ex_on_list, r) < 0) {
       dv_error("out of memory");
       goto out;
     }
@@ -491,13 +541,19 @@ int dv_cmd_expiry(dv_cfg *cfg)
     if (deadline) {
       size_t undone = 0, looks = 0;
       for (j = 0; j < r->ncerts; j++) {
-        const ex_cert *c = &r->certs[j];
+        const ex_cert *c = r->certs[j];
         int looked = c->detail || c->describe_failed;
         looks += looked || c->v.need_describe;
         undone += !looked && c->v.need_describe;
       }
       dv_acm_region_deadline(&r->base, undone, looks, cfg->timeout_s);
     }
+    if (cfg->verbose && r->base.listed && !r->base.skipped)
+      fprintf(stderr,
+              "dvcheck: %s%s%s: %zu certificate(s) listed in %d page(s), "
+              "%zu expiring, %zu DescribeCertificate call(s)\n",
+              r->acct ? r->acct->id : "", r->acct ? " " : "", r->base.name,
+              r->base.nlisted, r->base.pages, r->ncerts, r->described);
     if (r->base.listed && !r->base.skipped && !r->base.findings.n)
       nregions_ok++;
     if (!r->base.listed || r->base.findings.n)
@@ -514,7 +570,7 @@ int dv_cmd_expiry(dv_cfg *cfg)
   n = 0;
   for (i = 0; i < run.nregions; i++)
     for (j = 0; j < run.regions[i].ncerts; j++) {
-      ex_cert *c = &run.regions[i].certs[j];
+      ex_cert *c = run.regions[i].certs[j];
       ex_cert_finish(c);
       if (c->describe_failed)
         incomplete = 1;
@@ -606,12 +662,14 @@ out:
   for (i = 0; i < run.nregions; i++) {
     ex_region *r = &run.regions[i];
     for (j = 0; j < r->ncerts; j++) {
-      ex_cert *c = &r->certs[j];
+      ex_cert *c = r->certs[j];
       for (size_t k = 0; k < c->nrecs; k++)
         dv_dns_record_free(&c->recs[k]);
+      free(c->recs);
       json_decref(c->summary);
       json_decref(c->detail);
       dv_findings_free(&c->findings);
+      free(c);
     }
     free(r->certs);
     dv_acm_region_close(&r->base);

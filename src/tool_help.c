@@ -180,6 +180,11 @@ const dv_command dv_commands[] = {
      "renewal needs, failed renewals and expired ones. --region all asks "
      "every commercial region and skips those not enabled for the account. "
      "DescribeCertificate calls are paced well under ACM's request quota. "
+     "The listing is read page by page and only the certificates expiring "
+     "within N days are kept; only AMAZON_ISSUED ones in use and not yet "
+     "expired are described (the summary does not say how they validate or "
+     "how their renewal goes), every other verdict comes from the summary. "
+     "The report is sorted by days left, then ARN. "
      "--format asff prints a Security Hub BatchImportFindings request body "
      "(one finding per certificate): aws securityhub batch-import-findings "
      "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
@@ -195,9 +200,12 @@ const dv_command dv_commands[] = {
      "expiry -- ACM's managed-renewal window -- so that a renewal stuck in "
      "PENDING_VALIDATION or FAILED shows. The diagnoses run concurrently "
      "with one shared DNS cache; DescribeCertificate calls are paced per "
-     "region well under ACM's request quota. A progress bar goes to standard "
-     "error on a terminal; the output is a summary table, worst first, then "
-     "the diagnosis of every certificate that is not fine.",
+     "region well under ACM's request quota; IMPORTED certificates are "
+     "diagnosed from their ListCertificates summary, which holds all ACM "
+     "has on them, without a DescribeCertificate. The listing is read page "
+     "by page; only the certificates picked are kept. A progress bar goes "
+     "to standard error on a terminal; the output is a summary table, worst "
+     "first, then the diagnosis of every certificate that is not fine.",
      dv_cmd_audit},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);

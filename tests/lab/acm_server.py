@@ -11,8 +11,9 @@ rejected like AWS rejects it. Operations: DescribeCertificate,
 ListCertificates, ResendValidationEmail, GetCertificate; others get
 UnknownOperationException. Scenario certificates come from DIR/certs.json
 (times relative to the server's start). Lab control (unsigned, not AWS):
-GET /_lab/reset resets fault counters and the request log; GET /_lab/log
-returns the request log (JSON; ?since=SEQ). See tests/lab/acm/README.md.
+GET /_lab/reset resets fault counters, the request log and the counters;
+GET /_lab/log returns the request log (JSON; ?since=SEQ); GET /_lab/stats
+the requests per operation, region and status. See tests/lab/acm/README.md.
 """
 import base64
 import datetime
@@ -112,11 +113,14 @@ class Store:
         self.order = []      # arns in creation order
         for raw in c["certificates"]:
             self._add(dict(raw))
-        self._bulk(c.get("bulk"))
+        bulk = c.get("bulk") or []
+        for b in bulk if isinstance(bulk, list) else [bulk]:
+            self._bulk(b)
         self.lock = threading.Lock()
         self.fault_count = {}
         self.log = []
         self.seq = 0
+        self.counts = {}     # (op, region, status) -> requests since reset
         self.pem_cache = {}
         self.members = {}    # account id -> MemberStore (org.json)
         self.org = None
@@ -829,6 +833,8 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
             entry["seq"] = st.seq
             st.log.append(entry)
             del st.log[:-2000]
+            k = (entry.get("op"), entry.get("region"), entry.get("status"))
+            st.counts[k] = st.counts.get(k, 0) + 1
 
     def do_GET(self):
         rid = str(uuid.uuid4())
@@ -842,6 +848,7 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
                 else:
                     st.fault_count.clear()
                     st.log.clear()
+                    st.counts.clear()
             return self._send(200, {"reset": True}, rid, "application/json")
         if self.path.startswith("/_lab/log"):
             m = re.search(r"[?&]since=(\d+)", self.path)
@@ -849,6 +856,11 @@ class Handler(labsvc.http.server.BaseHTTPRequestHandler):
             with st.lock:
                 out = [e for e in st.log if e["seq"] > since]
             return self._send(200, {"log": out}, rid, "application/json")
+        if self.path.startswith("/_lab/stats"):
+            with st.lock:
+                out = [{"op": k[0], "region": k[1], "status": k[2], "n": n}
+                       for k, n in sorted(st.counts.items(), key=repr)]
+            return self._send(200, {"stats": out}, rid, "application/json")
         if self.path == "/_lab/ping":
             return self._send(200, {"ok": True}, rid, "application/json")
         e = ApiError("UnknownOperationException", None, status=404, ns=CORAL_NS)
