@@ -736,12 +736,11 @@ int dv_cmd_check(dv_cfg *cfg)
     check_domain(cfg, &o, &w, &c);
   }
   if (cfg->format == DV_FORMAT_OPENMETRICS)
-    rc = dv_metrics_check_print(
-        stdout,
-        cfg->check_host     ? cfg->check_host
-        : cfg->check_domain ? cfg->check_domain
-                            : cfg->check_arn,
-        &o, dv_report_elapsed_s(), time(NULL));
+    rc = dv_metrics_check_print(stdout,
+                                cfg->check_host     ? cfg->check_host
+                                : cfg->check_domain ? cfg->check_domain
+                                                    : cfg->check_arn,
+                                &o, dv_report_elapsed_s(), time(NULL));
   else
     rc = dv_nagios_print(stdout, &o);
   dv_nagios_out_free(&o);

@@ -197,6 +197,28 @@ double dv_report_elapsed_s(void)
          (double)(t.tv_nsec - report_t0.tv_nsec) / 1e9;
 }
 
+static json_t *report_collected; /* dv_report_collect */
+static int report_collect_failed;
+
+void dv_report_collect(json_t *result)
+{
+  if (!report_collected && !report_collect_failed)
+    report_collected = json_array();
+  dv_json_push(&report_collected, result); /* NULL: memory ran out */
+  if (!report_collected)
+    report_collect_failed = 1;
+}
+
+int dv_report_collect_end(const char *command, int exit_code, int deadline_hit)
+{
+  json_t *arr = report_collect_failed ? NULL
+                : report_collected    ? report_collected
+                                      : json_array();
+  report_collected = NULL;
+  report_collect_failed = 0;
+  return dv_report_json_emit(command, exit_code, deadline_hit, arr);
+}
+
 int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
                         json_t *results)
 {

@@ -49,6 +49,13 @@ double dv_report_elapsed_s(void);
  * after reporting an allocation failure. */
 int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
                         json_t *results);
+/* For a command that streams its results (each written as soon as it is
+ * complete) but was asked for a format rendered from the whole document
+ * (openmetrics: families must be contiguous; markdown: the verdict comes
+ * first): hand each result object here (stolen), then call
+ * dv_report_collect_end, which emits them as dv_report_json_emit does. */
+void dv_report_collect(json_t *result);
+int dv_report_collect_end(const char *command, int exit_code, int deadline_hit);
 /* Dump a JSON document to out; returns 0 or -1. */
 int dv_report_json_print(FILE *out, json_t *doc);
 

@@ -96,8 +96,8 @@ static int sev_rank(const char *sev)
 /* What the row is about. */
 static const char *md_subject(const json_t *r)
 {
-  static const char *const keys[] = {"name",  "target", "domain_name",
-                                     "domain", "input", "arn", NULL};
+  static const char *const keys[] = {"name",  "target", "domain_name", "domain",
+                                     "input", "arn",    NULL};
   for (size_t i = 0; keys[i]; i++)
     if (*opt_str(r, keys[i]))
       return opt_str(r, keys[i]);
@@ -130,8 +130,8 @@ static const json_t *md_worst(const json_t *fl)
   const json_t *best = NULL;
   for (size_t i = 0; i < json_array_size(fl); i++) {
     const json_t *f = json_array_get(fl, i);
-    if (!best || sev_rank(opt_str(f, "severity")) >
-                     sev_rank(opt_str(best, "severity")))
+    if (!best ||
+        sev_rank(opt_str(f, "severity")) > sev_rank(opt_str(best, "severity")))
       best = f;
   }
   return best;
@@ -145,14 +145,15 @@ static void md_detail(FILE *out, const char *cmd, const json_t *r)
   if (strcmp(kind, "region") == 0 || strcmp(kind, "account") == 0) {
     fputs(kind, out);
     fputs(" ", out);
-    dv_md_fput(out, *opt_str(r, "region") ? opt_str(r, "region")
-                                          : opt_str(r, "account"),
+    dv_md_fput(out,
+               *opt_str(r, "region") ? opt_str(r, "region")
+                                     : opt_str(r, "account"),
                0);
     if (*opt_str(r, "state") || *opt_str(r, "status")) {
       fputs(": ", out);
-      dv_md_fput(out, *opt_str(r, "state") ? opt_str(r, "state")
-                                           : opt_str(r, "status"),
-                 0);
+      dv_md_fput(
+          out,
+          *opt_str(r, "state") ? opt_str(r, "state") : opt_str(r, "status"), 0);
     }
     return;
   }
@@ -178,8 +179,9 @@ static void md_detail(FILE *out, const char *cmd, const json_t *r)
             (long long)json_integer_value(json_object_get(r, "days_left")));
     dv_md_fput(out, opt_str(r, "type"), 0);
     fputs(", ", out);
-    dv_md_fput(out, *opt_str(r, "validation") ? opt_str(r, "validation")
-                                              : "no validation",
+    dv_md_fput(out,
+               *opt_str(r, "validation") ? opt_str(r, "validation")
+                                         : "no validation",
                0);
   } else if (*opt_str(r, "arn")) { /* cert, audit */
     if (*opt_str(r, "status")) {
@@ -284,8 +286,9 @@ int dv_markdown_print(FILE *out, const json_t *doc)
   fputs(": ", out);
   for (const char *p = status; *p; p++)
     fputc(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, out);
-  fprintf(out, "\n\n**Verdict:** %s (exit status %lld); %zu result(s), %zu "
-               "not ok",
+  fprintf(out,
+          "\n\n**Verdict:** %s (exit status %lld); %zu result(s), %zu "
+          "not ok",
           status,
           (long long)json_integer_value(json_object_get(doc, "exit_code")), n,
           nbad);
@@ -304,7 +307,16 @@ int dv_markdown_print(FILE *out, const json_t *doc)
       const dv_catalogue_entry *e =
           w ? dv_catalogue_find(opt_str(w, "code")) : NULL;
       fputs("| ", out);
-      dv_md_fput(out, md_subject(r), 0);
+      if (*md_subject(r))
+        dv_md_fput(out, md_subject(r), 0);
+      else if (*opt_str(r, "kind")) { /* a region, an account */
+        dv_md_fput(out, opt_str(r, "kind"), 0);
+        fputs(" ", out);
+        dv_md_fput(out,
+                   *opt_str(r, "region") ? opt_str(r, "region")
+                                         : opt_str(r, "account"),
+                   0);
+      }
       fputs(" | ", out);
       dv_md_fput(out, md_verdict(r), 0);
       fputs(" | ", out);

@@ -48,7 +48,7 @@
   X(DNS_SERVERS, "dvcheck_dns_servers",                                        \
     "Authoritative servers of the record's zone by what they answer.")         \
   X(PREFLIGHT_METHOD, "dvcheck_preflight_method",                              \
-    "The validation method that will work for the name: 1 for it "            \
+    "The validation method that will work for the name: 1 for it "             \
     "(dns, email, none, unknown), 0 for the others.")                          \
   X(ACM_CERT_INFO, "dvcheck_acm_certificate_info",                             \
     "An ACM certificate's type, status, validation method, renewal status "    \
@@ -168,8 +168,8 @@ static void mx_stateset(mx_set *s, mx_family f, const char *const *states,
                         const char *k2, const char *v2)
 {
   for (size_t i = 0; states[i]; i++)
-    mx_add(s, f, cur && strcmp(cur, states[i]) == 0, "command", s->command,
-           k1, v1, k2 ? k2 : "-", v2, "state", states[i], (const char *)NULL);
+    mx_add(s, f, cur && strcmp(cur, states[i]) == 0, "command", s->command, k1,
+           v1, k2 ? k2 : "-", v2, "state", states[i], (const char *)NULL);
 }
 
 static int mx_print(FILE *out, mx_set *s)
@@ -251,7 +251,7 @@ static const char *const verdict_states[] = {"ok", "warning", "failure",
 /* The name a result is about: the name checked, or the certificate's ARN. */
 static const char *mx_result_name(const json_t *r)
 {
-  static const char *const keys[] = {"arn",   "name",   "target", "input",
+  static const char *const keys[] = {"arn",    "name",   "target", "input",
                                      "domain", "region", NULL};
   for (size_t i = 0; keys[i]; i++) {
     const json_t *v = json_object_get(r, keys[i]);
@@ -320,10 +320,9 @@ static void mx_region(mx_set *s, const json_t *r)
   const char *acct = opt_str(r, "account"), *region = opt_str(r, "region");
   mx_stateset(s, MX_ACM_REGION_STATE, states, opt_str(r, "state"), "account",
               acct, "region", region);
-  mx_add(s, MX_ACM_REGION_CERTS, (double)json_integer_value(
-                                     json_object_get(r, "listed")),
-         "command", s->command, "account", acct, "region", region,
-         (const char *)NULL);
+  mx_add(s, MX_ACM_REGION_CERTS,
+         (double)json_integer_value(json_object_get(r, "listed")), "command",
+         s->command, "account", acct, "region", region, (const char *)NULL);
   mx_add(s, MX_ACM_REGION_SELECTED,
          (double)json_integer_value(json_object_get(r, "expiring")), "command",
          s->command, "account", acct, "region", region, (const char *)NULL);
@@ -348,10 +347,9 @@ static void mx_result(mx_set *s, const json_t *r, size_t *nresults)
   /* expiry's certificates carry the worst severity and an EXPIRY_* code */
   if (strcmp(kind, "certificate") == 0) {
     const char *sev = opt_str(r, "severity");
-    verdict = strcmp(sev, "fatal") == 0 || strcmp(sev, "error") == 0
-                  ? "failure"
-              : strcmp(sev, "warning") == 0 ? "warning"
-                                            : "ok";
+    verdict = strcmp(sev, "fatal") == 0 || strcmp(sev, "error") == 0 ? "failure"
+              : strcmp(sev, "warning") == 0                          ? "warning"
+                                                                     : "ok";
   }
   mx_stateset(s, MX_RESULT_STATUS, verdict_states, verdict, "name", name, NULL,
               NULL);
@@ -364,9 +362,9 @@ static void mx_result(mx_set *s, const json_t *r, size_t *nresults)
       mx_add(s, MX_EMAIL_VALIDATION_DOMAIN_INFO, 1, "command", s->command,
              "name", name, "validation_domain", vd, (const char *)NULL);
   } else if (strcmp(s->command, "dns") == 0) {
-    static const char *const states[] = {
-        "correct", "wrong_value", "missing",     "lame",      "unreachable",
-        "no_address", "has_txt",  "delegated",   NULL};
+    static const char *const states[] = {"correct", "wrong_value", "missing",
+                                         "lame",    "unreachable", "no_address",
+                                         "has_txt", "delegated",   NULL};
     const json_t *sv = json_object_get(r, "servers");
     if (json_is_array(sv))
       for (size_t k = 0; states[k]; k++) {
@@ -482,8 +480,7 @@ int dv_metrics_check_print(FILE *out, const char *target,
           while (*m) {
             size_t ml = strcspn(m, "\n");
             char s2[16], c2[80];
-            if (sscanf(m, "%15s %79s", s2, c2) == 2 &&
-                strcmp(c2, code) == 0) {
+            if (sscanf(m, "%15s %79s", s2, c2) == 2 && strcmp(c2, code) == 0) {
               if (m < l)
                 first = 0;
               count++;

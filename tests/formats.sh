@@ -17,6 +17,8 @@
 T=$(mktemp -d /tmp/dvcheck-formats.XXXXXX) || exit 1
 PIDS=
 fcleanup() {
+  # DV_FORMATS_KEEP=DIR keeps the outputs for a look
+  [ -n "${DV_FORMATS_KEEP:-}" ] && cp -r "$T"/*.md "$T"/textfile "$DV_FORMATS_KEEP"/ 2>/dev/null
   for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   rm -rf "$T"
   acm_cleanup
