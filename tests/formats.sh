@@ -109,7 +109,7 @@ NE=$(command -v prometheus-node-exporter || command -v node_exporter)
 if [ -z "$NE" ] || ! have prometheus || ! have promtool; then
   skip "prometheus / prometheus-node-exporter not installed"
 else
-  # the example rules of doc/metrics.md
+  # the example rules of doc/metrics.md (alerts counted for job="node")
   awk '/^```yaml rules/ { on = 1; next } /^```/ { on = 0 } on' \
     "$SRCDIR/doc/metrics.md" >"$T/rules.yml"
   if [ -s "$T/rules.yml" ] && out=$(promtool check rules "$T/rules.yml" 2>&1); then
@@ -130,6 +130,38 @@ scrape_configs:
   - job_name: node
     static_configs: [{targets: ["$ADDR:9100"]}]
 EOF
+  # and each file as it is, straight to Prometheus as OpenMetrics (its own
+  # parser for application/openmetrics-text), to hold the claim that the
+  # text is OpenMetrics too
+  cat >"$T/omserve.py" <<'EOF2'
+import http.server, os, sys
+d = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        p = os.path.join(d, os.path.basename(self.path))
+        try:
+            body = open(p, "rb").read()
+        except OSError:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer((sys.argv[2], 9101), H).serve_forever()
+EOF2
+  "$PY" "$T/omserve.py" "$T/textfile" $ADDR &
+  PIDS="$PIDS $!"
+  nom=0
+  for f in "$T"/textfile/*.prom; do
+    b=$(basename "$f" .prom)
+    printf '  - job_name: om-%s\n    metrics_path: /%s.prom\n    static_configs: [{targets: ["%s:9101"]}]\n' \
+      "$b" "$b" "$ADDR" >>"$T/prometheus.yml"
+    nom=$((nom + 1))
+  done
   prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
     --web.listen-address=$ADDR:9090 >"$T/prom.log" 2>&1 &
   PIDS="$PIDS $!"
@@ -151,6 +183,16 @@ EOF
       if [ "$got" = "$2" ]; then ok "$3 ($1 = $2)"; else nok "$3: $1 = '$got', want '$2'"; fi
     }
     check_q 'node_textfile_scrape_error' 0 "node_exporter read every file"
+    i=0
+    while [ $i -lt 20 ] && [ "$(q 'count(up{job=~"om-.*"})')" != "$nom" ]; do
+      sleep 0.5; i=$((i + 1))
+    done
+    check_q 'sum(up{job=~"om-.*"})' "$nom" "Prometheus' OpenMetrics parser accepts every file"
+    [ "$(q 'sum(up{job=~"om-.*"})')" = "$nom" ] || diag "$(curl -s "http://$ADDR:9090/api/v1/targets" | "$PY" -c '
+import json, sys
+for t in json.load(sys.stdin)["data"]["activeTargets"]:
+    if t["lastError"]: print(t["labels"]["job"], t["lastError"])')"
+    check_q 'dvcheck_email_deliverable{job="om-email",name="nullmx.test"}' 0 "the same value through the OpenMetrics parser"
     check_q 'dvcheck_run_exit_code{command="email"}' 2 "email exit code"
     check_q 'dvcheck_run_success{command="audit"}' "$(grep -q 'dvcheck_run_exit_code{command="audit"} 3' "$T/textfile/audit.prom" && echo 0 || echo 1)" "audit success"
     check_q 'dvcheck_email_deliverable{name="good.test"}' 1 "good.test receives mail"
@@ -172,7 +214,7 @@ for r in json.load(sys.stdin)["results"]:
     left=$(q "dvcheck_acm_certificate_expiry_seconds{command=\"expiry\",arn=\"$arn\"}")
     case $left in -2*|-3*) ok "expiry: seconds to expiry of the expired certificate is negative ($left)" ;;
       *) nok "expiry: seconds to expiry '$left'" ;; esac
-    check_q "count(dvcheck_acm_certificate_info{command=\"audit\"})" \
+    check_q "count(dvcheck_acm_certificate_info{command=\"audit\",job=\"node\"})" \
       "$(grep -c '^dvcheck_acm_certificate_info{command="audit"' "$T/textfile/audit.prom")" "audit: one info series per certificate"
     # the example alerts fire on the lab's problems
     i=0
@@ -180,10 +222,10 @@ for r in json.load(sys.stdin)["results"]:
       sleep 0.5; i=$((i + 1))
     done
     for a in DvcheckAcmCertificateExpiresSoon DvcheckEmailValidationImpossible DvcheckFindingsError DvcheckCheckCritical; do
-      n=$(q "count(ALERTS{alertname=\"$a\",alertstate=\"firing\"})")
+      n=$(q "count(ALERTS{alertname=\"$a\",alertstate=\"firing\",job=\"node\"})")
       [ -n "$n" ] && [ "$n" -gt 0 ] && ok "alert $a fires ($n)" || nok "alert $a does not fire"
     done
-    n=$(q 'count(ALERTS{alertname="DvcheckRunFailed",alertstate="firing"})')
+    n=$(q 'count(ALERTS{alertname="DvcheckRunFailed",alertstate="firing",job="node"})')
     [ -n "$n" ] || n=0
     exp=$(grep -l 'dvcheck_run_success{command="[a-z-]*"} 0' "$T"/textfile/*.prom | wc -l)
     [ "$n" = "$exp" ] && ok "alert DvcheckRunFailed fires once per failed run ($n)" || nok "DvcheckRunFailed: $n, want $exp"
