@@ -101,7 +101,10 @@ static const char *md_subject(const json_t *r)
   for (size_t i = 0; keys[i]; i++)
     if (*opt_str(r, keys[i]))
       return opt_str(r, keys[i]);
-  return "";
+  if (*opt_str(r, "kind")) /* a region or an account: md_detail names it */
+    return "";
+  /* a run that failed before its first name: what the finding is about */
+  return opt_str(json_array_get(json_object_get(r, "findings"), 0), "subject");
 }
 
 /* ok / warning / failure / unknown for a result. */

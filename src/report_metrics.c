@@ -248,6 +248,12 @@ static int mx_time(const char *ts, time_t *t)
 static const char *const verdict_states[] = {"ok", "warning", "failure",
                                              "unknown", NULL};
 
+static const char *opt_str(const json_t *o, const char *k)
+{
+  const json_t *v = json_object_get(o, k);
+  return json_is_string(v) ? json_string_value(v) : "";
+}
+
 /* The name a result is about: the name checked, or the certificate's ARN. */
 static const char *mx_result_name(const json_t *r)
 {
@@ -258,13 +264,8 @@ static const char *mx_result_name(const json_t *r)
     if (json_is_string(v) && json_string_length(v))
       return json_string_value(v);
   }
-  return "";
-}
-
-static const char *opt_str(const json_t *o, const char *k)
-{
-  const json_t *v = json_object_get(o, k);
-  return json_is_string(v) ? json_string_value(v) : "";
+  /* a run that failed before its first name: what the finding is about */
+  return opt_str(json_array_get(json_object_get(r, "findings"), 0), "subject");
 }
 
 /* expiry and audit: one ACM certificate. */
