@@ -27,6 +27,7 @@
 #include "check/check_endpoint.h"
 #include "base/loop.h"
 #include "src/nagios.h"
+#include "src/report_metrics.h"
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_ca.h"
@@ -687,7 +688,7 @@ int dv_cmd_check(dv_cfg *cfg)
 
   memset(&w, 0, sizeof(w));
   memset(&c, 0, sizeof(c));
-  if (cfg->json)
+  if (cfg->json && cfg->format != DV_FORMAT_OPENMETRICS)
     return dv_check_unknown("--json does not apply to check mode (the output "
                             "is the plug-in status line)");
   if (cfg->nargs)
@@ -734,7 +735,14 @@ int dv_cmd_check(dv_cfg *cfg)
   } else {
     check_domain(cfg, &o, &w, &c);
   }
-  rc = dv_nagios_print(stdout, &o);
+  if (cfg->format == DV_FORMAT_OPENMETRICS)
+    rc = dv_metrics_check_print(stdout,
+                                cfg->check_host     ? cfg->check_host
+                                : cfg->check_domain ? cfg->check_domain
+                                                    : cfg->check_arn,
+                                &o, dv_report_elapsed_s(), time(NULL));
+  else
+    rc = dv_nagios_print(stdout, &o);
   dv_nagios_out_free(&o);
   return rc;
 }

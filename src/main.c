@@ -92,6 +92,7 @@ int main(int argc, char **argv)
     return DV_EXIT_UNKNOWN;
   }
   dv_report_color_init(&cfg);
+  dv_report_output_init(&cfg);
   if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS ||
       curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     if (check_mode)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 #include "dns/resolver.h"
 #include "base/names.h"
 #include "src/report.h"
+#include "src/report_markdown.h"
+#include "src/report_metrics.h"
 
 #define C_RESET   "\033[0m"
 #define C_BOLD    "\033[1m"
@@ -175,9 +178,51 @@ void dv_json_push(json_t **arr, json_t *item)
   }
 }
 
+/* --format and the start of the run, for the formats built from the JSON
+ * document (dv_report_output_init) */
+static dv_format report_format = DV_FORMAT_JSON;
+static struct timespec report_t0;
+
+void dv_report_output_init(const dv_cfg *cfg)
+{
+  report_format = cfg->format;
+  clock_gettime(CLOCK_MONOTONIC, &report_t0);
+}
+
+double dv_report_elapsed_s(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - report_t0.tv_sec) +
+         (double)(t.tv_nsec - report_t0.tv_nsec) / 1e9;
+}
+
+static json_t *report_collected; /* dv_report_collect */
+static int report_collect_failed;
+
+void dv_report_collect(json_t *result)
+{
+  if (!report_collected && !report_collect_failed)
+    report_collected = json_array();
+  dv_json_push(&report_collected, result); /* NULL: memory ran out */
+  if (!report_collected)
+    report_collect_failed = 1;
+}
+
+int dv_report_collect_end(const char *command, int exit_code, int deadline_hit)
+{
+  json_t *arr = report_collect_failed ? NULL
+                : report_collected    ? report_collected
+                                      : json_array();
+  report_collected = NULL;
+  report_collect_failed = 0;
+  return dv_report_json_emit(command, exit_code, deadline_hit, arr);
+}
+
 int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
                         json_t *results)
 {
+  int wr;
   json_t *doc =
       results ? dv_report_envelope(command, exit_code, deadline_hit, results)
               : NULL;
@@ -185,8 +230,17 @@ int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
     fputs("dvcheck: error: out of memory building JSON\n", stderr);
     return DV_EXIT_UNKNOWN;
   }
-  dv_report_json_print(stdout, doc);
+  if (report_format == DV_FORMAT_OPENMETRICS)
+    wr = dv_metrics_print(stdout, doc, dv_report_elapsed_s(), time(NULL));
+  else if (report_format == DV_FORMAT_MARKDOWN)
+    wr = dv_markdown_print(stdout, doc);
+  else
+    wr = dv_report_json_print(stdout, doc);
   json_decref(doc);
+  if (wr < 0 && report_format != DV_FORMAT_JSON) {
+    fputs("dvcheck: error: cannot write the output\n", stderr);
+    return DV_EXIT_UNKNOWN;
+  }
   return exit_code;
 }
 

@@ -38,11 +38,24 @@ json_t *dv_report_envelope(const char *command, int exit_code, int deadline_hit,
 /* Append item to *arr; on failure drop the whole array (*arr = NULL), so
  * callers can push in a loop and check once. */
 void dv_json_push(json_t **arr, json_t *item);
+/* Remember --format and when the run started: dv_report_json_emit renders
+ * the JSON document as JSON, OpenMetrics (report_metrics.h) or Markdown
+ * (report_markdown.h). Called once by main before the command runs. */
+void dv_report_output_init(const dv_cfg *cfg);
+/* Seconds since dv_report_output_init. */
+double dv_report_elapsed_s(void);
 /* Wrap results (stolen; NULL means an allocation failed earlier) in the
  * envelope and print it to stdout. Returns exit_code, or DV_EXIT_UNKNOWN
  * after reporting an allocation failure. */
 int dv_report_json_emit(const char *command, int exit_code, int deadline_hit,
                         json_t *results);
+/* For a command that streams its results (each written as soon as it is
+ * complete) but was asked for a format rendered from the whole document
+ * (openmetrics: families must be contiguous; markdown: the verdict comes
+ * first): hand each result object here (stolen), then call
+ * dv_report_collect_end, which emits them as dv_report_json_emit does. */
+void dv_report_collect(json_t *result);
+int dv_report_collect_end(const char *command, int exit_code, int deadline_hit);
 /* Dump a JSON document to out; returns 0 or -1. */
 int dv_report_json_print(FILE *out, json_t *doc);
 

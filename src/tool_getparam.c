@@ -379,7 +379,9 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
       return DV_PARAM_BAD_ARG;
     }
     cfg->format = f->id;
-    cfg->json = f->id == DV_FORMAT_JSON;
+    /* openmetrics and markdown are rendered from the JSON document */
+    cfg->json = f->id == DV_FORMAT_JSON || f->id == DV_FORMAT_OPENMETRICS ||
+                f->id == DV_FORMAT_MARKDOWN;
     break;
   }
   case DV_OPT_OUTPUT:

@@ -465,6 +465,13 @@ const dv_format_info dv_formats[] = {
      "one JSON document (doc/json-output.md); the same as --json"},
     {DV_FORMAT_ASFF, "asff", "expiry",
      "AWS Security Hub findings (BatchImportFindings request body)"},
+    {DV_FORMAT_OPENMETRICS, "openmetrics",
+     "expiry audit check email dns preflight",
+     "metrics for Prometheus / node_exporter's textfile collector "
+     "(doc/metrics.md); write them with --output"},
+    {DV_FORMAT_MARKDOWN, "markdown",
+     "email dns preflight cert endpoint whois expiry audit",
+     "a ticket-ready summary: verdict, names, findings with fixes"},
     {DV_FORMAT_HTML, "html", "audit expiry",
      "one self-contained HTML page: sortable table, expiry timeline (SVG) "
      "with ACM's renewal windows, findings with fixes; strict CSP"},

@@ -19,6 +19,7 @@ int main(void)
   srunner_add_suite(sr, suite_acm());
   srunner_add_suite(sr, suite_asff());
   srunner_add_suite(sr, suite_reportfmt());
+  srunner_add_suite(sr, suite_formats());
   srunner_add_suite(sr, suite_expiry());
   srunner_add_suite(sr, suite_ratelimit());
   srunner_add_suite(sr, suite_nagios());

@@ -22,4 +22,5 @@ Suite *suite_endpoint(void);
 Suite *suite_base(void);
 Suite *suite_smtp(void);
 Suite *suite_buf(void);
+Suite *suite_formats(void);
 #endif
