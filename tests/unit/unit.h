@@ -21,4 +21,5 @@ Suite *suite_endpoint(void);
 Suite *suite_base(void);
 Suite *suite_smtp(void);
 Suite *suite_buf(void);
+Suite *suite_resolver(void);
 #endif
