@@ -96,7 +96,7 @@ dv_resolver_status dv_resolver_query(dv_resolver *r, const char *name,
  * and benchmarks. */
 unsigned long dv_resolver_sent(const dv_resolver *r);
 
-#define DV_RESOLVER_DEFAULT_MAX_INFLIGHT 512
+#define DV_RESOLVER_DEFAULT_MAX_INFLIGHT 128
 #define DV_RESOLVER_INITIAL_WINDOW       16
 #define DV_RESOLVER_CACHE_ENTRIES        8192
 #define DV_RESOLVER_CACHE_BYTES          (4u << 20)

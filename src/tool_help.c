@@ -215,9 +215,9 @@ const dv_option dv_options[] = {
      "Deadline for the whole run, 0.1 to 3600 seconds (default 20). Work not "
      "finished by then is reported as RUN_DEADLINE and the exit status is 3."},
     {DV_OPT_MAX_INFLIGHT, "max-inflight", 0, "N", NULL,
-     "at most N DNS queries in flight per resolver (default 512)",
+     "at most N DNS queries in flight per resolver (default 128)",
      "Ceiling of the adaptive window of DNS queries in flight, per "
-     "resolver, 1 to 65535 (default 512). The window starts at 16, grows "
+     "resolver, 1 to 65535 (default 128). The window starts at 16, grows "
      "while answers come back and halves on timeouts or bursts of SERVFAIL "
      "(like TCP's AIMD). With several --resolver, queries go to the one "
      "with the most room; one that stops answering is skipped (and tried "
