@@ -435,7 +435,7 @@ START_TEST(t_blackhole)
   srv_start(&hole, l, 1);
   srv_start(&good, l, 0);
   snprintf(csv, sizeof(csv), "127.0.0.1:%d,127.0.0.1:%d", hole.port, good.port);
-  r = mk(l, csv, 0, 0, 0, 0, 200, 2);
+  r = mk(l, csv, 0, 0, 0, 0, 1000, 2);
   dv_loop_deadline_set(l, 10000);
   for (int i = 0; i < N; i++) {
     snprintf(k[i].name, sizeof(k[i].name), "bh%d.example", i);
