@@ -52,9 +52,15 @@ else nok "--max-inflight 1 (exit $rc3)"; diag "$(grep "^dns:" "$T/one.err")" "$(
 rc4=0; t0=$(now_ms)
 "$DVCHECK" -v --resolver $HOLE --timeout 3 email scale1.bulk.test > "$T/dl" 2> "$T/dl.err" || rc4=$?
 t1=$(now_ms)
-if [ $rc4 = 3 ] && [ $((t1 - t0)) -lt 4500 ] && grep -q RUN_DEADLINE "$T/dl" &&
+# the run's own clock (-v), not the process's: start-up is slow on a loaded
+# machine or under ASan
+run_ms=$(sed -n 's/^dvcheck: .*, \([0-9]*\) ms$/\1/p' "$T/dl.err")
+limit=3500
+[ -n "$run_ms" ] || { run_ms=$((t1 - t0)); limit=6000; }
+if [ $rc4 = 3 ] && [ "$run_ms" -lt $limit ] &&
+   [ $((t1 - t0)) -lt 10000 ] && grep -q RUN_DEADLINE "$T/dl" &&
    grep -q "dns: .* sent ([1-9][0-9]* retries" "$T/dl.err"; then
-  ok "deadline honoured with retries: exit 3 after $((t1 - t0)) ms"
+  ok "deadline honoured with retries: exit 3 after $run_ms ms"
 else nok "deadline with retries: exit $rc4 after $((t1 - t0)) ms"; diag "$(cat "$T/dl.err")"; fi
 
 rc5=0; "$DVCHECK" --max-inflight 0 email x.test > /dev/null 2> "$T/bad" || rc5=$?
