@@ -84,10 +84,11 @@ static dv_cert_diag_status dns_ctx_on(dv_cert_diag *run)
     run->ectx.res = run->dnsp->rec;
     return DV_CERT_DIAG_OK;
   }
-  if (dv_dns_ctx_init(&run->dns, run->loop,
-                      run->opts.resolvers && run->opts.resolvers[0]
-                          ? run->opts.resolvers
-                          : NULL) != DV_DNS_CTX_OK)
+  if (dv_dns_ctx_init_max(&run->dns, run->loop,
+                          run->opts.resolvers && run->opts.resolvers[0]
+                              ? run->opts.resolvers
+                              : NULL,
+                          run->opts.max_inflight) != DV_DNS_CTX_OK)
     return DV_CERT_DIAG_RESOLVER;
   run->dns_on = 1;
   run->dnsp = &run->dns;

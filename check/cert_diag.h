@@ -33,6 +33,7 @@ typedef struct {
   /* c-ares server list ("ADDR,ADDR") for the diagnosis's own DNS context
    * (used when no shared context is given); NULL or "" = the system's */
   const char *resolvers;
+  int max_inflight; /* DNS window ceiling (0 = default) */
 } dv_cert_opts;
 
 typedef enum {

@@ -26,11 +26,19 @@
 dv_dns_ctx_status dv_dns_ctx_init(dv_dns_ctx *ctx, dv_loop *loop,
                                   const char *servers)
 {
+  return dv_dns_ctx_init_max(ctx, loop, servers, 0);
+}
+
+dv_dns_ctx_status dv_dns_ctx_init_max(dv_dns_ctx *ctx, dv_loop *loop,
+                                      const char *servers, int max_inflight)
+{
   dv_resolver_opts o;
   memset(ctx, 0, sizeof(*ctx));
   ctx->loop = loop;
+  ctx->max_inflight = max_inflight;
   dv_resolver_opts_init(&o);
   o.servers = servers;
+  o.max_inflight = max_inflight;
   if (dv_resolver_new(loop, &o, &ctx->rec) != DV_RESOLVER_OK)
     return DV_DNS_CTX_RESOLVER;
   o.dnssec_ok = 1;
@@ -64,6 +72,7 @@ static dv_resolver *ctx_server(dv_dns_ctx *ctx, const char *addr)
     return NULL;
   dv_resolver_opts_init(&o);
   o.recurse = 0;
+  o.max_inflight = ctx->max_inflight;
   o.timeout_ms = 1500;
   o.tries = 2;
   snprintf(csv, sizeof(csv), strchr(addr, ':') ? "[%s]:53" : "%s:53", addr);

@@ -113,6 +113,7 @@ typedef struct dv_dns_ctx {
   } servers[64];
   size_t nservers;
   int nomem;
+  int max_inflight; /* DNS window ceiling per resolver (0 = default) */
 } dv_dns_ctx;
 
 typedef enum {
@@ -123,6 +124,9 @@ typedef enum {
 
 dv_dns_ctx_status dv_dns_ctx_init(dv_dns_ctx *ctx, dv_loop *loop,
                                   const char *servers);
+/* The same with a ceiling for the resolvers' windows (--max-inflight). */
+dv_dns_ctx_status dv_dns_ctx_init_max(dv_dns_ctx *ctx, dv_loop *loop,
+                                      const char *servers, int max_inflight);
 void dv_dns_ctx_free(dv_dns_ctx *ctx);
 
 /* Normalise a DNS name typed by a user or pasted from ACM (underscores are

@@ -111,13 +111,14 @@ void dv_dns_msg_free(dv_dns_msg *msg)
     return;
   free(msg->buf);
   free(msg->rr);
+  free(msg->names);
   memset(msg, 0, sizeof(*msg));
 }
 
 dv_dns_msg_status dv_dns_msg_parse(const unsigned char *buf, size_t len,
                                    dv_dns_msg *m)
 {
-  size_t off = 12, total;
+  size_t off = 12, total, names_len = 0, names_cap = 0;
   unsigned qd, sec;
   dv_dns_msg_status st;
 
@@ -169,9 +170,28 @@ dv_dns_msg_status dv_dns_msg_parse(const unsigned char *buf, size_t len,
   for (sec = 0; sec < 3; sec++) {
     for (size_t i = 0; i < m->count[sec]; i++) {
       dv_dns_rr *rr = &m->rr[m->nrr];
-      st = dv_dns_name_read(buf, len, &off, rr->name, sizeof(rr->name));
+      char name[DV_DNS_NAME_MAX];
+      size_t nl;
+      st = dv_dns_name_read(buf, len, &off, name, sizeof(name));
       if (st != DV_DNS_MSG_OK)
         goto fail;
+      nl = strlen(name) + 1;
+      if (names_len + nl > names_cap) {
+        size_t cap = names_cap ? names_cap : 256;
+        char *p;
+        while (cap < names_len + nl)
+          cap *= 2;
+        p = realloc(m->names, cap);
+        if (!p) {
+          st = DV_DNS_MSG_NOMEM;
+          goto fail;
+        }
+        m->names = p;
+        names_cap = cap;
+      }
+      memcpy(m->names + names_len, name, nl);
+      rr->name_off = names_len;
+      names_len += nl;
       if (off + 10 > len) {
         st = DV_DNS_MSG_SHORT;
         goto fail;
@@ -191,6 +211,8 @@ dv_dns_msg_status dv_dns_msg_parse(const unsigned char *buf, size_t len,
       m->nrr++;
     }
   }
+  for (size_t i = 0; i < m->nrr; i++) /* the arena no longer moves */
+    m->rr[i].name = m->names + m->rr[i].name_off;
   return DV_DNS_MSG_OK;
 fail:
   dv_dns_msg_free(m);

@@ -39,7 +39,8 @@ typedef enum {
 } dv_dns_msg_status;
 
 typedef struct {
-  char name[DV_DNS_NAME_MAX];
+  const char *name; /* presentation form, in the message's name arena */
+  size_t name_off;  /* its offset there */
   uint16_t type;
   uint16_t rclass;
   uint32_t ttl;
@@ -59,6 +60,9 @@ typedef struct {
   uint16_t qtype;
   dv_dns_rr *rr;
   size_t nrr;
+  char *names;     /* the records' owner names, NUL-separated (a few bytes
+                    * each, not DV_DNS_NAME_MAX: answers are parsed by the
+                    * thousand) */
   size_t count[3]; /* per section */
 } dv_dns_msg;
 

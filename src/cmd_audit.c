@@ -479,6 +479,7 @@ int dv_cmd_audit(dv_cfg *cfg)
   }
   run.now = time(NULL);
   run.diag_opts.resolvers = cfg->resolvers;
+  run.diag_opts.max_inflight = cfg->max_inflight;
   /* a whole account within ACM's request quota takes a while */
   if (!cfg->timeout_given)
     cfg->timeout_s = DV_ACM_ACCOUNT_TIMEOUT_S;
@@ -490,9 +491,9 @@ int dv_cmd_audit(dv_cfg *cfg)
   if (dv_tool_acm_open(&run.sess, cfg, "audit", &rc) < 0)
     return rc;
   rc = DV_EXIT_UNKNOWN;
-  if (dv_dns_ctx_init(&run.dns, run.sess.loop,
-                      cfg->resolvers[0] ? cfg->resolvers : NULL) !=
-      DV_DNS_CTX_OK) {
+  if (dv_dns_ctx_init_max(&run.dns, run.sess.loop,
+                          cfg->resolvers[0] ? cfg->resolvers : NULL,
+                          cfg->max_inflight) != DV_DNS_CTX_OK) {
     dv_error("cannot set up the DNS resolver");
     goto out;
   }

@@ -450,6 +450,7 @@ int dv_cmd_cert(dv_cfg *cfg)
     goto out;
   memset(&opts, 0, sizeof(opts));
   opts.resolvers = cfg->resolvers;
+  opts.max_inflight = cfg->max_inflight;
   d = dv_cert_diag_new(&opts, a.sess.loop, a.acm, NULL, arn.arn);
   if (!d || dv_cert_diag_start(d) < 0) {
     dv_error("out of memory");

@@ -271,8 +271,8 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
   }
   dv_loop_deadline_set(loop, (int64_t)(cfg->timeout_s * 1000));
   started = 1;
-  if (dv_dns_ctx_init(&dns, loop, cfg->resolvers[0] ? cfg->resolvers : NULL) !=
-      DV_DNS_CTX_OK) {
+  if (dv_dns_ctx_init_max(&dns, loop, cfg->resolvers[0] ? cfg->resolvers : NULL,
+                          cfg->max_inflight) != DV_DNS_CTX_OK) {
     dv_nagios_summary(o, "cannot set up the DNS resolver");
     goto out;
   }

@@ -36,8 +36,9 @@ static int run_open(dv_run *run, const dv_cfg *cfg)
     return -1;
   }
   dv_loop_deadline_set(run->loop, (int64_t)(cfg->timeout_s * 1000));
-  st = dv_dns_ctx_init(&run->dns, run->loop,
-                       cfg->resolvers[0] ? cfg->resolvers : NULL);
+  st = dv_dns_ctx_init_max(&run->dns, run->loop,
+                           cfg->resolvers[0] ? cfg->resolvers : NULL,
+                           cfg->max_inflight);
   run->started = 1;
   if (st != DV_DNS_CTX_OK) {
     dv_error("cannot set up the DNS resolver");

@@ -347,6 +347,7 @@ int dv_cmd_email(dv_cfg *cfg)
   dv_loop_deadline_set(loop, (int64_t)(cfg->timeout_s * 1000));
   dv_resolver_opts_init(&ro);
   ro.servers = cfg->resolvers[0] ? cfg->resolvers : NULL;
+  dv_tool_resolver_opts(cfg, &ro); /* --max-inflight, -v counters */
   if (cfg->verbose >= 2)
     ro.trace = dv_report_dns_trace;
   rst = dv_resolver_new(loop, &ro, &rs);

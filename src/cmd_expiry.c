@@ -98,9 +98,9 @@ static void ex_dns_start(ex_run *run, ex_cert *c)
   const json_t *it;
   size_t i, want = 0;
   if (!run->dns_on) {
-    if (dv_dns_ctx_init(&run->dns, run->sess.loop,
-                        run->cfg->resolvers[0] ? run->cfg->resolvers : NULL) !=
-        DV_DNS_CTX_OK)
+    if (dv_dns_ctx_init_max(&run->dns, run->sess.loop,
+                            run->cfg->resolvers[0] ? run->cfg->resolvers : NULL,
+                            run->cfg->max_inflight) != DV_DNS_CTX_OK)
       return; /* the verdict stays "renewal expected", marked unchecked */
     run->dns_on = 1;
   }

@@ -91,6 +91,7 @@ static int whois_live(dv_cfg *cfg)
   dv_loop_deadline_set(loop, (int64_t)(cfg->timeout_s * 1000));
   dv_resolver_opts_init(&ro);
   ro.servers = cfg->resolvers[0] ? cfg->resolvers : NULL;
+  dv_tool_resolver_opts(cfg, &ro); /* --max-inflight, -v counters */
   if (cfg->verbose >= 2)
     ro.trace = dv_report_dns_trace;
   if (dv_resolver_new(loop, &ro, &rs) != DV_RESOLVER_OK)

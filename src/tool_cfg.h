@@ -35,6 +35,7 @@ typedef struct {
   int timeout_given;   /* --timeout was on the command line */
   char resolvers[512]; /* c-ares csv, "" = system */
   size_t nresolvers;
+  int max_inflight; /* --max-inflight: DNS window ceiling (0 = default) */
   const char *command;
   /* command arguments (positional) and command options */
   char **args;

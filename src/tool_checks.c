@@ -136,3 +136,10 @@ int dv_tool_acm_unit_open(dv_acm_session *s, const dv_acm_unit *u,
     dv_error("%s", why);
   return rc;
 }
+
+void dv_tool_resolver_opts(const dv_cfg *cfg, dv_resolver_opts *o)
+{
+  o->servers = cfg->resolvers[0] ? cfg->resolvers : NULL;
+  o->max_inflight = cfg->max_inflight;
+  o->stats_trace = cfg->verbose >= 1;
+}

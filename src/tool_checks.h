@@ -7,10 +7,15 @@
 #include "check/acm_org.h"
 #include "check/acm_session.h"
 #include "check/check_whois.h"
+#include "dns/resolver.h"
 #include "src/tool_cfg.h"
 
 /* The WHOIS/RDAP contact checks' options. */
 void dv_tool_whois_opts(const dv_cfg *cfg, dv_whois_opts *o);
+
+/* The DNS options of the command line (--resolver, --max-inflight, -v
+ * counters) into resolver options (after dv_resolver_opts_init). */
+void dv_tool_resolver_opts(const dv_cfg *cfg, dv_resolver_opts *o);
 
 /* The session options the command line gives. */
 void dv_tool_acm_opts(const dv_cfg *cfg, dv_acm_session_opts *o);

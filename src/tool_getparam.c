@@ -204,6 +204,20 @@ static dv_param_status apply(dv_cfg *cfg, const dv_option *o, const char *val,
       return DV_PARAM_BAD_ARG;
     }
     break;
+  case DV_OPT_MAX_INFLIGHT: {
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(val, &end, 10);
+    if (!*val || *end || errno || v < 1 || v > 65535) {
+      snprintf(msg, msglen,
+               "--max-inflight '%s': give a number from 1 to 65535",
+               dv_text_escape(val, strlen(val), shown, sizeof(shown)));
+      return DV_PARAM_BAD_ARG;
+    }
+    cfg->max_inflight = (int)v;
+    break;
+  }
   case DV_OPT_FILE:
     cfg->names_file = val;
     break;

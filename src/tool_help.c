@@ -222,6 +222,16 @@ const dv_option dv_options[] = {
      "deadline for the whole run (default 20)",
      "Deadline for the whole run, 0.1 to 3600 seconds (default 20). Work not "
      "finished by then is reported as RUN_DEADLINE and the exit status is 3."},
+    {DV_OPT_MAX_INFLIGHT, "max-inflight", 0, "N", NULL,
+     "at most N DNS queries in flight per resolver (default 128)",
+     "Ceiling of the adaptive window of DNS queries in flight, per "
+     "resolver, 1 to 65535 (default 128). The window starts at 16, grows "
+     "while answers come back and halves on timeouts or bursts of SERVFAIL "
+     "(like TCP's AIMD). With several --resolver, queries go to the one "
+     "with the most room; one that stops answering is skipped (and tried "
+     "again now and then), and a query that timed out is retried on "
+     "another while the --timeout deadline leaves time. -v prints the "
+     "counters."},
     {DV_OPT_VERBOSE, "verbose", 'v', NULL, NULL,
      "more detail on stderr (repeat for DNS traces)",
      "Print progress and statistics on standard error; -vv also traces every "

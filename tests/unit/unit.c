@@ -29,6 +29,7 @@ int main(void)
   srunner_add_suite(sr, suite_base());
   srunner_add_suite(sr, suite_smtp());
   srunner_add_suite(sr, suite_buf());
+  srunner_add_suite(sr, suite_resolver());
   srunner_run_all(sr, CK_ENV);
   failed = srunner_ntests_failed(sr);
   srunner_free(sr);

@@ -23,4 +23,5 @@ Suite *suite_base(void);
 Suite *suite_smtp(void);
 Suite *suite_buf(void);
 Suite *suite_formats(void);
+Suite *suite_resolver(void);
 #endif
