@@ -231,8 +231,26 @@ static void au_on_page(void *arg, const json_t *page)
              dv_json_get_str(it, "DomainName"));
     snprintf(c->status, sizeof(c->status), "%s", dv_json_get_str(it, "Status"));
     snprintf(c->why, sizeof(c->why), "%s", why);
-    if (strcmp(dv_json_get_str(it, "Type"), "IMPORTED") == 0)
-      c->summary = json_incref((json_t *)it);
+    /* an IMPORTED certificate is diagnosed from its summary, whose SAN
+     * list is SubjectAlternativeNameSummaries (the first 100; more are
+     * flagged by HasAdditionalSubjectAlternativeNames: then describe it) --
+     * the renderers read DescribeCertificate's SubjectAlternativeNames */
+    if (strcmp(dv_json_get_str(it, "Type"), "IMPORTED") == 0 &&
+        !json_is_true(
+            json_object_get(it, "HasAdditionalSubjectAlternativeNames"))) {
+      json_t *sans = json_object_get(it, "SubjectAlternativeNameSummaries");
+      c->summary = json_copy((json_t *)it);
+      if (c->summary && json_is_array(sans) &&
+          json_object_set(c->summary, "SubjectAlternativeNames", sans) < 0) {
+        json_decref(c->summary);
+        c->summary = NULL;
+      }
+      if (!c->summary) {
+        free(c);
+        reg->base.findings.nomem = 1;
+        return;
+      }
+    }
     reg->certs[reg->ncerts++] = c;
     run->total++;
   }
