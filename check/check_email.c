@@ -111,6 +111,21 @@ static void collect_addrs(const dv_dns_answer *a, char (*out)[46], size_t *n,
   }
 }
 
+/* One more lookup of r's is on the resolver / one has answered. */
+static void pending_add(dv_email_result *r)
+{
+  if (r)
+    r->pending++;
+}
+
+static void pending_done(dv_email_result *r)
+{
+  if (!r || !r->pending)
+    return;
+  if (--r->pending == 0 && r->done_cb)
+    r->done_cb(r->done_arg, r);
+}
+
 static void addr_answer(void *arg, const dv_dns_answer *a)
 {
   dv_addr_q *q = arg;
@@ -137,6 +152,7 @@ static void addr_answer(void *arg, const dv_dns_answer *a)
     collect_addrs(a, h->addrs, &h->naddrs, a->qtype);
   }
   free(q);
+  pending_done(c->owner);
 }
 
 static void ask_addrs(dv_candidate *c, size_t host, const char *name)
@@ -150,17 +166,27 @@ static void ask_addrs(dv_candidate *c, size_t host, const char *name)
     }
     q->c = c;
     q->host = host;
+    pending_add(c->owner);
     if (dv_resolver_query(c->ctx->res, name, types[i], addr_answer, q) !=
         DV_RESOLVER_OK) {
       free(q);
       c->ctx->nomem = 1;
+      c->owner->pending--; /* never 0 here: the caller's lookup holds one */
     }
   }
 }
 
+static void mx_answer_body(dv_candidate *c, const dv_dns_answer *a);
+
 static void mx_answer(void *arg, const dv_dns_answer *a)
 {
   dv_candidate *c = arg;
+  mx_answer_body(c, a);
+  pending_done(c->owner);
+}
+
+static void mx_answer_body(dv_candidate *c, const dv_dns_answer *a)
+{
   char final[DV_DNS_NAME_MAX];
   size_t nmx = 0;
 
@@ -249,14 +275,20 @@ int dv_email_result_init(dv_email_result *r, const char *input_printable,
 
 void dv_email_start(dv_email_ctx *ctx, dv_email_result *r)
 {
+  r->pending++; /* held while asking: no done_cb from inside this loop */
   for (size_t i = 0; i < r->ncands; i++) {
     dv_candidate *c = &r->cands[i];
     c->ctx = ctx;
+    c->owner = r;
     c->started = 1;
+    r->pending++;
     if (dv_resolver_query(ctx->res, c->domain, DV_T_MX, mx_answer, c) !=
-        DV_RESOLVER_OK)
+        DV_RESOLVER_OK) {
       ctx->nomem = 1;
+      r->pending--;
+    }
   }
+  pending_done(r);
 }
 
 static dv_code lookup_failure_code(dv_dns_status st)
