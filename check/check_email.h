@@ -63,7 +63,7 @@ struct dv_email_result {
   int chosen;     /* index of the validation domain to use, -1 = none */
   int incomplete; /* no verdict: deadline or resolver failure */
   dv_findings findings;
-  size_t pending; /* lookups asked and not yet answered */
+  size_t pending;           /* lookups asked and not yet answered */
   dv_email_done_cb done_cb; /* optional: see dv_email_done_cb */
   void *done_arg;
 };

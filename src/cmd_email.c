@@ -248,7 +248,6 @@ static json_t *result_json(const dv_email_result *r)
   return o;
 }
 
-
 /* The JSON object of one name: the result, plus contacts and probe. */
 static json_t *email_json(const dv_cfg *cfg, const dv_email_result *r,
                           const dv_whois_check *wc, const dv_probe *probe)
@@ -308,10 +307,11 @@ static int json_result(FILE *out, const dv_cfg *cfg, size_t index,
 
 static json_t *summary_json(const dv_email_summary *s)
 {
-  json_t *o = json_pack("{s:I, s:I, s:I, s:o}", "results", (json_int_t)s->results,
-                        "not_diagnosed", (json_int_t)s->not_started,
-                        "bad_input", (json_int_t)s->bad_input, "findings",
-                        dv_findings_json(s->findings));
+  json_t *o = json_pack(
+      "{s:I, s:I, s:I, s:I, s:o}", "results", (json_int_t)s->results, "unknown",
+      (json_int_t)s->unknown, "not_started", (json_int_t)s->not_started,
+      "bad_input", (json_int_t)s->bad_input, "findings",
+      dv_findings_json(s->findings));
   if (o && s->total_known)
     json_object_set_new(o, "names", json_integer((json_int_t)s->total));
   return o;
@@ -353,12 +353,12 @@ static int jsonl_result(FILE *out, const dv_cfg *cfg, size_t index,
 
 static int jsonl_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
 {
-  json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:b, s:o}", "schema",
-                        DV_JSON_SCHEMA_VERSION, "tool", "dvcheck", "version",
-                        PACKAGE_VERSION, "command", "email", "status",
-                        dv_report_status_word(s->exit_code), "exit_code",
-                        s->exit_code, "deadline_hit", s->deadline_hit,
-                        "summary", summary_json(s));
+  json_t *o =
+      json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:b, s:o}", "schema",
+                DV_JSON_SCHEMA_VERSION, "tool", "dvcheck", "version",
+                PACKAGE_VERSION, "command", "email", "status",
+                dv_report_status_word(s->exit_code), "exit_code", s->exit_code,
+                "deadline_hit", s->deadline_hit, "summary", summary_json(s));
   int rc = o ? json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII) : -1;
   (void)cfg;
   json_decref(o);
@@ -448,7 +448,7 @@ typedef struct stream {
   char last_where[64]; /* of the last name started */
   /* run */
   int closing, deadline_hit, nomem, fatal, pumping, again;
-  size_t bad, started;
+  size_t bad, started, nincomplete;
   int any_all, incomplete;
   dv_severity worst_all;
   contacts *contacts;
@@ -545,6 +545,7 @@ static void slot_finalize(slot *sl)
       r->chosen >= 0)
     dv_ca_email_sunset(s->ca, &r->findings, r->name.ascii);
   s->incomplete |= r->incomplete;
+  s->nincomplete += (size_t)(r->incomplete != 0);
   if (r->findings.nomem)
     s->nomem = 1;
   dv_findings_fold(&r->findings, &s->any_all, &s->worst_all);
@@ -738,9 +739,8 @@ static int next_item(stream *s, const char **text, size_t *len, char *where,
       continue;
     }
     if (st == DV_INPUT_AGAIN) {
-      if (!s->in_wait &&
-          dv_loop_io_set(s->loop, s->in->fd, POLLIN, stdin_ready, s) ==
-              DV_LOOP_OK) {
+      if (!s->in_wait && dv_loop_io_set(s->loop, s->in->fd, POLLIN, stdin_ready,
+                                        s) == DV_LOOP_OK) {
         s->in_wait = 1;
         dv_loop_ref(s->loop);
       } else if (!s->in_wait) {
@@ -750,8 +750,7 @@ static int next_item(stream *s, const char **text, size_t *len, char *where,
       return 0;
     }
     if (st == DV_INPUT_OPEN) {
-      dv_error("%s: %s: %s", s->cfg->names_file, dv_input_status_str(st),
-               msg);
+      dv_error("%s: %s: %s", s->cfg->names_file, dv_input_status_str(st), msg);
       s->fatal = 1;
     } else if (st == DV_INPUT_NOMEM) {
       s->nomem = 1;
@@ -916,7 +915,8 @@ int dv_cmd_email(dv_cfg *cfg)
   choose = dv_ca_choose(cfg, &ca, "email");
   if (choose != 0)
     return choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
-  for (size_t i = 0; i < sizeof(dv_email_renderers) / sizeof(dv_email_renderers[0]); i++)
+  for (size_t i = 0;
+       i < sizeof(dv_email_renderers) / sizeof(dv_email_renderers[0]); i++)
     if (dv_email_renderers[i].format == cfg->format)
       s.rend = &dv_email_renderers[i];
   if (!s.rend) {
@@ -1041,20 +1041,23 @@ int dv_cmd_email(dv_cfg *cfg)
   if (s.ctx.nomem)
     s.nomem = 1;
   if (s.deadline_hit) {
-    /* Say so once, against the run itself: what was never looked up. */
+    /* Say so once, against the run itself: the names cut short (written,
+     * verdict unknown) and those never looked up (not written), and where
+     * to resume. */
     dv_finding *f = dv_findings_add(&runf, DV_F_RUN_DEADLINE, "run");
     dv_finding_ev(&runf, f, "timeout_s", "%g", cfg->timeout_s);
+    dv_finding_ev(&runf, f, "unfinished",
+                  "%zu of the %zu names written (verdict unknown)",
+                  s.nincomplete, (size_t)s.emit_seq);
     if (total_known) {
       sum.not_started = total - s.started;
-      dv_finding_ev(&runf, f, "not_diagnosed", "%zu of %zu names",
+      dv_finding_ev(&runf, f, "not_started", "%zu of %zu names",
                     sum.not_started, total);
     } else {
-      dv_finding_ev(&runf, f, "not_diagnosed",
+      dv_finding_ev(&runf, f, "not_started", "%s",
                     s.input_done ? "none" : "the rest of the input");
-      if (!s.input_done)
-        sum.not_started = 0;
     }
-    if (s.last_where[0] && (!total_known || sum.not_started))
+    if (s.last_where[0] && (!s.input_done || sum.not_started))
       dv_finding_ev(&runf, f, "resume_after", "%s", s.last_where);
     dv_findings_fold(&runf, &s.any_all, &s.worst_all);
   }
@@ -1073,6 +1076,7 @@ int dv_cmd_email(dv_cfg *cfg)
             tp.ctx.max_active, tp.ctx.max_host_active,
             (long long)(dv_loop_now_ms() - t0));
   sum.results = (size_t)s.emit_seq;
+  sum.unknown = s.nincomplete;
   sum.total_known = total_known;
   sum.total = total;
   sum.bad_input = s.bad;

@@ -16,6 +16,7 @@
 /* What the end of the output says about the whole run. */
 typedef struct {
   size_t results;     /* results written */
+  size_t unknown;     /* of them: no verdict (deadline, resolver failure) */
   size_t not_started; /* names never looked up (the deadline came first) */
   int total_known;    /* the input was counted first (a regular file) */
   size_t total;       /* then: every name of the input */
@@ -35,7 +36,7 @@ typedef int (*dv_email_render_fn)(FILE *out, const dv_cfg *cfg, size_t index,
 
 typedef struct {
   dv_format format;
-  int (*begin)(FILE *out, const dv_cfg *cfg);   /* may be NULL */
+  int (*begin)(FILE *out, const dv_cfg *cfg); /* may be NULL */
   dv_email_render_fn result;
   int (*end)(FILE *out, const dv_cfg *cfg, const dv_email_summary *s);
 } dv_email_renderer;

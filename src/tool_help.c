@@ -229,7 +229,20 @@ const dv_option dv_options[] = {
     {DV_OPT_FILE, "file", 'f', "FILE", "email",
      "read names from FILE, one per line (- for standard input)",
      "Read further names from FILE, one per line; empty lines and lines "
-     "starting with # are ignored. \"-\" reads standard input."},
+     "starting with # are ignored. \"-\" reads standard input. Any number "
+     "of names: they are read as the checks go, at most 512 are checked at "
+     "once (32 with --probe or --contacts), and each result is written as "
+     "soon as it and every name before it are complete -- in input order, "
+     "through a window of 4096 names -- then forgotten, so memory does not "
+     "grow with the input. A line may be up to 4096 bytes. A regular file "
+     "(or standard input redirected from one) is read twice: first every "
+     "name is checked, and any bad line stops the run before any lookup, "
+     "as a bad NAME argument does. A pipe or terminal is read once: a bad "
+     "line is reported on standard error, skipped, and makes the exit "
+     "status 3. When the --timeout deadline passes, the names being checked "
+     "are written with verdict UNKNOWN, the names not yet started are not "
+     "written, and one RUN_DEADLINE finding about the run says how many "
+     "were not started and after which line to resume."},
     {DV_OPT_CNAME, "cname", 0, "RECORD_NAME=RECORD_VALUE", "dns",
      "a validation record as ACM shows it (repeatable)", NULL},
     {DV_OPT_CA, "ca", 0, "NAME", "dns preflight email check",

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #define DV_INPUT_MAX_BYTES (4u << 20) /* slurped files (records, WHOIS) */
-#define DV_INPUT_LINE_MAX  4096      /* one line of a names file (-f) */
+#define DV_INPUT_LINE_MAX  4096       /* one line of a names file (-f) */
 
 typedef struct {
   char *text; /* the raw bytes of one input item (may contain NULs) */
@@ -21,8 +21,8 @@ typedef struct {
 typedef enum {
   DV_INPUT_OK = 0,
   DV_INPUT_NOMEM,
-  DV_INPUT_OPEN,    /* cannot open/read the file */
-  DV_INPUT_TOO_BIG, /* over DV_INPUT_MAX_BYTES */
+  DV_INPUT_OPEN,     /* cannot open/read the file */
+  DV_INPUT_TOO_BIG,  /* over DV_INPUT_MAX_BYTES */
   DV_INPUT_TOO_LONG, /* a line over DV_INPUT_LINE_MAX (skipped) */
   DV_INPUT_EOF,      /* no more lines */
   DV_INPUT_AGAIN     /* no complete line yet (would block) */
@@ -44,14 +44,14 @@ void dv_input_free(dv_input_list *l);
  * polled before each read. */
 typedef struct {
   int fd;
-  int own_fd;  /* opened here (not stdin) */
-  int regular; /* a regular file: it can be read twice (rewind) */
+  int own_fd;          /* opened here (not stdin) */
+  int regular;         /* a regular file: it can be read twice (rewind) */
   long long start_pos; /* its offset when opened */
   int eof;
   int skipping; /* inside an over-long line: drop bytes until '\n' */
   char *buf;
-  size_t off, len; /* unread bytes are buf[off, len) */
-  size_t lineno;   /* of the line returned last */
+  size_t off, len;   /* unread bytes are buf[off, len) */
+  size_t lineno;     /* of the line returned last */
   const char *label; /* "file" or "stdin", for "file line 7" */
 } dv_input_stream;
 
