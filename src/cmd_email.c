@@ -344,11 +344,15 @@ static int jsonl_result(FILE *out, const dv_cfg *cfg, size_t index,
                         const dv_probe *probe)
 {
   json_t *o = email_json(cfg, r, wc, probe);
-  int rc = o ? json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII) : -1;
+  char *t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
   (void)index;
   json_decref(o);
+  if (!t)
+    return -1;
+  fputs(t, out);
   fputc('\n', out);
-  return rc;
+  free(t);
+  return 0;
 }
 
 static int jsonl_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
@@ -441,6 +445,7 @@ typedef struct stream {
   size_t inflight; /* started, not yet rendered */
   size_t waiting;  /* in SLOT_PROBE or SLOT_WHOIS */
   dv_timer poll;
+  dv_timer feed;
   /* input */
   size_t argi;
   dv_input_stream *in; /* NULL without -f */
@@ -591,6 +596,7 @@ static void slot_finalize(slot *sl)
 }
 
 static void waiting_add(stream *s);
+static void emit_ready(stream *s);
 
 /* The next stage of a name whose DNS (and probe) is done. */
 static void slot_advance(slot *sl)
@@ -630,12 +636,24 @@ static void slot_advance(slot *sl)
   slot_finalize(sl);
 }
 
+static void feed_tick(void *arg)
+{
+  pump(arg);
+}
+
+/* A name's lookups are done. Its successors are started from a timer of
+ * their own, not from here: answers the resolver has cached are delivered
+ * in the same pass as this one, so starting names here could keep the loop
+ * inside one delivery (no I/O, no deadline) for the whole input. */
 static void dns_done(void *arg, dv_email_result *r)
 {
   slot *sl = arg;
+  stream *s = sl->s;
   (void)r;
   slot_advance(sl);
-  pump(sl->s);
+  emit_ready(s);
+  if (!s->closing)
+    dv_loop_timer_arm(s->loop, &s->feed, 0, feed_tick, s);
 }
 
 /* Probes and WHOIS checks have no completion callback: a short timer looks
@@ -1029,6 +1047,7 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   if (s.waiting)
     dv_loop_timer_disarm(s.loop, &s.poll);
+  dv_loop_timer_disarm(s.loop, &s.feed);
   /* what the deadline cut short: every name started is written (its
    * unanswered lookups count as cancelled) */
   s.closing = 1;
