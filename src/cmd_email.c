@@ -914,7 +914,7 @@ int dv_cmd_email(dv_cfg *cfg)
   dv_resolver_opts ro;
   dv_loop_status ls = DV_LOOP_OK;
   dv_resolver_status rst;
-  int rc = DV_EXIT_UNKNOWN, have_in = 0, began = 0, choose;
+  int rc = DV_EXIT_UNKNOWN, have_in = 0, choose;
   char msg[256];
   dv_whois_ctx wctx;
   dv_whois_opts wopts;
@@ -1018,20 +1018,24 @@ int dv_cmd_email(dv_cfg *cfg)
     }
   }
 
-  began = 1;
   if (s.rend->begin && s.rend->begin(s.out, cfg) < 0)
     s.nomem = 1;
   pump(&s);
-  while (!s.fatal) {
+  for (;;) {
+    uint64_t e0 = s.emit_seq, n0 = s.next_seq;
+    size_t b0 = s.bad;
     ls = dv_loop_run(s.loop);
     if (ls != DV_LOOP_OK)
       break;
     pump(&s);
     if (s.input_done && s.emit_seq == s.next_seq)
       break;
-    if (!s.in_wait && !s.waiting && s.inflight == 0 && !s.input_done &&
-        (s.next_seq - s.emit_seq >= s.window))
-      break; /* cannot happen: nothing in flight holds the window */
+    if (s.emit_seq == e0 && s.next_seq == n0 && s.bad == b0 && !s.in_wait &&
+        !s.waiting && s.inflight == 0) {
+      dv_error("email: the stream stalled (internal error)");
+      s.nomem = 1;
+      break;
+    }
   }
   if (ls == DV_LOOP_DEADLINE) {
     s.closing = 1;
@@ -1106,8 +1110,6 @@ int dv_cmd_email(dv_cfg *cfg)
     rc = DV_EXIT_UNKNOWN;
   fflush(s.out);
 out:
-  if (!began && s.ring == NULL && rc != DV_EXIT_OK)
-    rc = DV_EXIT_UNKNOWN;
   /* slots left (an error before the end): their results */
   if (s.ring)
     for (uint64_t q = s.emit_seq; q < s.next_seq; q++) {
