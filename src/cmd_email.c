@@ -391,6 +391,8 @@ const dv_email_renderer dv_email_renderers[] = {
     {DV_FORMAT_JSON, json_begin, json_result, json_end},
     {DV_FORMAT_JSONL, NULL, jsonl_result, jsonl_end},
 };
+const size_t dv_email_nrenderers =
+    sizeof(dv_email_renderers) / sizeof(dv_email_renderers[0]);
 
 /* ---- the stream -------------------------------------------------------- */
 
@@ -933,8 +935,7 @@ int dv_cmd_email(dv_cfg *cfg)
   choose = dv_ca_choose(cfg, &ca, "email");
   if (choose != 0)
     return choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
-  for (size_t i = 0;
-       i < sizeof(dv_email_renderers) / sizeof(dv_email_renderers[0]); i++)
+  for (size_t i = 0; i < dv_email_nrenderers; i++)
     if (dv_email_renderers[i].format == cfg->format)
       s.rend = &dv_email_renderers[i];
   if (!s.rend) {

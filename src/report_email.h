@@ -41,4 +41,8 @@ typedef struct {
   int (*end)(FILE *out, const dv_cfg *cfg, const dv_email_summary *s);
 } dv_email_renderer;
 
+/* text, json, jsonl (cmd_email.c); dv_cmd_email picks cfg->format's row. */
+extern const dv_email_renderer dv_email_renderers[];
+extern const size_t dv_email_nrenderers;
+
 #endif
