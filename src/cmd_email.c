@@ -1087,6 +1087,13 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   if (runf.nomem)
     s.nomem = 1;
+  if (s.started == 0 && !s.deadline_hit && !s.bad && !s.fatal) {
+    /* a streamed input that held no names: as with no NAME at all */
+    dv_error("email: no names in %s", strcmp(cfg->names_file, "-") == 0
+                                          ? "standard input"
+                                          : cfg->names_file);
+    s.fatal = 1;
+  }
   rc = dv_report_exit_code(s.any_all, s.worst_all,
                            s.deadline_hit || s.incomplete || s.nomem ||
                                s.fatal || s.bad);
