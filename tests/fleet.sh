@@ -167,6 +167,11 @@ PYEOF
 then ok "stdin pipe: a bad line is an error on stderr, skipped, exit 3"
 else nok "stdin pipe: a bad line (exit $rc)"; diag "$(cat "$T/bad.err")"; fi
 
+: | "$DVCHECK" --resolver $R email -f - > /dev/null 2>"$T/empty.err"; rc=$?
+if [ "$rc" = 3 ] && grep -q 'no names in standard input' "$T/empty.err"; then
+  ok "stdin pipe without names: an error, exit 3"
+else nok "stdin pipe without names (exit $rc)"; fi
+
 # valgrind (not on a sanitizer build)
 if command -v valgrind >/dev/null 2>&1 && ! grep -qa __asan_init "$DVCHECK"; then
   vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
