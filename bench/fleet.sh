@@ -45,11 +45,12 @@ cold_resolver() {
   echo "fleet bench: unbound did not come back" >&2; exit 1
 }
 
-# measure LABEL CMD...: prints "wall_ms rss_kb" and checks the exit status
+# measure OUT CMD...: prints "wall_ms rss_kb cpu_ms" (user + system: the
+# figure that means something on a loaded machine)
 measure() {
   local out=$1; shift
-  /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" > "$out" 2> "$tmp/err" || true
-  awk '{ printf "%d %d\n", $1 * 1000, $2 }' "$tmp/time" | tail -n 1
+  /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" > "$out" 2> "$tmp/err" || true
+  awk '{ printf "%d %d %d\n", $1 * 1000, $2, ($3 + $4) * 1000 }' "$tmp/time" | tail -n 1
 }
 
 count_results() { # FORMAT FILE
@@ -60,7 +61,8 @@ count_results() { # FORMAT FILE
   esac
 }
 
-printf '%-7s %-6s %-5s %9s %9s %9s %10s\n' names format cache wall_ms names/s rss_MB us/name
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-7s %-6s %-5s %9s %9s %9s %10s %9s\n' names format cache wall_ms names/s rss_MB us/name cpu_ms
 declare -A per_name
 first=""
 for n in $sizes; do
@@ -72,13 +74,13 @@ for n in $sizes; do
     sed "s/\.n$n\./.n$n$f./" "$list" > "$list.$f"
     for cache in cold warm; do
       [ $cache = cold ] && cold_resolver
-      read -r ms kb < <(measure "$tmp/out" "$dv" --resolver "$res" --timeout 3600 "${fo[@]}" email -f "$list.$f")
+      read -r ms kb cpu < <(measure "$tmp/out" "$dv" --resolver "$res" --timeout 3600 "${fo[@]}" email -f "$list.$f")
       got=$(count_results "$f" "$tmp/out")
       [ "$got" = "$n" ] || { echo "fleet bench: $n names, $f, $cache: $got results -- no figure" >&2; tail -n 3 "$tmp/err" >&2; exit 1; }
       us=$(awk -v ms="$ms" -v n="$n" 'BEGIN { printf "%.1f", ms * 1000 / n }')
-      printf '%-7s %-6s %-5s %9d %9.0f %9.1f %10s\n' "$n" "$f" "$cache" "$ms" \
+      printf '%-7s %-6s %-5s %9d %9.0f %9.1f %10s %9d\n' "$n" "$f" "$cache" "$ms" \
         "$(awk -v ms="$ms" -v n="$n" 'BEGIN { print (ms > 0 ? n * 1000 / ms : 0) }')" \
-        "$(awk -v kb="$kb" 'BEGIN { print kb / 1024 }')" "$us"
+        "$(awk -v kb="$kb" 'BEGIN { print kb / 1024 }')" "$us" "$cpu"
       [ $cache = warm ] && per_name[$n.$f]=$us
     done
   done
@@ -87,15 +89,16 @@ for n in $sizes; do
   sed "s/\.n$n\./.n${n}adns./" "$list" > "$list.adns"
   for cache in cold warm; do
     [ $cache = cold ] && cold_resolver
-    read -r ms kb < <(measure "$tmp/adns.out" adnshost --config "nameserver $res" -a -f -Fi -tmx- < "$list.adns")
+    read -r ms kb cpu < <(measure "$tmp/adns.out" adnshost --config "nameserver $res" -a -f -Fi -tmx- < "$list.adns")
     ans=$(grep -c ' MX ' "$tmp/adns.out" || true)
-    printf '%-7s %-6s %-5s %9d %9.0f %9.1f %10s  (%s of %s answered with MX)\n' "$n" adns "$cache" "$ms" \
+    printf '%-7s %-6s %-5s %9d %9.0f %9.1f %10s %9d  (%s of %s answered with MX)\n' "$n" adns "$cache" "$ms" \
       "$(awk -v ms="$ms" -v n="$n" 'BEGIN { print (ms > 0 ? n * 1000 / ms : 0) }')" \
       "$(awk -v kb="$kb" 'BEGIN { print kb / 1024 }')" \
-      "$(awk -v ms="$ms" -v n="$n" 'BEGIN { printf "%.1f", ms * 1000 / n }')" "$ans" "$n"
+      "$(awk -v ms="$ms" -v n="$n" 'BEGIN { printf "%.1f", ms * 1000 / n }')" "$cpu" "$ans" "$n"
   done
   [ -n "$first" ] || first=$n
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "warm time per name relative to $first names (target: <= 1.3 at 100,000):"
 for n in $sizes; do
