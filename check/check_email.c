@@ -111,6 +111,21 @@ static void collect_addrs(const dv_dns_answer *a, char (*out)[46], size_t *n,
   }
 }
 
+/* One more lookup of r's is on the resolver / one has answered. */
+static void pending_add(dv_email_result *r)
+{
+  if (r)
+    r->pending++;
+}
+
+static void pending_done(dv_email_result *r)
+{
+  if (!r || !r->pending)
+    return;
+  if (--r->pending == 0 && r->done_cb)
+    r->done_cb(r->done_arg, r);
+}
+
 static void addr_answer(void *arg, const dv_dns_answer *a)
 {
   dv_addr_q *q = arg;
@@ -137,6 +152,7 @@ static void addr_answer(void *arg, const dv_dns_answer *a)
     collect_addrs(a, h->addrs, &h->naddrs, a->qtype);
   }
   free(q);
+  pending_done(c->owner);
 }
 
 static void ask_addrs(dv_candidate *c, size_t host, const char *name)
@@ -150,17 +166,27 @@ static void ask_addrs(dv_candidate *c, size_t host, const char *name)
     }
     q->c = c;
     q->host = host;
+    pending_add(c->owner);
     if (dv_resolver_query(c->ctx->res, name, types[i], addr_answer, q) !=
         DV_RESOLVER_OK) {
       free(q);
       c->ctx->nomem = 1;
+      c->owner->pending--; /* never 0 here: the caller's lookup holds one */
     }
   }
 }
 
+static void mx_answer_body(dv_candidate *c, const dv_dns_answer *a);
+
 static void mx_answer(void *arg, const dv_dns_answer *a)
 {
   dv_candidate *c = arg;
+  mx_answer_body(c, a);
+  pending_done(c->owner);
+}
+
+static void mx_answer_body(dv_candidate *c, const dv_dns_answer *a)
+{
   char final[DV_DNS_NAME_MAX];
   size_t nmx = 0;
 
@@ -223,40 +249,42 @@ static void mx_answer(void *arg, const dv_dns_answer *a)
 int dv_email_result_init(dv_email_result *r, const char *input_printable,
                          const dv_name *n)
 {
-  char(*cands)[DV_NAME_LEN];
+  /* 32 KB on the stack: a calloc per name was a sixth of a large run */
+  char cands[DV_MAX_CANDIDATES][DV_NAME_LEN];
   memset(r, 0, sizeof(*r));
   r->chosen = -1;
   snprintf(r->input, sizeof(r->input), "%s", input_printable);
   r->name = *n;
-  cands = calloc(DV_MAX_CANDIDATES, DV_NAME_LEN);
-  if (!cands)
-    return -1;
   r->ncands = dv_name_candidates(n, cands, DV_MAX_CANDIDATES);
   r->cands = calloc(r->ncands ? r->ncands : 1, sizeof(dv_candidate));
-  if (!r->cands) {
-    free(cands);
+  if (!r->cands)
     return -1;
-  }
   for (size_t i = 0; i < r->ncands; i++) {
-    snprintf(r->cands[i].domain, DV_NAME_LEN, "%s", cands[i]);
+    memcpy(r->cands[i].domain, cands[i], DV_NAME_LEN);
+    r->cands[i].domain[DV_NAME_LEN - 1] = '\0';
     snprintf(r->cands[i].registrable, DV_NAME_LEN, "%s", n->registrable);
     r->cands[i].mx_status = DV_DNS_CANCELLED;
     r->cands[i].a_status = r->cands[i].aaaa_status = DV_DNS_CANCELLED;
   }
-  free(cands);
   return 0;
 }
 
 void dv_email_start(dv_email_ctx *ctx, dv_email_result *r)
 {
+  r->pending++; /* held while asking: no done_cb from inside this loop */
   for (size_t i = 0; i < r->ncands; i++) {
     dv_candidate *c = &r->cands[i];
     c->ctx = ctx;
+    c->owner = r;
     c->started = 1;
+    r->pending++;
     if (dv_resolver_query(ctx->res, c->domain, DV_T_MX, mx_answer, c) !=
-        DV_RESOLVER_OK)
+        DV_RESOLVER_OK) {
       ctx->nomem = 1;
+      r->pending--;
+    }
   }
+  pending_done(r);
 }
 
 static dv_code lookup_failure_code(dv_dns_status st)

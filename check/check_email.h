@@ -1,7 +1,8 @@
 /* dvcheck -- e-mail validation checks: can ACM's validation mail reach the
- * five addresses of a name's candidate validation domains? All lookups for
- * all names run concurrently on the loop; verdicts are computed once the
- * loop has finished. */
+ * five addresses of a name's candidate validation domains? The lookups of
+ * many names run concurrently on the loop; a name's verdict is computed
+ * once its own lookups have answered (done_cb says when), so a caller can
+ * stream names through a bounded window. */
 #ifndef DV_CHECK_EMAIL_H
 #define DV_CHECK_EMAIL_H
 
@@ -46,9 +47,15 @@ typedef struct dv_candidate {
   dv_findings findings;
   int started;
   struct dv_email_ctx *ctx;
+  struct dv_email_result *owner;
 } dv_candidate;
 
-typedef struct {
+typedef struct dv_email_result dv_email_result;
+/* Called once, from the loop (or from dv_email_start when nothing could be
+ * asked), when the last lookup of r has answered: r can be finished. */
+typedef void (*dv_email_done_cb)(void *arg, dv_email_result *r);
+
+struct dv_email_result {
   char input[1100]; /* printable form of what the user typed */
   dv_name name;
   dv_candidate *cands;
@@ -56,7 +63,10 @@ typedef struct {
   int chosen;     /* index of the validation domain to use, -1 = none */
   int incomplete; /* no verdict: deadline or resolver failure */
   dv_findings findings;
-} dv_email_result;
+  size_t pending;           /* lookups asked and not yet answered */
+  dv_email_done_cb done_cb; /* optional: see dv_email_done_cb */
+  void *done_arg;
+};
 
 typedef struct dv_email_ctx {
   dv_resolver *res;
@@ -66,7 +76,8 @@ typedef struct dv_email_ctx {
 /* Prepare result for an already-parsed name; no network yet. */
 int dv_email_result_init(dv_email_result *r, const char *input_printable,
                          const dv_name *n);
-/* Queue every lookup for r on the resolver. */
+/* Queue every lookup for r on the resolver. When r->done_cb is set, it
+ * runs once all of them (and those they lead to) have answered. */
 void dv_email_start(dv_email_ctx *ctx, dv_email_result *r);
 /* After the loop ran: classify candidates, pick the validation domain, and
  * record the findings. Sets r->incomplete when no verdict was possible. */

@@ -1,8 +1,19 @@
 /* dvcheck -- `dvcheck email NAME...`: orchestration and rendering. The
- * checks themselves live in check_email.c. */
+ * checks themselves live in check_email.c.
+ *
+ * Names stream: they are read one at a time (arguments, then -f FILE),
+ * started while fewer than EMAIL_INFLIGHT are being checked and the
+ * output window (EMAIL_WINDOW names between the oldest not yet written
+ * and the newest started) has room; each name goes DNS -> SMTP probe
+ * (--probe) -> its registrable domain's WHOIS/RDAP contacts (shared by the
+ * names in flight under it) -> rendered and freed. Results are written in
+ * input order: one finished ahead of its turn waits, rendered, in its
+ * window slot. Memory is bounded by the windows, not by the input. */
 #include "config.h"
 
+#include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +25,7 @@
 #include "base/loop.h"
 #include "base/names.h"
 #include "src/report.h"
+#include "src/report_email.h"
 #include "src/tool_ca.h"
 #include "src/tool_input.h"
 #include "src/tool_operate.h"
@@ -35,17 +47,6 @@ static const char *candidate_route(const dv_candidate *c, char *buf, size_t len)
     snprintf(buf, len, "no   %s", dv_catalogue_get(c->reason)->id);
   }
   return buf;
-}
-
-/* --contacts / --acm-legacy: the WHOIS/RDAP check of each registrable
- * domain (shared by the names under it). */
-static dv_whois_check *contacts_for(dv_whois_check *wc, size_t nwc,
-                                    const dv_email_result *r)
-{
-  for (size_t k = 0; wc && k < nwc; k++)
-    if (strcmp(wc[k].domain, r->name.registrable) == 0)
-      return &wc[k];
-  return NULL;
 }
 
 /* --acm-legacy: real (or proxy) contact addresses rescue "no route". */
@@ -113,8 +114,9 @@ static void render_contacts(FILE *out, const dv_cfg *cfg,
   }
 }
 
-static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
-                        const dv_whois_check *wc, const dv_probe *probe)
+static int render_text(FILE *out, const dv_cfg *cfg, size_t index,
+                       const dv_email_result *r, const dv_whois_check *wc,
+                       const dv_probe *probe)
 {
   int any;
   dv_severity worst = dv_findings_max(&r->findings, &any);
@@ -170,6 +172,8 @@ static void render_text(FILE *out, const dv_cfg *cfg, dv_email_result *r,
   fputc('\n', out);
   dv_report_findings_text(out, cfg, &r->findings);
   fputc('\n', out);
+  (void)index;
+  return 0;
 }
 
 static const char *mx_status_word(dv_dns_status st)
@@ -244,265 +248,928 @@ static json_t *result_json(const dv_email_result *r)
   return o;
 }
 
-/* Parse every input first: any bad name stops the run before any lookup. */
-static int parse_inputs(const dv_input_list *in, dv_email_result *res)
+/* The JSON object of one name: the result, plus contacts and probe. */
+static json_t *email_json(const dv_cfg *cfg, const dv_email_result *r,
+                          const dv_whois_check *wc, const dv_probe *probe)
 {
-  int bad = 0;
-  for (size_t i = 0; i < in->n; i++) {
-    char detail[256], shown[1100];
-    dv_name n;
-    dv_name_status st;
-    dv_text_escape(in->v[i].text, in->v[i].len, shown, sizeof(shown));
-    st = dv_name_parse(in->v[i].text, in->v[i].len, &n, detail, sizeof(detail));
-    if (st == DV_NAME_NOMEM)
-      return -1;
-    if (st != DV_NAME_OK) {
-      dv_error("%s: \"%.80s%s\": %s%s%s", in->v[i].where, shown,
-               strlen(shown) > 80 ? "..." : "", dv_name_status_str(st),
-               detail[0] ? ": " : "", detail);
-      bad = 1;
+  json_t *o = result_json(r);
+  if (o && wc) {
+    json_t *j = dv_whois_check_json(wc);
+    if (j)
+      json_object_set_new(j, "used_by_acm", json_boolean(cfg->acm_legacy));
+    json_object_set_new(o, "contacts", j ? j : json_null());
+  }
+  if (o && cfg->probe)
+    json_object_set_new(o, "probe",
+                        probe ? dv_tool_probe_json(probe) : json_null());
+  return o;
+}
+
+/* Write text, putting indent spaces after every newline (a nested JSON
+ * value printed on its own, placed inside the streamed document). */
+static void put_indented(FILE *out, const char *text, int indent)
+{
+  for (const char *p = text; *p; p++) {
+    fputc(*p, out);
+    if (*p == '\n')
+      fprintf(out, "%*s", indent, "");
+  }
+}
+
+/* --json: the document is written as it goes -- the envelope's head, each
+ * result as it comes, then the summary, status, exit_code and
+ * deadline_hit at the end (an object's members are unordered; the exit
+ * status is only known at the end). */
+static int json_begin(FILE *out, const dv_cfg *cfg)
+{
+  (void)cfg;
+  fprintf(out,
+          "{\n  \"schema\": %d,\n  \"tool\": \"dvcheck\",\n  \"version\": "
+          "\"%s\",\n  \"command\": \"email\",\n  \"results\": [",
+          DV_JSON_SCHEMA_VERSION, PACKAGE_VERSION);
+  return 0;
+}
+
+static int json_result(FILE *out, const dv_cfg *cfg, size_t index,
+                       const dv_email_result *r, const dv_whois_check *wc,
+                       const dv_probe *probe)
+{
+  json_t *o = email_json(cfg, r, wc, probe);
+  char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+  json_decref(o);
+  if (!s)
+    return -1;
+  fputs(index ? ",\n    " : "\n    ", out);
+  put_indented(out, s, 4);
+  free(s);
+  return 0;
+}
+
+static json_t *summary_json(const dv_email_summary *s)
+{
+  json_t *o = json_pack(
+      "{s:I, s:I, s:I, s:I, s:o}", "results", (json_int_t)s->results, "unknown",
+      (json_int_t)s->unknown, "not_started", (json_int_t)s->not_started,
+      "bad_input", (json_int_t)s->bad_input, "findings",
+      dv_findings_json(s->findings));
+  if (o && s->total_known)
+    json_object_set_new(o, "names", json_integer((json_int_t)s->total));
+  return o;
+}
+
+static int json_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
+{
+  json_t *o = summary_json(s);
+  char *t = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+  (void)cfg;
+  json_decref(o);
+  fputs(s->results ? "\n  ],\n  \"summary\": " : "],\n  \"summary\": ", out);
+  if (t)
+    put_indented(out, t, 2);
+  else
+    fputs("null", out);
+  free(t);
+  fprintf(out,
+          ",\n  \"status\": \"%s\",\n  \"exit_code\": %d,\n  "
+          "\"deadline_hit\": %s\n}\n",
+          dv_report_status_word(s->exit_code), s->exit_code,
+          s->deadline_hit ? "true" : "false");
+  return t ? 0 : -1;
+}
+
+/* --format jsonl: one result object per line, then one line with the
+ * envelope's fields and the summary (it has "schema"; results do not). */
+static int jsonl_result(FILE *out, const dv_cfg *cfg, size_t index,
+                        const dv_email_result *r, const dv_whois_check *wc,
+                        const dv_probe *probe)
+{
+  json_t *o = email_json(cfg, r, wc, probe);
+  char *t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  (void)index;
+  json_decref(o);
+  if (!t)
+    return -1;
+  fputs(t, out);
+  fputc('\n', out);
+  free(t);
+  return 0;
+}
+
+static int jsonl_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
+{
+  json_t *o =
+      json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:b, s:o}", "schema",
+                DV_JSON_SCHEMA_VERSION, "tool", "dvcheck", "version",
+                PACKAGE_VERSION, "command", "email", "status",
+                dv_report_status_word(s->exit_code), "exit_code", s->exit_code,
+                "deadline_hit", s->deadline_hit, "summary", summary_json(s));
+  int rc = o ? json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII) : -1;
+  (void)cfg;
+  json_decref(o);
+  fputc('\n', out);
+  return rc;
+}
+
+static int text_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
+{
+  if (s->findings && s->findings->n) {
+    dv_report_findings_text(out, cfg, s->findings);
+    fputc('\n', out);
+  }
+  fprintf(out, "%zu name(s) checked", s->results);
+  if (s->not_started)
+    fprintf(out, ", %zu not checked (deadline)", s->not_started);
+  if (s->bad_input)
+    fprintf(out, ", %zu bad input line(s)", s->bad_input);
+  fprintf(out, ": exit %d (%s)\n", s->exit_code,
+          dv_report_status_word(s->exit_code));
+  return 0;
+}
+
+/* --format openmetrics / markdown: rendered from the whole document (a
+ * metric family's lines must be together; the verdict comes first), so the
+ * results are collected (src/report.c) and rendered at the end. */
+static int doc_result(FILE *out, const dv_cfg *cfg, size_t index,
+                      const dv_email_result *r, const dv_whois_check *wc,
+                      const dv_probe *probe)
+{
+  json_t *o = email_json(cfg, r, wc, probe);
+  (void)out;
+  (void)index;
+  if (!o)
+    return -1;
+  dv_report_collect(o);
+  return 0;
+}
+
+static int doc_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
+{
+  (void)out;
+  (void)cfg;
+  return dv_report_collect_end("email", s->exit_code, s->deadline_hit) ==
+                 s->exit_code
+             ? 0
+             : -1;
+}
+
+const dv_email_renderer dv_email_renderers[] = {
+    {DV_FORMAT_TEXT, NULL, render_text, text_end},
+    {DV_FORMAT_JSON, json_begin, json_result, json_end},
+    {DV_FORMAT_JSONL, NULL, jsonl_result, jsonl_end},
+    {DV_FORMAT_OPENMETRICS, NULL, doc_result, doc_end},
+    {DV_FORMAT_MARKDOWN, NULL, doc_result, doc_end},
+};
+const size_t dv_email_nrenderers =
+    sizeof(dv_email_renderers) / sizeof(dv_email_renderers[0]);
+
+/* ---- the stream -------------------------------------------------------- */
+
+#define EMAIL_WINDOW        4096 /* output reorder window (names) */
+#define EMAIL_INFLIGHT      512  /* names being checked at once */
+#define EMAIL_INFLIGHT_SLOW 32   /* ... with --probe or --contacts */
+#define EMAIL_POLL_MS       10   /* probe/WHOIS completion poll */
+#define CONTACTS_IDLE_KEEP  256  /* finished WHOIS checks kept for reuse */
+
+typedef enum {
+  SLOT_FREE = 0,
+  SLOT_DNS,   /* lookups outstanding */
+  SLOT_PROBE, /* SMTP probe running */
+  SLOT_WHOIS, /* waiting for the registrable domain's contacts */
+  SLOT_DONE   /* rendered (out, or written already) */
+} slot_state;
+
+typedef struct contacts {
+  dv_whois_check c;
+  int refs;
+  int finished; /* dv_whois_check_finish ran */
+  struct contacts *next;
+} contacts;
+
+struct stream;
+
+typedef struct {
+  slot_state st;
+  uint64_t seq;
+  dv_email_result *r;
+  dv_probe *probe;
+  contacts *wc;
+  char *out; /* rendered ahead of its turn */
+  size_t outlen;
+  struct stream *s;
+} slot;
+
+typedef struct stream {
+  dv_cfg *cfg;
+  const dv_email_renderer *rend;
+  dv_loop *loop;
+  dv_resolver *rs;
+  dv_email_ctx ctx;
+  dv_ca_choice *ca;
+  dv_tool_probe *tp;
+  dv_whois_ctx *wctx;
+  int use_contacts;
+  FILE *out;
+  slot *ring;
+  size_t window, max_inflight;
+  uint64_t next_seq, emit_seq;
+  size_t inflight; /* started, not yet rendered */
+  size_t waiting;  /* in SLOT_PROBE or SLOT_WHOIS */
+  dv_timer poll;
+  dv_timer feed;
+  /* input */
+  size_t argi;
+  dv_input_stream *in; /* NULL without -f */
+  int input_done, in_wait;
+  char last_where[64]; /* of the last name started */
+  /* run */
+  int closing, deadline_hit, nomem, fatal, pumping, again;
+  size_t bad, started, nincomplete;
+  int any_all, incomplete;
+  dv_severity worst_all;
+  contacts *contacts;
+  size_t ncontacts_idle;
+  dv_email_result **graveyard; /* results the resolver may still write */
+  size_t ngraveyard;
+} stream;
+
+static void pump(stream *s);
+
+static slot *slot_of(stream *s, uint64_t seq)
+{
+  return &s->ring[seq % s->window];
+}
+
+static contacts *contacts_get(stream *s, const char *domain)
+{
+  contacts *c;
+  for (c = s->contacts; c; c = c->next)
+    if (strcmp(c->c.domain, domain) == 0) {
+      if (c->refs++ == 0)
+        s->ncontacts_idle--;
+      return c;
+    }
+  c = calloc(1, sizeof(*c));
+  if (!c)
+    return NULL;
+  dv_whois_check_init(&c->c, domain);
+  if (dv_whois_check_add_name(&c->c, domain) < 0) {
+    dv_whois_check_free(&c->c);
+    free(c);
+    return NULL;
+  }
+  c->refs = 1;
+  c->next = s->contacts;
+  s->contacts = c;
+  if (!s->closing)
+    dv_whois_check_start(s->wctx, &c->c);
+  return c;
+}
+
+/* Drop a reference; finished checks nobody uses stay for reuse by later
+ * names of the same domain, at most CONTACTS_IDLE_KEEP of them. */
+static void contacts_put(stream *s, contacts *c)
+{
+  contacts **pp, **last = NULL;
+  if (!c || --c->refs > 0)
+    return;
+  if (++s->ncontacts_idle <= CONTACTS_IDLE_KEEP)
+    return;
+  for (pp = &s->contacts; *pp; pp = &(*pp)->next)
+    if ((*pp)->refs == 0 && (*pp)->c.done)
+      last = pp;
+  if (last) {
+    contacts *x = *last;
+    *last = x->next;
+    dv_whois_check_free(&x->c);
+    free(x);
+    s->ncontacts_idle--;
+  }
+}
+
+static void contacts_free_all(stream *s)
+{
+  while (s->contacts) {
+    contacts *x = s->contacts;
+    s->contacts = x->next;
+    dv_whois_check_free(&x->c);
+    free(x);
+  }
+}
+
+/* Render one finished name and free it. The head of the window goes
+ * straight to the output; others are kept, rendered, until their turn. */
+static void slot_finalize(slot *sl)
+{
+  stream *s = sl->s;
+  dv_email_result *r = sl->r;
+  dv_whois_check *wc = sl->wc ? &sl->wc->c : NULL;
+  const dv_probe *probe = sl->probe && sl->probe->nsess ? sl->probe : NULL;
+  FILE *out = s->out;
+  char *buf = NULL;
+  size_t len = 0;
+
+  if (wc && !sl->wc->finished) {
+    dv_whois_check_finish(wc);
+    sl->wc->finished = 1;
+  }
+  if (s->cfg->acm_legacy)
+    legacy_rescue(r, wc);
+  /* the constructed-address method and the CA/B Forum's dates for it
+   * (BR 3.2.2.4.4, SC-090); a CA that has no e-mail method at all */
+  if (!dv_ca_check_offered(s->ca, "email", &r->findings, r->name.ascii) &&
+      r->chosen >= 0)
+    dv_ca_email_sunset(s->ca, &r->findings, r->name.ascii);
+  s->incomplete |= r->incomplete;
+  s->nincomplete += (size_t)(r->incomplete != 0);
+  if (r->findings.nomem)
+    s->nomem = 1;
+  dv_findings_fold(&r->findings, &s->any_all, &s->worst_all);
+  if (sl->seq != s->emit_seq) {
+    out = open_memstream(&buf, &len);
+    if (!out)
+      s->nomem = 1;
+  }
+  if (out && s->rend->result(out, s->cfg, (size_t)sl->seq, r, wc, probe) < 0)
+    s->nomem = 1;
+  if (out && out != s->out) {
+    if (fclose(out) != 0)
+      s->nomem = 1;
+    sl->out = buf;
+    sl->outlen = len;
+  }
+  if (sl->probe) {
+    dv_probe_free(sl->probe);
+    free(sl->probe);
+    sl->probe = NULL;
+  }
+  contacts_put(s, sl->wc);
+  sl->wc = NULL;
+  if (r->pending) {
+    /* the deadline: lookups the resolver has not given back yet still
+     * write into r -- keep it until the resolver is freed */
+    dv_email_result **g =
+        realloc(s->graveyard, (s->ngraveyard + 1) * sizeof(*g));
+    r->done_cb = NULL;
+    if (g) {
+      s->graveyard = g;
+      s->graveyard[s->ngraveyard++] = r;
+    } else {
+      s->nomem = 1; /* leak r rather than let the resolver write into it */
+    }
+  } else {
+    dv_email_result_free(r);
+    free(r);
+  }
+  sl->r = NULL;
+  sl->st = SLOT_DONE;
+  s->inflight--;
+}
+
+static void waiting_add(stream *s);
+static void emit_ready(stream *s);
+
+/* The next stage of a name whose DNS (and probe) is done. */
+static void slot_advance(slot *sl)
+{
+  stream *s = sl->s;
+  if (sl->st == SLOT_DNS) {
+    dv_email_finish(sl->r);
+    if (s->cfg->probe && !s->closing && !sl->r->incomplete &&
+        sl->r->chosen >= 0) {
+      sl->probe = calloc(1, sizeof(*sl->probe));
+      if (!sl->probe) {
+        s->nomem = 1;
+      } else if (dv_probe_init(sl->probe, &sl->r->cands[sl->r->chosen]) == 0) {
+        sl->st = SLOT_PROBE;
+        waiting_add(s);
+        dv_probe_start(&s->tp->ctx, sl->probe);
+        return;
+      } else {
+        free(sl->probe);
+        sl->probe = NULL;
+      }
+    }
+  } else if (sl->st == SLOT_PROBE) {
+    s->waiting--;
+    dv_probe_finish(sl->probe);
+    dv_findings_append(&sl->r->findings, &sl->probe->findings);
+    if (sl->probe->findings.nomem)
+      sl->r->findings.nomem = 1;
+  } else if (sl->st == SLOT_WHOIS) {
+    s->waiting--;
+  }
+  if (sl->st != SLOT_WHOIS && sl->wc && !sl->wc->c.done && !s->closing) {
+    sl->st = SLOT_WHOIS;
+    waiting_add(s);
+    return;
+  }
+  slot_finalize(sl);
+}
+
+static void feed_tick(void *arg)
+{
+  pump(arg);
+}
+
+/* A name's lookups are done. Its successors are started from a timer of
+ * their own, not from here: answers the resolver has cached are delivered
+ * in the same pass as this one, so starting names here could keep the loop
+ * inside one delivery (no I/O, no deadline) for the whole input. */
+static void dns_done(void *arg, dv_email_result *r)
+{
+  slot *sl = arg;
+  stream *s = sl->s;
+  (void)r;
+  slot_advance(sl);
+  emit_ready(s);
+  if (!s->closing)
+    dv_loop_timer_arm(s->loop, &s->feed, 0, feed_tick, s);
+}
+
+/* Probes and WHOIS checks have no completion callback: a short timer looks
+ * at the (bounded) window while any name waits for one. */
+static void poll_tick(void *arg)
+{
+  stream *s = arg;
+  for (uint64_t q = s->emit_seq; q < s->next_seq; q++) {
+    slot *sl = slot_of(s, q);
+    if ((sl->st == SLOT_PROBE && sl->probe->done) ||
+        (sl->st == SLOT_WHOIS && sl->wc->c.done))
+      slot_advance(sl);
+  }
+  if (s->waiting)
+    dv_loop_timer_arm(s->loop, &s->poll, EMAIL_POLL_MS, poll_tick, s);
+  else
+    dv_loop_unref(s->loop);
+  pump(s);
+}
+
+static void waiting_add(stream *s)
+{
+  if (s->waiting++ == 0) {
+    dv_loop_ref(s->loop);
+    dv_loop_timer_arm(s->loop, &s->poll, EMAIL_POLL_MS, poll_tick, s);
+  }
+}
+
+/* Write the finished names at the head of the window, in order. */
+static void emit_ready(stream *s)
+{
+  while (s->emit_seq < s->next_seq) {
+    slot *sl = slot_of(s, s->emit_seq);
+    if (sl->st != SLOT_DONE)
+      break;
+    if (sl->out) {
+      if (fwrite(sl->out, 1, sl->outlen, s->out) != sl->outlen)
+        s->nomem = 1;
+      free(sl->out);
+      sl->out = NULL;
+    }
+    sl->st = SLOT_FREE;
+    s->emit_seq++;
+  }
+}
+
+static void stdin_ready(void *arg, int fd, short revents)
+{
+  stream *s = arg;
+  (void)revents;
+  dv_loop_io_set(s->loop, fd, 0, NULL, NULL);
+  dv_loop_unref(s->loop);
+  s->in_wait = 0;
+  pump(s);
+}
+
+/* Parse one input item: 1 = a name (in *n), 0 = a bad one (reported),
+ * -1 = out of memory. */
+static int parse_one(const char *text, size_t len, const char *where,
+                     dv_name *n, char *shown, size_t shownlen)
+{
+  char detail[256];
+  dv_name_status st;
+  dv_text_escape(text, len, shown, shownlen);
+  st = dv_name_parse(text, len, n, detail, sizeof(detail));
+  if (st == DV_NAME_NOMEM)
+    return -1;
+  if (st != DV_NAME_OK) {
+    dv_error("%s: \"%.80s%s\": %s%s%s", where, shown,
+             strlen(shown) > 80 ? "..." : "", dv_name_status_str(st),
+             detail[0] ? ": " : "", detail);
+    return 0;
+  }
+  return 1;
+}
+
+/* The next input item: 1 = got one, 0 = none now (EOF or would block),
+ * -1 = a read error (reported; input ends). */
+static int next_item(stream *s, const char **text, size_t *len, char *where,
+                     size_t wherelen)
+{
+  char msg[256];
+  size_t lineno;
+  dv_input_status st;
+  if (s->argi < s->cfg->nargs) {
+    *text = s->cfg->args[s->argi];
+    *len = strlen(*text);
+    snprintf(where, wherelen, "argument %zu", ++s->argi);
+    return 1;
+  }
+  while (s->in) {
+    st = dv_input_stream_next(s->in, 1, text, len, &lineno, msg, sizeof(msg));
+    if (st == DV_INPUT_OK) {
+      snprintf(where, wherelen, "%s line %zu", s->in->label, lineno);
+      return 1;
+    }
+    if (st == DV_INPUT_TOO_LONG) {
+      dv_error("%s line %zu: %s", s->in->label, lineno,
+               dv_input_status_str(st));
+      s->bad++;
       continue;
     }
-    if (dv_email_result_init(&res[i], shown, &n) < 0)
+    if (st == DV_INPUT_AGAIN) {
+      if (!s->in_wait && dv_loop_io_set(s->loop, s->in->fd, POLLIN, stdin_ready,
+                                        s) == DV_LOOP_OK) {
+        s->in_wait = 1;
+        dv_loop_ref(s->loop);
+      } else if (!s->in_wait) {
+        s->nomem = 1;
+        s->input_done = 1;
+      }
+      return 0;
+    }
+    if (st == DV_INPUT_OPEN) {
+      dv_error("%s: %s: %s", s->cfg->names_file, dv_input_status_str(st), msg);
+      s->fatal = 1;
+    } else if (st == DV_INPUT_NOMEM) {
+      s->nomem = 1;
+    }
+    s->input_done = 1;
+    return st == DV_INPUT_EOF ? 0 : -1;
+  }
+  s->input_done = 1;
+  return 0;
+}
+
+/* Start names while the windows have room. */
+static void feed(stream *s)
+{
+  while (!s->closing && !s->input_done && s->inflight < s->max_inflight &&
+         s->next_seq - s->emit_seq < s->window) {
+    const char *text;
+    size_t len;
+    char where[64], shown[1100];
+    dv_name n;
+    slot *sl;
+    int p;
+    if (next_item(s, &text, &len, where, sizeof(where)) <= 0)
+      return;
+    p = parse_one(text, len, where, &n, shown, sizeof(shown));
+    if (p <= 0) {
+      if (p < 0)
+        s->nomem = 1;
+      s->bad++;
+      continue;
+    }
+    sl = slot_of(s, s->next_seq);
+    memset(sl, 0, sizeof(*sl));
+    sl->s = s;
+    sl->seq = s->next_seq++;
+    sl->r = calloc(1, sizeof(*sl->r));
+    if (!sl->r || dv_email_result_init(sl->r, shown, &n) < 0) {
+      /* no result to show: the run ends as "unknown" */
+      if (sl->r)
+        dv_email_result_free(sl->r);
+      free(sl->r);
+      sl->r = NULL;
+      sl->st = SLOT_DONE;
+      s->nomem = 1;
+      s->closing = 1;
+      continue;
+    }
+    snprintf(s->last_where, sizeof(s->last_where), "%s", where);
+    s->inflight++;
+    s->started++;
+    if (s->use_contacts) {
+      sl->wc = contacts_get(s, n.registrable);
+      if (!sl->wc)
+        s->nomem = 1;
+    }
+    sl->st = SLOT_DNS;
+    sl->r->done_cb = dns_done;
+    sl->r->done_arg = sl;
+    dv_email_start(&s->ctx, sl->r);
+  }
+}
+
+static void pump(stream *s)
+{
+  if (s->pumping) {
+    s->again = 1;
+    return;
+  }
+  s->pumping = 1;
+  do {
+    s->again = 0;
+    emit_ready(s);
+    feed(s);
+    emit_ready(s);
+  } while (s->again);
+  s->pumping = 0;
+}
+
+static void stream_deadline(void *arg)
+{
+  stream *s = arg;
+  s->closing = 1;
+  s->deadline_hit = 1;
+}
+
+/* Count and check every name before any lookup (a regular file can be read
+ * twice): a bad name stops the run, as it always did. Returns the number
+ * of bad items (reported), or -1 (reported). */
+static long validate_all(const dv_cfg *cfg, dv_input_stream *in, size_t *total)
+{
+  long bad = 0;
+  char where[64], shown[1100], msg[256];
+  dv_name n;
+  *total = 0;
+  for (size_t i = 0; i < cfg->nargs; i++) {
+    int p;
+    snprintf(where, sizeof(where), "argument %zu", i + 1);
+    p = parse_one(cfg->args[i], strlen(cfg->args[i]), where, &n, shown,
+                  sizeof(shown));
+    if (p < 0)
       return -1;
+    if (p == 0)
+      bad++;
+    else
+      (*total)++;
+  }
+  while (in) {
+    const char *text;
+    size_t len, lineno;
+    int p;
+    dv_input_status st =
+        dv_input_stream_next(in, 0, &text, &len, &lineno, msg, sizeof(msg));
+    if (st == DV_INPUT_EOF)
+      break;
+    if (st == DV_INPUT_TOO_LONG) {
+      dv_error("%s line %zu: %s", in->label, lineno, dv_input_status_str(st));
+      bad++;
+      continue;
+    }
+    if (st != DV_INPUT_OK) {
+      dv_error("%s: %s%s%s", cfg->names_file, dv_input_status_str(st),
+               st == DV_INPUT_OPEN ? ": " : "", st == DV_INPUT_OPEN ? msg : "");
+      return -1;
+    }
+    snprintf(where, sizeof(where), "%s line %zu", in->label, lineno);
+    p = parse_one(text, len, where, &n, shown, sizeof(shown));
+    if (p < 0) {
+      dv_error("out of memory");
+      return -1;
+    }
+    if (p == 0)
+      bad++;
+    else
+      (*total)++;
   }
   return bad;
 }
 
 int dv_cmd_email(dv_cfg *cfg)
 {
-  dv_input_list in = {0};
-  dv_email_result *res = NULL;
-  dv_loop *loop = NULL;
-  dv_resolver *rs = NULL;
+  stream s;
+  dv_input_stream in;
   dv_resolver_opts ro;
-  dv_email_ctx ctx = {0};
-  dv_loop_status ls;
+  dv_loop_status ls = DV_LOOP_OK;
   dv_resolver_status rst;
-  int rc = DV_EXIT_UNKNOWN, deadline_hit = 0, incomplete = 0, any_all = 0;
-  int bad;
-  dv_severity worst_all = DV_SEV_INFO;
+  int rc = DV_EXIT_UNKNOWN, have_in = 0, choose;
   char msg[256];
   dv_whois_ctx wctx;
   dv_whois_opts wopts;
-  dv_whois_check *wc = NULL;
-  size_t nwc = 0;
   int64_t t0 = dv_loop_now_ms();
   dv_tool_probe tp;
-  dv_probe *probes = NULL; /* one per name (--probe), NULL entries unused */
-  int *probed = NULL;
   dv_ca_choice ca;
-  int choose;
+  dv_findings runf = {0};
+  dv_email_summary sum;
+  size_t total = 0;
+  int total_known = 0;
 
+  memset(&s, 0, sizeof(s));
   memset(&wctx, 0, sizeof(wctx));
   memset(&tp, 0, sizeof(tp));
+  memset(&sum, 0, sizeof(sum));
   choose = dv_ca_choose(cfg, &ca, "email");
-  if (choose != 0) {
-    rc = choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
-    dv_input_free(&in);
-    return rc;
-  }
-  for (size_t i = 0; i < cfg->nargs; i++) {
-    char where[32];
-    snprintf(where, sizeof(where), "argument %zu", i + 1);
-    if (dv_input_add(&in, cfg->args[i], strlen(cfg->args[i]), where) !=
-        DV_INPUT_OK) {
-      dv_error("too many names or out of memory");
-      goto out;
-    }
+  if (choose != 0)
+    return choose > 0 ? DV_EXIT_OK : DV_EXIT_UNKNOWN;
+  for (size_t i = 0; i < dv_email_nrenderers; i++)
+    if (dv_email_renderers[i].format == cfg->format)
+      s.rend = &dv_email_renderers[i];
+  if (!s.rend) {
+    dv_error("email: no renderer for this --format");
+    goto out;
   }
   if (cfg->names_file) {
     dv_input_status ist =
-        dv_input_read_file(&in, cfg->names_file, msg, sizeof(msg));
+        dv_input_stream_open(&in, cfg->names_file, msg, sizeof(msg));
     if (ist != DV_INPUT_OK) {
       dv_error("%s: %s%s%s", cfg->names_file, dv_input_status_str(ist),
                ist == DV_INPUT_OPEN ? ": " : "",
                ist == DV_INPUT_OPEN ? msg : "");
       goto out;
     }
+    have_in = 1;
   }
-  if (in.n == 0) {
-    dv_error("email: give at least one NAME (or -f FILE); see 'dvcheck "
-             "email --help'");
-    goto out;
+  if (!cfg->names_file || in.regular) {
+    /* arguments and a regular file: all names checked before any lookup */
+    long bad = validate_all(cfg, have_in ? &in : NULL, &total);
+    if (bad != 0)
+      goto out;
+    if (have_in && dv_input_stream_rewind(&in) < 0) {
+      dv_error("%s: %s", cfg->names_file, "cannot read the file twice");
+      goto out;
+    }
+    total_known = 1;
+    if (total == 0) {
+      dv_error("email: give at least one NAME (or -f FILE); see 'dvcheck "
+               "email --help'");
+      goto out;
+    }
+  } else {
+    /* a pipe or terminal: the arguments are checked first; the streamed
+     * names one by one (a bad one is an error on stderr, and exit 3) */
+    long bad = validate_all(cfg, NULL, &total);
+    if (bad != 0)
+      goto out;
   }
-  res = calloc(in.n, sizeof(*res));
-  if (!res) {
-    dv_error("out of memory");
-    goto out;
-  }
-  bad = parse_inputs(&in, res);
-  if (bad < 0) {
-    dv_error("out of memory");
-    goto out;
-  }
-  if (bad)
-    goto out;
 
-  loop = dv_loop_new();
-  if (!loop) {
+  s.cfg = cfg;
+  s.ca = &ca;
+  s.tp = &tp;
+  s.wctx = &wctx;
+  s.out = stdout;
+  s.in = have_in ? &in : NULL;
+  s.window = EMAIL_WINDOW;
+  s.use_contacts = cfg->contacts || cfg->acm_legacy;
+  s.max_inflight =
+      cfg->probe || s.use_contacts ? EMAIL_INFLIGHT_SLOW : EMAIL_INFLIGHT;
+  s.worst_all = DV_SEV_INFO;
+  s.ring = calloc(s.window, sizeof(*s.ring));
+  s.loop = dv_loop_new();
+  if (!s.ring || !s.loop) {
     dv_error("out of memory");
     goto out;
   }
-  dv_loop_deadline_set(loop, (int64_t)(cfg->timeout_s * 1000));
+  dv_loop_deadline_set(s.loop, (int64_t)(cfg->timeout_s * 1000));
+  if (dv_loop_on_deadline(s.loop, stream_deadline, &s) != DV_LOOP_OK) {
+    dv_error("out of memory");
+    goto out;
+  }
   dv_resolver_opts_init(&ro);
   ro.servers = cfg->resolvers[0] ? cfg->resolvers : NULL;
   dv_tool_resolver_opts(cfg, &ro); /* --max-inflight, -v counters */
   if (cfg->verbose >= 2)
     ro.trace = dv_report_dns_trace;
-  rst = dv_resolver_new(loop, &ro, &rs);
+  rst = dv_resolver_new(s.loop, &ro, &s.rs);
   if (rst != DV_RESOLVER_OK) {
     dv_error("%s", dv_resolver_status_str(rst));
     goto out;
   }
-  ctx.res = rs;
-  if (dv_tool_probe_init(&tp, cfg, loop) < 0)
+  s.ctx.res = s.rs;
+  if (dv_tool_probe_init(&tp, cfg, s.loop) < 0)
     goto out;
-  for (size_t i = 0; i < in.n; i++)
-    dv_email_start(&ctx, &res[i]);
-  if (cfg->contacts || cfg->acm_legacy) {
+  if (s.use_contacts) {
     char err[512];
     dv_tool_whois_opts(cfg, &wopts);
-    if (dv_whois_ctx_init(&wctx, &wopts, loop, rs, err, sizeof(err)) < 0) {
+    if (dv_whois_ctx_init(&wctx, &wopts, s.loop, s.rs, err, sizeof(err)) < 0) {
       dv_error("%s", err);
       goto out;
     }
-    wc = calloc(in.n, sizeof(*wc));
-    if (!wc) {
-      dv_error("out of memory");
-      goto out;
-    }
-    for (size_t i = 0; i < in.n; i++) {
-      if (contacts_for(wc, nwc, &res[i]))
-        continue;
-      dv_whois_check_init(&wc[nwc], res[i].name.registrable);
-      if (dv_whois_check_add_name(&wc[nwc], res[i].name.registrable) < 0) {
-        dv_error("out of memory");
-        goto out;
-      }
-      dv_whois_check_start(&wctx, &wc[nwc++]);
+  }
+
+  if (s.rend->begin && s.rend->begin(s.out, cfg) < 0)
+    s.nomem = 1;
+  pump(&s);
+  for (;;) {
+    uint64_t e0 = s.emit_seq, n0 = s.next_seq;
+    size_t b0 = s.bad;
+    ls = dv_loop_run(s.loop);
+    if (ls != DV_LOOP_OK)
+      break;
+    pump(&s);
+    if (s.input_done && s.emit_seq == s.next_seq)
+      break;
+    if (s.emit_seq == e0 && s.next_seq == n0 && s.bad == b0 && !s.in_wait &&
+        !s.waiting && s.inflight == 0) {
+      dv_error("email: the stream stalled (internal error)");
+      s.nomem = 1;
+      break;
     }
   }
-  ls = dv_loop_run(loop);
-  if (ls == DV_LOOP_DEADLINE)
-    deadline_hit = 1;
-  else if (ls != DV_LOOP_OK) {
+  if (ls == DV_LOOP_DEADLINE) {
+    s.closing = 1;
+    s.deadline_hit = 1;
+  } else if (ls != DV_LOOP_OK) {
     dv_error("event loop: %s", dv_loop_status_str(ls));
-    goto out;
+    s.nomem = 1; /* the run ends as "unknown" */
+    s.closing = 1;
   }
-  if (ctx.nomem) {
-    dv_error("out of memory during the checks");
-    goto out;
+  if (s.in_wait) {
+    dv_loop_io_set(s.loop, s.in->fd, 0, NULL, NULL);
+    s.in_wait = 0;
   }
-  for (size_t k = 0; k < nwc; k++)
-    dv_whois_check_finish(&wc[k]);
-  for (size_t i = 0; i < in.n; i++)
-    dv_email_finish(&res[i]);
-  if (cfg->probe && !deadline_hit) {
-    /* --probe: the MX of each chosen validation domain, after DNS */
-    probes = calloc(in.n, sizeof(*probes));
-    probed = calloc(in.n, sizeof(*probed));
-    if (!probes || !probed) {
-      dv_error("out of memory");
-      goto out;
-    }
-    for (size_t i = 0; i < in.n; i++) {
-      if (res[i].incomplete || res[i].chosen < 0)
-        continue;
-      if (dv_probe_init(&probes[i], &res[i].cands[res[i].chosen]) < 0)
-        continue;
-      probed[i] = 1;
-      dv_probe_start(&tp.ctx, &probes[i]);
-    }
-    ls = dv_tool_probe_run(&tp, loop);
-    if (ls == DV_LOOP_DEADLINE)
-      deadline_hit = 1;
-    else if (ls != DV_LOOP_OK) {
-      dv_error("event loop: %s", dv_loop_status_str(ls));
-      goto out;
-    }
-    for (size_t i = 0; i < in.n; i++) {
-      if (!probed[i])
-        continue;
-      dv_probe_finish(&probes[i]);
-      dv_findings_append(&res[i].findings, &probes[i].findings);
-      if (probes[i].findings.nomem)
-        res[i].findings.nomem = 1;
-    }
+  if (s.waiting)
+    dv_loop_timer_disarm(s.loop, &s.poll);
+  dv_loop_timer_disarm(s.loop, &s.feed);
+  /* what the deadline cut short: every name started is written (its
+   * unanswered lookups count as cancelled) */
+  s.closing = 1;
+  for (uint64_t q = s.emit_seq; q < s.next_seq; q++) {
+    slot *sl = slot_of(&s, q);
+    while (sl->st == SLOT_DNS || sl->st == SLOT_PROBE || sl->st == SLOT_WHOIS)
+      slot_advance(sl);
   }
-  for (size_t i = 0; i < in.n; i++) {
-    if (cfg->acm_legacy)
-      legacy_rescue(&res[i], contacts_for(wc, nwc, &res[i]));
-    /* the constructed-address method and the CA/B Forum's dates for it
-     * (BR 3.2.2.4.4, SC-090); a CA that has no e-mail method at all */
-    if (!dv_ca_check_offered(&ca, "email", &res[i].findings,
-                             res[i].name.ascii) &&
-        res[i].chosen >= 0)
-      dv_ca_email_sunset(&ca, &res[i].findings, res[i].name.ascii);
-    incomplete |= res[i].incomplete;
-    if (res[i].findings.nomem) {
-      dv_error("out of memory");
-      goto out;
+  emit_ready(&s);
+  if (s.ctx.nomem)
+    s.nomem = 1;
+  if (s.deadline_hit) {
+    /* Say so once, against the run itself: the names cut short (written,
+     * verdict unknown) and those never looked up (not written), and where
+     * to resume. */
+    dv_finding *f = dv_findings_add(&runf, DV_F_RUN_DEADLINE, "run");
+    dv_finding_ev(&runf, f, "timeout_s", "%g", cfg->timeout_s);
+    dv_finding_ev(&runf, f, "unfinished",
+                  "%zu of the %zu names written (verdict unknown)",
+                  s.nincomplete, (size_t)s.emit_seq);
+    if (total_known) {
+      sum.not_started = total - s.started;
+      dv_finding_ev(&runf, f, "not_started", "%zu of %zu names",
+                    sum.not_started, total);
+    } else {
+      dv_finding_ev(&runf, f, "not_started", "%s",
+                    s.input_done ? "none" : "the rest of the input");
     }
-    dv_findings_fold(&res[i].findings, &any_all, &worst_all);
+    if (s.last_where[0] && (!s.input_done || sum.not_started))
+      dv_finding_ev(&runf, f, "resume_after", "%s", s.last_where);
+    dv_findings_fold(&runf, &s.any_all, &s.worst_all);
   }
-  if (deadline_hit) {
-    /* Say so once, against the run itself. */
-    dv_finding *f = dv_findings_add(&res[0].findings, DV_F_RUN_DEADLINE, "run");
-    dv_finding_ev(&res[0].findings, f, "timeout_s", "%g", cfg->timeout_s);
+  if (runf.nomem)
+    s.nomem = 1;
+  if (s.started == 0 && !s.deadline_hit && !s.bad && !s.fatal) {
+    /* a streamed input that held no names: as with no NAME at all */
+    dv_error("email: no names in %s", strcmp(cfg->names_file, "-") == 0
+                                          ? "standard input"
+                                          : cfg->names_file);
+    s.fatal = 1;
   }
-  rc = dv_report_exit_code(any_all, worst_all, deadline_hit || incomplete);
+  rc = dv_report_exit_code(s.any_all, s.worst_all,
+                           s.deadline_hit || s.incomplete || s.nomem ||
+                               s.fatal || s.bad);
+  if (s.nomem)
+    dv_error("out of memory: the output is incomplete");
   if (cfg->verbose)
     fprintf(stderr,
             "dvcheck: %zu name(s), %lu DNS queries, %lu SMTP sessions (at most "
             "%d at once, %d per MX address), %lld ms\n",
-            in.n, dv_resolver_sent(rs), tp.ctx.sessions, tp.ctx.max_active,
-            tp.ctx.max_host_active, (long long)(dv_loop_now_ms() - t0));
-  if (cfg->json) {
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < in.n; i++) {
-      json_t *o = result_json(&res[i]);
-      const dv_whois_check *c = contacts_for(wc, nwc, &res[i]);
-      if (o && c) {
-        json_t *j = dv_whois_check_json(c);
-        if (j)
-          json_object_set_new(j, "used_by_acm", json_boolean(cfg->acm_legacy));
-        json_object_set_new(o, "contacts", j ? j : json_null());
-      }
-      if (o && cfg->probe)
-        json_object_set_new(o, "probe",
-                            probed && probed[i] ? dv_tool_probe_json(&probes[i])
-                                                : json_null());
-      dv_json_push(&arr, o);
-    }
-    rc = dv_report_json_emit("email", rc, deadline_hit, arr);
-  } else {
-    for (size_t i = 0; i < in.n; i++)
-      render_text(stdout, cfg, &res[i], contacts_for(wc, nwc, &res[i]),
-                  probed && probed[i] ? &probes[i] : NULL);
-    printf("%zu name(s) checked: exit %d (%s)\n", in.n, rc,
-           dv_report_status_word(rc));
-  }
+            s.started, dv_resolver_sent(s.rs), tp.ctx.sessions,
+            tp.ctx.max_active, tp.ctx.max_host_active,
+            (long long)(dv_loop_now_ms() - t0));
+  sum.results = (size_t)s.emit_seq;
+  sum.unknown = s.nincomplete;
+  sum.total_known = total_known;
+  sum.total = total;
+  sum.bad_input = s.bad;
+  sum.deadline_hit = s.deadline_hit;
+  sum.exit_code = rc;
+  sum.findings = &runf;
+  if (s.rend->end(s.out, cfg, &sum) < 0)
+    rc = DV_EXIT_UNKNOWN;
+  fflush(s.out);
 out:
-  if (probes)
-    for (size_t i = 0; i < in.n; i++)
-      dv_probe_free(&probes[i]);
-  free(probes);
-  free(probed);
+  /* slots left (an error before the end): their results */
+  if (s.ring)
+    for (uint64_t q = s.emit_seq; q < s.next_seq; q++) {
+      slot *sl = slot_of(&s, q);
+      free(sl->out);
+      sl->out = NULL;
+    }
   dv_tool_probe_free(&tp);
-  for (size_t k = 0; k < nwc; k++)
-    dv_whois_check_free(&wc[k]);
-  free(wc);
+  contacts_free_all(&s);
   dv_whois_ctx_free(&wctx);
-  /* the resolver delivers cancelled answers into the results: free it
-   * while they still exist (an error after the checks started) */
-  dv_resolver_free(rs);
-  if (res)
-    for (size_t i = 0; i < in.n; i++)
-      dv_email_result_free(&res[i]);
-  free(res);
-  dv_loop_free(loop);
-  dv_input_free(&in);
+  /* the resolver delivers cancelled answers into results it still has:
+   * free it while they exist */
+  dv_resolver_free(s.rs);
+  for (size_t i = 0; i < s.ngraveyard; i++) {
+    dv_email_result_free(s.graveyard[i]);
+    free(s.graveyard[i]);
+  }
+  free(s.graveyard);
+  free(s.ring);
+  dv_loop_free(s.loop);
+  if (have_in)
+    dv_input_stream_close(&in);
+  dv_findings_free(&runf);
   dv_ca_choice_free(&ca);
   return rc;
 }

@@ -247,7 +247,20 @@ const dv_option dv_options[] = {
     {DV_OPT_FILE, "file", 'f', "FILE", "email",
      "read names from FILE, one per line (- for standard input)",
      "Read further names from FILE, one per line; empty lines and lines "
-     "starting with # are ignored. \"-\" reads standard input."},
+     "starting with # are ignored. \"-\" reads standard input. Any number "
+     "of names: they are read as the checks go, at most 512 are checked at "
+     "once (32 with --probe or --contacts), and each result is written as "
+     "soon as it and every name before it are complete -- in input order, "
+     "through a window of 4096 names -- then forgotten, so memory does not "
+     "grow with the input. A line may be up to 4096 bytes. A regular file "
+     "(or standard input redirected from one) is read twice: first every "
+     "name is checked, and any bad line stops the run before any lookup, "
+     "as a bad NAME argument does. A pipe or terminal is read once: a bad "
+     "line is reported on standard error, skipped, and makes the exit "
+     "status 3. When the --timeout deadline passes, the names being checked "
+     "are written with verdict UNKNOWN, the names not yet started are not "
+     "written, and one RUN_DEADLINE finding about the run says how many "
+     "were not started and after which line to resume."},
     {DV_OPT_CNAME, "cname", 0, "RECORD_NAME=RECORD_VALUE", "dns",
      "a validation record as ACM shows it (repeatable)", NULL},
     {DV_OPT_CA, "ca", 0, "NAME", "dns preflight email check",
@@ -473,6 +486,9 @@ const dv_format_info dv_formats[] = {
     {DV_FORMAT_TEXT, "text", NULL, "human-readable text (the default)"},
     {DV_FORMAT_JSON, "json", NULL,
      "one JSON document (doc/json-output.md); the same as --json"},
+    {DV_FORMAT_JSONL, "jsonl", "email",
+     "one JSON object per line: each result as soon as it is complete, then "
+     "a summary line (doc/json-output.md)"},
     {DV_FORMAT_ASFF, "asff", "expiry",
      "AWS Security Hub findings (BatchImportFindings request body)"},
     {DV_FORMAT_OPENMETRICS, "openmetrics",

@@ -79,15 +79,11 @@ with tempfile.TemporaryDirectory() as tmp:
     big = os.path.join(tmp, "big")
     with open(big, "wb") as out:
         out.write(b"a.com\n" * (5 << 20 // 6 + 1) + b"x" * (5 << 20))
-    check("5 MiB names file", GLOBAL + ["email", "-f", big], "too large")
+    check("a 5 MiB line in a names file", GLOBAL + ["email", "-f", big], "line too long")
     binf = os.path.join(tmp, "bin")
     with open(binf, "wb") as out:
         out.write(bytes(range(256)) * 64)
     check("binary names file", GLOBAL + ["email", "-f", binf], "")
-    many = os.path.join(tmp, "many")
-    with open(many, "w") as out:
-        out.write("".join(f"n{i}.example.com\n" for i in range(10001)))
-    check("10001 names", GLOBAL + ["email", "-f", many], "too many names")
     stdin_file = os.path.join(tmp, "stdin")
     with open(stdin_file, "wb") as out:
         out.write(b"good.test\n-bad.test\n")
