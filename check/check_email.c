@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/loop.h"
 #include "check/check_email.h"
 
 const char *const dv_email_locals[5] = {"admin", "administrator", "hostmaster",
@@ -266,8 +267,8 @@ static dv_code lookup_failure_code(dv_dns_status st)
     return DV_F_MX_LOOKUP_SERVFAIL;
   case DV_DNS_TIMEOUT:
     return DV_F_MX_LOOKUP_TIMEOUT;
-  case DV_DNS_CANCELLED:
-    return DV_F_RUN_DEADLINE;
+  case DV_DNS_CANCELLED: /* the deadline, or a signal (base/loop.h) */
+    return dv_loop_interrupted() ? DV_F_RUN_INTERRUPTED : DV_F_RUN_DEADLINE;
   default:
     return DV_F_DNS_RESOLVER_FAILED;
   }
@@ -448,6 +449,7 @@ void dv_email_finish(dv_email_result *r)
   for (size_t i = 0; i < r->ncands; i++) {
     candidate_classify(&r->cands[i]);
     if (r->cands[i].reason == DV_F_RUN_DEADLINE ||
+        r->cands[i].reason == DV_F_RUN_INTERRUPTED ||
         r->cands[i].reason == DV_F_DNS_RESOLVER_FAILED)
       incomplete = 1;
   }

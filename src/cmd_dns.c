@@ -59,7 +59,7 @@ static int run_loop(dv_run *run, const dv_cfg *cfg, int64_t t0)
   if (cfg->verbose)
     fprintf(stderr, "dvcheck: %lu recursive DNS queries, %lld ms\n",
             dv_resolver_sent(run->dns.rec), (long long)(dv_loop_now_ms() - t0));
-  if (ls == DV_LOOP_DEADLINE)
+  if (dv_loop_cut(ls))
     return 1;
   if (ls != DV_LOOP_OK) {
     dv_error("event loop: %s", dv_loop_status_str(ls));

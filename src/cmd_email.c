@@ -383,7 +383,7 @@ int dv_cmd_email(dv_cfg *cfg)
     }
   }
   ls = dv_loop_run(loop);
-  if (ls == DV_LOOP_DEADLINE)
+  if (dv_loop_cut(ls))
     deadline_hit = 1;
   else if (ls != DV_LOOP_OK) {
     dv_error("event loop: %s", dv_loop_status_str(ls));
@@ -414,7 +414,7 @@ int dv_cmd_email(dv_cfg *cfg)
       dv_probe_start(&tp.ctx, &probes[i]);
     }
     ls = dv_tool_probe_run(&tp, loop);
-    if (ls == DV_LOOP_DEADLINE)
+    if (dv_loop_cut(ls))
       deadline_hit = 1;
     else if (ls != DV_LOOP_OK) {
       dv_error("event loop: %s", dv_loop_status_str(ls));
