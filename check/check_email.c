@@ -260,13 +260,17 @@ void dv_email_start(dv_email_ctx *ctx, dv_email_result *r)
   }
 }
 
-static dv_code lookup_failure_code(dv_dns_status st)
+static dv_code lookup_failure_code(const dv_candidate *c, dv_dns_status st)
 {
   switch (st) {
   case DV_DNS_SERVFAIL:
     return DV_F_MX_LOOKUP_SERVFAIL;
   case DV_DNS_TIMEOUT:
-    return DV_F_MX_LOOKUP_TIMEOUT;
+    /* A recursive resolver answers SERVFAIL when the domain's servers do
+     * not; one that never answered anything in this run is the problem
+     * itself (tests/faults: a silent or stalling resolver) */
+    return dv_resolver_answered(c->ctx->res) ? DV_F_MX_LOOKUP_TIMEOUT
+                                             : DV_F_DNS_RESOLVER_FAILED;
   case DV_DNS_CANCELLED: /* the deadline, or a signal (base/loop.h) */
     return dv_loop_interrupted() ? DV_F_RUN_INTERRUPTED : DV_F_RUN_DEADLINE;
   default:
@@ -376,7 +380,7 @@ static void candidate_classify(dv_candidate *c)
       dv_finding_ev(fl, f, "addresses", "%s", list);
     } else if (status_is_failure(c->a_status) &&
                status_is_failure(c->aaaa_status)) {
-      c->reason = lookup_failure_code(c->a_status);
+      c->reason = lookup_failure_code(c, c->a_status);
       f = dv_findings_add(fl, c->reason, c->domain);
       dv_finding_ev(fl, f, "mx", "%s", dv_dns_status_str(c->mx_status));
       dv_finding_ev(fl, f, "a", "%s", dv_dns_status_str(c->a_status));
@@ -388,7 +392,7 @@ static void candidate_classify(dv_candidate *c)
     }
     return;
   default:
-    c->reason = lookup_failure_code(c->mx_status);
+    c->reason = lookup_failure_code(c, c->mx_status);
     f = dv_findings_add(fl, c->reason, c->domain);
     dv_finding_ev(fl, f, "query", "%s MX", c->domain);
     dv_finding_ev(fl, f, "result", "%s", dv_dns_status_str(c->mx_status));

@@ -1217,8 +1217,8 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "https://docs.aws.amazon.com/organizations/latest/userguide/"
          "orgs_manage_accounts_access.html"},
     [DV_F_DNS_RESOLVER_FAILED] =
-        {"The recursive resolver could not be used (refused, unreachable or "
-         "malformed answer)",
+        {"The recursive resolver could not be used (refused, unreachable, "
+         "malformed answer, or no answer at all)",
          "This is about the resolver dvcheck asked, not about the domain: "
          "check "
          "the address given with --resolver (or /etc/resolv.conf), that it "

@@ -52,6 +52,7 @@ struct dv_resolver {
   unsigned long inflight;
   unsigned long max_inflight;
   unsigned long sent;
+  unsigned long answered; /* replies the server sent (any RCODE) */
   dv_qentry *pending, *pending_tail;
   int cancelled; /* deadline passed or closing: no new network queries */
 };
@@ -221,6 +222,9 @@ static void resolver_answer(void *arg, int status, int timeouts,
 
   e->done = 1;
   e->ans.rtt_ms = dv_loop_now_ms() - e->started_ms;
+  if (status != ARES_ETIMEOUT && status != ARES_ECONNREFUSED &&
+      status != ARES_ECANCELLED && status != ARES_EDESTRUCTION)
+    r->answered++;
   if (r->inflight)
     r->inflight--;
   resolver_pending_drain(r);
@@ -431,6 +435,11 @@ void dv_resolver_free(dv_resolver *r)
     free(e);
   }
   free(r);
+}
+
+unsigned long dv_resolver_answered(const dv_resolver *r)
+{
+  return r ? r->answered : 0;
 }
 
 unsigned long dv_resolver_sent(const dv_resolver *r)

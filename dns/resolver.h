@@ -77,4 +77,9 @@ dv_resolver_status dv_resolver_query(dv_resolver *r, const char *name,
 /* Number of queries actually sent (cache misses), for -v and benchmarks. */
 unsigned long dv_resolver_sent(const dv_resolver *r);
 
+/* Number of replies the server sent (any RCODE, even malformed ones). A
+ * timeout from a server that never answered anything in this run says
+ * more about the server than about the name asked. */
+unsigned long dv_resolver_answered(const dv_resolver *r);
+
 #endif
