@@ -235,6 +235,7 @@ int dv_email_result_init(dv_email_result *r, const char *input_printable,
   r->ncands = dv_name_candidates(n, cands, DV_MAX_CANDIDATES);
   r->cands = calloc(r->ncands ? r->ncands : 1, sizeof(dv_candidate));
   if (!r->cands) {
+    r->ncands = 0; /* dv_email_result_free walks ncands candidates */
     free(cands);
     return -1;
   }

@@ -1236,7 +1236,7 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "Nothing is wrong with the names: the checks that had not finished "
          "when the signal arrived were stopped and give no verdict (they are "
          "listed with this code). Re-run them without interrupting.",
-         "dvcheck(1) EXIT STATUS"},
+         "dvcheck(1) --timeout"},
 };
 
 static dv_catalogue_entry catalogue[DV_F__COUNT];

@@ -318,11 +318,11 @@ static int dns_txt(dv_cfg *cfg)
     printf("\n1 record checked: exit %d (%s)\n", rc, dv_report_status_word(rc));
   }
 out:
+  run_close(&run); /* first: outstanding callbacks point into r */
   if (r) {
     dv_dns_record_free(r);
     free(r);
   }
-  run_close(&run);
   dv_ca_choice_free(&ca);
   return rc;
 }
@@ -458,11 +458,14 @@ int dv_cmd_dns(dv_cfg *cfg)
            dv_report_status_word(rc));
   }
 out:
+  /* the resolvers first: freeing them delivers the cancellation of any
+   * query still outstanding (a run cut short by an error), and those
+   * callbacks point into recs */
+  run_close(&run);
   if (recs)
     for (size_t i = 0; i < in.n; i++)
       dv_dns_record_free(&recs[i]);
   free(recs);
-  run_close(&run);
   dv_records_free(&in);
   dv_ca_choice_free(&ca);
   return rc;
@@ -645,6 +648,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
            dv_report_status_word(rc));
   }
 out:
+  run_close(&run); /* first: outstanding callbacks point into pf */
   if (pf)
     for (size_t i = 0; i < cfg->nargs; i++) {
       dv_email_result_free(&pf[i].email);
@@ -652,7 +656,6 @@ out:
       dv_findings_free(&pf[i].findings);
     }
   free(pf);
-  run_close(&run);
   dv_ca_choice_free(&ca);
   return rc;
 }

@@ -213,7 +213,9 @@ const dv_option dv_options[] = {
     {DV_OPT_TIMEOUT, "timeout", 't', "SECONDS", NULL,
      "deadline for the whole run (default 20)",
      "Deadline for the whole run, 0.1 to 3600 seconds (default 20). Work not "
-     "finished by then is reported as RUN_DEADLINE and the exit status is 3."},
+     "finished by then is reported as RUN_DEADLINE and the exit status is 3. "
+     "SIGINT or SIGTERM ends the run the same way (RUN_INTERRUPTED; check "
+     "mode: one DV UNKNOWN line); a second signal kills at once."},
     {DV_OPT_VERBOSE, "verbose", 'v', NULL, NULL,
      "more detail on stderr (repeat for DNS traces)",
      "Print progress and statistics on standard error; -vv also traces every "
