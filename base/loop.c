@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +61,30 @@ static void loop_on_signal(int sig)
   errno = saved;
 }
 
+#ifdef DV_DEBUGBUILD
+/* DVCHECK_TEST_SIGTERM_MS=N (debug builds): a SIGTERM N ms after start-up,
+ * so scenario tests can interrupt a run (RUN_INTERRUPTED). */
+static void loop_test_alarm(int sig)
+{
+  (void)sig;
+  raise(SIGTERM);
+}
+
+static void loop_test_signal_arm(void)
+{
+  const char *v = getenv("DVCHECK_TEST_SIGTERM_MS");
+  long ms = v ? strtol(v, NULL, 10) : 0;
+  struct itimerval it;
+  if (ms <= 0)
+    return;
+  memset(&it, 0, sizeof(it));
+  it.it_value.tv_sec = ms / 1000;
+  it.it_value.tv_usec = (ms % 1000) * 1000;
+  signal(SIGALRM, loop_test_alarm);
+  setitimer(ITIMER_REAL, &it, NULL);
+}
+#endif
+
 int dv_loop_signals_catch(void)
 {
   struct sigaction sa;
@@ -78,6 +103,9 @@ int dv_loop_signals_catch(void)
   sa.sa_flags = SA_RESETHAND; /* a second signal kills, as users expect */
   if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
     return -1;
+#ifdef DV_DEBUGBUILD
+  loop_test_signal_arm();
+#endif
   return 0;
 }
 

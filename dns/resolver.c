@@ -338,11 +338,32 @@ static int build_query(const dv_resolver *r, const char *name, uint16_t type,
 static void resolver_answer(void *arg, int status, int timeouts,
                             unsigned char *abuf, int alen);
 
+#ifdef DV_DEBUGBUILD
+/* DVCHECK_TEST_DNS_TIMEOUT=SUFFIX (debug builds): questions for names
+ * ending in SUFFIX time out at once, as if the server never answered them,
+ * while every other question goes out: a timeout from a resolver that does
+ * answer (MX_LOOKUP_TIMEOUT, not DNS_RESOLVER_FAILED). */
+static int resolver_test_timeout(const char *name)
+{
+  const char *sfx = getenv("DVCHECK_TEST_DNS_TIMEOUT");
+  size_t n = strlen(name), m = sfx ? strlen(sfx) : 0;
+  return m && n >= m && strcasecmp(name + n - m, sfx) == 0;
+}
+#endif
+
 /* Put e on the wire (or fail it). */
 static void resolver_send(dv_resolver *r, dv_qentry *e)
 {
   unsigned char q[512];
   size_t qlen;
+#ifdef DV_DEBUGBUILD
+  if (!r->cancelled && resolver_test_timeout(e->name)) {
+    e->done = 1;
+    e->ans.status = DV_DNS_TIMEOUT;
+    resolver_queue(r, e);
+    return;
+  }
+#endif
   if (r->cancelled ||
       build_query(r, e->name, e->type, q, sizeof(q), &qlen) < 0) {
     e->done = 1;
