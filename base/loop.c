@@ -2,10 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/loop.h"
 
@@ -37,7 +41,85 @@ static const char *const loop_status_str[] = {
     [DV_LOOP_DEADLINE] = "deadline reached",
     [DV_LOOP_NOMEM] = "out of memory",
     [DV_LOOP_EPOLL] = "poll() failed",
+    [DV_LOOP_INTERRUPTED] = "interrupted by a signal",
 };
+
+/* Process-wide, as signals are: the first SIGINT/SIGTERM and the self-pipe
+ * that wakes poll() (see dv_loop_signals_catch). */
+static volatile sig_atomic_t loop_sig;
+static int loop_sigpipe[2] = {-1, -1};
+
+static void loop_on_signal(int sig)
+{
+  int saved = errno;
+  if (!loop_sig)
+    loop_sig = sig;
+  if (loop_sigpipe[1] >= 0) {
+    ssize_t w = write(loop_sigpipe[1], "", 1);
+    (void)w; /* a full pipe already wakes the loop */
+  }
+  errno = saved;
+}
+
+#ifdef DV_DEBUGBUILD
+/* DVCHECK_TEST_SIGTERM_MS=N (debug builds): a SIGTERM N ms after start-up,
+ * so scenario tests can interrupt a run (RUN_INTERRUPTED). */
+static void loop_test_alarm(int sig)
+{
+  (void)sig;
+  raise(SIGTERM);
+}
+
+static void loop_test_signal_arm(void)
+{
+  const char *v = getenv("DVCHECK_TEST_SIGTERM_MS");
+  long ms = v ? strtol(v, NULL, 10) : 0;
+  struct itimerval it;
+  if (ms <= 0)
+    return;
+  memset(&it, 0, sizeof(it));
+  it.it_value.tv_sec = ms / 1000;
+  it.it_value.tv_usec = (ms % 1000) * 1000;
+  signal(SIGALRM, loop_test_alarm);
+  setitimer(ITIMER_REAL, &it, NULL);
+}
+#endif
+
+int dv_loop_signals_catch(void)
+{
+  struct sigaction sa;
+  if (loop_sigpipe[0] < 0) {
+    if (pipe(loop_sigpipe) < 0)
+      return -1;
+    for (int i = 0; i < 2; i++) {
+      fcntl(loop_sigpipe[i], F_SETFL,
+            fcntl(loop_sigpipe[i], F_GETFL) | O_NONBLOCK);
+      fcntl(loop_sigpipe[i], F_SETFD, FD_CLOEXEC);
+    }
+  }
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = loop_on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND; /* a second signal kills, as users expect */
+  if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+    return -1;
+#ifdef DV_DEBUGBUILD
+  loop_test_signal_arm();
+#endif
+  return 0;
+}
+
+int dv_loop_interrupted(void)
+{
+  return loop_sig;
+}
+
+static void loop_sigpipe_drain(void)
+{
+  char b[64];
+  while (loop_sigpipe[0] >= 0 && read(loop_sigpipe[0], b, sizeof(b)) > 0)
+    ;
+}
 
 const char *dv_loop_status_str(dv_loop_status st)
 {
@@ -221,7 +303,7 @@ dv_loop_status dv_loop_run(dv_loop *loop)
     int64_t now = dv_loop_now_ms();
     int rc;
 
-    if (loop->deadline_ms && now >= loop->deadline_ms) {
+    if ((loop->deadline_ms && now >= loop->deadline_ms) || loop_sig) {
       if (!loop->deadline_hit)
         loop_deadline_fire(loop);
       /* Let cancelled work report itself (zero-delay delivery timers), but
@@ -229,27 +311,35 @@ dv_loop_status dv_loop_run(dv_loop *loop)
       for (int round = 0; round < 64 && loop->refs > 0; round++)
         loop_timers_fire(loop, dv_loop_now_ms());
       loop->refs = 0;
-      st = DV_LOOP_DEADLINE;
+      st = loop_sig ? DV_LOOP_INTERRUPTED : DV_LOOP_DEADLINE;
       break;
     }
-    if (n > cap) {
-      struct pollfd *np = realloc(pfd, n * sizeof(*np));
+    /* one slot more for the signal self-pipe */
+    if (n + 1 > cap) {
+      struct pollfd *np = realloc(pfd, (n + 1) * sizeof(*np));
       if (!np) {
         st = DV_LOOP_NOMEM;
         break;
       }
       pfd = np;
-      cap = n;
+      cap = n + 1;
     }
     for (i = 0; i < n; i++) {
       pfd[i].fd = loop->watch[i].fd;
       pfd[i].events = loop->watch[i].events;
       pfd[i].revents = 0;
     }
-    rc = poll(pfd, n, loop_poll_timeout(loop, now));
+    pfd[n].fd = loop_sigpipe[0]; /* -1 (ignored by poll) if not caught */
+    pfd[n].events = POLLIN;
+    pfd[n].revents = 0;
+    rc = poll(pfd, n + 1, loop_poll_timeout(loop, now));
     if (rc < 0 && errno != EINTR) {
       st = DV_LOOP_EPOLL;
       break;
+    }
+    if (rc > 0 && pfd[n].revents) {
+      loop_sigpipe_drain();
+      continue; /* loop_sig is set: the top of the loop cancels */
     }
     for (i = 0; rc > 0 && i < n; i++) {
       size_t j;
@@ -266,7 +356,7 @@ dv_loop_status dv_loop_run(dv_loop *loop)
     loop_timers_fire(loop, dv_loop_now_ms());
   }
   if (st == DV_LOOP_OK && loop->deadline_hit)
-    st = DV_LOOP_DEADLINE;
+    st = loop_sig ? DV_LOOP_INTERRUPTED : DV_LOOP_DEADLINE;
   free(pfd);
   return st;
 }

@@ -15,8 +15,16 @@ typedef enum {
   DV_LOOP_OK = 0,   /* all work finished */
   DV_LOOP_DEADLINE, /* the run's deadline passed with work outstanding */
   DV_LOOP_NOMEM,
-  DV_LOOP_EPOLL /* poll() itself failed */
+  DV_LOOP_EPOLL,      /* poll() itself failed */
+  DV_LOOP_INTERRUPTED /* SIGINT/SIGTERM: work cancelled as at the deadline */
 } dv_loop_status;
+
+/* The run was cut short -- the deadline passed or a signal arrived -- and
+ * the outstanding work was cancelled (it reported itself as cancelled). */
+static inline int dv_loop_cut(dv_loop_status st)
+{
+  return st == DV_LOOP_DEADLINE || st == DV_LOOP_INTERRUPTED;
+}
 
 /* Called with the poll() revents of fd (POLLIN/POLLOUT/POLLERR/POLLHUP). */
 typedef void (*dv_io_cb)(void *arg, int fd, short revents);
@@ -59,6 +67,15 @@ typedef void (*dv_cancel_cb)(void *arg);
 dv_loop_status dv_loop_on_deadline(dv_loop *loop, dv_cancel_cb cb, void *arg);
 
 dv_loop_status dv_loop_run(dv_loop *loop);
+
+/* SIGINT/SIGTERM stop the run cleanly: the handler only writes a byte to a
+ * self-pipe that every dv_loop_run() polls; the loop then cancels its work
+ * as at the deadline and returns DV_LOOP_INTERRUPTED (so does every later
+ * run). A second signal kills the process (the handler is reset).
+ * Call once, at start-up; returns -1 (errno set) if it could not. */
+int dv_loop_signals_catch(void);
+/* The signal that interrupted the run, or 0. */
+int dv_loop_interrupted(void);
 
 const char *dv_loop_status_str(dv_loop_status st);
 

@@ -28,8 +28,15 @@ lab=${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}
 command -v adnshost >/dev/null || { echo "fleet bench: adnshost missing (apt-get install adns-tools)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "fleet bench: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
 [ -r "$lab/resolver/unbound.conf" ] || { echo "fleet bench: no lab at $lab (tests/lab/lab start)" >&2; exit 2; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
 run_id=$$
+# the lab's Unbound keeps its default caches (4 MB messages, 4 MB RRsets),
+# too small to hold 100k names warm: give it room for the bench (removed
+# again at exit; takes effect at the first cold restart)
+bench_conf=$lab/resolver/unbound.d/zz-fleet-bench.conf
+mkdir -p "$lab/resolver/unbound.d"
+printf 'server:\n    msg-cache-size: 256m\n    rrset-cache-size: 512m\n    key-cache-size: 16m\n' > "$bench_conf"
+trap 'rm -rf "$tmp" "$bench_conf"' EXIT
 
 # restart the lab's Unbound: an empty cache (its remote control is off)
 cold_resolver() {

@@ -182,7 +182,7 @@ dv_acm_session_status dv_acm_session_open(dv_acm_session *s,
   if (dv_aws_creds_resolve(s->loop, s->http, &s->aws, session_on_creds, s) < 0)
     return session_fail(s, DV_ACM_SESSION_E_NOMEM, why, whylen, NULL);
   ls = dv_loop_run(s->loop);
-  if (!s->creds_done || ls == DV_LOOP_DEADLINE)
+  if (!s->creds_done || dv_loop_cut(ls))
     return session_fail(s, DV_ACM_SESSION_E_DEADLINE, why, whylen, NULL);
   if (!s->creds)
     return session_fail(s, DV_ACM_SESSION_E_NOMEM, why, whylen, NULL);
@@ -322,7 +322,7 @@ int dv_acm_session_run(dv_acm_session *s, dv_loop_status *ls_out)
   dv_loop_status ls = dv_loop_run(s->loop);
   if (ls_out)
     *ls_out = ls;
-  if (ls == DV_LOOP_DEADLINE)
+  if (dv_loop_cut(ls))
     return 1;
   if (ls != DV_LOOP_OK)
     return -1;

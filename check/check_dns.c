@@ -1115,6 +1115,14 @@ static void finish_txt(dv_dns_record *r, size_t usable)
   }
 }
 
+/* Did the recursive resolver answer anything at all in this run? */
+static int dns_resolver_answered(const dv_dns_ctx *ctx)
+{
+  return dv_resolver_answered(ctx->rec) + dv_resolver_answered(ctx->rec_do) +
+             dv_resolver_answered(ctx->rec_cd) >
+         0;
+}
+
 void dv_dns_record_finish(dv_dns_record *r)
 {
   dv_findings *fl = &r->findings;
@@ -1140,7 +1148,8 @@ void dv_dns_record_finish(dv_dns_record *r)
     for (size_t i = 0; i < r->nzprobe; i++) {
       dv_dns_status st = r->zprobe[i].status;
       if (st == DV_DNS_REFUSED || st == DV_DNS_UNREACHABLE ||
-          st == DV_DNS_BADRESP || st == DV_DNS_ERROR) {
+          st == DV_DNS_BADRESP || st == DV_DNS_ERROR ||
+          (st == DV_DNS_TIMEOUT && !dns_resolver_answered(r->ctx))) {
         r->incomplete = 1;
         f = dv_findings_add(fl, DV_F_DNS_RESOLVER_FAILED, subj);
         dv_finding_ev(fl, f, "query", "%s NS", r->zprobe[i].name);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/loop.h"
 #include "check/check_email.h"
 
 const char *const dv_email_locals[5] = {"admin", "administrator", "hostmaster",
@@ -257,8 +258,10 @@ int dv_email_result_init(dv_email_result *r, const char *input_printable,
   r->name = *n;
   r->ncands = dv_name_candidates(n, cands, DV_MAX_CANDIDATES);
   r->cands = calloc(r->ncands ? r->ncands : 1, sizeof(dv_candidate));
-  if (!r->cands)
+  if (!r->cands) {
+    r->ncands = 0; /* dv_email_result_free walks ncands candidates */
     return -1;
+  }
   for (size_t i = 0; i < r->ncands; i++) {
     memcpy(r->cands[i].domain, cands[i], DV_NAME_LEN);
     r->cands[i].domain[DV_NAME_LEN - 1] = '\0';
@@ -287,15 +290,19 @@ void dv_email_start(dv_email_ctx *ctx, dv_email_result *r)
   pending_done(r);
 }
 
-static dv_code lookup_failure_code(dv_dns_status st)
+static dv_code lookup_failure_code(const dv_candidate *c, dv_dns_status st)
 {
   switch (st) {
   case DV_DNS_SERVFAIL:
     return DV_F_MX_LOOKUP_SERVFAIL;
   case DV_DNS_TIMEOUT:
-    return DV_F_MX_LOOKUP_TIMEOUT;
-  case DV_DNS_CANCELLED:
-    return DV_F_RUN_DEADLINE;
+    /* A recursive resolver answers SERVFAIL when the domain's servers do
+     * not; one that never answered anything in this run is the problem
+     * itself (tests/faults: a silent or stalling resolver) */
+    return dv_resolver_answered(c->ctx->res) ? DV_F_MX_LOOKUP_TIMEOUT
+                                             : DV_F_DNS_RESOLVER_FAILED;
+  case DV_DNS_CANCELLED: /* the deadline, or a signal (base/loop.h) */
+    return dv_loop_interrupted() ? DV_F_RUN_INTERRUPTED : DV_F_RUN_DEADLINE;
   default:
     return DV_F_DNS_RESOLVER_FAILED;
   }
@@ -403,7 +410,7 @@ static void candidate_classify(dv_candidate *c)
       dv_finding_ev(fl, f, "addresses", "%s", list);
     } else if (status_is_failure(c->a_status) &&
                status_is_failure(c->aaaa_status)) {
-      c->reason = lookup_failure_code(c->a_status);
+      c->reason = lookup_failure_code(c, c->a_status);
       f = dv_findings_add(fl, c->reason, c->domain);
       dv_finding_ev(fl, f, "mx", "%s", dv_dns_status_str(c->mx_status));
       dv_finding_ev(fl, f, "a", "%s", dv_dns_status_str(c->a_status));
@@ -415,7 +422,7 @@ static void candidate_classify(dv_candidate *c)
     }
     return;
   default:
-    c->reason = lookup_failure_code(c->mx_status);
+    c->reason = lookup_failure_code(c, c->mx_status);
     f = dv_findings_add(fl, c->reason, c->domain);
     dv_finding_ev(fl, f, "query", "%s MX", c->domain);
     dv_finding_ev(fl, f, "result", "%s", dv_dns_status_str(c->mx_status));
@@ -476,6 +483,7 @@ void dv_email_finish(dv_email_result *r)
   for (size_t i = 0; i < r->ncands; i++) {
     candidate_classify(&r->cands[i]);
     if (r->cands[i].reason == DV_F_RUN_DEADLINE ||
+        r->cands[i].reason == DV_F_RUN_INTERRUPTED ||
         r->cands[i].reason == DV_F_DNS_RESOLVER_FAILED)
       incomplete = 1;
   }

@@ -912,7 +912,7 @@ dv_ep_run_status dv_endpoint_run_cert(dv_endpoint *e, const char *target,
   if (dv_endpoint_start(e, loop, res, total_ms, NULL, why, whylen) < 0)
     goto out;
   ls = dv_loop_run(loop);
-  if (ls != DV_LOOP_OK && ls != DV_LOOP_DEADLINE) {
+  if (ls != DV_LOOP_OK && !dv_loop_cut(ls)) {
     snprintf(why, whylen, "event loop: %s", dv_loop_status_str(ls));
     goto out;
   }

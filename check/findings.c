@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "base/json.h"
+#include "base/loop.h"
 #include "check/findings.h"
 
 #define ACM_EMAIL                                                              \
@@ -1216,8 +1217,8 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "https://docs.aws.amazon.com/organizations/latest/userguide/"
          "orgs_manage_accounts_access.html"},
     [DV_F_DNS_RESOLVER_FAILED] =
-        {"The recursive resolver could not be used (refused, unreachable or "
-         "malformed answer)",
+        {"The recursive resolver could not be used (refused, unreachable, "
+         "malformed answer, or no answer at all)",
          "This is about the resolver dvcheck asked, not about the domain: "
          "check "
          "the address given with --resolver (or /etc/resolv.conf), that it "
@@ -1228,6 +1229,13 @@ static const dv_catalogue_text catalogue_text[DV_F__COUNT] = {
          "Re-run with a longer --timeout, or check fewer names at once; "
          "results "
          "for unfinished checks are missing.",
+         "dvcheck(1) --timeout"},
+    [DV_F_RUN_INTERRUPTED] =
+        {"The run was interrupted (SIGINT or SIGTERM) before every check "
+         "finished",
+         "Nothing is wrong with the names: the checks that had not finished "
+         "when the signal arrived were stopped and give no verdict (they are "
+         "listed with this code). Re-run them without interrupting.",
          "dvcheck(1) --timeout"},
 };
 
@@ -1299,6 +1307,10 @@ dv_finding *dv_findings_add(dv_findings *list, dv_code code,
     list->v = n;
     list->cap = ncap;
   }
+  /* A signal cuts the run short through the deadline's cancel path: the
+   * cancelled work then says "interrupted", not "deadline". */
+  if (code == DV_F_RUN_DEADLINE && dv_loop_interrupted())
+    code = DV_F_RUN_INTERRUPTED;
   f = &list->v[list->n];
   memset(f, 0, sizeof(*f));
   f->code = code;
@@ -1357,7 +1369,8 @@ void dv_findings_append(dv_findings *dst, const dv_findings *src)
 int dv_findings_has(const dv_findings *list, dv_code code)
 {
   for (size_t i = 0; i < list->n; i++)
-    if (list->v[i].code == code)
+    if (list->v[i].code == code ||
+        (code == DV_F_RUN_DEADLINE && list->v[i].code == DV_F_RUN_INTERRUPTED))
       return 1;
   return 0;
 }

@@ -210,7 +210,8 @@ typedef enum {
   X(ORG_ACCOUNT_INACTIVE, INFO)                                                \
   X(ORG_ASSUME_ROLE_FAILED, ERROR)                                             \
   X(DNS_RESOLVER_FAILED, ERROR)                                                \
-  X(RUN_DEADLINE, ERROR)
+  X(RUN_DEADLINE, ERROR)                                                       \
+  X(RUN_INTERRUPTED, ERROR)
 
 typedef enum {
 #define DV_X(name, sev) DV_F_##name,

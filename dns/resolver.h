@@ -135,4 +135,9 @@ void dv_resolver_stats_get(const dv_resolver *r, dv_resolver_stats *st);
 int dv_resolver_upstream_get(const dv_resolver *r, size_t i,
                              dv_resolver_upstream_stats *st);
 
+/* Number of replies the server sent (any RCODE, even malformed ones). A
+ * timeout from a server that never answered anything in this run says
+ * more about the server than about the name asked. */
+unsigned long dv_resolver_answered(const dv_resolver *r);
+
 #endif

@@ -280,14 +280,14 @@ static void check_domain(const dv_cfg *cfg, dv_nagios_out *o,
   dv_email_start(&ectx, &er);
   dv_dns_record_start(&dns, &dr);
   ls = dv_loop_run(loop);
-  if ((ls != DV_LOOP_OK && ls != DV_LOOP_DEADLINE) || ectx.nomem || dns.nomem) {
+  if ((ls != DV_LOOP_OK && !dv_loop_cut(ls)) || ectx.nomem || dns.nomem) {
     dv_nagios_summary(o, "%s",
-                      ls == DV_LOOP_OK || ls == DV_LOOP_DEADLINE
+                      ls == DV_LOOP_OK || dv_loop_cut(ls)
                           ? "out of memory"
                           : dv_loop_status_str(ls));
     goto out;
   }
-  deadline = ls == DV_LOOP_DEADLINE;
+  deadline = dv_loop_cut(ls);
   dv_email_finish(&er);
   dv_dns_record_finish(&dr);
   if (deadline || er.incomplete || dr.incomplete) {

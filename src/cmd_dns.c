@@ -61,7 +61,7 @@ static int run_loop(dv_run *run, const dv_cfg *cfg, int64_t t0)
   if (cfg->verbose)
     fprintf(stderr, "dvcheck: %lu recursive DNS queries, %lld ms\n",
             dv_resolver_sent(run->dns.rec), (long long)(dv_loop_now_ms() - t0));
-  if (ls == DV_LOOP_DEADLINE)
+  if (dv_loop_cut(ls))
     return 1;
   if (ls != DV_LOOP_OK) {
     dv_error("event loop: %s", dv_loop_status_str(ls));
@@ -325,11 +325,11 @@ static int dns_txt(dv_cfg *cfg)
     printf("\n1 record checked: exit %d (%s)\n", rc, dv_report_status_word(rc));
   }
 out:
+  run_close(&run); /* first: outstanding callbacks point into r */
   if (r) {
     dv_dns_record_free(r);
     free(r);
   }
-  run_close(&run);
   dv_ca_choice_free(&ca);
   return rc;
 }
@@ -470,11 +470,14 @@ int dv_cmd_dns(dv_cfg *cfg)
            dv_report_status_word(rc));
   }
 out:
+  /* the resolvers first: freeing them delivers the cancellation of any
+   * query still outstanding (a run cut short by an error), and those
+   * callbacks point into recs */
+  run_close(&run);
   if (recs)
     for (size_t i = 0; i < in.n; i++)
       dv_dns_record_free(&recs[i]);
   free(recs);
-  run_close(&run);
   dv_records_free(&in);
   dv_ca_choice_free(&ca);
   return rc;
@@ -657,6 +660,7 @@ int dv_cmd_preflight(dv_cfg *cfg)
            dv_report_status_word(rc));
   }
 out:
+  run_close(&run); /* first: outstanding callbacks point into pf */
   if (pf)
     for (size_t i = 0; i < cfg->nargs; i++) {
       dv_email_result_free(&pf[i].email);
@@ -664,7 +668,6 @@ out:
       dv_findings_free(&pf[i].findings);
     }
   free(pf);
-  run_close(&run);
   dv_ca_choice_free(&ca);
   return rc;
 }

@@ -1067,7 +1067,7 @@ int dv_cmd_email(dv_cfg *cfg)
       break;
     }
   }
-  if (ls == DV_LOOP_DEADLINE) {
+  if (dv_loop_cut(ls)) {
     s.closing = 1;
     s.deadline_hit = 1;
   } else if (ls != DV_LOOP_OK) {

@@ -148,8 +148,7 @@ static int endpoint_acm(dv_cfg *cfg, dv_acm_fetch *fetch, dv_cert_info *exp,
     *rc = dv_tool_acm_fail(cfg, "endpoint", fetch->why);
     return -1;
   }
-  if (fetch->loop_status != DV_LOOP_OK &&
-      fetch->loop_status != DV_LOOP_DEADLINE)
+  if (fetch->loop_status != DV_LOOP_OK && !dv_loop_cut(fetch->loop_status))
     dv_error("event loop: %s", dv_loop_status_str(fetch->loop_status));
   if (fetch->get_failed)
     return 0;

@@ -104,7 +104,7 @@ static int whois_live(dv_cfg *cfg)
   for (size_t k = 0; k < nchecks; k++)
     dv_whois_check_start(&ctx, &checks[k]);
   ls = dv_loop_run(loop);
-  if (ls == DV_LOOP_DEADLINE)
+  if (dv_loop_cut(ls))
     deadline_hit = 1;
   else if (ls != DV_LOOP_OK) {
     dv_error("event loop: %s", dv_loop_status_str(ls));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/loop.h"
 #include "base/names.h"
 #include "src/report.h"
 #include "src/tool_getparam.h"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
   dv_param_status st;
 
   signal(SIGPIPE, SIG_IGN);
+  /* SIGINT/SIGTERM end the run like the deadline (RUN_INTERRUPTED) */
+  (void)dv_loop_signals_catch(); /* if it fails, signals kill as before */
   check_mode = main_check_mode(argc, argv, &nargv);
   if (check_mode < 0) {
     fputs("DV UNKNOWN - out of memory\n", stdout);

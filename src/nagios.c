@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/loop.h"
 #include "src/nagios.h"
 
 static const char *const state_str[] = {
@@ -286,6 +288,15 @@ int dv_nagios_print(FILE *out, const dv_nagios_out *o)
   char *s = o->nomem ? NULL : dv_nagios_render(o);
   if (!s) {
     fputs("DV UNKNOWN - out of memory\n", out);
+    return DV_NAGIOS_UNKNOWN;
+  }
+  if (dv_loop_interrupted()) {
+    /* A signal stopped the run (base/loop.h): whatever was found so far is
+     * no verdict. One UNKNOWN line, without perfdata. */
+    fprintf(out, "DV UNKNOWN - interrupted by %s before a verdict (%s)\n",
+            dv_loop_interrupted() == SIGINT ? "SIGINT" : "SIGTERM",
+            o->summary[0] ? o->summary : "no summary");
+    free(s);
     return DV_NAGIOS_UNKNOWN;
   }
   fputs(s, out);

@@ -221,7 +221,9 @@ const dv_option dv_options[] = {
     {DV_OPT_TIMEOUT, "timeout", 't', "SECONDS", NULL,
      "deadline for the whole run (default 20)",
      "Deadline for the whole run, 0.1 to 3600 seconds (default 20). Work not "
-     "finished by then is reported as RUN_DEADLINE and the exit status is 3."},
+     "finished by then is reported as RUN_DEADLINE and the exit status is 3. "
+     "SIGINT or SIGTERM ends the run the same way (RUN_INTERRUPTED; check "
+     "mode: one DV UNKNOWN line); a second signal kills at once."},
     {DV_OPT_MAX_INFLIGHT, "max-inflight", 0, "N", NULL,
      "at most N DNS queries in flight per resolver (default 128)",
      "Ceiling of the adaptive window of DNS queries in flight, per "

@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -73,6 +74,10 @@ MODES = {
     "badtls": {"ehlo_extra": ["250-STARTTLS"], "badtls": True},
     # ordinary well-behaved server: the five exist, nothing else
     "accept": {},
+    # the fault matrix (tests/faults): half of the EHLO reply, then a TCP
+    # reset; binary garbage instead of a greeting
+    "reset": {"reset_at": "EHLO"},
+    "garbage": {"garbage": True},
 }
 
 
@@ -127,6 +132,9 @@ class Session:
         if m.get("silent"):
             time.sleep(60)
             return
+        if m.get("garbage"):
+            self.c.sendall(bytes(range(256)) * 8)
+            return
         if m.get("endless"):
             for i in range(200000):
                 self.c.sendall(b"220-still greeting you, line %d\r\n" % i)
@@ -149,6 +157,13 @@ class Session:
                 self.send(["503 5.5.1 Error: bad sequence of commands"])
                 continue
             if m.get("hangup_at") == verb:
+                return
+            if m.get("reset_at") == verb:
+                self.c.sendall(b"250-%s\r\n250-PIPEL" % self.host.encode())
+                time.sleep(0.2)
+                self.c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                  struct.pack("ii", 1, 0))
+                self.c.close()
                 return
             if verb == "EHLO":
                 lines = self.fmt(OK_EHLO)
