@@ -42,6 +42,7 @@ typedef struct dv_qentry {
   int traced;
   int on_lru;
   int tries;         /* tries started */
+  int test_timeout;  /* DVCHECK_TEST_DNS_TIMEOUT (debug builds) */
   dv_upstream *up;   /* where the try on the wire went */
   dv_upstream *last; /* where the previous try went */
   int64_t sent_ms;
@@ -690,6 +691,12 @@ static void resolver_answer(void *arg, int status, int timeouts,
     st = DV_DNS_ERROR;
   if (u)
     upstream_feedback(r, u, e, st, e->rtt_ms, now);
+  if (e->test_timeout && st != DV_DNS_CANCELLED) {
+    answer_free(a);
+    a = NULL;
+    st = DV_DNS_TIMEOUT;
+    e->tries = r->max_tries; /* no retry */
+  }
   if ((st == DV_DNS_TIMEOUT || st == DV_DNS_UNREACHABLE) && !r->cancelled &&
       e->tries < r->max_tries &&
       dv_loop_deadline_left_ms(r->loop) >= MIN_TRY_MS) {
@@ -775,9 +782,10 @@ static int build_query(const dv_resolver *r, const char *name, uint16_t type,
 /* Put e on the wire at u (or fail it). */
 #ifdef DV_DEBUGBUILD
 /* DVCHECK_TEST_DNS_TIMEOUT=SUFFIX (debug builds): questions for names
- * ending in SUFFIX time out at once, as if the server never answered them,
- * while every other question goes out: a timeout from a resolver that does
- * answer (MX_LOOKUP_TIMEOUT, not DNS_RESOLVER_FAILED). */
+ * ending in SUFFIX go out, but their answers are taken as timeouts (no
+ * retry): a timeout from a resolver that does answer (MX_LOOKUP_TIMEOUT,
+ * not DNS_RESOLVER_FAILED). The reply itself is counted as the server
+ * answering, so a streamed name that finishes first still sees that. */
 static int resolver_test_timeout(const char *name)
 {
   const char *sfx = getenv("DVCHECK_TEST_DNS_TIMEOUT");
@@ -791,10 +799,7 @@ static void resolver_send(dv_resolver *r, dv_upstream *u, dv_qentry *e)
   unsigned char q[512];
   size_t qlen;
 #ifdef DV_DEBUGBUILD
-  if (resolver_test_timeout(e->name)) {
-    entry_finish(r, e, DV_DNS_TIMEOUT);
-    return;
-  }
+  e->test_timeout = resolver_test_timeout(e->name);
 #endif
   if (build_query(r, e->name, e->type, q, sizeof(q), &qlen) < 0) {
     entry_finish(r, e, DV_DNS_ERROR);

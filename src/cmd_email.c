@@ -11,6 +11,7 @@
  * window slot. Memory is bounded by the windows, not by the input. */
 #include "config.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -483,6 +484,7 @@ typedef struct stream {
   char last_where[64]; /* of the last name started */
   /* run */
   int closing, deadline_hit, nomem, fatal, pumping, again;
+  int out_broken, out_errno; /* writing the output failed (EPIPE: quiet) */
   size_t bad, started, nincomplete;
   int any_all, incomplete;
   dv_severity worst_all;
@@ -491,6 +493,8 @@ typedef struct stream {
   dv_email_result **graveyard; /* results the resolver may still write */
   size_t ngraveyard;
 } stream;
+
+static void out_broken(stream *s);
 
 static void pump(stream *s);
 
@@ -589,8 +593,12 @@ static void slot_finalize(slot *sl)
     if (!out)
       s->nomem = 1;
   }
+  if (out && out == s->out && s->out_broken)
+    out = NULL; /* nothing more is written */
   if (out && s->rend->result(out, s->cfg, (size_t)sl->seq, r, wc, probe) < 0)
     s->nomem = 1;
+  if (out && out == s->out && ferror(out))
+    out_broken(s);
   if (out && out != s->out) {
     if (fclose(out) != 0)
       s->nomem = 1;
@@ -712,6 +720,17 @@ static void waiting_add(stream *s)
   }
 }
 
+/* The output cannot be written (a reader that closed the pipe early, a
+ * full disk): start no more names; EPIPE ends the run quietly. */
+static void out_broken(stream *s)
+{
+  if (s->out_broken)
+    return;
+  s->out_broken = 1;
+  s->out_errno = errno ? errno : EIO;
+  s->closing = 1;
+}
+
 /* Write the finished names at the head of the window, in order. */
 static void emit_ready(stream *s)
 {
@@ -720,8 +739,9 @@ static void emit_ready(stream *s)
     if (sl->st != SLOT_DONE)
       break;
     if (sl->out) {
-      if (fwrite(sl->out, 1, sl->outlen, s->out) != sl->outlen)
-        s->nomem = 1;
+      if (!s->out_broken &&
+          fwrite(sl->out, 1, sl->outlen, s->out) != sl->outlen)
+        out_broken(s);
       free(sl->out);
       sl->out = NULL;
     }
@@ -1058,7 +1078,9 @@ int dv_cmd_email(dv_cfg *cfg)
     if (ls != DV_LOOP_OK)
       break;
     pump(&s);
-    if (s.input_done && s.emit_seq == s.next_seq)
+    /* all read, or closing (memory ran out, the output broke): done
+     * once every name started is written */
+    if ((s.input_done || s.closing) && s.emit_seq == s.next_seq)
       break;
     if (s.emit_seq == e0 && s.next_seq == n0 && s.bad == b0 && !s.in_wait &&
         !s.waiting && s.inflight == 0) {
@@ -1116,7 +1138,8 @@ int dv_cmd_email(dv_cfg *cfg)
   }
   if (runf.nomem)
     s.nomem = 1;
-  if (s.started == 0 && !s.deadline_hit && !s.bad && !s.fatal) {
+  if (s.started == 0 && cfg->names_file && !s.deadline_hit && !s.bad &&
+      !s.fatal && !s.nomem && !s.out_broken) {
     /* a streamed input that held no names: as with no NAME at all */
     dv_error("email: no names in %s", strcmp(cfg->names_file, "-") == 0
                                           ? "standard input"
@@ -1126,7 +1149,11 @@ int dv_cmd_email(dv_cfg *cfg)
   rc = dv_report_exit_code(s.any_all, s.worst_all,
                            s.deadline_hit || s.incomplete || s.nomem ||
                                s.fatal || s.bad);
-  if (s.nomem)
+  if (s.out_broken) {
+    rc = DV_EXIT_UNKNOWN;
+    if (s.out_errno != EPIPE)
+      dv_error("cannot write the output: %s", strerror(s.out_errno));
+  } else if (s.nomem)
     dv_error("out of memory: the output is incomplete");
   if (cfg->verbose)
     fprintf(stderr,
@@ -1143,7 +1170,7 @@ int dv_cmd_email(dv_cfg *cfg)
   sum.deadline_hit = s.deadline_hit;
   sum.exit_code = rc;
   sum.findings = &runf;
-  if (s.rend->end(s.out, cfg, &sum) < 0)
+  if (!s.out_broken && s.rend->end(s.out, cfg, &sum) < 0)
     rc = DV_EXIT_UNKNOWN;
   fflush(s.out);
 out:
