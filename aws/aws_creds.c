@@ -2700,6 +2700,50 @@ static void resolver_continue(void *arg)
   run_step(arg);
 }
 
+int dv_aws_creds_reply_parse(dv_loop *loop, dv_aws_reply_kind kind,
+                             const char *body, size_t len, dv_aws_creds_cb cb,
+                             void *arg)
+{
+  dv_http_resp resp;
+  resolver *r = calloc(1, sizeof(*r));
+  if (!r)
+    return -1;
+  r->res = calloc(1, sizeof(*r->res));
+  if (!r->res) {
+    free(r);
+    return -1;
+  }
+  r->loop = loop;
+  r->cb = cb;
+  r->arg = arg;
+  r->out.fd = r->err.fd = -1;
+  dv_buf_init(&r->out.b, PROCESS_MAX_STDOUT, DV_BUF_SECRET);
+  dv_buf_init(&r->err.b, PROCESS_MAX_STDERR, 0);
+  dv_loop_ref(loop);
+  memset(&resp, 0, sizeof(resp));
+  resp.status = DV_HTTP_OK;
+  resp.code = 200;
+  resp.body = (char *)body;
+  resp.body_len = len;
+  switch (kind) {
+  case DV_AWS_REPLY_PROCESS: /* exited 0 with body on stdout */
+    if (len > PROCESS_MAX_STDOUT || dv_buf_append(&r->out.b, body, len) != 0)
+      r->out.over = 1;
+    proc_result(r);
+    break;
+  case DV_AWS_REPLY_CONTAINER: /* the last attempt */
+    r->attempt = CONTAINER_ATTEMPTS - 1;
+    container_resp(r, &resp);
+    break;
+  case DV_AWS_REPLY_IMDS: /* the role's credentials, one attempt */
+    r->phase = IMDS_CREDS;
+    r->attempts = 1;
+    imds_resp(r, &resp);
+    break;
+  }
+  return 0;
+}
+
 int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
                          dv_aws_creds_cb cb, void *arg)
 {

@@ -270,11 +270,27 @@ out:
   return st;
 }
 
+dv_records_status dv_records_parse(dv_record_list *l, char *buf, size_t len,
+                                   char *detail, size_t dlen)
+{
+  size_t i = 0;
+  if (memchr(buf, '\0', len)) {
+    snprintf(detail, dlen, "the file contains NUL bytes (not CSV or JSON)");
+    return DV_RECORDS_SYNTAX;
+  }
+  while (i < len &&
+         (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+    i++;
+  if (i < len && (buf[i] == '{' || buf[i] == '['))
+    return parse_json(l, buf, len, detail, dlen);
+  return parse_csv(l, buf, detail, dlen);
+}
+
 dv_records_status dv_records_read_file(dv_record_list *l, const char *path,
                                        char *detail, size_t dlen)
 {
   char *buf = NULL;
-  size_t len = 0, i = 0;
+  size_t len = 0;
   dv_records_status st;
 
   switch (dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len, detail, dlen)) {
@@ -287,19 +303,7 @@ dv_records_status dv_records_read_file(dv_record_list *l, const char *path,
   default:
     return DV_RECORDS_NOMEM;
   }
-  if (memchr(buf, '\0', len)) {
-    snprintf(detail, dlen, "the file contains NUL bytes (not CSV or JSON)");
-    st = DV_RECORDS_SYNTAX;
-    goto out;
-  }
-  while (i < len &&
-         (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
-    i++;
-  if (i < len && (buf[i] == '{' || buf[i] == '['))
-    st = parse_json(l, buf, len, detail, dlen);
-  else
-    st = parse_csv(l, buf, detail, dlen);
-out:
+  st = dv_records_parse(l, buf, len, detail, dlen);
   free(buf);
   return st;
 }

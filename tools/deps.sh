@@ -8,7 +8,7 @@ libidn2-dev libpsl-dev publicsuffix check
 nsd unbound bind9-dnsutils ldnsutils python3 python3-jsonschema
 valgrind bsdextrautils util-linux openssl curl clang-format
 awscli python3-botocore nagios4-core python3-cryptography
-postfix postgrey"
+postfix postgrey libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

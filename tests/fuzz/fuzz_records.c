@@ -1,0 +1,27 @@
+/* libFuzzer target: validation records (src/tool_records.c) -- the ACM
+ * console's CSV export and `aws acm describe-certificate` JSON, and
+ * --cname RECORD_NAME=RECORD_VALUE. */
+#include "config.h"
+
+#include "tests/fuzz/fuzz.h"
+
+#include "src/tool_records.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  dv_record_list l;
+  char detail[256];
+  char *buf = fuzz_cstr(data, size);
+
+  memset(&l, 0, sizeof(l));
+  (void)dv_records_parse(&l, buf, size, detail, sizeof(detail));
+  dv_records_free(&l);
+  free(buf);
+
+  buf = fuzz_cstr_nul(data, size);
+  (void)dv_records_add_arg(&l, NULL, buf, detail, sizeof(detail));
+  (void)dv_records_add_arg(&l, "*.example.com", buf, detail, sizeof(detail));
+  dv_records_free(&l);
+  free(buf);
+  return 0;
+}
