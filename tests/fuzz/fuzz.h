@@ -34,4 +34,21 @@ static inline char *fuzz_cstr_nul(const uint8_t *data, size_t size)
   return fuzz_cstr(data, z ? (size_t)(z - data) : size);
 }
 
+/* The promise every parser makes about text it hands on (base/text.h):
+ * escaped text is printable ASCII (0x20..0x7E) only. abort()s otherwise. */
+static inline void fuzz_printable(const char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+      abort();
+}
+
+/* Printable UTF-8 text (WHOIS fields): no C0 control character, no DEL. */
+static inline void fuzz_no_ctl(const char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+      abort();
+}
+
 #endif

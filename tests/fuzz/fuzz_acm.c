@@ -105,6 +105,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)dv_acm_error_parse(400, (const char *)data, size, NULL, NULL, &e);
   (void)dv_acm_error_parse(500, (const char *)data, size, "Throttling:x", "rid",
                            &e);
+  fuzz_printable(e.code);
+  fuzz_printable(e.message);
+  fuzz_printable(e.request_id);
   (void)dv_acm_is_skew_error(&e);
   (void)dv_acm_is_throttle_code(e.code);
 

@@ -24,8 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   memset(&f, 0, sizeof(f));
   if (dv_awscfg_parse((const char *)data, size, &f, err, sizeof(err)) !=
-      DV_AWSCFG_OK)
+      DV_AWSCFG_OK) {
+    fuzz_printable(err); /* "line N: reason", never a value */
     return 0;
+  }
   for (size_t i = 0; i <= f.nsections; i++) {
     const dv_awscfg_section *s = i < f.nsections ? &f.sections[i] : NULL;
     if (s) {

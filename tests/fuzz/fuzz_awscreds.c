@@ -29,6 +29,7 @@ static void done(void *arg, dv_aws_creds *c)
     abort();
   (void)dv_aws_creds_status_str(c->status);
   (void)dv_aws_source_str(c->source);
+  fuzz_printable(c->error);
   dv_aws_creds_free(c);
 }
 

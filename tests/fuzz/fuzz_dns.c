@@ -21,8 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dv_dns_msg_free(&m);
     return 0;
   }
+  fuzz_printable(m.qname);
   for (size_t i = 0; i < m.nrr; i++) {
     const dv_dns_rr *rr = &m.rr[i];
+    fuzz_printable(rr->name);
     uint16_t pref;
     uint32_t minimum;
     dv_caa_rr caa;
@@ -30,11 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)dv_dns_name_eq(rr->name, m.qname);
     switch (rr->type) {
     case DV_T_MX:
-      (void)dv_dns_rr_mx(&m, rr, &pref, out, sizeof(out));
+      if (dv_dns_rr_mx(&m, rr, &pref, out, sizeof(out)) == 0)
+        fuzz_printable(out);
       break;
     case DV_T_CNAME:
     case DV_T_NS:
-      (void)dv_dns_rr_target(&m, rr, out, sizeof(out));
+      if (dv_dns_rr_target(&m, rr, out, sizeof(out)) == 0)
+        fuzz_printable(out);
       break;
     case DV_T_A:
     case DV_T_AAAA:
@@ -45,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       break;
     case DV_T_CAA:
       dv_caa_rr_parse(&m, rr, &caa);
+      fuzz_printable(caa.value);
       break;
     default:
       /* every decoder must refuse a record of another type cleanly */

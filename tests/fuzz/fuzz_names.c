@@ -13,10 +13,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char detail[256];
   char cand[16][DV_NAME_LEN];
 
+  dv_name again;
   if (dv_name_parse((const char *)data, size, &n, detail, sizeof(detail)) !=
-      DV_NAME_OK)
+      DV_NAME_OK) {
+    fuzz_printable(detail); /* without raw input bytes */
     return 0;
-  if (strlen(n.ascii) >= DV_NAME_LEN)
+  }
+  fuzz_printable(n.ascii);
+  fuzz_printable(n.mail_domain);
+  fuzz_printable(n.registrable);
+  /* normalising is idempotent: the A-label form parses to itself */
+  if (!n.wildcard && (dv_name_parse(n.ascii, strlen(n.ascii), &again, detail,
+                                    sizeof(detail)) != DV_NAME_OK ||
+                      strcmp(again.ascii, n.ascii) != 0))
     abort();
   (void)dv_name_is_public_suffix(n.ascii);
   (void)dv_name_is_public_suffix(n.registrable);

@@ -37,7 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   memset(&in, 0, sizeof(in));
   memset(&cfg2, 0, sizeof(cfg2));
-  if (dv_getparam(argc, argv, &cfg, msg, sizeof(msg)) == DV_PARAM_OK) {
+  if (dv_getparam(argc, argv, &cfg, msg, sizeof(msg)) != DV_PARAM_OK)
+    fuzz_printable(msg); /* printed as it is: the input escaped */
+  else {
     for (size_t k = 0; k < cfg.nconnect_tos; k++) {
       dv_connect_to ct;
       (void)dv_connect_to_status_str(
@@ -52,7 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   for (int k = 1; k < argc; k++) {
     dv_connect_to ct;
     (void)dv_connect_to_parse(argv[k], &ct);
-    (void)dv_resolver_arg_add(&cfg2, argv[k], msg, sizeof(msg));
+    msg[0] = '\0';
+    if (dv_resolver_arg_add(&cfg2, argv[k], msg, sizeof(msg)) < 0)
+      fuzz_printable(msg);
     (void)dv_aws_region_valid(argv[k]);
     (void)dv_acm_region_valid(argv[k], "aws");
   }

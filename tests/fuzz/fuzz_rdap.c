@@ -16,6 +16,21 @@
 
 static dv_whois_patterns *pat;
 
+static void info_check(const dv_whois_info *w)
+{
+  const dv_contact *c[3] = {&w->registrant, &w->admin, &w->tech};
+  for (int i = 0; i < 3; i++) {
+    fuzz_no_ctl(c[i]->email);
+    fuzz_no_ctl(c[i]->raw);
+    if (c[i]->status != DV_CONTACT_EMAIL && c[i]->status != DV_CONTACT_PROXY &&
+        c[i]->email[0])
+      abort(); /* e-mail only for EMAIL / PROXY */
+  }
+  fuzz_no_ctl(w->web_only);
+  fuzz_no_ctl(w->referral);
+  fuzz_no_ctl(w->referral_raw);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   char err[256];
@@ -47,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   json_t *j;
 
   dv_rdap_parse_json(pat, buf, size, &info);
+  info_check(&info);
   memset(&fl, 0, sizeof(fl));
   dv_whois_info_findings(&fl, &info, "example.com");
   dv_findings_free(&fl);

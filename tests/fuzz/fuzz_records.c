@@ -14,7 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char *buf = fuzz_cstr(data, size);
 
   memset(&l, 0, sizeof(l));
-  (void)dv_records_parse(&l, buf, size, detail, sizeof(detail));
+  if (dv_records_parse(&l, buf, size, detail, sizeof(detail)) ==
+      DV_RECORDS_OK) {
+    for (size_t i = 0; i < l.n; i++) {
+      fuzz_printable(l.v[i].cert_name);
+      fuzz_printable(l.v[i].rname);
+      fuzz_printable(l.v[i].rvalue);
+    }
+  } else
+    fuzz_printable(detail);
   dv_records_free(&l);
   free(buf);
 

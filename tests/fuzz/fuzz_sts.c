@@ -19,6 +19,11 @@ static void done(void *arg, const dv_sts_result *r)
   if (r->status == DV_STS_OK && r->access_key_id && !r->secret_access_key)
     abort(); /* a key id without its secret */
   (void)dv_sts_status_str(r->status);
+  fuzz_printable(r->code);
+  fuzz_printable(r->message);
+  fuzz_printable(r->request_id);
+  fuzz_printable(r->detail);
+  fuzz_printable(r->assumed_arn);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -59,12 +64,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (doc) {
     const char *next;
     (void)dv_org_page_add(&org, doc, &next);
+    for (size_t k = 0; k < org.n; k++) {
+      fuzz_printable(org.v[k].name);
+      fuzz_printable(org.v[k].status);
+    }
     json_decref(doc);
   }
   free(body);
   body = fuzz_cstr_nul(data, size);
   if (dv_org_list_add(&org, body, 0, why, sizeof(why), "--accounts") == 0)
     (void)dv_org_list_add(&org, body, 1, why, sizeof(why), "--exclude");
+  else
+    fuzz_printable(why);
   {
     char *enc = dv_aws_uri_encode(body);
     free(enc);
