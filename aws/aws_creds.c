@@ -34,6 +34,7 @@
 #include "aws/aws_creds.h"
 #include "aws/aws_sts.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/secret.h"
 #include "base/trace.h"
 
@@ -956,6 +957,7 @@ static void proc_result(resolver *r)
   dv_aws_creds *c = r->res;
   json_t *doc = NULL, *ver;
   json_error_t je;
+  char jmsg[200];
   dv_aws_creds_status st = DV_AWS_CREDS_E_PROCESS;
   const char *akid, *secret, *token, *exp;
   char s[300];
@@ -995,7 +997,8 @@ static void proc_result(resolver *r)
   if (!doc || !json_is_object(doc)) {
     snprintf(c->error, sizeof(c->error),
              "credential_process output is not a JSON object%s%s",
-             doc ? "" : ": ", doc ? "" : je.text);
+             doc ? "" : ": ",
+             doc ? "" : dv_json_error_reason(&je, jmsg, sizeof(jmsg)));
     goto out;
   }
   ver = json_object_get(doc, "Version");

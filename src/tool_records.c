@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "base/text.h"
 #include "check/check_dns.h"
 #include "src/tool_input.h"
@@ -219,8 +220,9 @@ static dv_records_status parse_json(dv_record_list *l, const char *buf,
   dv_records_status st = DV_RECORDS_OK;
 
   if (!doc) {
+    char why[200];
     snprintf(detail, dlen, "JSON line %d column %d: %.120s", err.line,
-             err.column, err.text);
+             err.column, dv_json_error_reason(&err, why, sizeof(why)));
     return DV_RECORDS_SYNTAX;
   }
   cert = json_object_get(doc, "Certificate");
