@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const char *cp;
 
   memset(&f, 0, sizeof(f));
+  err[0] = '\0';
   if (dv_awscfg_parse((const char *)data, size, &f, err, sizeof(err)) !=
       DV_AWSCFG_OK) {
     fuzz_printable(err); /* "line N: reason", never a value */

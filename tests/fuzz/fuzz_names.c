@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char cand[16][DV_NAME_LEN];
 
   dv_name again;
+  detail[0] = '\0';
   if (dv_name_parse((const char *)data, size, &n, detail, sizeof(detail)) !=
       DV_NAME_OK) {
     fuzz_printable(detail); /* without raw input bytes */

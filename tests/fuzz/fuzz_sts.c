@@ -60,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)dv_aws_xml_text(body, size, "Code", out, 8);
 
   memset(&org, 0, sizeof(org));
+  why[0] = '\0';
   doc = json_loadb(body, size, 0, NULL);
   if (doc) {
     const char *next;
