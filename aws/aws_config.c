@@ -154,6 +154,14 @@ typedef struct {
   size_t errlen;
 } parser;
 
+/* A key or section name for an error message: escaped (the file may hold
+ * terminal escapes), at most 60 bytes of it. */
+static const char *shown_name(const char *s, char *out, size_t outlen)
+{
+  size_t n = strlen(s);
+  return dv_text_escape(s, n > 60 ? 60 : n, out, outlen);
+}
+
 static int parse_nested(dv_awscfg_entry *e)
 {
   /* botocore _parse_nested(): every non-blank line is "k = v" */
@@ -214,9 +222,10 @@ static dv_awscfg_status finish_value(parser *ps, unsigned long lineno)
   if (r == -2)
     return DV_AWSCFG_E_NOMEM;
   if (r < 0) {
+    char k[256];
     snprintf(ps->err, ps->errlen,
              "line %lu: the sub-section '%s' has a line without '='", lineno,
-             e->key);
+             shown_name(e->key, k, sizeof(k)));
     return DV_AWSCFG_E_SYNTAX;
   }
   return DV_AWSCFG_OK;
@@ -235,10 +244,11 @@ static dv_awscfg_status add_section(parser *ps, const char *name, size_t n,
     return DV_AWSCFG_OK;
   }
   if (dv_awscfg_section_find(f, nm)) {
+    char sn[256];
     snprintf(ps->err, ps->errlen,
-             "line %lu: section [%.80s] appears twice (the AWS CLI refuses "
+             "line %lu: section [%s] appears twice (the AWS CLI refuses "
              "this too)",
-             lineno, nm);
+             lineno, shown_name(nm, sn, sizeof(sn)));
     free(nm);
     return DV_AWSCFG_E_DUPLICATE;
   }
@@ -270,9 +280,11 @@ static dv_awscfg_status add_option(parser *ps, const char *kb, const char *ke,
     if (*q >= 'A' && *q <= 'Z')
       *q = (char)(*q - 'A' + 'a');
   if (section_entry(s, key)) {
+    char k[256], sn[256];
     snprintf(ps->err, ps->errlen,
-             "line %lu: key '%.60s' appears twice in section [%.60s]", lineno,
-             key, s->name ? s->name : "DEFAULT");
+             "line %lu: key '%s' appears twice in section [%s]", lineno,
+             shown_name(key, k, sizeof(k)),
+             shown_name(s->name ? s->name : "DEFAULT", sn, sizeof(sn)));
     free(key);
     return DV_AWSCFG_E_DUPLICATE;
   }

@@ -34,6 +34,7 @@
 #include "aws/aws_creds.h"
 #include "aws/aws_sts.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/secret.h"
 #include "base/trace.h"
 
@@ -956,6 +957,7 @@ static void proc_result(resolver *r)
   dv_aws_creds *c = r->res;
   json_t *doc = NULL, *ver;
   json_error_t je;
+  char jmsg[200];
   dv_aws_creds_status st = DV_AWS_CREDS_E_PROCESS;
   const char *akid, *secret, *token, *exp;
   char s[300];
@@ -995,7 +997,8 @@ static void proc_result(resolver *r)
   if (!doc || !json_is_object(doc)) {
     snprintf(c->error, sizeof(c->error),
              "credential_process output is not a JSON object%s%s",
-             doc ? "" : ": ", doc ? "" : je.text);
+             doc ? "" : ": ",
+             doc ? "" : dv_json_error_reason(&je, jmsg, sizeof(jmsg)));
     goto out;
   }
   ver = json_object_get(doc, "Version");
@@ -2698,6 +2701,50 @@ static void run_step(resolver *r)
 static void resolver_continue(void *arg)
 {
   run_step(arg);
+}
+
+int dv_aws_creds_reply_parse(dv_loop *loop, dv_aws_reply_kind kind,
+                             const char *body, size_t len, dv_aws_creds_cb cb,
+                             void *arg)
+{
+  dv_http_resp resp;
+  resolver *r = calloc(1, sizeof(*r));
+  if (!r)
+    return -1;
+  r->res = calloc(1, sizeof(*r->res));
+  if (!r->res) {
+    free(r);
+    return -1;
+  }
+  r->loop = loop;
+  r->cb = cb;
+  r->arg = arg;
+  r->out.fd = r->err.fd = -1;
+  dv_buf_init(&r->out.b, PROCESS_MAX_STDOUT, DV_BUF_SECRET);
+  dv_buf_init(&r->err.b, PROCESS_MAX_STDERR, 0);
+  dv_loop_ref(loop);
+  memset(&resp, 0, sizeof(resp));
+  resp.status = DV_HTTP_OK;
+  resp.code = 200;
+  resp.body = (char *)body;
+  resp.body_len = len;
+  switch (kind) {
+  case DV_AWS_REPLY_PROCESS: /* exited 0 with body on stdout */
+    if (len > PROCESS_MAX_STDOUT || dv_buf_append(&r->out.b, body, len) != 0)
+      r->out.over = 1;
+    proc_result(r);
+    break;
+  case DV_AWS_REPLY_CONTAINER: /* the last attempt */
+    r->attempt = CONTAINER_ATTEMPTS - 1;
+    container_resp(r, &resp);
+    break;
+  case DV_AWS_REPLY_IMDS: /* the role's credentials, one attempt */
+    r->phase = IMDS_CREDS;
+    r->attempts = 1;
+    imds_resp(r, &resp);
+    break;
+  }
+  return 0;
 }
 
 int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,

@@ -211,4 +211,18 @@ dv_aws_cfg_status dv_aws_ca_bundle(const dv_aws_opts *o, char *path,
  * "amazonaws.com.cn", ...), as botocore's partition regexes decide. */
 const char *dv_aws_region_dns_suffix(const char *region);
 
+/* Internal (tests, fuzzing): the reply parsers of the chain's steps on
+ * one reply, as the chain runs them: credential_process's stdout (the
+ * process exited 0), the container endpoint's and IMDS's credentials
+ * document (HTTP 200, the last attempt). cb runs inside this call (on
+ * loop's reference count only). Returns 0, or -1 when out of memory. */
+typedef enum {
+  DV_AWS_REPLY_PROCESS,
+  DV_AWS_REPLY_CONTAINER,
+  DV_AWS_REPLY_IMDS
+} dv_aws_reply_kind;
+int dv_aws_creds_reply_parse(dv_loop *loop, dv_aws_reply_kind kind,
+                             const char *body, size_t len, dv_aws_creds_cb cb,
+                             void *arg);
+
 #endif

@@ -467,6 +467,26 @@ static void parse_error(call *c, const dv_http_resp *resp)
   }
 }
 
+void dv_sts_reply_parse(dv_sts_reply_kind kind, const dv_http_resp *resp,
+                        dv_sts_cb cb, void *arg)
+{
+  call *c = calloc(1, sizeof(*c));
+  if (!c)
+    return;
+  c->kind = kind == DV_STS_REPLY_SSO    ? KIND_SSO
+            : kind == DV_STS_REPLY_OIDC ? KIND_OIDC
+                                        : KIND_STS;
+  c->res.http_code = resp->code;
+  if (resp->code >= 200 && resp->code < 300)
+    parse_success(c, resp);
+  else {
+    parse_error(c, resp);
+    c->res.status = DV_STS_API_ERROR;
+  }
+  cb(arg, &c->res);
+  call_free(c);
+}
+
 static void http_done(void *arg, const dv_http_resp *resp)
 {
   call *c = arg;

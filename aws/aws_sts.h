@@ -109,4 +109,15 @@ int dv_aws_xml_text(const char *xml, size_t len, const char *name, char *out,
  * string or NULL. */
 char *dv_aws_uri_encode(const char *s);
 
+/* Internal (tests, fuzzing): what a call of KIND makes of one HTTP
+ * response (resp->body NUL-terminated), without retrying; cb runs inside
+ * this call. */
+typedef enum {
+  DV_STS_REPLY_STS, /* AssumeRole*: XML */
+  DV_STS_REPLY_SSO, /* GetRoleCredentials: JSON */
+  DV_STS_REPLY_OIDC /* CreateToken: JSON */
+} dv_sts_reply_kind;
+void dv_sts_reply_parse(dv_sts_reply_kind kind, const dv_http_resp *resp,
+                        dv_sts_cb cb, void *arg);
+
 #endif

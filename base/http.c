@@ -115,30 +115,30 @@ static size_t http_on_body(char *ptr, size_t size, size_t nmemb, void *userp)
   return n;
 }
 
-static size_t http_on_header(char *ptr, size_t size, size_t nmemb, void *userp)
+int dv_http_header_line(dv_http_resp *r, size_t *total, const char *ptr,
+                        size_t n)
 {
-  http_xfer *x = userp;
-  size_t n = size * nmemb, len = n;
+  size_t len = n;
   const char *colon;
   struct dv_http_header *nh;
   char *name, *value;
   size_t nlen, vstart, vend;
 
-  x->header_bytes += n;
-  if (x->header_bytes > HTTP_MAX_HEADER_BYTES)
-    return 0; /* hostile server: abort */
+  *total += n;
+  if (*total > HTTP_MAX_HEADER_BYTES)
+    return -1; /* hostile server: abort */
   /* a new status line starts a new header block (100 Continue, ...) */
   if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
-    http_headers_clear(&x->resp);
-    return n;
+    http_headers_clear(r);
+    return 0;
   }
   while (len > 0 && (ptr[len - 1] == '\n' || ptr[len - 1] == '\r'))
     len--;
   colon = memchr(ptr, ':', len);
   if (!colon || colon == ptr)
-    return n; /* blank line or junk: ignore */
-  if (x->resp.nheaders >= HTTP_MAX_HEADERS)
-    return n;
+    return 0; /* blank line or junk: ignore */
+  if (r->nheaders >= HTTP_MAX_HEADERS)
+    return 0;
   nlen = (size_t)(colon - ptr);
   vstart = nlen + 1;
   while (vstart < len && (ptr[vstart] == ' ' || ptr[vstart] == '\t'))
@@ -146,21 +146,33 @@ static size_t http_on_header(char *ptr, size_t size, size_t nmemb, void *userp)
   vend = len;
   while (vend > vstart && (ptr[vend - 1] == ' ' || ptr[vend - 1] == '\t'))
     vend--;
-  nh = realloc(x->resp.headers, (x->resp.nheaders + 1) * sizeof(*nh));
+  nh = realloc(r->headers, (r->nheaders + 1) * sizeof(*nh));
   if (!nh)
-    return 0;
-  x->resp.headers = nh;
+    return -1;
+  r->headers = nh;
   name = strndup(ptr, nlen);
   value = strndup(ptr + vstart, vend - vstart);
   if (!name || !value) {
     free(name);
     free(value);
-    return 0;
+    return -1;
   }
-  nh[x->resp.nheaders].name = name;
-  nh[x->resp.nheaders].value = value;
-  x->resp.nheaders++;
-  return n;
+  nh[r->nheaders].name = name;
+  nh[r->nheaders].value = value;
+  r->nheaders++;
+  return 0;
+}
+
+void dv_http_resp_headers_free(dv_http_resp *r)
+{
+  http_headers_clear(r);
+}
+
+static size_t http_on_header(char *ptr, size_t size, size_t nmemb, void *userp)
+{
+  http_xfer *x = userp;
+  size_t n = size * nmemb;
+  return dv_http_header_line(&x->resp, &x->header_bytes, ptr, n) < 0 ? 0 : n;
 }
 
 const char *dv_http_resp_header(const dv_http_resp *resp, const char *name)

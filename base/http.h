@@ -84,4 +84,12 @@ const char *dv_http_resp_header(const dv_http_resp *resp, const char *name);
 
 const char *dv_http_status_str(dv_http_status st);
 
+/* Internal (tests, fuzzing): one header line as libcurl hands it over (n
+ * bytes, CR LF included) into r->headers; *total counts the header bytes
+ * (64 KiB at most). 0, or -1: stop the transfer (too much, no memory). */
+int dv_http_header_line(dv_http_resp *r, size_t *total, const char *ptr,
+                        size_t n);
+/* Free r's headers. */
+void dv_http_resp_headers_free(dv_http_resp *r);
+
 #endif

@@ -47,3 +47,11 @@ json_t *dv_json_str(const char *s)
   dv_text_escape(s, strlen(s), buf, sizeof(buf));
   return json_string(buf);
 }
+
+char *dv_json_error_reason(const json_error_t *e, char *out, size_t outlen)
+{
+  const char *near = strstr(e->text, " near ");
+  size_t n =
+      near ? (size_t)(near - e->text) : strnlen(e->text, sizeof(e->text));
+  return dv_text_escape(e->text, n, out, outlen);
+}

@@ -24,6 +24,12 @@ int dv_json_get_time(const json_t *o, const char *k, time_t *t);
  * when o[k] is a time dv_json_get_time accepts; -1 otherwise. */
 int dv_json_get_left(const json_t *o, const char *k, time_t now, double *left);
 
+/* A jansson parse error's reason for a message: its text without
+ * jansson's " near '...'" (that quotes the input: a credential_process's
+ * secret, or terminal escapes from a hostile file), escaped. The caller
+ * adds e->line / e->column. Returns out. */
+char *dv_json_error_reason(const json_error_t *e, char *out, size_t outlen);
+
 /* A JSON string that never fails on odd bytes (not UTF-8): they are
  * escaped first (base/text.h). NULL only when memory runs out. */
 json_t *dv_json_str(const char *s);

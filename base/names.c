@@ -215,7 +215,8 @@ dv_name_status dv_name_parse(const char *input, size_t len, dv_name *out,
                "'*' is allowed only as the whole first label (\"*.\")");
     return DV_NAME_WILDCARD;
   }
-  if (non_ascii || strstr(body, "xn--") || strstr(body, "XN--")) {
+  /* any case: "Xn--" is an A-label prefix too, and must be checked */
+  if (non_ascii || strcasestr(body, "xn--")) {
     char *alabel = NULL;
     int rc;
     out->idn = 1;

@@ -8,7 +8,7 @@
 #include "check/acm_fetch.h"
 #include "base/loop.h"
 
-static void fetch_on_describe(void *arg, const dv_acm_result *res)
+void dv_acm_fetch_on_describe(void *arg, const dv_acm_result *res)
 {
   dv_acm_fetch *f = arg;
   json_t *c = json_object_get(res->json, "Certificate");
@@ -26,7 +26,7 @@ static void fetch_on_describe(void *arg, const dv_acm_result *res)
   }
 }
 
-static void fetch_on_get(void *arg, const dv_acm_result *res)
+void dv_acm_fetch_on_get(void *arg, const dv_acm_result *res)
 {
   dv_acm_fetch *f = arg;
   const json_t *c = json_object_get(res->json, "Certificate");
@@ -77,14 +77,15 @@ dv_acm_session_status dv_acm_fetch_run(dv_acm_fetch *f,
     f->get_res = r;
     goto out;
   }
-  if (f->describe &&
-      dv_acm_describe_certificate(acm, f->arn.arn, fetch_on_describe, f) < 0) {
+  if (f->describe && dv_acm_describe_certificate(
+                         acm, f->arn.arn, dv_acm_fetch_on_describe, f) < 0) {
     f->describe_failed = 1;
     f->describe_res.status = DV_ACM_INTERNAL;
     snprintf(f->describe_res.detail, sizeof(f->describe_res.detail),
              "out of memory");
   }
-  if (f->get && dv_acm_get_certificate(acm, f->arn.arn, fetch_on_get, f) < 0) {
+  if (f->get &&
+      dv_acm_get_certificate(acm, f->arn.arn, dv_acm_fetch_on_get, f) < 0) {
     f->get_failed = 1;
     f->get_res.status = DV_ACM_INTERNAL;
     snprintf(f->get_res.detail, sizeof(f->get_res.detail), "out of memory");

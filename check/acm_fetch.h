@@ -45,4 +45,9 @@ void dv_acm_fetch_free(dv_acm_fetch *f);
 void dv_acm_fetch_error_str(const dv_acm_result_copy *r, const char *op,
                             char *out, size_t outlen);
 
+/* Internal (tests, fuzzing): the DescribeCertificate and GetCertificate
+ * callbacks (arg: the dv_acm_fetch) that take a response apart. */
+void dv_acm_fetch_on_describe(void *arg, const dv_acm_result *res);
+void dv_acm_fetch_on_get(void *arg, const dv_acm_result *res);
+
 #endif

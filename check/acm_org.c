@@ -71,7 +71,7 @@ static int account_id_valid(const char *s, size_t n)
 }
 
 /* "ID,ID" or the lines of a file into org (or the exclusion mark). */
-static int add_list(dv_org *org, const char *text, int exclude, char *why,
+int dv_org_list_add(dv_org *org, const char *text, int exclude, char *why,
                     size_t whylen, const char *what)
 {
   const char *p = text;
@@ -119,21 +119,11 @@ static int list_page(collector *c, const char *next)
   return dv_acm_call(c->client, "ListAccounts", body, on_page, c);
 }
 
-static void on_page(void *arg, const dv_acm_result *res)
+int dv_org_page_add(dv_org *org, const json_t *page, const char **next)
 {
-  collector *c = arg;
-  dv_org *org = c->org;
   const json_t *list, *it;
-  const char *next;
   size_t i;
-  org->pages++;
-  if (res->status != DV_ACM_OK) {
-    dv_acm_result_finding(&org->findings, "organization", "ListAccounts", res);
-    if (org->findings.n)
-      org->findings.v[org->findings.n - 1].code = DV_F_ORG_LIST_FAILED;
-    return;
-  }
-  list = json_object_get(res->json, "Accounts");
+  list = json_object_get(page, "Accounts");
   json_array_foreach(list, i, it) {
     const char *id = json_string_value(json_object_get(it, "Id"));
     const char *name = json_string_value(json_object_get(it, "Name"));
@@ -142,10 +132,8 @@ static void on_page(void *arg, const dv_acm_result *res)
     dv_org_account *a;
     if (!id || !account_id_valid(id, strlen(id)))
       continue;
-    if (!(a = org_add(org, id))) {
-      c->failed = 1;
-      return;
-    }
+    if (!(a = org_add(org, id)))
+      return -1;
     if (name)
       dv_text_escape(name, strlen(name), a->name, sizeof(a->name));
     if (st)
@@ -163,7 +151,26 @@ static void on_page(void *arg, const dv_acm_result *res)
         snprintf(org->master, sizeof(org->master), "%.12s", p);
     }
   }
-  next = json_string_value(json_object_get(res->json, "NextToken"));
+  *next = json_string_value(json_object_get(page, "NextToken"));
+  return 0;
+}
+
+static void on_page(void *arg, const dv_acm_result *res)
+{
+  collector *c = arg;
+  dv_org *org = c->org;
+  const char *next;
+  org->pages++;
+  if (res->status != DV_ACM_OK) {
+    dv_acm_result_finding(&org->findings, "organization", "ListAccounts", res);
+    if (org->findings.n)
+      org->findings.v[org->findings.n - 1].code = DV_F_ORG_LIST_FAILED;
+    return;
+  }
+  if (dv_org_page_add(org, res->json, &next) < 0) {
+    c->failed = 1;
+    return;
+  }
   if (next && *next && org->pages < 1000) {
     if (list_page(c, next) < 0)
       c->failed = 1;
@@ -292,7 +299,7 @@ int dv_org_collect(dv_acm_session *s, const dv_org_opts *o, dv_org *org,
   t0 = dv_loop_now_ms();
   if (o->accounts || o->accounts_file) {
     if (o->accounts &&
-        add_list(org, o->accounts, 0, why, whylen, "--accounts") < 0)
+        dv_org_list_add(org, o->accounts, 0, why, whylen, "--accounts") < 0)
       return -1;
     if (o->accounts_file) {
       size_t len;
@@ -304,7 +311,7 @@ int dv_org_collect(dv_acm_session *s, const dv_org_opts *o, dv_org *org,
                                  : strerror(errno));
         return -1;
       }
-      r = add_list(org, text, 0, why, whylen, o->accounts_file);
+      r = dv_org_list_add(org, text, 0, why, whylen, o->accounts_file);
       free(text);
       if (r < 0)
         return -1;
@@ -340,7 +347,8 @@ int dv_org_collect(dv_acm_session *s, const dv_org_opts *o, dv_org *org,
     snprintf(why, whylen, "out of memory");
     return -1;
   }
-  if (o->exclude && add_list(org, o->exclude, 1, why, whylen, "--exclude") < 0)
+  if (o->exclude &&
+      dv_org_list_add(org, o->exclude, 1, why, whylen, "--exclude") < 0)
     return -1;
   for (size_t i = 0; i < org->n; i++) {
     dv_org_account *a = &org->v[i];

@@ -62,4 +62,13 @@ void dv_org_account_creds(const dv_acm_session *s, const dv_org_account *a,
                           const char **akid, const char **secret,
                           const char **token);
 
+/* Internal (tests, fuzzing): the parsers under dv_org_collect. One
+ * ListAccounts page into org; *next gets its NextToken (borrowed from page)
+ * or NULL. 0, or -1 when memory ran out or the account limit is reached. */
+int dv_org_page_add(dv_org *org, const json_t *page, const char **next);
+/* "ID,ID" (--accounts, --exclude) or an --accounts-file's lines into org
+ * (exclude: mark them dropped). 0, or -1 with why ("WHAT: ..."). */
+int dv_org_list_add(dv_org *org, const char *text, int exclude, char *why,
+                    size_t whylen, const char *what);
+
 #endif

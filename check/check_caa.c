@@ -221,8 +221,7 @@ const char *dv_caa_issue_param(const dv_caa_issue *is, const char *tag)
 /* ---- lookups ---------------------------------------------------------------
  */
 
-static void caa_rr_parse(const dv_dns_msg *m, const dv_dns_rr *rr,
-                         dv_caa_rr *out)
+void dv_caa_rr_parse(const dv_dns_msg *m, const dv_dns_rr *rr, dv_caa_rr *out)
 {
   const unsigned char *d = m->buf + rr->rdoff;
   size_t tl, vl;
@@ -273,7 +272,7 @@ static void caa_answer(void *arg, const dv_dns_answer *a)
     const dv_dns_rr *rr = &a->msg.rr[i];
     if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_CAA &&
         dv_dns_name_eq(rr->name, final))
-      caa_rr_parse(&a->msg, rr, &l->rr[l->nrr++]);
+      dv_caa_rr_parse(&a->msg, rr, &l->rr[l->nrr++]);
   }
 }
 

@@ -111,6 +111,8 @@ void dv_caa_start(dv_caa_check *c, dv_resolver *res, dv_resolver *res_cd);
 dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
                              const char *subject);
 
+/* One CAA record's RDATA (RFC 8659 4.1) into out (zeroed when malformed). */
+void dv_caa_rr_parse(const dv_dns_msg *m, const dv_dns_rr *rr, dv_caa_rr *out);
 /* Evaluate a relevant RRset for a policy (NULL = Amazon). */
 dv_caa_verdict dv_caa_evaluate_policy(const dv_caa_policy *p,
                                       const dv_caa_rr *rr, size_t n,

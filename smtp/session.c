@@ -227,7 +227,7 @@ static void begin_transaction(dv_smtp_session *s)
   flush_arm(s, s->o.step_ms);
 }
 
-static int ehlo_has(const dv_smtp_reply *r, const char *kw)
+int dv_smtp_ehlo_has(const dv_smtp_reply *r, const char *kw)
 {
   /* keywords are on the lines after the first ("250-PIPELINING") */
   size_t kl = strlen(kw);
@@ -277,8 +277,8 @@ static void on_reply(dv_smtp_session *s, kind k, const dv_smtp_reply *rep)
   case K_EHLO:
     if (cls == 2) {
       s->r.esmtp = 1;
-      s->r.pipelining = ehlo_has(rep, "PIPELINING");
-      s->starttls_offered = ehlo_has(rep, "STARTTLS");
+      s->r.pipelining = dv_smtp_ehlo_has(rep, "PIPELINING");
+      s->starttls_offered = dv_smtp_ehlo_has(rep, "STARTTLS");
       if (s->starttls_offered && s->r.tls.state == DV_SMTP_TLS_NOT_OFFERED) {
         if (s->o.starttls && !s->r.tls_retry) {
           send_cmd(s, K_STARTTLS, "STARTTLS", NULL, "");

@@ -94,6 +94,8 @@ dv_smtp_rclass dv_smtp_classify(const dv_smtp_reply *r);
 const char *dv_smtp_rclass_str(dv_smtp_rclass c);
 /* A 4xx reply whose text says greylisting (patterns in smtp/reply.c). */
 int dv_smtp_is_greylisting(const dv_smtp_reply *r);
+/* An EHLO reply's keyword ("PIPELINING", "STARTTLS"): 1 if offered. */
+int dv_smtp_ehlo_has(const dv_smtp_reply *r, const char *kw);
 
 /* ---- sessions ----------------------------------------------------------- */
 

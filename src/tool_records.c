@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "base/text.h"
 #include "check/check_dns.h"
 #include "src/tool_input.h"
@@ -219,8 +220,9 @@ static dv_records_status parse_json(dv_record_list *l, const char *buf,
   dv_records_status st = DV_RECORDS_OK;
 
   if (!doc) {
+    char why[200];
     snprintf(detail, dlen, "JSON line %d column %d: %.120s", err.line,
-             err.column, err.text);
+             err.column, dv_json_error_reason(&err, why, sizeof(why)));
     return DV_RECORDS_SYNTAX;
   }
   cert = json_object_get(doc, "Certificate");
@@ -270,11 +272,27 @@ out:
   return st;
 }
 
+dv_records_status dv_records_parse(dv_record_list *l, char *buf, size_t len,
+                                   char *detail, size_t dlen)
+{
+  size_t i = 0;
+  if (memchr(buf, '\0', len)) {
+    snprintf(detail, dlen, "the file contains NUL bytes (not CSV or JSON)");
+    return DV_RECORDS_SYNTAX;
+  }
+  while (i < len &&
+         (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+    i++;
+  if (i < len && (buf[i] == '{' || buf[i] == '['))
+    return parse_json(l, buf, len, detail, dlen);
+  return parse_csv(l, buf, detail, dlen);
+}
+
 dv_records_status dv_records_read_file(dv_record_list *l, const char *path,
                                        char *detail, size_t dlen)
 {
   char *buf = NULL;
-  size_t len = 0, i = 0;
+  size_t len = 0;
   dv_records_status st;
 
   switch (dv_input_slurp(path, DV_INPUT_MAX_BYTES, &buf, &len, detail, dlen)) {
@@ -287,19 +305,7 @@ dv_records_status dv_records_read_file(dv_record_list *l, const char *path,
   default:
     return DV_RECORDS_NOMEM;
   }
-  if (memchr(buf, '\0', len)) {
-    snprintf(detail, dlen, "the file contains NUL bytes (not CSV or JSON)");
-    st = DV_RECORDS_SYNTAX;
-    goto out;
-  }
-  while (i < len &&
-         (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
-    i++;
-  if (i < len && (buf[i] == '{' || buf[i] == '['))
-    st = parse_json(l, buf, len, detail, dlen);
-  else
-    st = parse_csv(l, buf, detail, dlen);
-out:
+  st = dv_records_parse(l, buf, len, detail, dlen);
   free(buf);
   return st;
 }

@@ -35,6 +35,10 @@ dv_records_status dv_records_add_arg(dv_record_list *l, const char *cert,
 /* CSV or JSON, auto-detected; "-" = stdin. */
 dv_records_status dv_records_read_file(dv_record_list *l, const char *path,
                                        char *detail, size_t dlen);
+/* The same from memory: buf holds len bytes and a NUL after them; it is
+ * modified (the CSV is split in place). */
+dv_records_status dv_records_parse(dv_record_list *l, char *buf, size_t len,
+                                   char *detail, size_t dlen);
 void dv_records_free(dv_record_list *l);
 
 #endif

@@ -7,7 +7,7 @@ command -v clang-format >/dev/null 2>&1 || skip_all "clang-format not installed"
 cd "$SRCDIR" || exit 1
 for f in base/*.[ch] dns/*.[ch] whois/*.[ch] aws/*.[ch] smtp/*.[ch] check/*.[ch] \
          src/*.[ch] tests/unit/*.c \
-         tests/unit/*.h tests/http/*.c tests/*.c doc/*.c; do
+         tests/unit/*.h tests/http/*.c tests/*.c tests/fuzz/*.[ch] doc/*.c; do
   [ -f "$f" ] || continue
   if out=$(clang-format --dry-run -Werror "$f" 2>&1); then
     ok "clang-format: $f"

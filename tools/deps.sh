@@ -8,7 +8,7 @@ libidn2-dev libpsl-dev publicsuffix check
 nsd unbound bind9-dnsutils ldnsutils python3 python3-jsonschema
 valgrind bsdextrautils util-linux openssl curl clang-format
 awscli python3-botocore nagios4-core python3-cryptography
-postfix postgrey chromium graphviz
+postfix postgrey chromium graphviz libclang-rt-14-dev
 prometheus prometheus-node-exporter python3-markdown cmark"
 missing=""
 for p in $PKGS; do

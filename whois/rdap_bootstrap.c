@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "base/json.h"
 #include "whois/rdap_bootstrap.h"
 #include "whois/whois_int.h"
 
@@ -148,8 +149,11 @@ dv_whois_status dv_rdap_bootstrap_parse(const char *buf, size_t len,
   *out = NULL;
   root = json_loadb(buf ? buf : "", len, 0, &jerr);
   if (!root) {
-    if (err && errlen)
-      snprintf(err, errlen, "line %d: %s", jerr.line, jerr.text);
+    if (err && errlen) {
+      char why[200];
+      snprintf(err, errlen, "line %d: %s", jerr.line,
+               dv_json_error_reason(&jerr, why, sizeof(why)));
+    }
     st = DV_WHOIS_EFORMAT;
     goto out;
   }

@@ -149,6 +149,13 @@ START_TEST(t_errors_hide_values)
   ck_assert_int_eq(dv_awscfg_parse(t, strlen(t), &f, err, sizeof(err)),
                    DV_AWSCFG_E_DUPLICATE);
   ck_assert_ptr_null(strstr(err, "TOPSECRET"));
+  /* key and section names are escaped (fuzz_awsconfig: a raw \x02) */
+  t = "[a\033]\n\033[2J = 1\n\033[2j = 2\n";
+  ck_assert_int_eq(dv_awscfg_parse(t, strlen(t), &f, err, sizeof(err)),
+                   DV_AWSCFG_E_DUPLICATE);
+  ck_assert_ptr_null(strchr(err, '\033'));
+  ck_assert_ptr_nonnull(strstr(err, "key '\\x1B[2j'"));
+  ck_assert_ptr_nonnull(strstr(err, "[a\\x1B]"));
 }
 END_TEST
 

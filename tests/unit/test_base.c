@@ -47,6 +47,22 @@ START_TEST(t_escape_stream_same_rule)
 }
 END_TEST
 
+/* jansson's error text quotes the input ("invalid token near 'SECRET'"):
+ * the reason for messages leaves that out and is escaped */
+START_TEST(t_json_error_reason)
+{
+  json_error_t e;
+  char why[200];
+  const char *doc = "{\"SecretAccessKey\": wJalrXUtnFEMI}";
+  ck_assert_ptr_null(json_loads(doc, 0, &e));
+  dv_json_error_reason(&e, why, sizeof(why));
+  ck_assert_str_eq(why, "invalid token");
+  ck_assert_ptr_null(json_loads("{\"a\": \"\001\"}", 0, &e));
+  dv_json_error_reason(&e, why, sizeof(why));
+  ck_assert_ptr_null(strchr(why, '\001'));
+}
+END_TEST
+
 START_TEST(t_utf8)
 {
   ck_assert_int_eq(dv_utf8_valid((const unsigned char *)"M\xc3\xbcller", 7), 1);
@@ -120,6 +136,7 @@ Suite *suite_base(void)
   tcase_add_test(tc, t_escape_stream_same_rule);
   tcase_add_test(tc, t_utf8);
   tcase_add_test(tc, t_json_get);
+  tcase_add_test(tc, t_json_error_reason);
   tcase_add_test(tc, t_json_str_odd_bytes);
   tcase_add_test(tc, t_time_iso);
   suite_add_tcase(s, tc);

@@ -60,6 +60,12 @@ START_TEST(t_idn)
   ck_assert_str_eq(n.ascii, "xn--bcher-kva.example");
   ck_assert_int_eq(parse("xn--bcher-kva.example", &n), DV_NAME_OK);
   ck_assert_int_eq(parse("xn--zz.example", &n), DV_NAME_IDN);
+  /* the A-label prefix in any case is checked (fuzz_names found "xN--w"
+   * accepted unchecked while "xn--w" was refused) */
+  ck_assert_int_eq(parse("xN--zz.example", &n), DV_NAME_IDN);
+  ck_assert_int_eq(parse("Xn--zz.example", &n), DV_NAME_IDN);
+  ck_assert_int_eq(parse("Xn--Bcher-Kva.example", &n), DV_NAME_OK);
+  ck_assert_str_eq(n.ascii, "xn--bcher-kva.example");
 }
 END_TEST
 
