@@ -33,6 +33,35 @@ char *dv_text_escape(const char *in, size_t len, char *out, size_t outlen)
   return out;
 }
 
+void dv_text_fput_with(FILE *out, const char *s, size_t len,
+                       void (*put)(FILE *out, char c))
+{
+  char esc[5];
+  for (size_t i = 0; i < len; i++) {
+    dv_text_escape(s + i, 1, esc, sizeof(esc)); /* the rule is per byte */
+    for (const char *p = esc; *p; p++)
+      put(out, *p);
+  }
+}
+
+const char *dv_text_html_entity(char c)
+{
+  switch (c) {
+  case '&':
+    return "&amp;";
+  case '<':
+    return "&lt;";
+  case '>':
+    return "&gt;";
+  case '"':
+    return "&quot;";
+  case '\'':
+    return "&#39;";
+  default:
+    return NULL;
+  }
+}
+
 void dv_text_fput(FILE *out, const char *s, size_t len)
 {
   for (size_t i = 0; i < len; i++) {

@@ -21,6 +21,16 @@ char *dv_text_escape(const char *in, size_t len, char *out, size_t outlen);
 /* The same rule, written to a stream (no length limit). */
 void dv_text_fput(FILE *out, const char *s, size_t len);
 
+/* The same rule, each resulting character handed to put, which quotes it
+ * for an output format (DOT, HTML, Markdown) as it writes it to out. */
+void dv_text_fput_with(FILE *out, const char *s, size_t len,
+                       void (*put)(FILE *out, char c));
+
+/* The entity for one of the five HTML/XML metacharacters & < > " ' (NULL
+ * for any other character): the one table of the HTML page and the
+ * Markdown ticket. */
+const char *dv_text_html_entity(char c);
+
 /* Bytes of one valid UTF-8 sequence at s (at most len bytes), or 0 when it
  * is not one (strict: no overlongs, no surrogates, at most U+10FFFF). */
 size_t dv_utf8_seq(const unsigned char *s, size_t len);

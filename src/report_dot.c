@@ -10,23 +10,18 @@
 
 /* ---- escaping ------------------------------------------------------------ */
 
+/* One character of a quoted DOT string: '"' and '\\' backslashed. */
+static void dot_put(FILE *out, char c)
+{
+  if (c == '"' || c == '\\')
+    fputc('\\', out);
+  fputc(c, out);
+}
+
 void dv_dot_escape(FILE *out, const char *s, size_t len)
 {
-  char *e;
-  if (!s)
-    return;
-  e = malloc(4 * len + 1);
-  if (!e) {
-    fputs("(out of memory)", out);
-    return;
-  }
-  dv_text_escape(s, len, e, 4 * len + 1);
-  for (const char *p = e; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fputc('\\', out);
-    fputc(*p, out);
-  }
-  free(e);
+  if (s)
+    dv_text_fput_with(out, s, len, dot_put);
 }
 
 static void qs(FILE *out, const char *s)

@@ -15,46 +15,29 @@
 
 /* ---- the one escaping function ------------------------------------------ */
 
+/* One character, the five HTML metacharacters as entities. */
+static void html_put(FILE *out, char c)
+{
+  const char *ent = dv_text_html_entity(c);
+  if (ent)
+    fputs(ent, out);
+  else
+    fputc(c, out);
+}
+
 /* The five HTML metacharacters as entities; the rest as it is. */
 static void html_entities(FILE *out, const char *p)
 {
-  for (; *p; p++) {
-    switch (*p) {
-    case '&':
-      fputs("&amp;", out);
-      break;
-    case '<':
-      fputs("&lt;", out);
-      break;
-    case '>':
-      fputs("&gt;", out);
-      break;
-    case '"':
-      fputs("&quot;", out);
-      break;
-    case '\'':
-      fputs("&#39;", out);
-      break;
-    default:
-      fputc(*p, out);
-    }
-  }
+  for (; *p; p++)
+    html_put(out, *p);
 }
 
 void dv_html_escape(FILE *out, const char *s, size_t len)
 {
-  char *e;
-  if (!s)
-    return;
-  /* base/text's rule: printable ASCII but '\\' as is, all else \xHH */
-  e = malloc(4 * len + 1);
-  if (!e) {
-    fputs("(out of memory)", out);
-    return;
-  }
-  dv_text_escape(s, len, e, 4 * len + 1);
-  html_entities(out, e);
-  free(e);
+  /* base/text's rule: printable ASCII but '\\' as is, all else \xHH; then
+   * the entities */
+  if (s)
+    dv_text_fput_with(out, s, len, html_put);
 }
 
 /* Untrusted text (names, ARNs, ACM's and servers' text, evidence). */

@@ -18,19 +18,12 @@
 
 static void md_char(FILE *out, char c)
 {
+  const char *ent = c == '\'' ? NULL : dv_text_html_entity(c);
+  if (ent) {
+    fputs(ent, out);
+    return;
+  }
   switch (c) {
-  case '&':
-    fputs("&amp;", out);
-    break;
-  case '<':
-    fputs("&lt;", out);
-    break;
-  case '>':
-    fputs("&gt;", out);
-    break;
-  case '"':
-    fputs("&quot;", out);
-    break;
   case '|':
     fputs("&#124;", out); /* a table cell delimiter even inside code */
     break;
@@ -54,7 +47,6 @@ static void md_char(FILE *out, char c)
 void dv_md_fput(FILE *out, const char *s, int trusted)
 {
   size_t len = s ? strlen(s) : 0, i = 0;
-  char esc[5];
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
     if (trusted && c >= 0x80) {
@@ -71,9 +63,7 @@ void dv_md_fput(FILE *out, const char *s, int trusted)
       continue;
     }
     /* base/text's rule for one byte, then Markdown's for the result */
-    dv_text_escape(s + i, 1, esc, sizeof(esc));
-    for (const char *p = esc; *p; p++)
-      md_char(out, *p);
+    dv_text_fput_with(out, s + i, 1, md_char);
     i++;
   }
 }
