@@ -354,8 +354,11 @@ static dv_whois_status parse_pattern_line(dv_whois_patterns *p, char *line,
     set_err(err, errlen, name, lineno, msg);
     return DV_WHOIS_EPATTERN;
   }
-#ifndef DV_WHOIS_NO_JIT
-  /* JIT is an optimisation only; ignore failure (e.g. no JIT support). */
+#ifdef DV_WHOIS_JIT
+  /* Off by default: Debian's libpcre2 (10.42) JIT compiler crashes when an
+   * allocation inside it fails (tests/resource-faults.sh, failmalloc
+   * whois --input: SIGSEGV under pcre2_jit_compile), and the interpreter
+   * parses the whole WHOIS corpus (376 replies) in about the same time. */
   (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 #endif
   st = patlist_add(&p->cls[cls], re, role);
