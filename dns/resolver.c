@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/oom.h"
 #include "base/trace.h"
 #include "dns/resolver.h"
 
@@ -310,14 +311,17 @@ static dv_dns_answer *entry_answer(dv_qentry *e)
   if (e->ans)
     return e->ans;
   a = calloc(1, sizeof(*a));
-  if (!a)
+  if (!a) {
+    dv_oom_note();
     return NULL;
+  }
   a->status = e->status;
   a->qname = e->name;
   a->qtype = e->type;
   a->rtt_ms = e->rtt_ms;
   if (e->have_msg) {
     if (dv_dns_msg_parse(e->wire, e->wire_len, &a->msg) != DV_DNS_MSG_OK) {
+      dv_oom_note(); /* it parsed when it arrived: only memory fails now */
       free(a);
       return NULL;
     }
@@ -368,8 +372,10 @@ static void resolver_sock_state(void *data, ares_socket_t fd, int readable,
    * query, so nothing hangs -- and the answer is an error, not a timeout
    * (tests/resource-faults.sh: a lost watch made a zone probe "time out"
    * and dvcheck dns gave a verdict, exit 2, on what it never asked). */
-  if (dv_loop_io_set(u->r->loop, fd, ev, resolver_io, u) != DV_LOOP_OK)
+  if (dv_loop_io_set(u->r->loop, fd, ev, resolver_io, u) != DV_LOOP_OK) {
     u->r->nomem = 1;
+    dv_oom_note();
+  }
 }
 
 static void resolver_timeout(void *arg)
@@ -493,6 +499,9 @@ static dv_dns_status ares_to_status(int status)
   case ARES_ECANCELLED:
   case ARES_EDESTRUCTION:
     return DV_DNS_CANCELLED;
+  case ARES_ENOMEM:
+    dv_oom_note();
+    return DV_DNS_ERROR;
   default:
     return DV_DNS_ERROR;
   }
@@ -674,11 +683,16 @@ static void resolver_answer(void *arg, int status, int timeouts,
     u->inflight--;
   e->rtt_ms = now - e->sent_ms;
   if (status == ARES_SUCCESS && abuf && alen > 0) {
+    dv_dns_msg_status ps = DV_DNS_MSG_OK;
     a = calloc(1, sizeof(*a));
     if (!a) {
+      dv_oom_note();
       st = DV_DNS_ERROR;
-    } else if (dv_dns_msg_parse(abuf, (size_t)alen, &a->msg) != DV_DNS_MSG_OK) {
-      st = DV_DNS_BADRESP;
+    } else if ((ps = dv_dns_msg_parse(abuf, (size_t)alen, &a->msg)) !=
+               DV_DNS_MSG_OK) {
+      if (ps == DV_DNS_MSG_NOMEM)
+        dv_oom_note();
+      st = ps == DV_DNS_MSG_NOMEM ? DV_DNS_ERROR : DV_DNS_BADRESP;
       free(a);
       a = NULL;
     } else {

@@ -918,8 +918,10 @@ static long validate_all(const dv_cfg *cfg, dv_input_stream *in, size_t *total)
     snprintf(where, sizeof(where), "argument %zu", i + 1);
     p = parse_one(cfg->args[i], strlen(cfg->args[i]), where, &n, shown,
                   sizeof(shown));
-    if (p < 0)
+    if (p < 0) {
+      dv_error("out of memory");
       return -1;
+    }
     if (p == 0)
       bad++;
     else

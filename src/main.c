@@ -10,6 +10,7 @@
 
 #include "base/loop.h"
 #include "base/names.h"
+#include "base/oom.h"
 #include "src/report.h"
 #include "src/tool_getparam.h"
 #include "src/tool_help.h"
@@ -125,6 +126,15 @@ int main(int argc, char **argv)
       rc = c->run(&cfg);
     if (fflush(stdout) != 0 && rc != DV_EXIT_UNKNOWN)
       rc = DV_EXIT_UNKNOWN;
+    /* an allocation failure a lower layer absorbed (a DNS answer that
+     * could not be kept reads as a failed lookup): no verdict. Check mode
+     * said so in its one line (nagios.c). */
+    if (dv_oom_seen() && rc != DV_EXIT_UNKNOWN) {
+      if (!check_mode)
+        dv_error("out of memory during the checks: the results are "
+                 "incomplete");
+      rc = DV_EXIT_UNKNOWN;
+    }
     if (ost == DV_OUTPUT_OK && cfg.output_file) {
       ost = dv_output_end(&out, oerr, sizeof(oerr));
       if (ost == DV_OUTPUT_WRITE) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/oom.h"
 #include "base/loop.h"
 #include "src/nagios.h"
 
@@ -285,7 +286,8 @@ char *dv_nagios_render(const dv_nagios_out *o)
 
 int dv_nagios_print(FILE *out, const dv_nagios_out *o)
 {
-  char *s = o->nomem ? NULL : dv_nagios_render(o);
+  /* memory that ran out anywhere (base/oom.h) makes any verdict unsure */
+  char *s = o->nomem || dv_oom_seen() ? NULL : dv_nagios_render(o);
   if (!s) {
     fputs("DV UNKNOWN - out of memory\n", out);
     return DV_NAGIOS_UNKNOWN;
