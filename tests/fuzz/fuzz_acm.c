@@ -64,7 +64,7 @@ static void one_cert(json_t *cert, unsigned world)
 
 static void diagnose(json_t *cert, unsigned world)
 {
-  static const dv_cert_opts opts = {NULL};
+  static const dv_cert_opts opts; /* zero: the defaults */
   static dv_cfg cfg;
   dv_cert_diag *d =
       dv_cert_diag_new(&opts, NULL, NULL, NULL,
