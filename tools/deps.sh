@@ -9,7 +9,7 @@ nsd unbound bind9-dnsutils ldnsutils python3 python3-jsonschema
 valgrind bsdextrautils util-linux openssl curl clang-format
 awscli python3-botocore nagios4-core python3-cryptography
 postfix postgrey chromium graphviz libclang-rt-14-dev
-prometheus prometheus-node-exporter python3-markdown cmark"
+prometheus prometheus-node-exporter python3-markdown cmark time"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
