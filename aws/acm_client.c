@@ -302,6 +302,14 @@ int dv_acm_is_skew_error(const dv_acm_error *e)
   return 0;
 }
 
+double dv_aws_jitter01(void)
+{
+  unsigned int v;
+  if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+    v = (unsigned int)rand();
+  return (double)v / 4294967296.0;
+}
+
 int64_t dv_acm_backoff_ms(unsigned retry, double r)
 {
   int64_t cap = DV_ACM_BACKOFF_BASE_MS;
@@ -630,14 +638,6 @@ static void trace_block(const char *label, const char *text)
 
 static void http_done(void *arg, const dv_http_resp *resp);
 
-static double jitter01(void)
-{
-  unsigned int v;
-  if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-    v = (unsigned int)rand();
-  return (double)v / 4294967296.0;
-}
-
 static void attempt_send(void *arg)
 {
   dv_acm_req *r = arg;
@@ -876,7 +876,7 @@ static void http_done(void *arg, const dv_http_resp *resp)
   }
   rc = dv_acm_retry_classify(resp->status, resp->code, r->res.err.code);
   if (rc != DV_ACM_RETRY_NO && r->attempt < c->max_attempts) {
-    int64_t delay = dv_acm_backoff_ms((unsigned)r->attempt, jitter01());
+    int64_t delay = dv_acm_backoff_ms((unsigned)r->attempt, dv_aws_jitter01());
     int64_t left = dv_loop_deadline_left_ms(c->loop);
     if (left < 0 || delay + 50 < left) {
       if (c->verbose)

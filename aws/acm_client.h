@@ -97,6 +97,8 @@ int dv_acm_is_skew_error(const dv_acm_error *e);
 /* Delay before retry number `retry` (1 = first retry) given a uniform
  * random r in [0,1): r * min(base * 2^(retry-1), max) ("full jitter"). */
 int64_t dv_acm_backoff_ms(unsigned retry, double r);
+/* The r for it: uniform in [0, 1) (backoff jitter, not security relevant). */
+double dv_aws_jitter01(void);
 
 /* Parse an HTTP Date header (IMF-fixdate, RFC 850 and asctime forms).
  * Returns 0 and *out (UTC), or -1. */

@@ -270,18 +270,6 @@ static int split_url(const char *url, char *host, size_t hlen, char *path,
   return 0;
 }
 
-static double jitter01(void)
-{
-  /* backoff jitter: not security relevant */
-  static unsigned long x;
-  if (!x)
-    x = (unsigned long)time(NULL) * 2654435761UL | 1;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return (double)(x % 1000000) / 1000000.0;
-}
-
 static void http_done(void *arg, const dv_http_resp *resp);
 
 static void attempt_send(void *arg)
@@ -513,7 +501,7 @@ static void http_done(void *arg, const dv_http_resp *resp)
              resp->error);
   rc = dv_acm_retry_classify(resp->status, resp->code, c->res.code);
   if (rc != DV_ACM_RETRY_NO && c->attempt < c->max_attempts) {
-    int64_t delay = dv_acm_backoff_ms((unsigned)c->attempt, jitter01());
+    int64_t delay = dv_acm_backoff_ms((unsigned)c->attempt, dv_aws_jitter01());
     int64_t left = dv_loop_deadline_left_ms(c->loop);
     if (left < 0 || delay + 50 < left) {
       dv_loop_timer_arm(c->loop, &c->timer, delay, attempt_send, c);

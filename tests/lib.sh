@@ -42,13 +42,15 @@ lab_up() {
   fi
   LAB_RESOLVER=127.53.0.53
 }
+# (The locks below lie beside the lab's directory, as lab_up's does: a file
+# inside it before the lab has started makes `lab start` refuse the
+# directory as not its own.)
 # Tests that use the lab ACM server take turns: its fault counters and
 # request log are shared, and a reset or a fault cycle of one test must not
 # land in the middle of another's (make check runs tests in parallel).
 acm_serialize() {
   command -v flock >/dev/null 2>&1 || return 0
-  mkdir -p "${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}" 2>/dev/null || return 0
-  exec 8>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.acm-tests.lock"
+  exec 8>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}.acm-tests.lock" || return 0
   flock -w 600 8 || true
 }
 # Tests that count calls in the lab's STS/SSO/Organizations log take turns
@@ -56,8 +58,7 @@ acm_serialize() {
 # AssumeRole of one test landing in another's window was seen under make -j2.
 sts_serialize() {
   command -v flock >/dev/null 2>&1 || return 0
-  mkdir -p "${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}" 2>/dev/null || return 0
-  exec 6>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.sts-tests.lock"
+  exec 6>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}.sts-tests.lock" || return 0
   flock -w 600 6 || true
 }
 # Tests that talk to the SMTP lab take turns: tests/smtp-probe.sh counts
@@ -65,7 +66,6 @@ sts_serialize() {
 # connects with other clients (one sends DATA to the fixture on purpose).
 smtp_serialize() {
   command -v flock >/dev/null 2>&1 || return 0
-  mkdir -p "${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}" 2>/dev/null || return 0
-  exec 9>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/.smtp-tests.lock"
+  exec 9>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}.smtp-tests.lock" || return 0
   flock -w 600 9 || true
 }

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "tests/fuzz/fuzz.h"
+#include "tests/fuzz/fuzz_whois.h"
 
 #include "check/check_whois.h"
 #include "check/findings.h"
@@ -14,31 +14,11 @@
 
 static dv_whois_patterns *pat;
 
-static void info_check(const dv_whois_info *w)
-{
-  const dv_contact *c[3] = {&w->registrant, &w->admin, &w->tech};
-  for (int i = 0; i < 3; i++) {
-    fuzz_no_ctl(c[i]->email);
-    fuzz_no_ctl(c[i]->raw);
-    if (c[i]->status != DV_CONTACT_EMAIL && c[i]->status != DV_CONTACT_PROXY &&
-        c[i]->email[0])
-      abort(); /* e-mail only for EMAIL / PROXY */
-  }
-  fuzz_no_ctl(w->web_only);
-  fuzz_no_ctl(w->referral);
-  fuzz_no_ctl(w->referral_raw);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-  char err[256];
   (void)argc;
   (void)argv;
-  if (dv_whois_patterns_load(DV_SRCDATADIR "/patterns.conf", &pat, err,
-                             sizeof(err)) != DV_WHOIS_OK) {
-    fprintf(stderr, "fuzz_whois: %s\n", err);
-    abort();
-  }
+  pat = fuzz_whois_patterns("fuzz_whois");
   return 0;
 }
 
@@ -52,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   (void)dv_whois_detect_format(buf, size);
   dv_whois_parse_text(pat, buf, size, "whois.example", &info);
-  info_check(&info);
+  fuzz_whois_info_check(&info);
   memset(&fl, 0, sizeof(fl));
   dv_whois_info_findings(&fl, &info, "example.com");
   dv_findings_free(&fl);
@@ -66,9 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   /* a registrar's reply merged over the registry's */
   dv_whois_parse_any(pat, buf, size, NULL, &reg);
-  info_check(&reg);
+  fuzz_whois_info_check(&reg);
   dv_whois_info_merge(&info, &reg);
-  info_check(&info);
+  fuzz_whois_info_check(&info);
   {
     char *s = fuzz_cstr_nul(data, size);
     (void)dv_whois_referral_normalize(s, host, sizeof(host));
