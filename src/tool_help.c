@@ -488,7 +488,7 @@ const dv_format_info dv_formats[] = {
     {DV_FORMAT_TEXT, "text", NULL, "human-readable text (the default)"},
     {DV_FORMAT_JSON, "json", NULL,
      "one JSON document (doc/json-output.md); the same as --json"},
-    {DV_FORMAT_JSONL, "jsonl", "email",
+    {DV_FORMAT_JSONL, "jsonl", "email audit expiry",
      "one JSON object per line: each result as soon as it is complete, then "
      "a summary line (doc/json-output.md)"},
     {DV_FORMAT_ASFF, "asff", "expiry",
