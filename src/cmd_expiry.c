@@ -73,7 +73,8 @@ typedef struct {
   int describe_failed;
   dv_acm_result_copy api; /* the failed DescribeCertificate */
   dv_findings findings;
-  int finished; /* ex_cert_finish ran; recs freed */
+  int described; /* its DescribeCertificate was asked (counts in open) */
+  int finished;  /* ex_cert_finish ran; recs freed */
 } ex_cert;
 
 typedef struct ex_region {
@@ -215,6 +216,7 @@ static void ex_pump(ex_region *reg)
     reg->next++;
     reg->inflight++;
     reg->described++;
+    c->described = 1;
     if (++run->open > run->peak_open)
       run->peak_open = run->open;
     if (dv_acm_describe_certificate(reg->base.acm, c->arn, ex_on_describe, c) <
@@ -436,7 +438,7 @@ static void ex_wave_end(ex_run *run, int all)
       ex_cert *c = r->certs[j];
       if (!c || c->finished)
         continue;
-      if (c->v.need_describe && j < r->next)
+      if (c->described)
         run->open--;
       ex_reduce(run, c);
     }
