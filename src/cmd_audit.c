@@ -82,16 +82,16 @@ typedef struct {
   char arn[DV_ARN_MAX];
   char domain[300];
   char status[32];
-  char why[40];    /* why it was picked */
-  json_t *summary; /* IMPORTED: diagnosed from its summary (ref held until
-                      the diagnosis takes it); NULL: DescribeCertificate */
+  char why[40];       /* why it was picked */
+  json_t *summary;    /* IMPORTED: diagnosed from its summary (ref held until
+                         the diagnosis takes it); NULL: DescribeCertificate */
   dv_cert_diag *diag; /* while open; NULL once reduced */
   int started;
   int rc;
-  int finished; /* reduced: rc, main and the output below are set */
-  dv_code main; /* the table's finding (DV_F__COUNT: none) */
-  char *out;    /* text: the report (rc != OK only); json, markdown,
-                   openmetrics: the result object, compact JSON */
+  int finished;    /* reduced: rc, main and the output below are set */
+  dv_code main;    /* the table's finding (DV_F__COUNT: none) */
+  char *out;       /* text: the report (rc != OK only); json, markdown,
+                      openmetrics: the result object, compact JSON */
   json_t *hcert;   /* html: the certificate fields the page reads */
   dv_findings all; /* html: every finding (freed for other formats) */
 } au_cert;
@@ -539,7 +539,8 @@ static void au_wave_end(au_run *run)
   }
 }
 
-/* ---- output ---------------------------------------------------------------- */
+/* ---- output ----------------------------------------------------------------
+ */
 
 /* The worst exit status of one account-region unit. */
 static int au_unit_rc(const au_region *r)
@@ -701,9 +702,9 @@ static void au_org_json(au_run *run, json_t **arr)
   if (!run->org_on)
     return;
   if (*arr && run->org.findings.n)
-    dv_json_push(arr, json_pack("{s:s, s:o}", "kind", "organization",
-                                "findings",
-                                dv_findings_json(&run->org.findings)));
+    dv_json_push(arr,
+                 json_pack("{s:s, s:o}", "kind", "organization", "findings",
+                           dv_findings_json(&run->org.findings)));
   for (size_t i = 0; *arr && i < run->org.n; i++)
     dv_json_push(arr, dv_org_account_json(&run->org.v[i]));
 }
@@ -952,12 +953,12 @@ int dv_cmd_audit(dv_cfg *cfg)
         rc = DV_EXIT_UNKNOWN;
       json_decref(o);
     }
-    if (dv_report_jsonl_end(
-            stdout, "audit", rc, deadline,
-            json_pack("{s:I, s:I, s:I, s:I}", "account_regions",
-                      (json_int_t)run.nregions, "listed", (json_int_t)listed,
-                      "picked", (json_int_t)picked, "diagnosed",
-                      (json_int_t)run.reduced)) < 0) {
+    if (dv_report_jsonl_end(stdout, "audit", rc, deadline,
+                            json_pack("{s:I, s:I, s:I, s:I}", "account_regions",
+                                      (json_int_t)run.nregions, "listed",
+                                      (json_int_t)listed, "picked",
+                                      (json_int_t)picked, "diagnosed",
+                                      (json_int_t)run.reduced)) < 0) {
       dv_error("cannot write the output");
       rc = DV_EXIT_UNKNOWN;
     }

@@ -81,12 +81,12 @@ typedef struct ex_region {
   dv_acm_region base; /* client, listing, pacing, region-level findings */
   struct ex_run *run;
   const dv_org_account *acct; /* --org: the account; NULL otherwise */
-  ex_cert **certs; /* the expiring ones, in listing order (jsonl: the
-                      written ones are dropped) */
+  ex_cert **certs;            /* the expiring ones, in listing order (jsonl: the
+                                 written ones are dropped) */
   size_t ncerts, capcerts;
-  size_t expiring; /* certificates expiring (ncerts counts the array) */
-  size_t need;     /* of them: needing a DescribeCertificate */
-  int written;     /* jsonl: its object was written */
+  size_t expiring;  /* certificates expiring (ncerts counts the array) */
+  size_t need;      /* of them: needing a DescribeCertificate */
+  int written;      /* jsonl: its object was written */
   size_t next;      /* next cert to consider for DescribeCertificate */
   size_t described; /* DescribeCertificate calls made */
   int inflight;
@@ -452,8 +452,7 @@ static void ex_wave_end(ex_run *run, int all)
       r->certs[k++] = r->certs[j];
     r->ncerts = k;
     r->next = lim < r->next ? r->next - lim : 0;
-    if (!r->written && r->base.listed && !r->ncerts && !run->failed &&
-        !all) {
+    if (!r->written && r->base.listed && !r->ncerts && !run->failed && !all) {
       json_t *o = ex_region_json(r);
       r->written = 1;
       if (dv_report_jsonl_put(stdout, o) < 0) {
@@ -581,9 +580,8 @@ static int ex_html(ex_run *run, ex_cert **v, size_t n, size_t listed, int rc)
     u[i].region = &run->regions[i].base;
     u[i].acct = run->regions[i].acct;
   }
-  rc = dv_report_html_run(stdout, "expiry", run->now, run->days, listed, rc,
-                          hc, n, run->org_on ? &run->org : NULL, u,
-                          run->nregions);
+  rc = dv_report_html_run(stdout, "expiry", run->now, run->days, listed, rc, hc,
+                          n, run->org_on ? &run->org : NULL, u, run->nregions);
   free(hc);
   free(u);
   return rc;
@@ -762,12 +760,12 @@ int dv_cmd_expiry(dv_cfg *cfg)
         rc = DV_EXIT_UNKNOWN;
       json_decref(o);
     }
-    if (dv_report_jsonl_end(
-            stdout, "expiry", rc, deadline,
-            json_pack("{s:I, s:I, s:I, s:I}", "account_regions",
-                      (json_int_t)run.nregions, "listed", (json_int_t)listed,
-                      "expiring", (json_int_t)run.finished, "days",
-                      (json_int_t)run.days)) < 0) {
+    if (dv_report_jsonl_end(stdout, "expiry", rc, deadline,
+                            json_pack("{s:I, s:I, s:I, s:I}", "account_regions",
+                                      (json_int_t)run.nregions, "listed",
+                                      (json_int_t)listed, "expiring",
+                                      (json_int_t)run.finished, "days",
+                                      (json_int_t)run.days)) < 0) {
       dv_error("cannot write the output");
       rc = DV_EXIT_UNKNOWN;
     }
