@@ -20,8 +20,36 @@
  * validation, failure or renewal data), so the summary is diagnosed as it
  * is, without a call. A progress bar goes to stderr when it is a terminal.
  *
- * Order: the table and the reports are sorted (worst exit status first,
- * then ARN) after the loop; only the picked certificates are held for it. */
+ * Memory. A diagnosis in progress is large (its DNS and e-mail check state,
+ * hundreds of KB with many names); a finished one is reduced at once to
+ * what the chosen output needs -- its text report, its JSON object (one
+ * compact string), or for the HTML page its findings and the few
+ * certificate fields the page reads -- and the diagnosis is freed. At most
+ * AU_WINDOW diagnoses are open at once: the check modules do not signal
+ * per certificate when their lookups are over, so the run goes in waves:
+ * the loop runs until the open diagnoses (and the listings) are done --
+ * then each is certainly complete --, they are reduced, and the next ones
+ * start. The pacing bucket refills meanwhile, so a wave's tail costs
+ * little of ACM's quota. The price: a wave lasts as long as its slowest
+ * certificate's checks (a lame name server's timeouts) and, at first, as
+ * long as the listings (an organisation whose accounts together describe
+ * faster than the window empties waits for them: 11 s instead of 8 s for
+ * six accounts of 2,500 certificates in the lab). A completion signal per
+ * DNS record check (check_dns.h has none; check_email.h has done_cb) would
+ * let a sliding window replace the waves, reducing each diagnosis the
+ * moment its last lookup answers.
+ *
+ * Order. --format jsonl writes each certificate's object the moment it is
+ * reduced (then it is freed), each account-region's object once its
+ * listing and diagnoses are done, and a summary line: memory is bounded by
+ * the window, whatever the number of accounts, regions and certificates.
+ * The other formats are sorted (worst exit status first, then ARN) over the
+ * whole run -- one table for the whole organisation, worst first, is what an
+ * operator reads first -- so they hold the reduced results of the picked
+ * certificates until the end: a few hundred bytes to a few KB each (only
+ * the problem certificates are picked), not the diagnoses. markdown and
+ * openmetrics are rendered from the whole JSON document at the end, as
+ * for every command; --format json is written result by result. */
 #include "config.h"
 
 #include <stdio.h>
@@ -47,37 +75,45 @@
 #include "src/tool_checks.h"
 #include "src/tool_msgs.h"
 
-#define AU_MAX_INFLIGHT 4
 #define AU_RENEWAL_DAYS 60 /* ACM starts managed renewal 60 days ahead */
+#define AU_WINDOW       64 /* diagnoses open (started, not reduced) at once */
 
 struct au_region;
 
 /* One picked certificate: au_on_page picks it from its summary, its
- * diagnosis (dv_cert_diag) fetches and checks, au_diag_finish/au_expiry
- * classify; the renderers (au_table, dv_cert_report_*) only read it.
- * Allocated one by one. */
+ * diagnosis (dv_cert_diag) fetches and checks, au_reduce classifies it and
+ * keeps what the chosen output needs (then the diagnosis is freed); the
+ * renderers only read that. Allocated one by one. */
 typedef struct {
   struct au_region *reg;
   char arn[DV_ARN_MAX];
   char domain[300];
   char status[32];
-  char why[40];    /* why it was picked */
-  json_t *summary; /* IMPORTED: diagnosed from its summary (ref held until
-                      the diagnosis takes it); NULL: DescribeCertificate */
-  dv_cert_diag *diag;
+  char why[40];       /* why it was picked */
+  json_t *summary;    /* IMPORTED: diagnosed from its summary (ref held until
+                         the diagnosis takes it); NULL: DescribeCertificate */
+  dv_cert_diag *diag; /* while open; NULL once reduced */
   int started;
-  dv_findings all; /* after finish */
   int rc;
-  int finished;
+  int finished;    /* reduced: rc, main and the output below are set */
+  dv_code main;    /* the table's finding (DV_F__COUNT: none) */
+  char *out;       /* text: the report (rc != OK only); json, markdown,
+                      openmetrics: the result object, compact JSON */
+  json_t *hcert;   /* html: the certificate fields the page reads */
+  dv_findings all; /* html: every finding (freed for other formats) */
 } au_cert;
 
 typedef struct au_region {
   dv_acm_region base; /* client, listing, pacing, region-level findings */
   const dv_org_account *acct; /* --org: the account; NULL otherwise */
   struct au_run *run;
-  au_cert **certs; /* the picked ones, in listing order */
+  au_cert **certs; /* the picked ones, in listing order (jsonl: written
+                      ones are dropped, NULL) */
   size_t ncerts, capcerts, next;
+  size_t picked;    /* certificates picked (ncerts counts the array) */
   size_t described; /* DescribeCertificate calls made */
+  int worst_rc;     /* its reduced certificates' worst exit status */
+  int written;      /* jsonl: its object was written */
 } au_region;
 
 typedef struct au_run {
@@ -91,6 +127,11 @@ typedef struct au_run {
   long days;
   time_t now;
   size_t total, started;
+  size_t open;    /* diagnoses started and not reduced */
+  size_t reduced; /* diagnoses reduced (finished) */
+  size_t peak_open;
+  int worst_rc; /* of the reduced certificates */
+  int failed;   /* a reduction failed (reported): the run ends */
   int progress; /* stderr is a terminal */
   dv_timer progress_timer;
   int progress_on;
@@ -154,19 +195,21 @@ static const char *au_pick(const au_run *run, const json_t *s)
 }
 
 static void au_pump(au_region *reg);
+static void au_reduce(au_run *run, au_cert *c);
 
 static void au_pump_cb(void *arg)
 {
   au_pump(arg);
 }
 
-/* Start diagnoses while the bucket has tokens; each DescribeCertificate
- * counts (the world checks after it do not call ACM). */
+/* Start diagnoses while the window has room and the bucket has tokens;
+ * each DescribeCertificate counts (the world checks after it do not call
+ * ACM). */
 static void au_pump(au_region *reg)
 {
   au_run *run = reg->run;
   dv_loop *loop = run->sess.loop;
-  while (reg->next < reg->ncerts) {
+  while (!run->failed && reg->next < reg->ncerts) {
     au_cert *c = reg->certs[reg->next];
     if (c->summary) { /* no call: the summary is all there is */
       reg->next++;
@@ -179,8 +222,16 @@ static void au_pump(au_region *reg)
       }
       json_decref(c->summary);
       c->summary = NULL;
+      if (c->started)
+        au_reduce(run, c); /* no lookup to wait for */
+      else {
+        dv_cert_diag_free(c->diag);
+        c->diag = NULL;
+      }
       continue;
     }
+    if (run->open >= AU_WINDOW)
+      return; /* the end of the wave makes room (dv_cmd_audit) */
     if (!dv_acm_region_pace(&reg->base, au_pump_cb, reg))
       return;
     reg->next++;
@@ -190,6 +241,11 @@ static void au_pump(au_region *reg)
       c->started = 1;
       run->started++;
       reg->described++;
+      if (++run->open > run->peak_open)
+        run->peak_open = run->open;
+    } else {
+      dv_cert_diag_free(c->diag);
+      c->diag = NULL;
     }
   }
 }
@@ -252,10 +308,13 @@ static void au_on_page(void *arg, const json_t *page)
       }
     }
     reg->certs[reg->ncerts++] = c;
+    reg->picked++;
     run->total++;
   }
   au_pump(reg);
 }
+
+static void au_unit_done(au_region *reg);
 
 /* The listing ended (every page seen, or an error: its finding). */
 static void au_on_list(void *arg, const dv_acm_result *res)
@@ -263,9 +322,10 @@ static void au_on_list(void *arg, const dv_acm_result *res)
   au_region *reg = arg;
   if (dv_acm_region_listed(&reg->base, reg->run->all_regions, res))
     au_pump(reg);
+  au_unit_done(reg);
 }
 
-/* ---- verdicts and output ------------------------------------------------- */
+/* ---- verdicts and reduction --------------------------------------------- */
 
 /* The expiry view on top of the diagnosis (imported, not in use, ...). */
 static void au_expiry(au_run *run, au_cert *c)
@@ -285,7 +345,7 @@ static void au_expiry(au_run *run, au_cert *c)
     dv_finding_ev(&c->all, f, "days_left", "%ld", v.days_left);
 }
 
-/* After the loop: the diagnosis's verdicts, its findings (with RUN_DEADLINE
+/* A finished diagnosis: its verdicts, its findings (with RUN_DEADLINE
  * when the run's deadline cancelled its DescribeCertificate) and exit
  * status. -1 (reported) when it failed. */
 static int au_diag_finish(const au_run *run, au_cert *c)
@@ -332,6 +392,202 @@ static dv_code au_main_code(const au_cert *c)
   return code;
 }
 
+/* The result object of a certificate (--json, jsonl, markdown,
+ * openmetrics). */
+static json_t *au_cert_json(const au_cert *c)
+{
+  json_t *o = dv_cert_report_json(c->diag, NULL, &c->all, c->rc);
+  if (o && c->reg->acct)
+    json_object_set_new(o, "account", json_string(c->reg->acct->id));
+  return o;
+}
+
+/* --format html: the members of the CertificateDetail the page reads
+ * (report_html.c: put_cert, row_init), the rest dropped. InUseBy: only
+ * its length is shown. */
+static json_t *au_html_fields(const json_t *cert)
+{
+  static const char *const keep[] = {"Type",
+                                     "Status",
+                                     "NotAfter",
+                                     "NotBefore",
+                                     "RenewalEligibility",
+                                     "SubjectAlternativeNames"};
+  json_t *o = json_object(), *v;
+  if (!o || !cert)
+    return o;
+  for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+    if ((v = json_object_get(cert, keep[i])) &&
+        json_object_set(o, keep[i], v) < 0)
+      goto fail;
+  v = json_object_get(cert, "RenewalSummary");
+  if (json_is_object(v)) {
+    json_t *rs = json_object();
+    json_t *st = json_object_get(v, "RenewalStatus");
+    if (!rs || (st && json_object_set(rs, "RenewalStatus", st) < 0) ||
+        json_object_set_new(o, "RenewalSummary", rs) < 0)
+      goto fail;
+  }
+  v = json_object_get(cert, "InUseBy");
+  if (json_is_array(v)) {
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < json_array_size(v); i++)
+      if (json_array_append_new(a, json_null()) < 0) {
+        json_decref(a);
+        a = NULL;
+      }
+    if (!a || json_object_set_new(o, "InUseBy", a) < 0)
+      goto fail;
+  }
+  return o;
+fail:
+  json_decref(o);
+  return NULL;
+}
+
+/* A finished diagnosis: classify it, keep what the output needs (jsonl:
+ * write it), free the diagnosis. On failure (reported) run->failed. */
+static void au_reduce(au_run *run, au_cert *c)
+{
+  au_region *reg = c->reg;
+  const dv_cfg *cfg = run->cfg;
+  int nomem = 0;
+  if (run->failed)
+    return; /* the run ends; c is freed with it */
+  if (au_diag_finish(run, c) < 0) {
+    run->failed = 1;
+    return;
+  }
+  au_expiry(run, c);
+  {
+    int any;
+    dv_severity w = dv_findings_max(&c->all, &any);
+    int r2 = dv_report_exit_code(any, w, 0);
+    if (r2 > c->rc && c->rc != DV_EXIT_UNKNOWN)
+      c->rc = r2;
+  }
+  c->finished = 1;
+  c->main = au_main_code(c);
+  if (c->rc > run->worst_rc)
+    run->worst_rc = c->rc;
+  if (c->rc > reg->worst_rc)
+    reg->worst_rc = c->rc;
+  run->reduced++;
+  if (cfg->format == DV_FORMAT_HTML) {
+    c->hcert = au_html_fields(c->diag->cert);
+    nomem = c->all.nomem || (c->diag->cert && !c->hcert);
+  } else if (cfg->format == DV_FORMAT_TEXT) {
+    size_t len;
+    FILE *m;
+    if (c->rc != DV_EXIT_OK) {
+      if ((m = open_memstream(&c->out, &len))) {
+        dv_cert_report_text(m, cfg, c->diag, NULL, &c->all, c->rc);
+        nomem = ferror(m) != 0;
+        if (fclose(m) != 0)
+          nomem = 1;
+      } else
+        nomem = 1;
+    }
+  } else {
+    json_t *o = au_cert_json(c);
+    if (cfg->format == DV_FORMAT_JSONL)
+      nomem = dv_report_jsonl_put(stdout, o) < 0;
+    else
+      nomem = !o || !(c->out = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII));
+    json_decref(o);
+  }
+  if (cfg->format != DV_FORMAT_HTML)
+    dv_findings_free(&c->all);
+  dv_cert_diag_free(c->diag);
+  c->diag = NULL;
+  if (nomem) {
+    dv_error("out of memory (or cannot write) reporting %s", c->arn);
+    run->failed = 1;
+  }
+}
+
+static void au_cert_free(au_cert *c)
+{
+  if (!c)
+    return;
+  dv_cert_diag_free(c->diag);
+  json_decref(c->summary);
+  json_decref(c->hcert);
+  dv_findings_free(&c->all);
+  free(c->out);
+  free(c);
+}
+
+/* The end of a wave: every open diagnosis is complete (the loop ran dry,
+ * or the deadline cancelled what was left): reduce them all. jsonl: drop
+ * the written certificates from the regions' arrays. */
+static void au_wave_end(au_run *run)
+{
+  for (size_t i = 0; i < run->nregions; i++) {
+    au_region *r = &run->regions[i];
+    size_t j, k = 0;
+    for (j = 0; j < r->next; j++) {
+      au_cert *c = r->certs[j];
+      if (c && c->started && !c->finished) {
+        au_reduce(run, c);
+        run->open--;
+      }
+    }
+    if (run->cfg->format != DV_FORMAT_JSONL || run->failed)
+      continue;
+    for (j = 0; j < r->next; j++) { /* written, or never started */
+      au_cert_free(r->certs[j]);
+      r->certs[j] = NULL;
+    }
+    for (j = r->next; j < r->ncerts; j++)
+      r->certs[k++] = r->certs[j];
+    r->ncerts = k;
+    r->next = 0;
+  }
+}
+
+/* ---- output ----------------------------------------------------------------
+ */
+
+/* The worst exit status of one account-region unit. */
+static int au_unit_rc(const au_region *r)
+{
+  int any, rc = 0;
+  dv_severity w = dv_findings_max(&r->base.findings, &any);
+  if (any)
+    rc = dv_report_exit_code(any, w, 0);
+  return r->worst_rc > rc ? r->worst_rc : rc;
+}
+
+static json_t *au_region_json(const au_region *r)
+{
+  json_t *o = dv_acm_region_json(&r->base, r->picked);
+  if (o && r->acct)
+    json_object_set_new(o, "account", json_string(r->acct->id));
+  return o;
+}
+
+/* jsonl: an account-region's object once its listing and diagnoses are
+ * done (and never twice). */
+static void au_unit_done(au_region *reg)
+{
+  au_run *run = reg->run;
+  json_t *o;
+  if (run->cfg->format != DV_FORMAT_JSONL || reg->written || run->failed ||
+      !reg->base.listed || reg->next < reg->ncerts)
+    return;
+  for (size_t j = 0; j < reg->ncerts; j++)
+    if (reg->certs[j] && reg->certs[j]->started && !reg->certs[j]->finished)
+      return;
+  reg->written = 1;
+  o = au_region_json(reg);
+  if (dv_report_jsonl_put(stdout, o) < 0) {
+    dv_error("cannot write the output");
+    run->failed = 1;
+  }
+  json_decref(o);
+}
+
 static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
 {
   size_t i;
@@ -342,7 +598,7 @@ static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
            "REGION", "STATUS", "DOMAIN", "WORST FINDING");
   for (i = 0; i < n; i++) {
     const au_cert *c = v[i];
-    dv_code code = au_main_code(c);
+    dv_code code = c->main;
     char dom[120];
     dv_text_escape(c->domain, strlen(c->domain), dom, sizeof(dom));
     printf("  ");
@@ -357,19 +613,6 @@ static void au_table(au_run *run, au_cert **v, size_t n, size_t listed)
   }
   if (!n)
     printf("  no certificate needs attention\n");
-}
-
-/* The worst exit status of one account-region unit. */
-static int au_unit_rc(const au_region *r)
-{
-  int any, rc = 0;
-  dv_severity w = dv_findings_max(&r->base.findings, &any);
-  if (any)
-    rc = dv_report_exit_code(any, w, 0);
-  for (size_t j = 0; j < r->ncerts; j++)
-    if (r->certs[j]->finished && r->certs[j]->rc > rc)
-      rc = r->certs[j]->rc;
-  return rc;
 }
 
 static int au_unit_cmp(const void *a, const void *b)
@@ -415,7 +658,7 @@ static void au_org_summary(au_run *run)
     const au_region *r = v[i];
     int rc = au_unit_rc(r);
     printf("  %-13s %-15s %8zu %10zu  %s%s\n", r->acct ? r->acct->id : "-",
-           r->base.name, r->base.nlisted, r->ncerts, dv_report_status_word(rc),
+           r->base.name, r->base.nlisted, r->picked, dv_report_status_word(rc),
            r->base.skipped      ? " (not enabled)"
            : r->base.findings.n ? " (region error)"
                                 : "");
@@ -436,44 +679,92 @@ static int au_html(au_run *run, au_cert **v, size_t n, size_t listed, int rc)
 {
   dv_html_cert *hc = calloc(n ? n : 1, sizeof(*hc));
   dv_html_unit *u = calloc(run->nregions ? run->nregions : 1, sizeof(*u));
-  dv_html_report rep;
-  int r = -1;
-  if (hc && u) {
-    for (size_t i = 0; i < n; i++) {
-      const dv_org_account *a = v[i]->reg->acct;
-      hc[i].account = a ? a->id : NULL;
-      hc[i].account_name = a ? a->name : NULL;
-      hc[i].region = v[i]->reg->base.name;
-      hc[i].arn = v[i]->arn;
-      hc[i].domain = v[i]->domain;
-      hc[i].cert = v[i]->diag->cert;
-      hc[i].status = v[i]->status;
-      hc[i].note = v[i]->why;
-      hc[i].verdict = DV_F__COUNT;
-      hc[i].findings = &v[i]->all;
-    }
-    for (size_t i = 0; i < run->nregions; i++) {
-      u[i].region = &run->regions[i].base;
-      u[i].acct = run->regions[i].acct;
-    }
-    memset(&rep, 0, sizeof(rep));
-    rep.command = "audit";
-    rep.now = run->now;
-    rep.days = run->days;
-    rep.exit_code = rc;
-    rep.listed = listed;
-    rep.certs = hc;
-    rep.ncerts = n;
-    r = dv_report_html_acm(stdout, &rep, run->org_on ? &run->org : NULL, u,
-                           run->nregions);
+  for (size_t i = 0; hc && i < n; i++) {
+    const dv_org_account *a = v[i]->reg->acct;
+    hc[i].account = a ? a->id : NULL;
+    hc[i].account_name = a ? a->name : NULL;
+    hc[i].region = v[i]->reg->base.name;
+    hc[i].arn = v[i]->arn;
+    hc[i].domain = v[i]->domain;
+    hc[i].cert = v[i]->hcert;
+    hc[i].status = v[i]->status;
+    hc[i].note = v[i]->why;
+    hc[i].verdict = DV_F__COUNT;
+    hc[i].findings = &v[i]->all;
   }
+  for (size_t i = 0; u && i < run->nregions; i++) {
+    u[i].region = &run->regions[i].base;
+    u[i].acct = run->regions[i].acct;
+  }
+  rc = dv_report_html_run(stdout, "audit", run->now, run->days, listed, rc, hc,
+                          n, run->org_on ? &run->org : NULL, u, run->nregions);
   free(hc);
   free(u);
-  if (r < 0) {
-    dv_error("cannot write the HTML report");
-    return DV_EXIT_UNKNOWN;
-  }
   return rc;
+}
+
+/* The organisation's objects of the JSON results, pushed to arr. */
+static void au_org_json(au_run *run, json_t **arr)
+{
+  if (!run->org_on)
+    return;
+  if (*arr && run->org.findings.n)
+    dv_json_push(arr,
+                 json_pack("{s:s, s:o}", "kind", "organization", "findings",
+                           dv_findings_json(&run->org.findings)));
+  for (size_t i = 0; *arr && i < run->org.n; i++)
+    dv_json_push(arr, dv_org_account_json(&run->org.v[i]));
+}
+
+/* The JSON result objects: the organisation, the account-regions, then the
+ * certificates (sorted); each handed to put (stolen). -1 when memory ran
+ * out or put failed. */
+static int au_results(au_run *run, au_cert **v, size_t n,
+                      int (*put)(void *arg, json_t *o), void *arg)
+{
+  json_t *head = json_array();
+  size_t i;
+  au_org_json(run, &head);
+  if (!head)
+    return -1;
+  for (i = 0; i < json_array_size(head); i++)
+    if (put(arg, json_incref(json_array_get(head, i))) < 0)
+      break;
+  if (i < json_array_size(head)) {
+    json_decref(head);
+    return -1;
+  }
+  json_decref(head);
+  for (i = 0; i < run->nregions; i++)
+    if (put(arg, au_region_json(&run->regions[i])) < 0)
+      return -1;
+  for (i = 0; i < n; i++) {
+    json_error_t err;
+    if (put(arg, json_loads(v[i]->out, JSON_ALLOW_NUL, &err)) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+typedef struct {
+  size_t n;
+} au_stream;
+
+/* --format json: written result by result */
+static int au_put_stream(void *arg, json_t *o)
+{
+  au_stream *st = arg;
+  int r = dv_report_json_item(stdout, st->n++, o);
+  json_decref(o);
+  return r;
+}
+
+/* markdown, openmetrics: the whole document */
+static int au_put_array(void *arg, json_t *o)
+{
+  json_t **arr = arg;
+  dv_json_push(arr, o);
+  return *arr ? 0 : -1;
 }
 
 int dv_cmd_audit(dv_cfg *cfg)
@@ -482,9 +773,10 @@ int dv_cmd_audit(dv_cfg *cfg)
   size_t nunits = 0;
   au_run run;
   const char *regions[DV_ACM_MAX_REGIONS];
-  size_t nregions = 0, i, j, n = 0, listed = 0;
+  size_t nregions = 0, i, j, n = 0, listed = 0, picked = 0;
   au_cert **sorted = NULL;
-  int rc = DV_EXIT_UNKNOWN, deadline, incomplete = 0, worst_rc = 0;
+  int rc = DV_EXIT_UNKNOWN, deadline = 0, incomplete = 0, worst_rc = 0;
+  int jsonl = cfg->format == DV_FORMAT_JSONL;
   char why[300];
 
   memset(&run, 0, sizeof(run));
@@ -524,6 +816,19 @@ int dv_cmd_audit(dv_cfg *cfg)
             "dvcheck: organisation: %zu account(s) in %ld ms, roles in "
             "%ld ms; auditing %zu account-region(s)\n",
             run.org.n, run.org.list_ms, run.org.assume_ms, nunits);
+  if (jsonl) { /* the organisation is complete: its objects first */
+    json_t *arr = json_array();
+    au_org_json(&run, &arr);
+    for (i = 0; arr && i < json_array_size(arr); i++)
+      if (dv_report_jsonl_put(stdout, json_array_get(arr, i)) < 0)
+        break;
+    if (!arr || i < json_array_size(arr)) {
+      json_decref(arr);
+      dv_error("cannot write the output");
+      goto out;
+    }
+    json_decref(arr);
+  }
   run.regions = calloc(nunits ? nunits : 1, sizeof(*run.regions));
   if (!run.regions) {
     dv_error("out of memory");
@@ -545,66 +850,86 @@ int dv_cmd_audit(dv_cfg *cfg)
       goto out;
     }
   }
-  run.progress = !cfg->json && isatty(STDERR_FILENO);
+  run.progress = !cfg->json && !jsonl && isatty(STDERR_FILENO);
   if (run.progress) /* the timer holds no reference: it never keeps the
                        loop alive */
     dv_loop_timer_arm(run.sess.loop, &run.progress_timer, 200, au_on_progress,
                       &run);
-  deadline = dv_tool_acm_run(&run.sess);
+  /* waves: the loop runs dry once the listings and the open diagnoses are
+   * done; those are reduced, and the next ones start */
+  for (;;) {
+    size_t before = run.started;
+    deadline = dv_tool_acm_run(&run.sess);
+    if (deadline < 0)
+      break;
+    au_wave_end(&run);
+    for (i = 0; i < run.nregions; i++)
+      au_unit_done(&run.regions[i]);
+    if (deadline || run.failed)
+      break;
+    for (i = 0; i < run.nregions; i++)
+      au_pump(&run.regions[i]);
+    if (run.started == before && !run.open) {
+      /* nothing started: done, unless a pacing timer is due */
+      for (i = 0; i < run.nregions; i++)
+        if (run.regions[i].next < run.regions[i].ncerts)
+          break;
+      if (i == run.nregions)
+        break;
+    }
+  }
   if (run.progress) {
     dv_loop_timer_disarm(run.sess.loop, &run.progress_timer);
     au_progress_draw(&run, 1);
   }
-  if (deadline < 0)
+  if (deadline < 0 || run.failed)
     goto out;
   if (deadline)
     incomplete = 1;
+  if (cfg->verbose)
+    fprintf(stderr,
+            "dvcheck: %zu diagnosis(es), at most %zu open at once (window "
+            "%d)\n",
+            run.reduced, run.peak_open, AU_WINDOW);
 
   for (i = 0; i < run.nregions; i++) {
     au_region *r = &run.regions[i];
     if (!r->base.listed || r->base.findings.n || r->next < r->ncerts)
       incomplete = 1;
     if (deadline)
-      dv_acm_region_deadline(&r->base, r->ncerts - r->next, r->ncerts,
+      dv_acm_region_deadline(&r->base, r->ncerts - r->next, r->picked,
                              cfg->timeout_s);
     if (cfg->verbose && r->base.listed && !r->base.skipped)
       fprintf(stderr,
               "dvcheck: %s%s%s: %zu certificate(s) listed in %d page(s), "
               "%zu picked, %zu DescribeCertificate call(s)\n",
               r->acct ? r->acct->id : "", r->acct ? " " : "", r->base.name,
-              r->base.nlisted, r->base.pages, r->ncerts, r->described);
+              r->base.nlisted, r->base.pages, r->picked, r->described);
     listed += r->base.nlisted;
-    n += r->ncerts;
+    picked += r->picked;
+    for (j = 0; j < r->ncerts; j++)
+      n += r->certs[j] && r->certs[j]->finished;
   }
-  sorted = calloc(n ? n : 1, sizeof(*sorted));
-  if (!sorted) {
-    dv_error("out of memory");
-    goto out;
-  }
-  n = 0;
-  for (i = 0; i < run.nregions; i++)
-    for (j = 0; j < run.regions[i].ncerts; j++) {
-      au_cert *c = run.regions[i].certs[j];
-      if (!c->started) {
-        incomplete = 1;
-        continue; /* the deadline came before its turn */
-      }
-      if (au_diag_finish(&run, c) < 0)
-        goto out;
-      au_expiry(&run, c);
-      {
-        int any;
-        dv_severity w = dv_findings_max(&c->all, &any);
-        int r2 = dv_report_exit_code(any, w, 0);
-        if (r2 > c->rc && c->rc != DV_EXIT_UNKNOWN)
-          c->rc = r2;
-      }
-      c->finished = 1;
-      if (c->rc > worst_rc)
-        worst_rc = c->rc;
-      sorted[n++] = c;
+  /* a picked certificate whose diagnosis never ran: the deadline came
+   * before its turn, or it could not start */
+  if (run.reduced < picked)
+    incomplete = 1;
+  if (!jsonl) {
+    sorted = calloc(n ? n : 1, sizeof(*sorted));
+    if (!sorted) {
+      dv_error("out of memory");
+      goto out;
     }
-  qsort(sorted, n, sizeof(*sorted), au_cmp);
+    n = 0;
+    for (i = 0; i < run.nregions; i++)
+      for (j = 0; j < run.regions[i].ncerts; j++) {
+        au_cert *c = run.regions[i].certs[j];
+        if (c && c->finished)
+          sorted[n++] = c;
+      }
+    qsort(sorted, n, sizeof(*sorted), au_cmp);
+  }
+  worst_rc = run.worst_rc;
   for (i = 0; i < run.nregions; i++) {
     int any;
     dv_severity w = dv_findings_max(&run.regions[i].base.findings, &any);
@@ -623,32 +948,42 @@ int dv_cmd_audit(dv_cfg *cfg)
     }
   }
   rc = incomplete ? DV_EXIT_UNKNOWN : worst_rc;
-  if (cfg->format == DV_FORMAT_HTML) {
-    rc = au_html(&run, sorted, n, listed, rc);
-  } else if (cfg->json) {
-    json_t *arr = json_array();
-    if (run.org_on) {
-      if (arr && run.org.findings.n)
-        dv_json_push(&arr,
-                     json_pack("{s:s, s:o}", "kind", "organization", "findings",
-                               dv_findings_json(&run.org.findings)));
-      for (i = 0; arr && i < run.org.n; i++)
-        dv_json_push(&arr, dv_org_account_json(&run.org.v[i]));
-    }
-    for (i = 0; arr && i < run.nregions; i++) {
+  if (jsonl) {
+    /* the account-regions not written yet (the deadline, errors) */
+    for (i = 0; i < run.nregions; i++) {
       au_region *r = &run.regions[i];
-      json_t *o = dv_acm_region_json(&r->base, r->ncerts);
-      if (o && r->acct)
-        json_object_set_new(o, "account", json_string(r->acct->id));
-      dv_json_push(&arr, o);
+      json_t *o;
+      if (r->written)
+        continue;
+      o = au_region_json(r);
+      if (dv_report_jsonl_put(stdout, o) < 0)
+        rc = DV_EXIT_UNKNOWN;
+      json_decref(o);
     }
-    for (i = 0; arr && i < n; i++) {
-      json_t *o = dv_cert_report_json(sorted[i]->diag, NULL, &sorted[i]->all,
-                                      sorted[i]->rc);
-      if (o && sorted[i]->reg->acct)
-        json_object_set_new(o, "account",
-                            json_string(sorted[i]->reg->acct->id));
-      dv_json_push(&arr, o);
+    if (dv_report_jsonl_end(stdout, "audit", rc, deadline,
+                            json_pack("{s:I, s:I, s:I, s:I}", "account_regions",
+                                      (json_int_t)run.nregions, "listed",
+                                      (json_int_t)listed, "picked",
+                                      (json_int_t)picked, "diagnosed",
+                                      (json_int_t)run.reduced)) < 0) {
+      dv_error("cannot write the output");
+      rc = DV_EXIT_UNKNOWN;
+    }
+  } else if (cfg->format == DV_FORMAT_HTML) {
+    rc = au_html(&run, sorted, n, listed, rc);
+  } else if (cfg->format == DV_FORMAT_JSON) {
+    au_stream st = {0};
+    dv_report_json_head(stdout, "audit", rc, deadline);
+    if (au_results(&run, sorted, n, au_put_stream, &st) < 0 ||
+        dv_report_json_tail(stdout, st.n) < 0) {
+      fputs("dvcheck: error: out of memory building JSON\n", stderr);
+      rc = DV_EXIT_UNKNOWN;
+    }
+  } else if (cfg->json) { /* markdown, openmetrics */
+    json_t *arr = json_array();
+    if (arr && au_results(&run, sorted, n, au_put_array, &arr) < 0) {
+      json_decref(arr);
+      arr = NULL;
     }
     rc = dv_report_json_emit("audit", rc, deadline, arr);
   } else {
@@ -657,8 +992,8 @@ int dv_cmd_audit(dv_cfg *cfg)
       if (sorted[i]->rc == DV_EXIT_OK)
         continue;
       printf("\n");
-      dv_cert_report_text(stdout, cfg, sorted[i]->diag, NULL, &sorted[i]->all,
-                          sorted[i]->rc);
+      if (sorted[i]->out)
+        fputs(sorted[i]->out, stdout);
     }
     for (i = 0; i < run.nregions; i++) {
       const au_region *r = &run.regions[i];
@@ -684,12 +1019,8 @@ out:
   dv_acm_session_cancel(&run.sess);
   for (i = 0; i < run.nregions; i++) {
     au_region *r = &run.regions[i];
-    for (j = 0; j < r->ncerts; j++) {
-      dv_cert_diag_free(r->certs[j]->diag);
-      json_decref(r->certs[j]->summary);
-      dv_findings_free(&r->certs[j]->all);
-      free(r->certs[j]);
-    }
+    for (j = 0; j < r->ncerts; j++)
+      au_cert_free(r->certs[j]);
     free(r->certs);
     dv_acm_region_close(&r->base);
   }

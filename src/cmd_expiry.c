@@ -9,11 +9,20 @@
  * DescribeCertificate -- the summary's Type, RenewalEligibility and
  * NotAfter settle every other verdict -- paced by a token bucket well under
  * ACM's request quota; DNS-validated ones then get the DNS checks on their
- * validation CNAMEs, all concurrently on one loop. Memory: one page of
- * summaries per region in flight plus the expiring certificates, whatever
- * the account's size. Output (after the loop, sorted by days left, then
- * ARN): text, JSON, or ASFF (--format asff: a BatchImportFindings request
- * body). */
+ * validation CNAMEs, all concurrently on one loop.
+ *
+ * Memory: one page of summaries per region in flight, the DNS checks of at
+ * most EX_WINDOW described certificates at once (a check's state is large;
+ * the run goes in waves as `audit`'s does, see cmd_audit.c: the loop runs
+ * dry, the described certificates are finished, their checks freed, the
+ * next ones described), and the expiring certificates reduced to their
+ * verdict, findings and ACM's fields (the DomainValidationOptions
+ * dropped). --format jsonl writes each certificate's object as it is
+ * finished (then frees it), each account-region's once it is done, and a
+ * summary line: bounded by the window whatever the number of accounts.
+ * The other outputs are sorted by days left, then ARN, over the whole
+ * run: text, JSON (written result by result), markdown, openmetrics,
+ * HTML, or ASFF (--format asff: a BatchImportFindings request body). */
 #include "config.h"
 
 #include <stdio.h>
@@ -42,6 +51,7 @@
 /* DescribeCertificate: paced (acm_session.h), at most 4 in flight. */
 #define EX_MAX_INFLIGHT 4
 #define EX_MAX_RECORDS  16
+#define EX_WINDOW       64 /* described certificates not yet finished */
 
 struct ex_region;
 
@@ -63,14 +73,20 @@ typedef struct {
   int describe_failed;
   dv_acm_result_copy api; /* the failed DescribeCertificate */
   dv_findings findings;
+  int described; /* its DescribeCertificate was asked (counts in open) */
+  int finished;  /* ex_cert_finish ran; recs freed */
 } ex_cert;
 
 typedef struct ex_region {
   dv_acm_region base; /* client, listing, pacing, region-level findings */
   struct ex_run *run;
   const dv_org_account *acct; /* --org: the account; NULL otherwise */
-  ex_cert **certs;            /* the expiring ones, in listing order */
+  ex_cert **certs;            /* the expiring ones, in listing order (jsonl: the
+                                 written ones are dropped) */
   size_t ncerts, capcerts;
+  size_t expiring;  /* certificates expiring (ncerts counts the array) */
+  size_t need;      /* of them: needing a DescribeCertificate */
+  int written;      /* jsonl: its object was written */
   size_t next;      /* next cert to consider for DescribeCertificate */
   size_t described; /* DescribeCertificate calls made */
   int inflight;
@@ -88,6 +104,13 @@ typedef struct ex_run {
   time_t now;
   dv_org org; /* --org */
   int org_on;
+  size_t open; /* described, not finished */
+  size_t peak_open;
+  size_t finished;
+  int any_all; /* the finished certificates' findings, folded */
+  dv_severity worst;
+  int incomplete; /* a DescribeCertificate failed */
+  int failed;     /* writing failed (reported) */
 } ex_run;
 
 /* ---- DNS checks for DNS-validated names ---------------------------------- */
@@ -179,17 +202,23 @@ static void ex_pump_cb(void *arg)
 
 static void ex_pump(ex_region *reg)
 {
+  ex_run *run = reg->run;
   while (reg->next < reg->ncerts && reg->inflight < EX_MAX_INFLIGHT) {
     ex_cert *c = reg->certs[reg->next];
     if (!c->v.need_describe) {
       reg->next++;
       continue;
     }
+    if (run->open >= EX_WINDOW)
+      return; /* the end of the wave makes room (dv_cmd_expiry) */
     if (!dv_acm_region_pace(&reg->base, ex_pump_cb, reg))
       return;
     reg->next++;
     reg->inflight++;
     reg->described++;
+    c->described = 1;
+    if (++run->open > run->peak_open)
+      run->peak_open = run->open;
     if (dv_acm_describe_certificate(reg->base.acm, c->arn, ex_on_describe, c) <
         0) {
       reg->inflight--;
@@ -240,6 +269,8 @@ static void ex_on_page(void *arg, const json_t *page)
     snprintf(c->domain, sizeof(c->domain), "%s",
              dv_json_get_str(it, "DomainName"));
     reg->certs[reg->ncerts++] = c;
+    reg->expiring++;
+    reg->need += v.need_describe != 0;
   }
   ex_pump(reg);
 }
@@ -332,6 +363,105 @@ static json_t *ex_cert_json(const ex_cert *c)
       c->v.method ? json_string(c->v.method) : json_null(), "verdict",
       dv_catalogue_get(c->v.code)->id, "severity", dv_severity_str(worst),
       "findings", dv_findings_json(&c->findings));
+}
+
+static json_t *ex_cert_json_acct(const ex_cert *c)
+{
+  json_t *o = ex_cert_json(c);
+  if (o && c->reg->acct)
+    json_object_set_new(o, "account", json_string(c->reg->acct->id));
+  return o;
+}
+
+static void ex_cert_free(ex_cert *c)
+{
+  if (!c)
+    return;
+  for (size_t k = 0; k < c->nrecs; k++)
+    dv_dns_record_free(&c->recs[k]);
+  free(c->recs);
+  json_decref(c->summary);
+  json_decref(c->detail);
+  dv_findings_free(&c->findings);
+  free(c);
+}
+
+/* A certificate whose look is over (described and checked, or settled by
+ * its summary): its verdict and findings; the DNS checks freed, and the
+ * summary once the detail supersedes it. jsonl: written. */
+static void ex_reduce(ex_run *run, ex_cert *c)
+{
+  ex_cert_finish(c);
+  for (size_t k = 0; k < c->nrecs; k++)
+    dv_dns_record_free(&c->recs[k]);
+  free(c->recs);
+  c->recs = NULL;
+  c->nrecs = 0;
+  if (c->detail) {
+    json_decref(c->summary);
+    c->summary = NULL;
+  }
+  c->finished = 1;
+  run->finished++;
+  if (c->describe_failed)
+    run->incomplete = 1;
+  dv_findings_fold(&c->findings, &run->any_all, &run->worst);
+  if (run->cfg->format == DV_FORMAT_JSONL && !run->failed) {
+    json_t *o = ex_cert_json_acct(c);
+    if (dv_report_jsonl_put(stdout, o) < 0) {
+      dv_error("cannot write the output");
+      run->failed = 1;
+    }
+    json_decref(o);
+  }
+}
+
+static json_t *ex_region_json(const ex_region *r)
+{
+  json_t *o = dv_acm_region_json(&r->base, r->expiring);
+  if (o && r->acct)
+    json_object_set_new(o, "account", json_string(r->acct->id));
+  return o;
+}
+
+/* The end of a wave: the loop ran dry (or was cut), so every
+ * DescribeCertificate asked has answered and its DNS checks are over:
+ * finish the certificates up to each region's next (all: every one).
+ * jsonl: drop the written ones, write the regions that are done. */
+static void ex_wave_end(ex_run *run, int all)
+{
+  int jsonl = run->cfg->format == DV_FORMAT_JSONL;
+  for (size_t i = 0; i < run->nregions; i++) {
+    ex_region *r = &run->regions[i];
+    size_t lim = all ? r->ncerts : r->next, j, k = 0;
+    for (j = 0; j < lim; j++) {
+      ex_cert *c = r->certs[j];
+      if (!c || c->finished)
+        continue;
+      if (c->described)
+        run->open--;
+      ex_reduce(run, c);
+    }
+    if (!jsonl)
+      continue;
+    for (j = 0; j < lim; j++) {
+      ex_cert_free(r->certs[j]);
+      r->certs[j] = NULL;
+    }
+    for (j = lim; j < r->ncerts; j++)
+      r->certs[k++] = r->certs[j];
+    r->ncerts = k;
+    r->next = lim < r->next ? r->next - lim : 0;
+    if (!r->written && r->base.listed && !r->ncerts && !run->failed && !all) {
+      json_t *o = ex_region_json(r);
+      r->written = 1;
+      if (dv_report_jsonl_put(stdout, o) < 0) {
+        dv_error("cannot write the output");
+        run->failed = 1;
+      }
+      json_decref(o);
+    }
+  }
 }
 
 static void ex_text(ex_run *run, ex_cert **v, size_t n, size_t listed,
@@ -435,41 +565,25 @@ static int ex_html(ex_run *run, ex_cert **v, size_t n, size_t listed, int rc)
 {
   dv_html_cert *hc = calloc(n ? n : 1, sizeof(*hc));
   dv_html_unit *u = calloc(run->nregions ? run->nregions : 1, sizeof(*u));
-  dv_html_report rep;
-  int r = -1;
-  if (hc && u) {
-    for (size_t i = 0; i < n; i++) {
-      const dv_org_account *a = v[i]->reg->acct;
-      hc[i].account = a ? a->id : NULL;
-      hc[i].account_name = a ? a->name : NULL;
-      hc[i].region = v[i]->reg->base.name;
-      hc[i].arn = v[i]->arn;
-      hc[i].domain = v[i]->domain;
-      hc[i].cert = v[i]->detail ? v[i]->detail : v[i]->summary;
-      hc[i].verdict = v[i]->v.code;
-      hc[i].findings = &v[i]->findings;
-    }
-    for (size_t i = 0; i < run->nregions; i++) {
-      u[i].region = &run->regions[i].base;
-      u[i].acct = run->regions[i].acct;
-    }
-    memset(&rep, 0, sizeof(rep));
-    rep.command = "expiry";
-    rep.now = run->now;
-    rep.days = run->days;
-    rep.exit_code = rc;
-    rep.listed = listed;
-    rep.certs = hc;
-    rep.ncerts = n;
-    r = dv_report_html_acm(stdout, &rep, run->org_on ? &run->org : NULL, u,
-                           run->nregions);
+  for (size_t i = 0; hc && i < n; i++) {
+    const dv_org_account *a = v[i]->reg->acct;
+    hc[i].account = a ? a->id : NULL;
+    hc[i].account_name = a ? a->name : NULL;
+    hc[i].region = v[i]->reg->base.name;
+    hc[i].arn = v[i]->arn;
+    hc[i].domain = v[i]->domain;
+    hc[i].cert = v[i]->detail ? v[i]->detail : v[i]->summary;
+    hc[i].verdict = v[i]->v.code;
+    hc[i].findings = &v[i]->findings;
   }
+  for (size_t i = 0; u && i < run->nregions; i++) {
+    u[i].region = &run->regions[i].base;
+    u[i].acct = run->regions[i].acct;
+  }
+  rc = dv_report_html_run(stdout, "expiry", run->now, run->days, listed, rc, hc,
+                          n, run->org_on ? &run->org : NULL, u, run->nregions);
   free(hc);
   free(u);
-  if (r < 0) {
-    dv_error("cannot write the HTML report");
-    return DV_EXIT_UNKNOWN;
-  }
   return rc;
 }
 
@@ -511,6 +625,24 @@ int dv_cmd_expiry(dv_cfg *cfg)
   if (dv_tool_acm_units(&run.sess, cfg, regions, nregions, &run.org,
                         &run.org_on, &units, &nunits) < 0)
     goto out;
+  if (cfg->format == DV_FORMAT_JSONL && run.org_on) {
+    /* the organisation is complete: its objects first */
+    json_t *o = run.org.findings.n
+                    ? json_pack("{s:s, s:o}", "kind", "organization",
+                                "findings", dv_findings_json(&run.org.findings))
+                    : NULL;
+    int bad = run.org.findings.n && dv_report_jsonl_put(stdout, o) < 0;
+    json_decref(o);
+    for (i = 0; !bad && i < run.org.n; i++) {
+      o = dv_org_account_json(&run.org.v[i]);
+      bad = dv_report_jsonl_put(stdout, o) < 0;
+      json_decref(o);
+    }
+    if (bad) {
+      dv_error("cannot write the output");
+      goto out;
+    }
+  }
   run.regions = calloc(nunits ? nunits : 1, sizeof(*run.regions));
   if (!run.regions) {
     dv_error("out of memory");
@@ -532,52 +664,81 @@ int dv_cmd_expiry(dv_cfg *cfg)
       goto out;
     }
   }
-  deadline = dv_tool_acm_run(&run.sess);
-  if (deadline < 0)
+  /* waves (see the top): the loop runs dry once the listings and the
+   * described certificates' checks are done; those are finished, and the
+   * next ones described */
+  for (;;) {
+    size_t before = 0, after = 0;
+    deadline = dv_tool_acm_run(&run.sess);
+    if (deadline < 0)
+      break;
+    ex_wave_end(&run, 0);
+    if (deadline || run.failed)
+      break;
+    for (i = 0; i < run.nregions; i++) {
+      before += run.regions[i].described;
+      ex_pump(&run.regions[i]);
+      after += run.regions[i].described;
+    }
+    if (after == before && !run.open) {
+      for (i = 0; i < run.nregions; i++)
+        if (run.regions[i].next < run.regions[i].ncerts)
+          break;
+      if (i == run.nregions)
+        break; /* nothing left to describe */
+    }
+  }
+  if (deadline < 0 || run.failed)
     goto out;
+  if (cfg->verbose)
+    fprintf(stderr,
+            "dvcheck: %zu described certificate(s) at most open at once "
+            "(window %d)\n",
+            run.peak_open, EX_WINDOW);
 
   for (i = 0; i < run.nregions; i++) {
     ex_region *r = &run.regions[i];
-    if (deadline) {
-      size_t undone = 0, looks = 0;
-      for (j = 0; j < r->ncerts; j++) {
-        const ex_cert *c = r->certs[j];
-        int looked = c->detail || c->describe_failed;
-        looks += looked || c->v.need_describe;
-        undone += !looked && c->v.need_describe;
-      }
-      dv_acm_region_deadline(&r->base, undone, looks, cfg->timeout_s);
-    }
+    if (deadline) /* undone: never described; looks: all that needed one */
+      dv_acm_region_deadline(&r->base, r->need - r->described, r->need,
+                             cfg->timeout_s);
     if (cfg->verbose && r->base.listed && !r->base.skipped)
       fprintf(stderr,
               "dvcheck: %s%s%s: %zu certificate(s) listed in %d page(s), "
               "%zu expiring, %zu DescribeCertificate call(s)\n",
               r->acct ? r->acct->id : "", r->acct ? " " : "", r->base.name,
-              r->base.nlisted, r->base.pages, r->ncerts, r->described);
+              r->base.nlisted, r->base.pages, r->expiring, r->described);
     if (r->base.listed && !r->base.skipped && !r->base.findings.n)
       nregions_ok++;
     if (!r->base.listed || r->base.findings.n)
       incomplete = 1;
     dv_findings_fold(&r->base.findings, &any_all, &worst);
     listed += r->base.nlisted;
-    n += r->ncerts;
+    n += r->expiring;
   }
-  sorted = calloc(n ? n : 1, sizeof(*sorted));
-  if (!sorted) {
-    dv_error("out of memory");
+  /* the rest (the deadline came before their DescribeCertificate): the
+   * verdict their summary gives */
+  ex_wave_end(&run, 1);
+  if (run.failed)
     goto out;
+  if (run.incomplete)
+    incomplete = 1;
+  if (run.any_all) {
+    any_all = 1;
+    if (run.worst > worst)
+      worst = run.worst;
   }
-  n = 0;
-  for (i = 0; i < run.nregions; i++)
-    for (j = 0; j < run.regions[i].ncerts; j++) {
-      ex_cert *c = run.regions[i].certs[j];
-      ex_cert_finish(c);
-      if (c->describe_failed)
-        incomplete = 1;
-      dv_findings_fold(&c->findings, &any_all, &worst);
-      sorted[n++] = c;
+  if (cfg->format != DV_FORMAT_JSONL) {
+    sorted = calloc(n ? n : 1, sizeof(*sorted));
+    if (!sorted) {
+      dv_error("out of memory");
+      goto out;
     }
-  qsort(sorted, n, sizeof(*sorted), ex_cmp);
+    n = 0;
+    for (i = 0; i < run.nregions; i++)
+      for (j = 0; j < run.regions[i].ncerts; j++)
+        sorted[n++] = run.regions[i].certs[j];
+    qsort(sorted, n, sizeof(*sorted), ex_cmp);
+  }
   if (deadline)
     incomplete = 1;
   if (run.org_on) {
@@ -589,7 +750,26 @@ int dv_cmd_expiry(dv_cfg *cfg)
    * certificate that ACM will renew is information */
   rc = dv_report_exit_code(any_all && worst >= DV_SEV_WARNING, worst,
                            incomplete);
-  if (cfg->format == DV_FORMAT_HTML) {
+  if (cfg->format == DV_FORMAT_JSONL) {
+    for (i = 0; i < run.nregions; i++) {
+      json_t *o;
+      if (run.regions[i].written)
+        continue;
+      o = ex_region_json(&run.regions[i]);
+      if (dv_report_jsonl_put(stdout, o) < 0)
+        rc = DV_EXIT_UNKNOWN;
+      json_decref(o);
+    }
+    if (dv_report_jsonl_end(stdout, "expiry", rc, deadline,
+                            json_pack("{s:I, s:I, s:I, s:I}", "account_regions",
+                                      (json_int_t)run.nregions, "listed",
+                                      (json_int_t)listed, "expiring",
+                                      (json_int_t)run.finished, "days",
+                                      (json_int_t)run.days)) < 0) {
+      dv_error("cannot write the output");
+      rc = DV_EXIT_UNKNOWN;
+    }
+  } else if (cfg->format == DV_FORMAT_HTML) {
     rc = ex_html(&run, sorted, n, listed, rc);
   } else if (asff) {
     if (ex_asff(&run, sorted, n) < 0) {
@@ -598,6 +778,8 @@ int dv_cmd_expiry(dv_cfg *cfg)
     }
   } else if (cfg->json) {
     json_t *arr = json_array();
+    int stream = cfg->format == DV_FORMAT_JSON, bad = 0;
+    size_t k = 0;
     if (run.org_on) {
       if (arr && run.org.findings.n)
         dv_json_push(&arr,
@@ -606,21 +788,27 @@ int dv_cmd_expiry(dv_cfg *cfg)
       for (i = 0; arr && i < run.org.n; i++)
         dv_json_push(&arr, dv_org_account_json(&run.org.v[i]));
     }
-    for (i = 0; arr && i < run.nregions; i++) {
-      json_t *o =
-          dv_acm_region_json(&run.regions[i].base, run.regions[i].ncerts);
-      if (o && run.regions[i].acct)
-        json_object_set_new(o, "account", json_string(run.regions[i].acct->id));
-      dv_json_push(&arr, o);
+    for (i = 0; arr && i < run.nregions; i++)
+      dv_json_push(&arr, ex_region_json(&run.regions[i]));
+    if (stream) { /* --format json: result by result */
+      dv_report_json_head(stdout, "expiry", rc, deadline);
+      for (i = 0; arr && !bad && i < json_array_size(arr); i++)
+        bad = dv_report_json_item(stdout, k++, json_array_get(arr, i)) < 0;
+      for (i = 0; arr && !bad && i < n; i++) {
+        json_t *o = ex_cert_json_acct(sorted[i]);
+        bad = dv_report_json_item(stdout, k++, o) < 0;
+        json_decref(o);
+      }
+      json_decref(arr);
+      if (!arr || bad || dv_report_json_tail(stdout, k) < 0) {
+        fputs("dvcheck: error: out of memory building JSON\n", stderr);
+        rc = DV_EXIT_UNKNOWN;
+      }
+    } else { /* markdown, openmetrics: from the whole document */
+      for (i = 0; arr && i < n; i++)
+        dv_json_push(&arr, ex_cert_json_acct(sorted[i]));
+      rc = dv_report_json_emit("expiry", rc, deadline, arr);
     }
-    for (i = 0; arr && i < n; i++) {
-      json_t *o = ex_cert_json(sorted[i]);
-      if (o && sorted[i]->reg->acct)
-        json_object_set_new(o, "account",
-                            json_string(sorted[i]->reg->acct->id));
-      dv_json_push(&arr, o);
-    }
-    rc = dv_report_json_emit("expiry", rc, deadline, arr);
   } else {
     size_t need = 0;
     ex_text(&run, sorted, n, listed, nregions_ok);
@@ -661,16 +849,8 @@ out:
   dv_acm_session_cancel(&run.sess); /* before what its callbacks touch */
   for (i = 0; i < run.nregions; i++) {
     ex_region *r = &run.regions[i];
-    for (j = 0; j < r->ncerts; j++) {
-      ex_cert *c = r->certs[j];
-      for (size_t k = 0; k < c->nrecs; k++)
-        dv_dns_record_free(&c->recs[k]);
-      free(c->recs);
-      json_decref(c->summary);
-      json_decref(c->detail);
-      dv_findings_free(&c->findings);
-      free(c);
-    }
+    for (j = 0; j < r->ncerts; j++)
+      ex_cert_free(r->certs[j]);
     free(r->certs);
     dv_acm_region_close(&r->base);
   }

@@ -251,6 +251,73 @@ int dv_report_json_print(FILE *out, json_t *doc)
   return rc;
 }
 
+/* s (a json_dumps with JSON_INDENT(2)) with every line after the first
+ * indented by ind more spaces: a nested value as jansson writes it. */
+static void json_put_indented(FILE *out, const char *s, int ind)
+{
+  for (; *s; s++) {
+    fputc(*s, out);
+    if (*s == '\n')
+      fprintf(out, "%*s", ind, "");
+  }
+}
+
+void dv_report_json_head(FILE *out, const char *command, int exit_code,
+                         int deadline_hit)
+{
+  /* dv_report_envelope's members, in its order */
+  fprintf(out,
+          "{\n  \"schema\": %d,\n  \"tool\": \"dvcheck\",\n  \"version\": "
+          "\"%s\",\n  \"command\": \"%s\",\n  \"status\": \"%s\",\n  "
+          "\"exit_code\": %d,\n  \"deadline_hit\": %s,\n  \"results\": [",
+          DV_JSON_SCHEMA_VERSION, PACKAGE_VERSION, command,
+          dv_report_status_word(exit_code), exit_code,
+          deadline_hit ? "true" : "false");
+}
+
+int dv_report_json_item(FILE *out, size_t index, const json_t *result)
+{
+  char *s =
+      result ? json_dumps(result, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+  if (!s)
+    return -1;
+  fputs(index ? ",\n    " : "\n    ", out);
+  json_put_indented(out, s, 4);
+  free(s);
+  return 0;
+}
+
+int dv_report_json_tail(FILE *out, size_t n)
+{
+  fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
+  return ferror(out) ? -1 : 0;
+}
+
+int dv_report_jsonl_put(FILE *out, const json_t *o)
+{
+  char *t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  if (!t)
+    return -1;
+  fputs(t, out);
+  fputc('\n', out);
+  free(t);
+  return ferror(out) ? -1 : 0;
+}
+
+int dv_report_jsonl_end(FILE *out, const char *command, int exit_code,
+                        int deadline_hit, json_t *summary)
+{
+  json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:b, s:o}", "schema",
+                        DV_JSON_SCHEMA_VERSION, "tool", "dvcheck", "version",
+                        PACKAGE_VERSION, "command", command, "status",
+                        dv_report_status_word(exit_code), "exit_code",
+                        exit_code, "deadline_hit", deadline_hit, "summary",
+                        summary ? summary : json_null());
+  int rc = dv_report_jsonl_put(out, o);
+  json_decref(o);
+  return rc;
+}
+
 void dv_report_dns_trace(void *arg, const struct dv_dns_answer *a)
 {
   (void)arg;

@@ -58,6 +58,20 @@ void dv_report_collect(json_t *result);
 int dv_report_collect_end(const char *command, int exit_code, int deadline_hit);
 /* Dump a JSON document to out; returns 0 or -1. */
 int dv_report_json_print(FILE *out, json_t *doc);
+/* --format json written piece by piece, byte for byte what
+ * dv_report_json_emit prints (the envelope, then the results): the head
+ * (the exit status must be known), each result (index 0 first), then the
+ * tail after n results. For commands whose results are held compactly and
+ * written one by one (audit, expiry), never built into one document. */
+void dv_report_json_head(FILE *out, const char *command, int exit_code,
+                         int deadline_hit);
+int dv_report_json_item(FILE *out, size_t index, const json_t *result);
+int dv_report_json_tail(FILE *out, size_t n);
+/* --format jsonl: one object on one line; 0 or -1. The closing line of a
+ * run: the envelope's fields and summary (stolen). */
+int dv_report_jsonl_put(FILE *out, const json_t *o);
+int dv_report_jsonl_end(FILE *out, const char *command, int exit_code,
+                        int deadline_hit, json_t *summary);
 
 /* -vv: one line per DNS answer on stderr (a dv_resolver trace hook). */
 struct dv_dns_answer;

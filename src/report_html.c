@@ -12,6 +12,7 @@
 #include "check/acm_expiry.h"
 #include "src/report.h"
 #include "src/report_html.h"
+#include "src/tool_msgs.h"
 
 /* ---- the one escaping function ------------------------------------------ */
 
@@ -719,4 +720,29 @@ out:
   free(g);
   free(lab);
   return rc;
+}
+
+int dv_report_html_run(FILE *out, const char *command, time_t now, long days,
+                       size_t listed, int exit_code, const dv_html_cert *certs,
+                       size_t ncerts, const dv_org *org,
+                       const dv_html_unit *units, size_t nunits)
+{
+  dv_html_report rep;
+  int r = -1;
+  if (certs && units) {
+    memset(&rep, 0, sizeof(rep));
+    rep.command = command;
+    rep.now = now;
+    rep.days = days;
+    rep.exit_code = exit_code;
+    rep.listed = listed;
+    rep.certs = certs;
+    rep.ncerts = ncerts;
+    r = dv_report_html_acm(out, &rep, org, units, nunits);
+  }
+  if (r < 0) {
+    dv_error("cannot write the HTML report");
+    return DV_EXIT_UNKNOWN;
+  }
+  return exit_code;
 }

@@ -71,6 +71,15 @@ typedef struct {
 int dv_report_html_acm(FILE *out, dv_html_report *r, const dv_org *org,
                        const dv_html_unit *units, size_t nunits);
 
+/* The tail `audit` and `expiry` share: the page of a run whose
+ * certificate rows and account-regions the command built, with a failure
+ * reported on stderr. Returns exit_code, or DV_EXIT_UNKNOWN when the page
+ * could not be written (or certs/units is NULL: memory ran out). */
+int dv_report_html_run(FILE *out, const char *command, time_t now, long days,
+                       size_t listed, int exit_code, const dv_html_cert *certs,
+                       size_t ncerts, const dv_org *org,
+                       const dv_html_unit *units, size_t nunits);
+
 /* The page's one escaping function (see above), written to out. */
 void dv_html_escape(FILE *out, const char *s, size_t len);
 

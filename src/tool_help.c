@@ -169,7 +169,8 @@ const dv_command dv_commands[] = {
      "internal errors give one UNKNOWN line; the whole check never runs "
      "longer than -t.",
      dv_cmd_check},
-    {"expiry", "[--region R|R1,R2|all] [--days N] [--format text|json|asff]",
+    {"expiry",
+     "[--region R|R1,R2|all] [--days N] [--format text|json|jsonl|asff]",
      "ACM certificates expiring within N days, and what blocks their renewal",
      "Lists every certificate of the region(s) (ListCertificates, every page "
      "and key type) and reports those that expire within N days (default "
@@ -184,14 +185,20 @@ const dv_command dv_commands[] = {
      "within N days are kept; only AMAZON_ISSUED ones in use and not yet "
      "expired are described (the summary does not say how they validate or "
      "how their renewal goes), every other verdict comes from the summary. "
-     "The report is sorted by days left, then ARN. "
-     "--format asff prints a Security Hub BatchImportFindings request body "
+     "The report is sorted by days left, then ARN, over the whole run; "
+     "memory holds the expiring certificates' verdicts and ACM's fields "
+     "(a few KB each) and the DNS checks of at most 64 certificates at "
+     "once. --format jsonl writes one JSON object per certificate as soon "
+     "as its verdict is known, one per account-region once it is done and a "
+     "summary line last, in memory bounded whatever the number of accounts "
+     "and certificates. --format asff prints a Security Hub "
+     "BatchImportFindings request body "
      "(one finding per certificate): aws securityhub batch-import-findings "
      "--cli-input-json file://FILE. Exit status: 2 when a certificate will "
      "expire without renewal, 1 for warnings, 0 when ACM will renew "
      "everything in the window.",
      dv_cmd_expiry},
-    {"audit", "[--region R|R1,R2|all] [--days N]",
+    {"audit", "[--region R|R1,R2|all] [--days N] [--format text|json|jsonl]",
      "every ACM certificate of the account; the problem ones diagnosed",
      "Lists every certificate of the region(s) and diagnoses, as `dvcheck "
      "cert` does, each one that needs attention: PENDING_VALIDATION, "
@@ -205,7 +212,16 @@ const dv_command dv_commands[] = {
      "has on them, without a DescribeCertificate. The listing is read page "
      "by page; only the certificates picked are kept. A progress bar goes "
      "to standard error on a terminal; the output is a summary table, worst "
-     "first, then the diagnosis of every certificate that is not fine.",
+     "first, then the diagnosis of every certificate that is not fine. "
+     "Memory: at most 64 diagnoses are in progress at once, and each is "
+     "reduced to its report (a few hundred bytes to a few KB) as soon as it "
+     "is complete; the sorted outputs (text, json, markdown, openmetrics, "
+     "html: one table for the whole run, worst first) hold these reports "
+     "until the end. --format jsonl writes one JSON object per certificate "
+     "the moment its diagnosis is complete, one per account-region once it "
+     "is done and a summary line last: memory bounded whatever the number "
+     "of accounts and certificates, for pipelines and very large "
+     "organisations.",
      dv_cmd_audit},
 };
 const size_t dv_ncommands = sizeof(dv_commands) / sizeof(dv_commands[0]);
@@ -488,7 +504,7 @@ const dv_format_info dv_formats[] = {
     {DV_FORMAT_TEXT, "text", NULL, "human-readable text (the default)"},
     {DV_FORMAT_JSON, "json", NULL,
      "one JSON document (doc/json-output.md); the same as --json"},
-    {DV_FORMAT_JSONL, "jsonl", "email",
+    {DV_FORMAT_JSONL, "jsonl", "email audit expiry",
      "one JSON object per line: each result as soon as it is complete, then "
      "a summary line (doc/json-output.md)"},
     {DV_FORMAT_ASFF, "asff", "expiry",

@@ -114,8 +114,10 @@ class Store:
         for raw in c["certificates"]:
             self._add(dict(raw))
         bulk = c.get("bulk") or []
+        self.bulk_specs = {}  # region -> bulk spec (org.json member_acm_large)
         for b in bulk if isinstance(bulk, list) else [bulk]:
             self._bulk(b)
+            self.bulk_specs.setdefault(b["region"], b)
         self.lock = threading.Lock()
         self.fault_count = {}
         self.log = []
@@ -391,6 +393,13 @@ class MemberStore(Store):
             b = dict(spec, region=region,
                      uuid_prefix="%08x-%04x-4000-8000-" % (int(account) % 2**32, ri))
             self._bulk(b)
+        # member_acm_large: these accounts also have a large region, a copy
+        # of the management account's bulk of that region (own ARNs)
+        large = (parent.org or {}).get("member_acm_large") or {}
+        like = parent.bulk_specs.get(large.get("like_region"))
+        if like and account in large.get("accounts", []):
+            self._bulk(dict(like, uuid_prefix="%08x-%04x-4000-8000-"
+                            % (int(account) % 2**32, 0x100)))
 
 
 # ---- SigV4 verification ---------------------------------------------------------
