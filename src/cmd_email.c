@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonw.h"
 #include "base/text.h"
 #include "dns/resolver.h"
 #include "check/check_email.h"
@@ -291,19 +292,161 @@ static int json_begin(FILE *out, const dv_cfg *cfg)
   return 0;
 }
 
-static int json_result(FILE *out, const dv_cfg *cfg, size_t index,
+/* One finding list, as dv_findings_json() builds it and jansson dumps it:
+ * an evidence key given twice keeps its first place and its last value
+ * (json_object_set_new replaces). */
+static void findings_w(dv_jsonw *w, const dv_findings *fl)
+{
+  dv_jsonw_arr(w);
+  for (size_t i = 0; i < fl->n; i++) {
+    const dv_finding *f = &fl->v[i];
+    const dv_catalogue_entry *e = dv_catalogue_get(f->code);
+    dv_jsonw_obj(w);
+    dv_jsonw_key(w, "code");
+    dv_jsonw_str(w, e->id);
+    dv_jsonw_key(w, "severity");
+    dv_jsonw_str(w, dv_severity_str(e->severity));
+    dv_jsonw_key(w, "subject");
+    dv_jsonw_str(w, f->subject);
+    dv_jsonw_key(w, "message");
+    dv_jsonw_str(w, e->title);
+    dv_jsonw_key(w, "evidence");
+    dv_jsonw_obj(w);
+    for (size_t j = 0; j < f->nev; j++) {
+      size_t k, last = j;
+      for (k = 0; k < j; k++)
+        if (strcmp(f->ev[k].key, f->ev[j].key) == 0)
+          break;
+      if (k < j)
+        continue; /* written at its first place */
+      for (k = j + 1; k < f->nev; k++)
+        if (strcmp(f->ev[k].key, f->ev[j].key) == 0)
+          last = k;
+      dv_jsonw_key(w, f->ev[j].key);
+      dv_jsonw_str(w, f->ev[last].value);
+    }
+    dv_jsonw_end(w);
+    dv_jsonw_end(w);
+  }
+  dv_jsonw_end(w);
+}
+
+/* One name's result object, streamed: the members, order and format of
+ * email_json() dumped by jansson (--json and jsonl are byte for byte what
+ * they were when built as a tree; tests/fleet.sh compares). */
+static void result_w(dv_jsonw *w, const dv_cfg *cfg, const dv_email_result *r,
+                     const dv_whois_check *wc, const dv_probe *probe)
+{
+  int any;
+  dv_severity worst = dv_findings_max(&r->findings, &any);
+
+  dv_jsonw_obj(w);
+  dv_jsonw_key(w, "input");
+  dv_jsonw_str(w, r->input);
+  dv_jsonw_key(w, "name");
+  dv_jsonw_str(w, r->name.ascii);
+  dv_jsonw_key(w, "mail_domain");
+  dv_jsonw_str(w, r->name.mail_domain);
+  dv_jsonw_key(w, "registrable_domain");
+  dv_jsonw_str(w, r->name.registrable);
+  dv_jsonw_key(w, "wildcard");
+  dv_jsonw_bool(w, r->name.wildcard);
+  dv_jsonw_key(w, "verdict");
+  dv_jsonw_str(
+      w, dv_report_status_word(dv_report_exit_code(any, worst, r->incomplete)));
+  dv_jsonw_key(w, "validation_domain");
+  if (r->chosen >= 0)
+    dv_jsonw_str(w, r->cands[r->chosen].domain);
+  else
+    dv_jsonw_null(w);
+  dv_jsonw_key(w, "candidates");
+  dv_jsonw_arr(w);
+  for (size_t i = 0; i < r->ncands; i++) {
+    const dv_candidate *c = &r->cands[i];
+    dv_jsonw_obj(w);
+    dv_jsonw_key(w, "domain");
+    dv_jsonw_str(w, c->domain);
+    dv_jsonw_key(w, "mx_status");
+    dv_jsonw_str(w, mx_status_word(c->mx_status));
+    dv_jsonw_key(w, "deliverable");
+    dv_jsonw_bool(w, c->deliverable);
+    dv_jsonw_key(w, "null_mx");
+    dv_jsonw_bool(w, c->null_mx);
+    dv_jsonw_key(w, "reason");
+    dv_jsonw_str(w, dv_catalogue_get(c->reason)->id);
+    dv_jsonw_key(w, "mx");
+    dv_jsonw_arr(w);
+    for (size_t h = 0; h < c->nhosts; h++) {
+      const dv_mx_host *mh = &c->hosts[h];
+      dv_jsonw_obj(w);
+      dv_jsonw_key(w, "host");
+      dv_jsonw_str(w, mh->host);
+      dv_jsonw_key(w, "preference");
+      dv_jsonw_int(w, (int)mh->pref);
+      dv_jsonw_key(w, "addresses");
+      dv_jsonw_arr(w);
+      for (size_t k = 0; k < mh->naddrs; k++)
+        dv_jsonw_str(w, mh->addrs[k]);
+      dv_jsonw_end(w);
+      dv_jsonw_key(w, "usable");
+      dv_jsonw_bool(w, mh->usable);
+      dv_jsonw_key(w, "alias");
+      dv_jsonw_bool(w, mh->is_alias);
+      dv_jsonw_key(w, "ip_literal");
+      dv_jsonw_bool(w, mh->ip_literal);
+      dv_jsonw_key(w, "doubled_suffix");
+      dv_jsonw_bool(w, mh->doubled_suffix);
+      dv_jsonw_end(w);
+    }
+    dv_jsonw_end(w);
+    dv_jsonw_key(w, "addresses");
+    dv_jsonw_arr(w);
+    for (int k = 0; k < 5; k++) {
+      char a[DV_NAME_LEN + 20];
+      snprintf(a, sizeof(a), "%s@%s", dv_email_locals[k], c->domain);
+      dv_jsonw_str(w, a);
+    }
+    dv_jsonw_end(w);
+    if (c->is_alias) {
+      dv_jsonw_key(w, "alias_of");
+      dv_jsonw_str(w, c->alias_target);
+    }
+    dv_jsonw_end(w);
+  }
+  dv_jsonw_end(w);
+  dv_jsonw_key(w, "findings");
+  findings_w(w, &r->findings);
+  if (wc) {
+    json_t *j = dv_whois_check_json(wc);
+    if (j)
+      json_object_set_new(j, "used_by_acm", json_boolean(cfg->acm_legacy));
+    dv_jsonw_key(w, "contacts");
+    dv_jsonw_json(w, j); /* NULL: null, as before */
+    json_decref(j);
+  }
+  if (cfg->probe) {
+    json_t *j = probe ? dv_tool_probe_json(probe) : json_null();
+    if (j) { /* a member jansson could not set was left out */
+      dv_jsonw_key(w, "probe");
+      dv_jsonw_json(w, j);
+      json_decref(j);
+    } else {
+      w->nomem = 1;
+    }
+  }
+  dv_jsonw_end(w);
+}
+
+static int json_result(dv_buf *b, const dv_cfg *cfg, size_t index,
                        const dv_email_result *r, const dv_whois_check *wc,
                        const dv_probe *probe)
 {
-  json_t *o = email_json(cfg, r, wc, probe);
-  char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
-  json_decref(o);
-  if (!s)
+  dv_jsonw w;
+  if (dv_buf_appends(b, index ? ",\n    " : "\n    ") != DV_BUF_OK)
     return -1;
-  fputs(index ? ",\n    " : "\n    ", out);
-  put_indented(out, s, 4);
-  free(s);
-  return 0;
+  dv_jsonw_init(&w, b, 2, 2);
+  result_w(&w, cfg, r, wc, probe);
+  return w.nomem ? -1 : 0;
 }
 
 static json_t *summary_json(const dv_email_summary *s)
@@ -340,20 +483,17 @@ static int json_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
 
 /* --format jsonl: one result object per line, then one line with the
  * envelope's fields and the summary (it has "schema"; results do not). */
-static int jsonl_result(FILE *out, const dv_cfg *cfg, size_t index,
+static int jsonl_result(dv_buf *b, const dv_cfg *cfg, size_t index,
                         const dv_email_result *r, const dv_whois_check *wc,
                         const dv_probe *probe)
 {
-  json_t *o = email_json(cfg, r, wc, probe);
-  char *t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  dv_jsonw w;
   (void)index;
-  json_decref(o);
-  if (!t)
+  dv_jsonw_init(&w, b, 0, 0);
+  result_w(&w, cfg, r, wc, probe);
+  if (dv_buf_appendc(b, '\n') != DV_BUF_OK)
     return -1;
-  fputs(t, out);
-  fputc('\n', out);
-  free(t);
-  return 0;
+  return w.nomem ? -1 : 0;
 }
 
 static int jsonl_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
@@ -414,11 +554,11 @@ static int doc_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
 }
 
 const dv_email_renderer dv_email_renderers[] = {
-    {DV_FORMAT_TEXT, NULL, render_text, text_end},
-    {DV_FORMAT_JSON, json_begin, json_result, json_end},
-    {DV_FORMAT_JSONL, NULL, jsonl_result, jsonl_end},
-    {DV_FORMAT_OPENMETRICS, NULL, doc_result, doc_end},
-    {DV_FORMAT_MARKDOWN, NULL, doc_result, doc_end},
+    {DV_FORMAT_TEXT, NULL, render_text, NULL, text_end},
+    {DV_FORMAT_JSON, json_begin, NULL, json_result, json_end},
+    {DV_FORMAT_JSONL, NULL, NULL, jsonl_result, jsonl_end},
+    {DV_FORMAT_OPENMETRICS, NULL, doc_result, NULL, doc_end},
+    {DV_FORMAT_MARKDOWN, NULL, doc_result, NULL, doc_end},
 };
 const size_t dv_email_nrenderers =
     sizeof(dv_email_renderers) / sizeof(dv_email_renderers[0]);
@@ -470,6 +610,7 @@ typedef struct stream {
   dv_whois_ctx *wctx;
   int use_contacts;
   FILE *out;
+  dv_buf obuf; /* one result, rendered (result_buf renderers) */
   slot *ring;
   size_t window, max_inflight;
   uint64_t next_seq, emit_seq;
@@ -588,7 +729,28 @@ static void slot_finalize(slot *sl)
   if (r->findings.nomem)
     s->nomem = 1;
   dv_findings_fold(&r->findings, &s->any_all, &s->worst_all);
-  if (sl->seq != s->emit_seq) {
+  if (s->rend->result_buf) {
+    /* rendered into the stream's buffer: written at once at the head of
+     * the window, else copied out to wait for its turn */
+    dv_buf_clear(&s->obuf);
+    if (s->rend->result_buf(&s->obuf, s->cfg, (size_t)sl->seq, r, wc, probe) <
+        0)
+      s->nomem = 1;
+    if (sl->seq == s->emit_seq) {
+      if (!s->out_broken && s->obuf.len &&
+          fwrite(s->obuf.p, 1, s->obuf.len, out) != s->obuf.len)
+        out_broken(s);
+    } else if (s->obuf.len) {
+      sl->out = malloc(s->obuf.len);
+      if (sl->out) {
+        memcpy(sl->out, s->obuf.p, s->obuf.len);
+        sl->outlen = s->obuf.len;
+      } else {
+        s->nomem = 1;
+      }
+    }
+    out = NULL;
+  } else if (sl->seq != s->emit_seq) {
     out = open_memstream(&buf, &len);
     if (!out)
       s->nomem = 1;
@@ -1195,6 +1357,7 @@ out:
   }
   free(s.graveyard);
   free(s.ring);
+  dv_buf_free(&s.obuf);
   dv_loop_free(s.loop);
   if (have_in)
     dv_input_stream_close(&in);
