@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/jsonw.h"
 #include "base/text.h"
@@ -142,22 +143,28 @@ static int render_text(FILE *out, const dv_cfg *cfg, size_t index,
   dv_text_fput(out, r->name.registrable, strlen(r->name.registrable));
   fputs("):\n", out);
   for (size_t i = 0; i < r->ncands; i++) {
+    static const char pad[] = "                              ";
     const dv_candidate *c = &r->cands[i];
-    fprintf(out, "    %-3s ", (int)i == r->chosen ? "->" : "");
-    dv_text_fput(out, c->domain, strlen(c->domain));
-    fprintf(out, "%*s",
-            (int)(strlen(c->domain) < 30 ? 30 - strlen(c->domain) : 1), "");
-    if (i < shown || c->mx_status != DV_DNS_CANCELLED)
-      dv_text_fput(out, candidate_route(c, route, sizeof(route)),
-                   strlen(candidate_route(c, route, sizeof(route))));
+    size_t dl = strlen(c->domain);
+    fputs((int)i == r->chosen ? "    ->  " : "        ", out);
+    dv_text_fput(out, c->domain, dl);
+    fwrite(pad, 1, dl < 30 ? 30 - dl : 1, out);
+    if (i < shown || c->mx_status != DV_DNS_CANCELLED) {
+      candidate_route(c, route, sizeof(route));
+      dv_text_fput(out, route, strlen(route));
+    }
     fputc('\n', out);
   }
   if (r->chosen >= 0) {
     const char *d = r->cands[r->chosen].domain;
+    size_t dl = strlen(d);
     fputs("  ACM mails: ", out);
     for (int i = 0; i < 5; i++) {
-      fprintf(out, "%s%s@", i ? ", " : "", dv_email_locals[i]);
-      dv_text_fput(out, d, strlen(d));
+      if (i)
+        fputs(", ", out);
+      fputs(dv_email_locals[i], out);
+      fputc('@', out);
+      dv_text_fput(out, d, dl);
     }
     fputc('\n', out);
   } else if (r->incomplete) {
@@ -570,6 +577,8 @@ const size_t dv_email_nrenderers =
 #define EMAIL_INFLIGHT_SLOW 32   /* ... with --probe or --contacts */
 #define EMAIL_POLL_MS       10   /* probe/WHOIS completion poll */
 #define CONTACTS_IDLE_KEEP  256  /* finished WHOIS checks kept for reuse */
+#define OUT_BUFFER          (64 * 1024) /* stdout's buffer, not a terminal */
+#define OUT_FLUSH_MS        200 /* written output waits at most this long */
 
 typedef enum {
   SLOT_FREE = 0,
@@ -618,6 +627,7 @@ typedef struct stream {
   size_t waiting;  /* in SLOT_PROBE or SLOT_WHOIS */
   dv_timer poll;
   dv_timer feed;
+  dv_timer flush; /* armed while written output sits in stdio's buffer */
   /* input */
   size_t argi;
   dv_input_stream *in; /* NULL without -f */
@@ -636,6 +646,7 @@ typedef struct stream {
 } stream;
 
 static void out_broken(stream *s);
+static void out_wrote(stream *s);
 
 static void pump(stream *s);
 
@@ -740,6 +751,7 @@ static void slot_finalize(slot *sl)
       if (!s->out_broken && s->obuf.len &&
           fwrite(s->obuf.p, 1, s->obuf.len, out) != s->obuf.len)
         out_broken(s);
+      out_wrote(s);
     } else if (s->obuf.len) {
       sl->out = malloc(s->obuf.len);
       if (sl->out) {
@@ -761,6 +773,8 @@ static void slot_finalize(slot *sl)
     s->nomem = 1;
   if (out && out == s->out && ferror(out))
     out_broken(s);
+  if (out && out == s->out)
+    out_wrote(s);
   if (out && out != s->out) {
     if (fclose(out) != 0)
       s->nomem = 1;
@@ -893,6 +907,21 @@ static void out_broken(stream *s)
   s->closing = 1;
 }
 
+static void flush_tick(void *arg)
+{
+  stream *s = arg;
+  if (!s->out_broken && fflush(s->out) != 0)
+    out_broken(s);
+}
+
+/* Output went into stdio's (large) buffer: it reaches the reader within
+ * OUT_FLUSH_MS even when the next results are slow to come. */
+static void out_wrote(stream *s)
+{
+  if (!s->flush.due_ms && !s->out_broken)
+    dv_loop_timer_arm(s->loop, &s->flush, OUT_FLUSH_MS, flush_tick, s);
+}
+
 /* Write the finished names at the head of the window, in order. */
 static void emit_ready(stream *s)
 {
@@ -904,6 +933,7 @@ static void emit_ready(stream *s)
       if (!s->out_broken &&
           fwrite(sl->out, 1, sl->outlen, s->out) != sl->outlen)
         out_broken(s);
+      out_wrote(s);
       free(sl->out);
       sl->out = NULL;
     }
@@ -1232,6 +1262,13 @@ int dv_cmd_email(dv_cfg *cfg)
     }
   }
 
+  /* stdio's default for a file or pipe is one page: a write(2) every
+   * few names. A bigger buffer, flushed by a timer (out_wrote) and at the
+   * end; a terminal stays line-buffered. */
+  if (!isatty(fileno(s.out))) {
+    static char outbuf[OUT_BUFFER]; /* stdout outlives this function */
+    setvbuf(s.out, outbuf, _IOFBF, sizeof(outbuf));
+  }
   if (s.rend->begin && s.rend->begin(s.out, cfg) < 0)
     s.nomem = 1;
   pump(&s);
@@ -1268,6 +1305,7 @@ int dv_cmd_email(dv_cfg *cfg)
   if (s.waiting)
     dv_loop_timer_disarm(s.loop, &s.poll);
   dv_loop_timer_disarm(s.loop, &s.feed);
+  dv_loop_timer_disarm(s.loop, &s.flush);
   /* what the deadline cut short: every name started is written (its
    * unanswered lookups count as cancelled) */
   s.closing = 1;
@@ -1337,6 +1375,7 @@ int dv_cmd_email(dv_cfg *cfg)
   if (!s.out_broken && s.rend->end(s.out, cfg, &sum) < 0)
     rc = DV_EXIT_UNKNOWN;
   fflush(s.out);
+  dv_loop_timer_disarm(s.loop, &s.flush);
 out:
   /* slots left (an error before the end): their results */
   if (s.ring)
