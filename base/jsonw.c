@@ -8,9 +8,18 @@
 #include "base/jsonw.h"
 #include "base/text.h"
 
+/* Append n bytes. Most appends are a few bytes into room the buffer
+ * already has: copied here, without a call per piece. */
 static void put(dv_jsonw *w, const char *s, size_t n)
 {
-  if (dv_buf_append(w->b, s, n) != DV_BUF_OK)
+  dv_buf *b = w->b;
+  if (b->p && n < b->cap - b->len && (!b->max || n <= b->max - b->len)) {
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return;
+  }
+  if (dv_buf_append(b, s, n) != DV_BUF_OK)
     w->nomem = 1;
 }
 
@@ -18,15 +27,20 @@ static void put(dv_jsonw *w, const char *s, size_t n)
  * indenting; else one space where one goes (never with JSON_COMPACT). */
 static void newline(dv_jsonw *w, int depth)
 {
-  static const char spaces[] = "                                ";
+  static const char nl[] = "\n                                "
+                           "                                ";
   size_t n;
   if (!w->indent)
     return;
-  put(w, "\n", 1);
   n = (size_t)depth * (size_t)w->indent;
+  if (n < sizeof(nl) - 1) {
+    put(w, nl, 1 + n);
+    return;
+  }
+  put(w, nl, 1);
   while (n) {
-    size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-    put(w, spaces, k);
+    size_t k = n < sizeof(nl) - 2 ? n : sizeof(nl) - 2;
+    put(w, nl + 1, k);
     n -= k;
   }
 }
@@ -162,8 +176,12 @@ static void put_string(dv_jsonw *w, const char *s, size_t len)
 /* dv_json_str's rule: text that is not UTF-8 is escaped first. */
 static void put_text(dv_jsonw *w, const char *s)
 {
-  size_t len = strlen(s);
-  if (!dv_utf8_valid((const unsigned char *)s, len)) {
+  size_t len = 0;
+  int ascii = 1;
+  for (; s[len]; len++)
+    if ((unsigned char)s[len] >= 0x80)
+      ascii = 0;
+  if (!ascii && !dv_utf8_valid((const unsigned char *)s, len)) {
     char buf[2048];
     dv_text_escape(s, len, buf, sizeof(buf));
     put_string(w, buf, strlen(buf));

@@ -409,8 +409,14 @@ static void result_w(dv_jsonw *w, const dv_cfg *cfg, const dv_email_result *r,
     dv_jsonw_key(w, "addresses");
     dv_jsonw_arr(w);
     for (int k = 0; k < 5; k++) {
+      /* local@domain (no snprintf: 15 of them per name) */
       char a[DV_NAME_LEN + 20];
-      snprintf(a, sizeof(a), "%s@%s", dv_email_locals[k], c->domain);
+      size_t ll = strlen(dv_email_locals[k]);
+      size_t dl = strnlen(c->domain, sizeof(a) - ll - 2);
+      memcpy(a, dv_email_locals[k], ll);
+      a[ll] = '@';
+      memcpy(a + ll + 1, c->domain, dl);
+      a[ll + 1 + dl] = '\0';
       dv_jsonw_str(w, a);
     }
     dv_jsonw_end(w);
@@ -619,7 +625,8 @@ typedef struct stream {
   dv_whois_ctx *wctx;
   int use_contacts;
   FILE *out;
-  dv_buf obuf; /* one result, rendered (result_buf renderers) */
+  dv_buf obuf; /* one result, rendered */
+  FILE *ofile; /* writes into obuf (stdio renderers, ahead of their turn) */
   slot *ring;
   size_t window, max_inflight;
   uint64_t next_seq, emit_seq;
@@ -647,6 +654,16 @@ typedef struct stream {
 
 static void out_broken(stream *s);
 static void out_wrote(stream *s);
+
+/* The cookie write of s->ofile: into the stream's buffer. */
+static ssize_t obuf_write(void *cookie, const char *p, size_t n)
+{
+  if (dv_buf_append(cookie, p, n) != DV_BUF_OK) {
+    errno = ENOMEM;
+    return -1;
+  }
+  return (ssize_t)n;
+}
 
 static void pump(stream *s);
 
@@ -721,8 +738,6 @@ static void slot_finalize(slot *sl)
   dv_whois_check *wc = sl->wc ? &sl->wc->c : NULL;
   const dv_probe *probe = sl->probe && sl->probe->nsess ? sl->probe : NULL;
   FILE *out = s->out;
-  char *buf = NULL;
-  size_t len = 0;
 
   if (wc && !sl->wc->finished) {
     dv_whois_check_finish(wc);
@@ -740,12 +755,22 @@ static void slot_finalize(slot *sl)
   if (r->findings.nomem)
     s->nomem = 1;
   dv_findings_fold(&r->findings, &s->any_all, &s->worst_all);
-  if (s->rend->result_buf) {
+  if (s->rend->result_buf || sl->seq != s->emit_seq) {
     /* rendered into the stream's buffer: written at once at the head of
-     * the window, else copied out to wait for its turn */
+     * the window, else copied out to wait for its turn (a stdio renderer
+     * writes there through s->ofile) */
+    int rc;
     dv_buf_clear(&s->obuf);
-    if (s->rend->result_buf(&s->obuf, s->cfg, (size_t)sl->seq, r, wc, probe) <
-        0)
+    if (s->rend->result_buf) {
+      rc = s->rend->result_buf(&s->obuf, s->cfg, (size_t)sl->seq, r, wc, probe);
+    } else {
+      rc = s->rend->result(s->ofile, s->cfg, (size_t)sl->seq, r, wc, probe);
+      if (fflush(s->ofile) != 0 || ferror(s->ofile)) {
+        rc = -1;
+        clearerr(s->ofile);
+      }
+    }
+    if (rc < 0)
       s->nomem = 1;
     if (sl->seq == s->emit_seq) {
       if (!s->out_broken && s->obuf.len &&
@@ -762,10 +787,6 @@ static void slot_finalize(slot *sl)
       }
     }
     out = NULL;
-  } else if (sl->seq != s->emit_seq) {
-    out = open_memstream(&buf, &len);
-    if (!out)
-      s->nomem = 1;
   }
   if (out && out == s->out && s->out_broken)
     out = NULL; /* nothing more is written */
@@ -775,12 +796,6 @@ static void slot_finalize(slot *sl)
     out_broken(s);
   if (out && out == s->out)
     out_wrote(s);
-  if (out && out != s->out) {
-    if (fclose(out) != 0)
-      s->nomem = 1;
-    sl->out = buf;
-    sl->outlen = len;
-  }
   if (sl->probe) {
     dv_probe_free(sl->probe);
     free(sl->probe);
@@ -1231,7 +1246,12 @@ int dv_cmd_email(dv_cfg *cfg)
   s.worst_all = DV_SEV_INFO;
   s.ring = calloc(s.window, sizeof(*s.ring));
   s.loop = dv_loop_new();
-  if (!s.ring || !s.loop) {
+  if (s.rend->result) {
+    /* one FILE for the whole run, not an open_memstream per name */
+    cookie_io_functions_t io = {NULL, obuf_write, NULL, NULL};
+    s.ofile = fopencookie(&s.obuf, "w", io);
+  }
+  if (!s.ring || !s.loop || (s.rend->result && !s.ofile)) {
     dv_error("out of memory");
     goto out;
   }
@@ -1396,6 +1416,8 @@ out:
   }
   free(s.graveyard);
   free(s.ring);
+  if (s.ofile)
+    fclose(s.ofile); /* flushes nothing: each result was flushed */
   dv_buf_free(&s.obuf);
   dv_loop_free(s.loop);
   if (have_in)
