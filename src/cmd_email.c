@@ -583,6 +583,7 @@ const size_t dv_email_nrenderers =
 #define EMAIL_INFLIGHT_SLOW 32   /* ... with --probe or --contacts */
 #define EMAIL_POLL_MS       10   /* probe/WHOIS completion poll */
 #define CONTACTS_IDLE_KEEP  256  /* finished WHOIS checks kept for reuse */
+#define RESULT_SPARE        64   /* result structures kept for reuse */
 #define OUT_BUFFER          (64 * 1024) /* stdout's buffer, not a terminal */
 #define OUT_FLUSH_MS        200 /* written output waits at most this long */
 
@@ -602,6 +603,11 @@ typedef struct contacts {
 } contacts;
 
 struct stream;
+
+typedef struct {
+  const char *label; /* the input's label; NULL: a command-line argument */
+  size_t n;          /* its line, or the argument's number (from 1) */
+} where_at;
 
 typedef struct {
   slot_state st;
@@ -639,7 +645,7 @@ typedef struct stream {
   size_t argi;
   dv_input_stream *in; /* NULL without -f */
   int input_done, in_wait;
-  char last_where[64]; /* of the last name started */
+  where_at last_where; /* of the last name started (label NULL, n 0: none) */
   /* run */
   int closing, deadline_hit, nomem, fatal, pumping, again;
   int out_broken, out_errno; /* writing the output failed (EPIPE: quiet) */
@@ -649,6 +655,8 @@ typedef struct stream {
   contacts *contacts;
   size_t ncontacts_idle;
   dv_email_result **graveyard; /* results the resolver may still write */
+  dv_email_result *spare[RESULT_SPARE]; /* freed results, for reuse */
+  size_t nspare;
   size_t ngraveyard;
 } stream;
 
@@ -727,6 +735,23 @@ static void contacts_free_all(stream *s)
     dv_whois_check_free(&x->c);
     free(x);
   }
+}
+
+/* A result structure (2 KB, zeroed by dv_email_result_init): one kept
+ * from a finished name rather than a big malloc per name. */
+static dv_email_result *result_get(stream *s)
+{
+  if (s->nspare)
+    return s->spare[--s->nspare];
+  return malloc(sizeof(dv_email_result));
+}
+
+static void result_put(stream *s, dv_email_result *r)
+{
+  if (s->nspare < RESULT_SPARE)
+    s->spare[s->nspare++] = r;
+  else
+    free(r);
 }
 
 /* Render one finished name and free it. The head of the window goes
@@ -817,7 +842,7 @@ static void slot_finalize(slot *sl)
     }
   } else {
     dv_email_result_free(r);
-    free(r);
+    result_put(s, r);
   }
   sl->r = NULL;
   sl->st = SLOT_DONE;
@@ -967,18 +992,29 @@ static void stdin_ready(void *arg, int fd, short revents)
   pump(s);
 }
 
+/* Where an input item came from: "argument N" or "LABEL line N", put
+ * into words only when something is said about it (not once per name). */
+static void where_text(const where_at *w, char *out, size_t outlen)
+{
+  if (w->label)
+    snprintf(out, outlen, "%s line %zu", w->label, w->n);
+  else
+    snprintf(out, outlen, "argument %zu", w->n);
+}
+
 /* Parse one input item: 1 = a name (in *n), 0 = a bad one (reported),
  * -1 = out of memory. */
-static int parse_one(const char *text, size_t len, const char *where,
+static int parse_one(const char *text, size_t len, const where_at *at,
                      dv_name *n, char *shown, size_t shownlen)
 {
-  char detail[256];
+  char detail[256], where[64];
   dv_name_status st;
   dv_text_escape(text, len, shown, shownlen);
   st = dv_name_parse(text, len, n, detail, sizeof(detail));
   if (st == DV_NAME_NOMEM)
     return -1;
   if (st != DV_NAME_OK) {
+    where_text(at, where, sizeof(where));
     dv_error("%s: \"%.80s%s\": %s%s%s", where, shown,
              strlen(shown) > 80 ? "..." : "", dv_name_status_str(st),
              detail[0] ? ": " : "", detail);
@@ -989,8 +1025,7 @@ static int parse_one(const char *text, size_t len, const char *where,
 
 /* The next input item: 1 = got one, 0 = none now (EOF or would block),
  * -1 = a read error (reported; input ends). */
-static int next_item(stream *s, const char **text, size_t *len, char *where,
-                     size_t wherelen)
+static int next_item(stream *s, const char **text, size_t *len, where_at *at)
 {
   char msg[256];
   size_t lineno;
@@ -998,13 +1033,15 @@ static int next_item(stream *s, const char **text, size_t *len, char *where,
   if (s->argi < s->cfg->nargs) {
     *text = s->cfg->args[s->argi];
     *len = strlen(*text);
-    snprintf(where, wherelen, "argument %zu", ++s->argi);
+    at->label = NULL;
+    at->n = ++s->argi;
     return 1;
   }
   while (s->in) {
     st = dv_input_stream_next(s->in, 1, text, len, &lineno, msg, sizeof(msg));
     if (st == DV_INPUT_OK) {
-      snprintf(where, wherelen, "%s line %zu", s->in->label, lineno);
+      at->label = s->in->label;
+      at->n = lineno;
       return 1;
     }
     if (st == DV_INPUT_TOO_LONG) {
@@ -1044,13 +1081,14 @@ static void feed(stream *s)
          s->next_seq - s->emit_seq < s->window) {
     const char *text;
     size_t len;
-    char where[64], shown[1100];
+    char shown[1100];
+    where_at where;
     dv_name n;
     slot *sl;
     int p;
-    if (next_item(s, &text, &len, where, sizeof(where)) <= 0)
+    if (next_item(s, &text, &len, &where) <= 0)
       return;
-    p = parse_one(text, len, where, &n, shown, sizeof(shown));
+    p = parse_one(text, len, &where, &n, shown, sizeof(shown));
     if (p <= 0) {
       if (p < 0)
         s->nomem = 1;
@@ -1061,7 +1099,7 @@ static void feed(stream *s)
     memset(sl, 0, sizeof(*sl));
     sl->s = s;
     sl->seq = s->next_seq++;
-    sl->r = calloc(1, sizeof(*sl->r));
+    sl->r = result_get(s);
     if (!sl->r || dv_email_result_init(sl->r, shown, &n) < 0) {
       /* no result to show: the run ends as "unknown" */
       if (sl->r)
@@ -1073,7 +1111,7 @@ static void feed(stream *s)
       s->closing = 1;
       continue;
     }
-    snprintf(s->last_where, sizeof(s->last_where), "%s", where);
+    s->last_where = where;
     s->inflight++;
     s->started++;
     if (s->use_contacts) {
@@ -1117,13 +1155,15 @@ static void stream_deadline(void *arg)
 static long validate_all(const dv_cfg *cfg, dv_input_stream *in, size_t *total)
 {
   long bad = 0;
-  char where[64], shown[1100], msg[256];
+  char shown[1100], msg[256];
+  where_at where;
   dv_name n;
   *total = 0;
   for (size_t i = 0; i < cfg->nargs; i++) {
     int p;
-    snprintf(where, sizeof(where), "argument %zu", i + 1);
-    p = parse_one(cfg->args[i], strlen(cfg->args[i]), where, &n, shown,
+    where.label = NULL;
+    where.n = i + 1;
+    p = parse_one(cfg->args[i], strlen(cfg->args[i]), &where, &n, shown,
                   sizeof(shown));
     if (p < 0) {
       dv_error("out of memory");
@@ -1152,8 +1192,9 @@ static long validate_all(const dv_cfg *cfg, dv_input_stream *in, size_t *total)
                st == DV_INPUT_OPEN ? ": " : "", st == DV_INPUT_OPEN ? msg : "");
       return -1;
     }
-    snprintf(where, sizeof(where), "%s line %zu", in->label, lineno);
-    p = parse_one(text, len, where, &n, shown, sizeof(shown));
+    where.label = in->label;
+    where.n = lineno;
+    p = parse_one(text, len, &where, &n, shown, sizeof(shown));
     if (p < 0) {
       dv_error("out of memory");
       return -1;
@@ -1354,8 +1395,11 @@ int dv_cmd_email(dv_cfg *cfg)
       dv_finding_ev(&runf, f, "not_started", "%s",
                     s.input_done ? "none" : "the rest of the input");
     }
-    if (s.last_where[0] && (!s.input_done || sum.not_started))
-      dv_finding_ev(&runf, f, "resume_after", "%s", s.last_where);
+    if (s.last_where.n && (!s.input_done || sum.not_started)) {
+      char where[64];
+      where_text(&s.last_where, where, sizeof(where));
+      dv_finding_ev(&runf, f, "resume_after", "%s", where);
+    }
     dv_findings_fold(&runf, &s.any_all, &s.worst_all);
   }
   if (runf.nomem)
@@ -1415,6 +1459,8 @@ out:
     free(s.graveyard[i]);
   }
   free(s.graveyard);
+  while (s.nspare)
+    free(s.spare[--s.nspare]);
   free(s.ring);
   if (s.ofile)
     fclose(s.ofile); /* flushes nothing: each result was flushed */
