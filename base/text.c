@@ -64,12 +64,15 @@ const char *dv_text_html_entity(char c)
 
 void dv_text_fput(FILE *out, const char *s, size_t len)
 {
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (text_plain(c))
-      fputc(c, out);
-    else
-      fprintf(out, "\\x%02X", c);
+  size_t i = 0;
+  while (i < len) {
+    size_t run = i;
+    while (i < len && text_plain((unsigned char)s[i]))
+      i++;
+    if (i > run) /* the plain bytes in one write, not one call each */
+      fwrite(s + run, 1, i - run, out);
+    if (i < len)
+      fprintf(out, "\\x%02X", (unsigned char)s[i++]);
   }
 }
 

@@ -17,6 +17,8 @@
 # linearity target: 100k within 1.3x of 1k). Targets (issue 12): 100k
 # names <= 50 MB peak RSS in every format; warm >= 10,000 names/s; cold
 # wall <= adnshost's for the same names.
+# Measured figures, profiles and what was cut: bench/fleet-results.md
+# (report CPU per name too: on a shared machine it moves less than names/s).
 set -euo pipefail
 top=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 dv=${1:-$top/build}/src/dvcheck

@@ -360,7 +360,13 @@ static void resolver_io(void *arg, int fd, short revents)
   if (revents & POLLOUT)
     wfd = fd;
   ares_process_fd(u->ch, rfd, wfd);
-  upstream_timer_update(u);
+  /* An armed timer is never late: every query c-ares holds got its
+   * timeout after the one it was armed for (one try per channel, a fixed
+   * timeout). At worst it fires for a query already answered, and is
+   * armed again from there -- ares_timeout() walks every query in flight,
+   * too dear for each answer of a big batch. */
+  if (!u->inflight || !u->timer.due_ms)
+    upstream_timer_update(u);
 }
 
 static void resolver_sock_state(void *data, ares_socket_t fd, int readable,
@@ -830,7 +836,8 @@ static void resolver_send(dv_resolver *r, dv_upstream *u, dv_qentry *e)
   u->sent++;
   r->st.sent++;
   ares_send(u->ch, q, (int)qlen, resolver_answer, e);
-  upstream_timer_update(u);
+  if (!u->timer.due_ms) /* armed: for an earlier query (resolver_io) */
+    upstream_timer_update(u);
 }
 
 /* Send waiting questions while some upstream has room (or fail them when

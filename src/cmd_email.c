@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/jsonw.h"
 #include "base/text.h"
 #include "dns/resolver.h"
 #include "check/check_email.h"
@@ -141,22 +143,28 @@ static int render_text(FILE *out, const dv_cfg *cfg, size_t index,
   dv_text_fput(out, r->name.registrable, strlen(r->name.registrable));
   fputs("):\n", out);
   for (size_t i = 0; i < r->ncands; i++) {
+    static const char pad[] = "                              ";
     const dv_candidate *c = &r->cands[i];
-    fprintf(out, "    %-3s ", (int)i == r->chosen ? "->" : "");
-    dv_text_fput(out, c->domain, strlen(c->domain));
-    fprintf(out, "%*s",
-            (int)(strlen(c->domain) < 30 ? 30 - strlen(c->domain) : 1), "");
-    if (i < shown || c->mx_status != DV_DNS_CANCELLED)
-      dv_text_fput(out, candidate_route(c, route, sizeof(route)),
-                   strlen(candidate_route(c, route, sizeof(route))));
+    size_t dl = strlen(c->domain);
+    fputs((int)i == r->chosen ? "    ->  " : "        ", out);
+    dv_text_fput(out, c->domain, dl);
+    fwrite(pad, 1, dl < 30 ? 30 - dl : 1, out);
+    if (i < shown || c->mx_status != DV_DNS_CANCELLED) {
+      candidate_route(c, route, sizeof(route));
+      dv_text_fput(out, route, strlen(route));
+    }
     fputc('\n', out);
   }
   if (r->chosen >= 0) {
     const char *d = r->cands[r->chosen].domain;
+    size_t dl = strlen(d);
     fputs("  ACM mails: ", out);
     for (int i = 0; i < 5; i++) {
-      fprintf(out, "%s%s@", i ? ", " : "", dv_email_locals[i]);
-      dv_text_fput(out, d, strlen(d));
+      if (i)
+        fputs(", ", out);
+      fputs(dv_email_locals[i], out);
+      fputc('@', out);
+      dv_text_fput(out, d, dl);
     }
     fputc('\n', out);
   } else if (r->incomplete) {
@@ -291,19 +299,167 @@ static int json_begin(FILE *out, const dv_cfg *cfg)
   return 0;
 }
 
-static int json_result(FILE *out, const dv_cfg *cfg, size_t index,
+/* One finding list, as dv_findings_json() builds it and jansson dumps it:
+ * an evidence key given twice keeps its first place and its last value
+ * (json_object_set_new replaces). */
+static void findings_w(dv_jsonw *w, const dv_findings *fl)
+{
+  dv_jsonw_arr(w);
+  for (size_t i = 0; i < fl->n; i++) {
+    const dv_finding *f = &fl->v[i];
+    const dv_catalogue_entry *e = dv_catalogue_get(f->code);
+    dv_jsonw_obj(w);
+    dv_jsonw_key(w, "code");
+    dv_jsonw_str(w, e->id);
+    dv_jsonw_key(w, "severity");
+    dv_jsonw_str(w, dv_severity_str(e->severity));
+    dv_jsonw_key(w, "subject");
+    dv_jsonw_str(w, f->subject);
+    dv_jsonw_key(w, "message");
+    dv_jsonw_str(w, e->title);
+    dv_jsonw_key(w, "evidence");
+    dv_jsonw_obj(w);
+    for (size_t j = 0; j < f->nev; j++) {
+      size_t k, last = j;
+      for (k = 0; k < j; k++)
+        if (strcmp(f->ev[k].key, f->ev[j].key) == 0)
+          break;
+      if (k < j)
+        continue; /* written at its first place */
+      for (k = j + 1; k < f->nev; k++)
+        if (strcmp(f->ev[k].key, f->ev[j].key) == 0)
+          last = k;
+      dv_jsonw_key(w, f->ev[j].key);
+      dv_jsonw_str(w, f->ev[last].value);
+    }
+    dv_jsonw_end(w);
+    dv_jsonw_end(w);
+  }
+  dv_jsonw_end(w);
+}
+
+/* One name's result object, streamed: the members, order and format of
+ * email_json() dumped by jansson (--json and jsonl are byte for byte what
+ * they were when built as a tree; tests/fleet.sh compares). */
+static void result_w(dv_jsonw *w, const dv_cfg *cfg, const dv_email_result *r,
+                     const dv_whois_check *wc, const dv_probe *probe)
+{
+  int any;
+  dv_severity worst = dv_findings_max(&r->findings, &any);
+
+  dv_jsonw_obj(w);
+  dv_jsonw_key(w, "input");
+  dv_jsonw_str(w, r->input);
+  dv_jsonw_key(w, "name");
+  dv_jsonw_str(w, r->name.ascii);
+  dv_jsonw_key(w, "mail_domain");
+  dv_jsonw_str(w, r->name.mail_domain);
+  dv_jsonw_key(w, "registrable_domain");
+  dv_jsonw_str(w, r->name.registrable);
+  dv_jsonw_key(w, "wildcard");
+  dv_jsonw_bool(w, r->name.wildcard);
+  dv_jsonw_key(w, "verdict");
+  dv_jsonw_str(
+      w, dv_report_status_word(dv_report_exit_code(any, worst, r->incomplete)));
+  dv_jsonw_key(w, "validation_domain");
+  if (r->chosen >= 0)
+    dv_jsonw_str(w, r->cands[r->chosen].domain);
+  else
+    dv_jsonw_null(w);
+  dv_jsonw_key(w, "candidates");
+  dv_jsonw_arr(w);
+  for (size_t i = 0; i < r->ncands; i++) {
+    const dv_candidate *c = &r->cands[i];
+    dv_jsonw_obj(w);
+    dv_jsonw_key(w, "domain");
+    dv_jsonw_str(w, c->domain);
+    dv_jsonw_key(w, "mx_status");
+    dv_jsonw_str(w, mx_status_word(c->mx_status));
+    dv_jsonw_key(w, "deliverable");
+    dv_jsonw_bool(w, c->deliverable);
+    dv_jsonw_key(w, "null_mx");
+    dv_jsonw_bool(w, c->null_mx);
+    dv_jsonw_key(w, "reason");
+    dv_jsonw_str(w, dv_catalogue_get(c->reason)->id);
+    dv_jsonw_key(w, "mx");
+    dv_jsonw_arr(w);
+    for (size_t h = 0; h < c->nhosts; h++) {
+      const dv_mx_host *mh = &c->hosts[h];
+      dv_jsonw_obj(w);
+      dv_jsonw_key(w, "host");
+      dv_jsonw_str(w, mh->host);
+      dv_jsonw_key(w, "preference");
+      dv_jsonw_int(w, (int)mh->pref);
+      dv_jsonw_key(w, "addresses");
+      dv_jsonw_arr(w);
+      for (size_t k = 0; k < mh->naddrs; k++)
+        dv_jsonw_str(w, mh->addrs[k]);
+      dv_jsonw_end(w);
+      dv_jsonw_key(w, "usable");
+      dv_jsonw_bool(w, mh->usable);
+      dv_jsonw_key(w, "alias");
+      dv_jsonw_bool(w, mh->is_alias);
+      dv_jsonw_key(w, "ip_literal");
+      dv_jsonw_bool(w, mh->ip_literal);
+      dv_jsonw_key(w, "doubled_suffix");
+      dv_jsonw_bool(w, mh->doubled_suffix);
+      dv_jsonw_end(w);
+    }
+    dv_jsonw_end(w);
+    dv_jsonw_key(w, "addresses");
+    dv_jsonw_arr(w);
+    for (int k = 0; k < 5; k++) {
+      /* local@domain (no snprintf: 15 of them per name) */
+      char a[DV_NAME_LEN + 20];
+      size_t ll = strlen(dv_email_locals[k]);
+      size_t dl = strnlen(c->domain, sizeof(a) - ll - 2);
+      memcpy(a, dv_email_locals[k], ll);
+      a[ll] = '@';
+      memcpy(a + ll + 1, c->domain, dl);
+      a[ll + 1 + dl] = '\0';
+      dv_jsonw_str(w, a);
+    }
+    dv_jsonw_end(w);
+    if (c->is_alias) {
+      dv_jsonw_key(w, "alias_of");
+      dv_jsonw_str(w, c->alias_target);
+    }
+    dv_jsonw_end(w);
+  }
+  dv_jsonw_end(w);
+  dv_jsonw_key(w, "findings");
+  findings_w(w, &r->findings);
+  if (wc) {
+    json_t *j = dv_whois_check_json(wc);
+    if (j)
+      json_object_set_new(j, "used_by_acm", json_boolean(cfg->acm_legacy));
+    dv_jsonw_key(w, "contacts");
+    dv_jsonw_json(w, j); /* NULL: null, as before */
+    json_decref(j);
+  }
+  if (cfg->probe) {
+    json_t *j = probe ? dv_tool_probe_json(probe) : json_null();
+    if (j) { /* a member jansson could not set was left out */
+      dv_jsonw_key(w, "probe");
+      dv_jsonw_json(w, j);
+      json_decref(j);
+    } else {
+      w->nomem = 1;
+    }
+  }
+  dv_jsonw_end(w);
+}
+
+static int json_result(dv_buf *b, const dv_cfg *cfg, size_t index,
                        const dv_email_result *r, const dv_whois_check *wc,
                        const dv_probe *probe)
 {
-  json_t *o = email_json(cfg, r, wc, probe);
-  char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
-  json_decref(o);
-  if (!s)
+  dv_jsonw w;
+  if (dv_buf_appends(b, index ? ",\n    " : "\n    ") != DV_BUF_OK)
     return -1;
-  fputs(index ? ",\n    " : "\n    ", out);
-  put_indented(out, s, 4);
-  free(s);
-  return 0;
+  dv_jsonw_init(&w, b, 2, 2);
+  result_w(&w, cfg, r, wc, probe);
+  return w.nomem ? -1 : 0;
 }
 
 static json_t *summary_json(const dv_email_summary *s)
@@ -340,20 +496,17 @@ static int json_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
 
 /* --format jsonl: one result object per line, then one line with the
  * envelope's fields and the summary (it has "schema"; results do not). */
-static int jsonl_result(FILE *out, const dv_cfg *cfg, size_t index,
+static int jsonl_result(dv_buf *b, const dv_cfg *cfg, size_t index,
                         const dv_email_result *r, const dv_whois_check *wc,
                         const dv_probe *probe)
 {
-  json_t *o = email_json(cfg, r, wc, probe);
-  char *t = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  dv_jsonw w;
   (void)index;
-  json_decref(o);
-  if (!t)
+  dv_jsonw_init(&w, b, 0, 0);
+  result_w(&w, cfg, r, wc, probe);
+  if (dv_buf_appendc(b, '\n') != DV_BUF_OK)
     return -1;
-  fputs(t, out);
-  fputc('\n', out);
-  free(t);
-  return 0;
+  return w.nomem ? -1 : 0;
 }
 
 static int jsonl_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
@@ -414,11 +567,11 @@ static int doc_end(FILE *out, const dv_cfg *cfg, const dv_email_summary *s)
 }
 
 const dv_email_renderer dv_email_renderers[] = {
-    {DV_FORMAT_TEXT, NULL, render_text, text_end},
-    {DV_FORMAT_JSON, json_begin, json_result, json_end},
-    {DV_FORMAT_JSONL, NULL, jsonl_result, jsonl_end},
-    {DV_FORMAT_OPENMETRICS, NULL, doc_result, doc_end},
-    {DV_FORMAT_MARKDOWN, NULL, doc_result, doc_end},
+    {DV_FORMAT_TEXT, NULL, render_text, NULL, text_end},
+    {DV_FORMAT_JSON, json_begin, NULL, json_result, json_end},
+    {DV_FORMAT_JSONL, NULL, NULL, jsonl_result, jsonl_end},
+    {DV_FORMAT_OPENMETRICS, NULL, doc_result, NULL, doc_end},
+    {DV_FORMAT_MARKDOWN, NULL, doc_result, NULL, doc_end},
 };
 const size_t dv_email_nrenderers =
     sizeof(dv_email_renderers) / sizeof(dv_email_renderers[0]);
@@ -430,6 +583,9 @@ const size_t dv_email_nrenderers =
 #define EMAIL_INFLIGHT_SLOW 32   /* ... with --probe or --contacts */
 #define EMAIL_POLL_MS       10   /* probe/WHOIS completion poll */
 #define CONTACTS_IDLE_KEEP  256  /* finished WHOIS checks kept for reuse */
+#define RESULT_SPARE        64   /* result structures kept for reuse */
+#define OUT_BUFFER          (64 * 1024) /* stdout's buffer, not a terminal */
+#define OUT_FLUSH_MS        200 /* written output waits at most this long */
 
 typedef enum {
   SLOT_FREE = 0,
@@ -447,6 +603,11 @@ typedef struct contacts {
 } contacts;
 
 struct stream;
+
+typedef struct {
+  const char *label; /* the input's label; NULL: a command-line argument */
+  size_t n;          /* its line, or the argument's number (from 1) */
+} where_at;
 
 typedef struct {
   slot_state st;
@@ -470,6 +631,8 @@ typedef struct stream {
   dv_whois_ctx *wctx;
   int use_contacts;
   FILE *out;
+  dv_buf obuf; /* one result, rendered */
+  FILE *ofile; /* writes into obuf (stdio renderers, ahead of their turn) */
   slot *ring;
   size_t window, max_inflight;
   uint64_t next_seq, emit_seq;
@@ -477,11 +640,12 @@ typedef struct stream {
   size_t waiting;  /* in SLOT_PROBE or SLOT_WHOIS */
   dv_timer poll;
   dv_timer feed;
+  dv_timer flush; /* armed while written output sits in stdio's buffer */
   /* input */
   size_t argi;
   dv_input_stream *in; /* NULL without -f */
   int input_done, in_wait;
-  char last_where[64]; /* of the last name started */
+  where_at last_where; /* of the last name started (label NULL, n 0: none) */
   /* run */
   int closing, deadline_hit, nomem, fatal, pumping, again;
   int out_broken, out_errno; /* writing the output failed (EPIPE: quiet) */
@@ -491,10 +655,23 @@ typedef struct stream {
   contacts *contacts;
   size_t ncontacts_idle;
   dv_email_result **graveyard; /* results the resolver may still write */
+  dv_email_result *spare[RESULT_SPARE]; /* freed results, for reuse */
+  size_t nspare;
   size_t ngraveyard;
 } stream;
 
 static void out_broken(stream *s);
+static void out_wrote(stream *s);
+
+/* The cookie write of s->ofile: into the stream's buffer. */
+static ssize_t obuf_write(void *cookie, const char *p, size_t n)
+{
+  if (dv_buf_append(cookie, p, n) != DV_BUF_OK) {
+    errno = ENOMEM;
+    return -1;
+  }
+  return (ssize_t)n;
+}
 
 static void pump(stream *s);
 
@@ -560,6 +737,23 @@ static void contacts_free_all(stream *s)
   }
 }
 
+/* A result structure (2 KB, zeroed by dv_email_result_init): one kept
+ * from a finished name rather than a big malloc per name. */
+static dv_email_result *result_get(stream *s)
+{
+  if (s->nspare)
+    return s->spare[--s->nspare];
+  return malloc(sizeof(dv_email_result));
+}
+
+static void result_put(stream *s, dv_email_result *r)
+{
+  if (s->nspare < RESULT_SPARE)
+    s->spare[s->nspare++] = r;
+  else
+    free(r);
+}
+
 /* Render one finished name and free it. The head of the window goes
  * straight to the output; others are kept, rendered, until their turn. */
 static void slot_finalize(slot *sl)
@@ -569,8 +763,6 @@ static void slot_finalize(slot *sl)
   dv_whois_check *wc = sl->wc ? &sl->wc->c : NULL;
   const dv_probe *probe = sl->probe && sl->probe->nsess ? sl->probe : NULL;
   FILE *out = s->out;
-  char *buf = NULL;
-  size_t len = 0;
 
   if (wc && !sl->wc->finished) {
     dv_whois_check_finish(wc);
@@ -588,10 +780,38 @@ static void slot_finalize(slot *sl)
   if (r->findings.nomem)
     s->nomem = 1;
   dv_findings_fold(&r->findings, &s->any_all, &s->worst_all);
-  if (sl->seq != s->emit_seq) {
-    out = open_memstream(&buf, &len);
-    if (!out)
+  if (s->rend->result_buf || sl->seq != s->emit_seq) {
+    /* rendered into the stream's buffer: written at once at the head of
+     * the window, else copied out to wait for its turn (a stdio renderer
+     * writes there through s->ofile) */
+    int rc;
+    dv_buf_clear(&s->obuf);
+    if (s->rend->result_buf) {
+      rc = s->rend->result_buf(&s->obuf, s->cfg, (size_t)sl->seq, r, wc, probe);
+    } else {
+      rc = s->rend->result(s->ofile, s->cfg, (size_t)sl->seq, r, wc, probe);
+      if (fflush(s->ofile) != 0 || ferror(s->ofile)) {
+        rc = -1;
+        clearerr(s->ofile);
+      }
+    }
+    if (rc < 0)
       s->nomem = 1;
+    if (sl->seq == s->emit_seq) {
+      if (!s->out_broken && s->obuf.len &&
+          fwrite(s->obuf.p, 1, s->obuf.len, out) != s->obuf.len)
+        out_broken(s);
+      out_wrote(s);
+    } else if (s->obuf.len) {
+      sl->out = malloc(s->obuf.len);
+      if (sl->out) {
+        memcpy(sl->out, s->obuf.p, s->obuf.len);
+        sl->outlen = s->obuf.len;
+      } else {
+        s->nomem = 1;
+      }
+    }
+    out = NULL;
   }
   if (out && out == s->out && s->out_broken)
     out = NULL; /* nothing more is written */
@@ -599,12 +819,8 @@ static void slot_finalize(slot *sl)
     s->nomem = 1;
   if (out && out == s->out && ferror(out))
     out_broken(s);
-  if (out && out != s->out) {
-    if (fclose(out) != 0)
-      s->nomem = 1;
-    sl->out = buf;
-    sl->outlen = len;
-  }
+  if (out && out == s->out)
+    out_wrote(s);
   if (sl->probe) {
     dv_probe_free(sl->probe);
     free(sl->probe);
@@ -626,7 +842,7 @@ static void slot_finalize(slot *sl)
     }
   } else {
     dv_email_result_free(r);
-    free(r);
+    result_put(s, r);
   }
   sl->r = NULL;
   sl->st = SLOT_DONE;
@@ -731,6 +947,21 @@ static void out_broken(stream *s)
   s->closing = 1;
 }
 
+static void flush_tick(void *arg)
+{
+  stream *s = arg;
+  if (!s->out_broken && fflush(s->out) != 0)
+    out_broken(s);
+}
+
+/* Output went into stdio's (large) buffer: it reaches the reader within
+ * OUT_FLUSH_MS even when the next results are slow to come. */
+static void out_wrote(stream *s)
+{
+  if (!s->flush.due_ms && !s->out_broken)
+    dv_loop_timer_arm(s->loop, &s->flush, OUT_FLUSH_MS, flush_tick, s);
+}
+
 /* Write the finished names at the head of the window, in order. */
 static void emit_ready(stream *s)
 {
@@ -742,6 +973,7 @@ static void emit_ready(stream *s)
       if (!s->out_broken &&
           fwrite(sl->out, 1, sl->outlen, s->out) != sl->outlen)
         out_broken(s);
+      out_wrote(s);
       free(sl->out);
       sl->out = NULL;
     }
@@ -760,18 +992,29 @@ static void stdin_ready(void *arg, int fd, short revents)
   pump(s);
 }
 
+/* Where an input item came from: "argument N" or "LABEL line N", put
+ * into words only when something is said about it (not once per name). */
+static void where_text(const where_at *w, char *out, size_t outlen)
+{
+  if (w->label)
+    snprintf(out, outlen, "%s line %zu", w->label, w->n);
+  else
+    snprintf(out, outlen, "argument %zu", w->n);
+}
+
 /* Parse one input item: 1 = a name (in *n), 0 = a bad one (reported),
  * -1 = out of memory. */
-static int parse_one(const char *text, size_t len, const char *where,
+static int parse_one(const char *text, size_t len, const where_at *at,
                      dv_name *n, char *shown, size_t shownlen)
 {
-  char detail[256];
+  char detail[256], where[64];
   dv_name_status st;
   dv_text_escape(text, len, shown, shownlen);
   st = dv_name_parse(text, len, n, detail, sizeof(detail));
   if (st == DV_NAME_NOMEM)
     return -1;
   if (st != DV_NAME_OK) {
+    where_text(at, where, sizeof(where));
     dv_error("%s: \"%.80s%s\": %s%s%s", where, shown,
              strlen(shown) > 80 ? "..." : "", dv_name_status_str(st),
              detail[0] ? ": " : "", detail);
@@ -782,8 +1025,7 @@ static int parse_one(const char *text, size_t len, const char *where,
 
 /* The next input item: 1 = got one, 0 = none now (EOF or would block),
  * -1 = a read error (reported; input ends). */
-static int next_item(stream *s, const char **text, size_t *len, char *where,
-                     size_t wherelen)
+static int next_item(stream *s, const char **text, size_t *len, where_at *at)
 {
   char msg[256];
   size_t lineno;
@@ -791,13 +1033,15 @@ static int next_item(stream *s, const char **text, size_t *len, char *where,
   if (s->argi < s->cfg->nargs) {
     *text = s->cfg->args[s->argi];
     *len = strlen(*text);
-    snprintf(where, wherelen, "argument %zu", ++s->argi);
+    at->label = NULL;
+    at->n = ++s->argi;
     return 1;
   }
   while (s->in) {
     st = dv_input_stream_next(s->in, 1, text, len, &lineno, msg, sizeof(msg));
     if (st == DV_INPUT_OK) {
-      snprintf(where, wherelen, "%s line %zu", s->in->label, lineno);
+      at->label = s->in->label;
+      at->n = lineno;
       return 1;
     }
     if (st == DV_INPUT_TOO_LONG) {
@@ -837,13 +1081,14 @@ static void feed(stream *s)
          s->next_seq - s->emit_seq < s->window) {
     const char *text;
     size_t len;
-    char where[64], shown[1100];
+    char shown[1100];
+    where_at where;
     dv_name n;
     slot *sl;
     int p;
-    if (next_item(s, &text, &len, where, sizeof(where)) <= 0)
+    if (next_item(s, &text, &len, &where) <= 0)
       return;
-    p = parse_one(text, len, where, &n, shown, sizeof(shown));
+    p = parse_one(text, len, &where, &n, shown, sizeof(shown));
     if (p <= 0) {
       if (p < 0)
         s->nomem = 1;
@@ -854,7 +1099,7 @@ static void feed(stream *s)
     memset(sl, 0, sizeof(*sl));
     sl->s = s;
     sl->seq = s->next_seq++;
-    sl->r = calloc(1, sizeof(*sl->r));
+    sl->r = result_get(s);
     if (!sl->r || dv_email_result_init(sl->r, shown, &n) < 0) {
       /* no result to show: the run ends as "unknown" */
       if (sl->r)
@@ -866,7 +1111,7 @@ static void feed(stream *s)
       s->closing = 1;
       continue;
     }
-    snprintf(s->last_where, sizeof(s->last_where), "%s", where);
+    s->last_where = where;
     s->inflight++;
     s->started++;
     if (s->use_contacts) {
@@ -910,13 +1155,15 @@ static void stream_deadline(void *arg)
 static long validate_all(const dv_cfg *cfg, dv_input_stream *in, size_t *total)
 {
   long bad = 0;
-  char where[64], shown[1100], msg[256];
+  char shown[1100], msg[256];
+  where_at where;
   dv_name n;
   *total = 0;
   for (size_t i = 0; i < cfg->nargs; i++) {
     int p;
-    snprintf(where, sizeof(where), "argument %zu", i + 1);
-    p = parse_one(cfg->args[i], strlen(cfg->args[i]), where, &n, shown,
+    where.label = NULL;
+    where.n = i + 1;
+    p = parse_one(cfg->args[i], strlen(cfg->args[i]), &where, &n, shown,
                   sizeof(shown));
     if (p < 0) {
       dv_error("out of memory");
@@ -945,8 +1192,9 @@ static long validate_all(const dv_cfg *cfg, dv_input_stream *in, size_t *total)
                st == DV_INPUT_OPEN ? ": " : "", st == DV_INPUT_OPEN ? msg : "");
       return -1;
     }
-    snprintf(where, sizeof(where), "%s line %zu", in->label, lineno);
-    p = parse_one(text, len, where, &n, shown, sizeof(shown));
+    where.label = in->label;
+    where.n = lineno;
+    p = parse_one(text, len, &where, &n, shown, sizeof(shown));
     if (p < 0) {
       dv_error("out of memory");
       return -1;
@@ -1039,7 +1287,12 @@ int dv_cmd_email(dv_cfg *cfg)
   s.worst_all = DV_SEV_INFO;
   s.ring = calloc(s.window, sizeof(*s.ring));
   s.loop = dv_loop_new();
-  if (!s.ring || !s.loop) {
+  if (s.rend->result) {
+    /* one FILE for the whole run, not an open_memstream per name */
+    cookie_io_functions_t io = {NULL, obuf_write, NULL, NULL};
+    s.ofile = fopencookie(&s.obuf, "w", io);
+  }
+  if (!s.ring || !s.loop || (s.rend->result && !s.ofile)) {
     dv_error("out of memory");
     goto out;
   }
@@ -1070,6 +1323,13 @@ int dv_cmd_email(dv_cfg *cfg)
     }
   }
 
+  /* stdio's default for a file or pipe is one page: a write(2) every
+   * few names. A bigger buffer, flushed by a timer (out_wrote) and at the
+   * end; a terminal stays line-buffered. */
+  if (!isatty(fileno(s.out))) {
+    static char outbuf[OUT_BUFFER]; /* stdout outlives this function */
+    setvbuf(s.out, outbuf, _IOFBF, sizeof(outbuf));
+  }
   if (s.rend->begin && s.rend->begin(s.out, cfg) < 0)
     s.nomem = 1;
   pump(&s);
@@ -1106,6 +1366,7 @@ int dv_cmd_email(dv_cfg *cfg)
   if (s.waiting)
     dv_loop_timer_disarm(s.loop, &s.poll);
   dv_loop_timer_disarm(s.loop, &s.feed);
+  dv_loop_timer_disarm(s.loop, &s.flush);
   /* what the deadline cut short: every name started is written (its
    * unanswered lookups count as cancelled) */
   s.closing = 1;
@@ -1134,8 +1395,11 @@ int dv_cmd_email(dv_cfg *cfg)
       dv_finding_ev(&runf, f, "not_started", "%s",
                     s.input_done ? "none" : "the rest of the input");
     }
-    if (s.last_where[0] && (!s.input_done || sum.not_started))
-      dv_finding_ev(&runf, f, "resume_after", "%s", s.last_where);
+    if (s.last_where.n && (!s.input_done || sum.not_started)) {
+      char where[64];
+      where_text(&s.last_where, where, sizeof(where));
+      dv_finding_ev(&runf, f, "resume_after", "%s", where);
+    }
     dv_findings_fold(&runf, &s.any_all, &s.worst_all);
   }
   if (runf.nomem)
@@ -1175,6 +1439,7 @@ int dv_cmd_email(dv_cfg *cfg)
   if (!s.out_broken && s.rend->end(s.out, cfg, &sum) < 0)
     rc = DV_EXIT_UNKNOWN;
   fflush(s.out);
+  dv_loop_timer_disarm(s.loop, &s.flush);
 out:
   /* slots left (an error before the end): their results */
   if (s.ring)
@@ -1194,7 +1459,12 @@ out:
     free(s.graveyard[i]);
   }
   free(s.graveyard);
+  while (s.nspare)
+    free(s.spare[--s.nspare]);
   free(s.ring);
+  if (s.ofile)
+    fclose(s.ofile); /* flushes nothing: each result was flushed */
+  dv_buf_free(&s.obuf);
   dv_loop_free(s.loop);
   if (have_in)
     dv_input_stream_close(&in);

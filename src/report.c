@@ -50,12 +50,17 @@ void dv_report_wrap(FILE *out, int indent, int width, const char *text)
         break;
     }
     fprintf(out, "%*s", indent, "");
-    for (const char *c = p; c < line_end; c++) {
-      unsigned char ch = (unsigned char)*c;
-      if (ch >= 0x20 && ch < 0x7F)
-        fputc(ch, out);
-      else if (ch >= 0x80)
-        fputc(ch, out); /* catalogue text is ours: UTF-8 such as § */
+    for (const char *c = p; c < line_end;) {
+      /* runs of what is kept (catalogue text is ours: UTF-8 such as §
+       * too), control bytes dropped */
+      const char *run = c;
+      while (c < line_end && ((unsigned char)*c >= 0x80 ||
+                              ((unsigned char)*c >= 0x20 && *c != 0x7F)))
+        c++;
+      if (c > run)
+        fwrite(run, 1, (size_t)(c - run), out);
+      if (c < line_end)
+        c++;
     }
     fputc('\n', out);
     p = q;

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "base/buf.h"
 #include "check/check_email.h"
 #include "check/check_smtp.h"
 #include "check/check_whois.h"
@@ -34,10 +35,18 @@ typedef int (*dv_email_render_fn)(FILE *out, const dv_cfg *cfg, size_t index,
                                   const dv_whois_check *wc,
                                   const dv_probe *probe);
 
+/* The same, appending the bytes to b (the stream writes them, or keeps
+ * them until the name's turn): the fast path, no stdio per value. */
+typedef int (*dv_email_render_buf_fn)(dv_buf *b, const dv_cfg *cfg,
+                                      size_t index, const dv_email_result *r,
+                                      const dv_whois_check *wc,
+                                      const dv_probe *probe);
+
 typedef struct {
   dv_format format;
   int (*begin)(FILE *out, const dv_cfg *cfg); /* may be NULL */
-  dv_email_render_fn result;
+  dv_email_render_fn result;                  /* one of these two */
+  dv_email_render_buf_fn result_buf;          /* (the other NULL) */
   int (*end)(FILE *out, const dv_cfg *cfg, const dv_email_summary *s);
 } dv_email_renderer;
 

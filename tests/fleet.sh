@@ -96,6 +96,22 @@ jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load
   else nok "the streamed --json of 25,000 names validates against the schema"; fi
 else T_N=$((T_N + 1)); echo "ok $T_N # SKIP python3-jsonschema missing"; fi
 
+# The streaming writer (base/jsonw.c) writes what a JSON dumper writes for
+# the same document: jansson's JSON_INDENT(2) / JSON_COMPACT layout, which
+# is Python's indent=2 / separators=(",", ":") (\u escapes compared
+# case-blind: jansson writes upper-case hex).
+if "$PY" - "$T" <<'PYEOF'
+import json, re, sys
+t = sys.argv[1]
+low = lambda s: re.sub(r"\\u[0-9A-Fa-f]{4}", lambda m: m.group(0).lower(), s)
+text = open(f"{t}/big.json", encoding="ascii").read()
+assert low(text) == low(json.dumps(json.loads(text), indent=2) + "\n"), "--json layout"
+for i, l in enumerate(open(f"{t}/big.jsonl", encoding="ascii")):
+    assert low(l) == low(json.dumps(json.loads(l), separators=(",", ":")) + "\n"), f"jsonl line {i + 1}"
+PYEOF
+then ok "the streamed --json and jsonl of 25,000 names are laid out byte for byte as a JSON dumper lays them out"
+else nok "the streamed --json / jsonl layout"; fi
+
 # 1,000,000 lines (1,000 distinct names, so the resolver's cache stays
 # small: this is about the input and the results). 3 s of lookups, then
 # the deadline; the old code slurped the file and kept ~18 KB per name.

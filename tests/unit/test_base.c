@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/jsonw.h"
 #include "base/text.h"
 #include "base/timefmt.h"
 #include "unit.h"
@@ -127,6 +128,68 @@ START_TEST(t_time_iso)
 }
 END_TEST
 
+/* The streaming writer gives jansson's bytes for the same document. */
+START_TEST(t_jsonw_matches_jansson)
+{
+  static const char *strs[] = {"plain",
+                               "q\" b\\ /n\nt\tr\rb\bf\f\001\037\177",
+                               "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+                               "bad \xff\xfe utf-8",
+                               "",
+                               "\xed\xa0\x80 surrogate"};
+  for (int compact = 0; compact < 2; compact++) {
+    size_t flags =
+        JSON_ENSURE_ASCII | (compact ? JSON_COMPACT : JSON_INDENT(2));
+    json_t *doc = json_object(), *arr = json_array(), *sub = json_object();
+    dv_buf b = {0};
+    dv_jsonw w;
+    char *want;
+    dv_jsonw_init(&w, &b, compact ? 0 : 2, 0);
+    dv_jsonw_obj(&w);
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+      json_array_append_new(arr, dv_json_str(strs[i]));
+    json_object_set_new(doc, "strings", arr);
+    dv_jsonw_key(&w, "strings");
+    dv_jsonw_arr(&w);
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+      dv_jsonw_str(&w, strs[i]);
+    dv_jsonw_end(&w);
+    json_object_set_new(doc, "n", json_integer(-42));
+    dv_jsonw_key(&w, "n");
+    dv_jsonw_int(&w, -42);
+    json_object_set_new(doc, "t", json_true());
+    dv_jsonw_key(&w, "t");
+    dv_jsonw_bool(&w, 1);
+    json_object_set_new(doc, "z", json_null());
+    dv_jsonw_key(&w, "z");
+    dv_jsonw_null(&w);
+    json_object_set_new(doc, "empty_a", json_array());
+    dv_jsonw_key(&w, "empty_a");
+    dv_jsonw_arr(&w);
+    dv_jsonw_end(&w);
+    json_object_set_new(doc, "empty_o", json_object());
+    dv_jsonw_key(&w, "empty_o");
+    dv_jsonw_obj(&w);
+    dv_jsonw_end(&w);
+    /* a jansson value placed inside, nested two deep */
+    json_object_set_new(sub, "k", json_pack("[i, {s:s}, []]", 1, "x", "y"));
+    json_object_set_new(doc, "deep", json_pack("[O]", sub));
+    dv_jsonw_key(&w, "deep");
+    dv_jsonw_arr(&w);
+    dv_jsonw_json(&w, sub);
+    dv_jsonw_end(&w);
+    dv_jsonw_end(&w);
+    want = json_dumps(doc, flags);
+    ck_assert_int_eq(w.nomem, 0);
+    ck_assert_str_eq(b.p, want);
+    free(want);
+    json_decref(sub);
+    json_decref(doc);
+    dv_buf_free(&b);
+  }
+}
+END_TEST
+
 Suite *suite_base(void)
 {
   Suite *s = suite_create("base");
@@ -137,6 +200,7 @@ Suite *suite_base(void)
   tcase_add_test(tc, t_utf8);
   tcase_add_test(tc, t_json_get);
   tcase_add_test(tc, t_json_error_reason);
+  tcase_add_test(tc, t_jsonw_matches_jansson);
   tcase_add_test(tc, t_json_str_odd_bytes);
   tcase_add_test(tc, t_time_iso);
   suite_add_tcase(s, tc);

@@ -134,6 +134,35 @@ START_TEST(t_printable)
 }
 END_TEST
 
+/* Names that share a parent reuse its registrable domain (base/names.c
+ * remembers the last one): the answers are libpsl's all the same. */
+START_TEST(t_registrable_shared_parent)
+{
+  static const char *seq[][2] = {{"w.x.y.com", "y.com"},
+                                 {"v.x.y.com", "y.com"},
+                                 {"x.y.com", "y.com"},
+                                 {"a.b.example.co.uk", "example.co.uk"},
+                                 {"c.b.example.co.uk", "example.co.uk"},
+                                 {"b.example.co.uk", "example.co.uk"},
+                                 {"a.me.github.io", "me.github.io"},
+                                 {"b.me.github.io", "me.github.io"},
+                                 {"you.github.io", "you.github.io"},
+                                 {"a.b.deep.test", "deep.test"},
+                                 {"c.b.deep.test", "deep.test"},
+                                 {"www.c.b.deep.test", "deep.test"}};
+  dv_name n;
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+      ck_assert_int_eq(parse(seq[i][0], &n), DV_NAME_OK);
+      ck_assert_str_eq(n.registrable, seq[i][1]);
+    }
+  /* a public suffix under a remembered parent is still refused */
+  ck_assert_int_eq(parse("x.foo.github.io", &n), DV_NAME_OK);
+  ck_assert_int_eq(parse("y.github.io", &n), DV_NAME_OK);
+  ck_assert_int_eq(parse("github.io", &n), DV_NAME_PUBLIC_SUFFIX);
+}
+END_TEST
+
 Suite *suite_names(void)
 {
   Suite *s = suite_create("names");
@@ -144,6 +173,7 @@ Suite *suite_names(void)
   tcase_add_test(tc, t_errors);
   tcase_add_test(tc, t_candidates);
   tcase_add_test(tc, t_printable);
+  tcase_add_test(tc, t_registrable_shared_parent);
   suite_add_tcase(s, tc);
   return s;
 }
