@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/oom.h"
 #include "base/text.h"
 #include "check/check_caa.h"
 
@@ -268,11 +269,35 @@ static void caa_answer(void *arg, const dv_dns_answer *a)
     return;
   if (dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 16) < 0)
     return;
-  for (size_t i = 0; i < a->msg.nrr && l->nrr < DV_CAA_MAX_RR; i++) {
-    const dv_dns_rr *rr = &a->msg.rr[i];
-    if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_CAA &&
-        dv_dns_name_eq(rr->name, final))
-      dv_caa_rr_parse(&a->msg, rr, &l->rr[l->nrr++]);
+  for (int pass = 0; pass < 2; pass++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->msg.nrr && n < DV_CAA_MAX_RR; i++) {
+      const dv_dns_rr *rr = &a->msg.rr[i];
+      if (rr->section != DV_SEC_ANSWER || rr->type != DV_T_CAA ||
+          !dv_dns_name_eq(rr->name, final))
+        continue;
+      if (pass)
+        dv_caa_rr_parse(&a->msg, rr, &l->rr[l->nrr++]);
+      else
+        n++;
+    }
+    if (pass || n == 0 || l->rr)
+      break;
+    /* the second pass keeps the n records in an array of their size */
+    if (!(l->rr = calloc(n, sizeof(*l->rr)))) {
+      c->nomem = 1;
+      dv_oom_note(); /* the level reads as empty: the run ends unknown */
+      break;
+    }
+  }
+}
+
+void dv_caa_free(dv_caa_check *c)
+{
+  for (size_t i = 0; i < c->nlevels; i++) {
+    free(c->levels[i].rr);
+    c->levels[i].rr = NULL;
+    c->levels[i].nrr = 0;
   }
 }
 

@@ -79,7 +79,7 @@ typedef struct {
   dv_dns_status status;
   dv_dns_status cd_status; /* with CD=1, asked after a SERVFAIL */
   int done;
-  dv_caa_rr rr[DV_CAA_MAX_RR];
+  dv_caa_rr *rr; /* nrr records (at most DV_CAA_MAX_RR), allocated to fit */
   size_t nrr;
 } dv_caa_level;
 
@@ -107,6 +107,8 @@ void dv_caa_set_policy(dv_caa_check *c, const dv_caa_policy *p);
 /* res_cd (may be NULL): a CD=1 resolver, asked again after a SERVFAIL to
  * tell a DNSSEC failure from a server failure. */
 void dv_caa_start(dv_caa_check *c, dv_resolver *res, dv_resolver *res_cd);
+/* The records kept (dv_caa_init again or dv_caa_free after use). */
+void dv_caa_free(dv_caa_check *c);
 /* Evaluate and add CAA_* findings for subject. */
 dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
                              const char *subject);
