@@ -75,7 +75,8 @@ typedef struct {
 } dv_caa_eval;
 
 typedef struct {
-  char name[DV_NAME_LEN];
+  uint8_t off; /* the level's name: the check's name from here
+                  (DV_CAA_LEVEL_NAME) */
   dv_dns_status status;
   dv_dns_status cd_status; /* with CD=1, asked after a SERVFAIL */
   int done;
@@ -94,6 +95,8 @@ typedef struct {
   const dv_caa_policy *policy; /* NULL = Amazon */
   dv_resolver *res_cd;         /* CD=1 resolver for the DNSSEC retry */
 } dv_caa_check;
+
+#define DV_CAA_LEVEL_NAME(c, l) ((const char *)(c)->name + (l)->off)
 
 extern const char *const dv_caa_amazon_issuers[4];
 
