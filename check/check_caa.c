@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/oom.h"
 #include "base/text.h"
 #include "check/check_caa.h"
 
@@ -40,7 +41,7 @@ void dv_caa_init(dv_caa_check *c, const char *name)
   /* the name and each parent down to (and including) the TLD */
   for (p = c->name; p && *p && c->nlevels < DV_CAA_MAX_LEVELS;) {
     dv_caa_level *l = &c->levels[c->nlevels++];
-    snprintf(l->name, sizeof(l->name), "%s", p);
+    l->off = (uint8_t)(p - c->name);
     l->status = l->cd_status = DV_DNS_CANCELLED;
     p = strchr(p, '.');
     if (p)
@@ -261,18 +262,42 @@ static void caa_answer(void *arg, const dv_dns_answer *a)
   l->done = 1;
   l->status = a->status;
   if (a->status == DV_DNS_SERVFAIL && c->res_cd &&
-      dv_resolver_query(c->res_cd, l->name, DV_T_CAA, caa_cd_answer, l) !=
-          DV_RESOLVER_OK)
+      dv_resolver_query(c->res_cd, DV_CAA_LEVEL_NAME(c, l), DV_T_CAA,
+                        caa_cd_answer, l) != DV_RESOLVER_OK)
     c->nomem = 1;
   if (a->status != DV_DNS_OK)
     return;
   if (dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 16) < 0)
     return;
-  for (size_t i = 0; i < a->msg.nrr && l->nrr < DV_CAA_MAX_RR; i++) {
-    const dv_dns_rr *rr = &a->msg.rr[i];
-    if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_CAA &&
-        dv_dns_name_eq(rr->name, final))
-      dv_caa_rr_parse(&a->msg, rr, &l->rr[l->nrr++]);
+  for (int pass = 0; pass < 2; pass++) {
+    size_t n = 0;
+    for (size_t i = 0; i < a->msg.nrr && n < DV_CAA_MAX_RR; i++) {
+      const dv_dns_rr *rr = &a->msg.rr[i];
+      if (rr->section != DV_SEC_ANSWER || rr->type != DV_T_CAA ||
+          !dv_dns_name_eq(rr->name, final))
+        continue;
+      if (pass)
+        dv_caa_rr_parse(&a->msg, rr, &l->rr[l->nrr++]);
+      else
+        n++;
+    }
+    if (pass || n == 0 || l->rr)
+      break;
+    /* the second pass keeps the n records in an array of their size */
+    if (!(l->rr = calloc(n, sizeof(*l->rr)))) {
+      c->nomem = 1;
+      dv_oom_note(); /* the level reads as empty: the run ends unknown */
+      break;
+    }
+  }
+}
+
+void dv_caa_free(dv_caa_check *c)
+{
+  for (size_t i = 0; i < c->nlevels; i++) {
+    free(c->levels[i].rr);
+    c->levels[i].rr = NULL;
+    c->levels[i].nrr = 0;
   }
 }
 
@@ -287,8 +312,8 @@ void dv_caa_start(dv_caa_check *c, dv_resolver *res, dv_resolver *res_cd)
     }
     q->c = c;
     q->l = &c->levels[i];
-    if (dv_resolver_query(res, c->levels[i].name, DV_T_CAA, caa_answer, q) !=
-        DV_RESOLVER_OK) {
+    if (dv_resolver_query(res, DV_CAA_LEVEL_NAME(c, &c->levels[i]), DV_T_CAA,
+                          caa_answer, q) != DV_RESOLVER_OK) {
       free(q);
       c->nomem = 1;
     }
@@ -517,7 +542,7 @@ dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
       f = dv_findings_add(
           fl, dnssec ? DV_F_CAA_DNSSEC_FAILED : DV_F_CAA_LOOKUP_FAILED,
           subject);
-      dv_finding_ev(fl, f, "query", "%s CAA", l->name);
+      dv_finding_ev(fl, f, "query", "%s CAA", DV_CAA_LEVEL_NAME(c, l));
       dv_finding_ev(fl, f, "result", "%s", dv_dns_status_str(l->status));
       if (dnssec) {
         dv_finding_ev(fl, f, "with_cd",
@@ -539,8 +564,9 @@ dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
   if (c->relevant < 0) {
     c->verdict = DV_CAA_NONE;
     f = dv_findings_add(fl, DV_F_CAA_NONE, subject);
-    dv_finding_ev(fl, f, "checked", "%s up to %s", c->levels[0].name,
-                  c->levels[c->nlevels - 1].name);
+    dv_finding_ev(fl, f, "checked", "%s up to %s",
+                  DV_CAA_LEVEL_NAME(c, &c->levels[0]),
+                  DV_CAA_LEVEL_NAME(c, &c->levels[c->nlevels - 1]));
     return c->verdict;
   }
   {
@@ -555,7 +581,7 @@ dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
         o += (size_t)n;
     }
     f = dv_findings_add(fl, (dv_code)e.code, subject);
-    dv_finding_ev(fl, f, "relevant_at", "%s%s", l->name,
+    dv_finding_ev(fl, f, "relevant_at", "%s%s", DV_CAA_LEVEL_NAME(c, l),
                   c->relevant > 0 ? " (inherited from a parent)" : "");
     dv_finding_ev(fl, f, "caa", "%s", set);
     if (!p->amazon)
@@ -564,12 +590,12 @@ dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
                   c->wildcard ? " (wildcard name)" : "");
     if (e.nmalformed) {
       f = dv_findings_add(fl, DV_F_CAA_MALFORMED, subject);
-      dv_finding_ev(fl, f, "relevant_at", "%s", l->name);
+      dv_finding_ev(fl, f, "relevant_at", "%s", DV_CAA_LEVEL_NAME(c, l));
       dv_finding_ev(fl, f, "malformed", "%s", e.malformed);
     }
     if (e.restricted && c->verdict == DV_CAA_ALLOWS) {
       f = dv_findings_add(fl, DV_F_CAA_PARAMS_RESTRICT, subject);
-      dv_finding_ev(fl, f, "relevant_at", "%s", l->name);
+      dv_finding_ev(fl, f, "relevant_at", "%s", DV_CAA_LEVEL_NAME(c, l));
       dv_finding_ev(fl, f, "restricts", "%s", e.restricts);
       if (!p->account)
         dv_finding_ev(fl, f, "check_with",

@@ -75,11 +75,12 @@ typedef struct {
 } dv_caa_eval;
 
 typedef struct {
-  char name[DV_NAME_LEN];
+  uint8_t off; /* the level's name: the check's name from here
+                  (DV_CAA_LEVEL_NAME) */
   dv_dns_status status;
   dv_dns_status cd_status; /* with CD=1, asked after a SERVFAIL */
   int done;
-  dv_caa_rr rr[DV_CAA_MAX_RR];
+  dv_caa_rr *rr; /* nrr records (at most DV_CAA_MAX_RR), allocated to fit */
   size_t nrr;
 } dv_caa_level;
 
@@ -95,6 +96,8 @@ typedef struct {
   dv_resolver *res_cd;         /* CD=1 resolver for the DNSSEC retry */
 } dv_caa_check;
 
+#define DV_CAA_LEVEL_NAME(c, l) ((const char *)(c)->name + (l)->off)
+
 extern const char *const dv_caa_amazon_issuers[4];
 
 /* The default policy: Amazon, no account, no method. */
@@ -107,6 +110,8 @@ void dv_caa_set_policy(dv_caa_check *c, const dv_caa_policy *p);
 /* res_cd (may be NULL): a CD=1 resolver, asked again after a SERVFAIL to
  * tell a DNSSEC failure from a server failure. */
 void dv_caa_start(dv_caa_check *c, dv_resolver *res, dv_resolver *res_cd);
+/* The records kept (dv_caa_init again or dv_caa_free after use). */
+void dv_caa_free(dv_caa_check *c);
 /* Evaluate and add CAA_* findings for subject. */
 dv_caa_verdict dv_caa_finish(dv_caa_check *c, dv_findings *fl,
                              const char *subject);

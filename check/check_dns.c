@@ -18,8 +18,127 @@
 #include <strings.h>
 
 #include "check/ca_table.h"
+#include "base/oom.h"
 #include "base/text.h"
 #include "check/check_dns.h"
+
+/* ---- the record's memory -------------------------------------------------
+ * Strings live in chunks of the record's arena; the per-server answers and
+ * the zone probes are arrays sized to what was found. */
+
+struct dv_dns_chunk {
+  dv_dns_chunk *next;
+  size_t used, cap;
+  char data[];
+};
+
+#define DV_DNS_CHUNK 512 /* a lab record keeps 300 to 900 bytes of names */
+
+const char *dv_dns_record_str(dv_dns_record *r, const char *s, size_t max)
+{
+  size_t n = max ? strnlen(s, max - 1) : 0;
+  dv_dns_chunk *c = r->strings;
+  char *p;
+  if (n == 0)
+    return "";
+  if (!c || c->cap - c->used < n + 1) {
+    size_t cap = n + 1 > DV_DNS_CHUNK / 4 ? n + 1 : DV_DNS_CHUNK;
+    dv_dns_chunk *nc = malloc(sizeof(*nc) + cap);
+    if (!nc)
+      return NULL;
+    nc->used = 0;
+    nc->cap = cap;
+    if (c && cap == n + 1) {
+      /* a long string gets its own chunk: the current one stays first */
+      nc->next = c->next;
+      c->next = nc;
+    } else {
+      nc->next = c;
+      r->strings = nc;
+    }
+    c = nc;
+  }
+  p = c->data + c->used;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  c->used += n + 1;
+  return p;
+}
+
+static void rec_nomem(dv_dns_record *r)
+{
+  if (r->ctx)
+    r->ctx->nomem = 1;
+  dv_oom_note();
+}
+
+/* s kept in the record; "" (and the run marked out of memory) on failure */
+static const char *keep(dv_dns_record *r, const char *s)
+{
+  const char *k = dv_dns_record_str(r, s, (size_t)-1);
+  if (!k) {
+    rec_nomem(r);
+    return "";
+  }
+  return k;
+}
+
+static void auth_blank(dv_auth_answer *s)
+{
+  memset(s, 0, sizeof(*s));
+  s->ns = s->cname = s->txt = s->doubled = s->nounder = "";
+  s->dtxt = s->wild = "";
+  for (size_t k = 0; k < DV_DNS_MAX_TXT; k++)
+    s->txtv[k] = "";
+}
+
+static void zprobe_blank(dv_zone_probe *z)
+{
+  memset(z, 0, sizeof(*z));
+  for (size_t k = 0; k < DV_DNS_MAX_NS; k++)
+    z->ns[k] = "";
+}
+
+/* One more server (zeroed) at the end of r->auth; NULL when out of memory. */
+static dv_auth_answer *auth_add(dv_dns_record *r)
+{
+  dv_auth_answer *a = realloc(r->auth, (r->nauth + 1) * sizeof(*a));
+  if (!a) {
+    rec_nomem(r);
+    return NULL;
+  }
+  r->auth = a;
+  a = &r->auth[r->nauth++];
+  auth_blank(a);
+  return a;
+}
+
+int dv_dns_record_alloc(dv_dns_record *r, size_t nzprobe, size_t nauth)
+{
+  dv_zone_probe *z = NULL;
+  dv_auth_answer *a = NULL;
+  if (nzprobe > DV_DNS_MAX_ZONE_LEVELS || nauth > DV_DNS_MAX_SERVERS)
+    return -1;
+  if (nzprobe && !(z = calloc(nzprobe, sizeof(*z))))
+    goto fail;
+  if (nauth && !(a = calloc(nauth, sizeof(*a))))
+    goto fail;
+  for (size_t i = 0; i < nzprobe; i++)
+    zprobe_blank(&z[i]);
+  for (size_t i = 0; i < nauth; i++)
+    auth_blank(&a[i]);
+  free(r->zprobe);
+  free(r->auth);
+  r->zprobe = z;
+  r->nzprobe = nzprobe;
+  r->auth = a;
+  r->nauth = nauth;
+  return 0;
+fail:
+  free(z);
+  free(a);
+  return -1;
+}
 
 /* ---- context ------------------------------------------------------------ */
 
@@ -152,6 +271,11 @@ void dv_dns_record_init(dv_dns_record *r, const char *cert_name,
                         const char *rname, const char *rvalue)
 {
   memset(r, 0, sizeof(*r));
+  r->rec_cname = "";
+  for (size_t k = 0; k < DV_DNS_MAX_CHAIN; k++)
+    r->chain[k] = "";
+  for (size_t k = 0; k < DV_DNS_MAX_TXT; k++)
+    r->rec_txtv[k] = "";
   r->shared_with = -1;
   r->zone_idx = -1;
   snprintf(r->cert_name, sizeof(r->cert_name), "%s", cert_name);
@@ -235,9 +359,10 @@ static void first_txt(const dv_dns_answer *a, const char *owner, char *out,
   }
 }
 
-/* Every TXT RR at owner, its character-strings joined, made printable. */
-static size_t all_txt(const dv_dns_answer *a, const char *owner,
-                      char (*out)[DV_DNS_TXT_LEN], size_t max)
+/* Every TXT RR at owner, its character-strings joined, made printable,
+ * kept in r. */
+static size_t all_txt(dv_dns_record *r, const dv_dns_answer *a,
+                      const char *owner, const char **out, size_t max)
 {
   size_t n = 0;
   if (!a->have_msg)
@@ -245,7 +370,7 @@ static size_t all_txt(const dv_dns_answer *a, const char *owner,
   for (size_t i = 0; i < a->msg.nrr && n < max; i++) {
     const dv_dns_rr *rr = &a->msg.rr[i];
     const unsigned char *d;
-    char raw[DV_DNS_TXT_LEN];
+    char raw[DV_DNS_TXT_LEN], shown[DV_DNS_TXT_LEN];
     size_t o = 0, k = 0;
     if (rr->section != DV_SEC_ANSWER || rr->type != DV_T_TXT ||
         !dv_dns_name_eq(rr->name, owner))
@@ -259,8 +384,8 @@ static size_t all_txt(const dv_dns_answer *a, const char *owner,
         raw[o++] = (char)d[k + j];
       k += l;
     }
-    dv_text_escape(raw, o, out[n], DV_DNS_TXT_LEN);
-    n++;
+    dv_text_escape(raw, o, shown, sizeof(shown));
+    out[n++] = keep(r, shown);
   }
   return n;
 }
@@ -270,41 +395,50 @@ static void child_start(dv_dns_record *r, const char *target);
 static void auth_answer(void *arg, const dv_dns_answer *a)
 {
   dv_aq *q = arg;
-  dv_auth_answer *s = &q->r->auth[q->idx];
+  dv_dns_record *r = q->r;
+  dv_auth_answer *s = &r->auth[q->idx];
+  /* the sizes the answers were always cut to */
+  char name[DV_DNS_NAME_MAX], txt[512], txt1[DV_DNS_TXT_LEN];
   switch (q->kind) {
   case AQ_CNAME:
     s->cname_st = a->status;
     s->aa = a->have_msg && a->msg.aa;
-    first_cname(a, q->r->rname, s->cname, sizeof(s->cname));
-    if (s->cname[0] && q->r->kind != DV_REC_ACM_CNAME && s->aa)
-      child_start(q->r, s->cname);
+    first_cname(a, r->rname, name, sizeof(name));
+    s->cname = keep(r, name);
+    if (s->cname[0] && r->kind != DV_REC_ACM_CNAME && s->aa)
+      child_start(r, s->cname);
     break;
   case AQ_TXT:
     s->txt_st = a->status;
-    first_txt(a, q->r->rname, s->txt, sizeof(s->txt));
-    s->ntxt = all_txt(a, q->r->rname, s->txtv, DV_DNS_MAX_TXT);
+    first_txt(a, r->rname, txt, sizeof(txt));
+    s->txt = keep(r, txt);
+    s->ntxt = all_txt(r, a, r->rname, s->txtv, DV_DNS_MAX_TXT);
     break;
   case AQ_DTXT: {
     char owner[2 * DV_NAME_LEN + 2];
     s->dtxt_st = a->status;
-    snprintf(owner, sizeof(owner), "%s.%s", q->r->rname, q->r->zone);
-    first_txt(a, owner, s->dtxt, sizeof(s->dtxt));
+    snprintf(owner, sizeof(owner), "%s.%s", r->rname, r->zone);
+    first_txt(a, owner, txt1, sizeof(txt1));
+    s->dtxt = keep(r, txt1);
     break;
   }
   case AQ_WILD:
     s->wild_st = a->status;
-    first_txt(a, a->qname, s->wild, sizeof(s->wild));
+    first_txt(a, a->qname, txt1, sizeof(txt1));
+    s->wild = keep(r, txt1);
     break;
   case AQ_DOUBLED: {
     char owner[2 * DV_NAME_LEN + 2];
     s->doubled_st = a->status;
-    snprintf(owner, sizeof(owner), "%s.%s", q->r->rname, q->r->zone);
-    first_cname(a, owner, s->doubled, sizeof(s->doubled));
+    snprintf(owner, sizeof(owner), "%s.%s", r->rname, r->zone);
+    first_cname(a, owner, name, sizeof(name));
+    s->doubled = keep(r, name);
     break;
   }
   case AQ_NOUNDER:
     s->nounder_st = a->status;
-    first_cname(a, q->r->rname + 1, s->nounder, sizeof(s->nounder));
+    first_cname(a, r->rname + 1, name, sizeof(name));
+    s->nounder = keep(r, name);
     break;
   case AQ_SOA:
     s->soa_st = a->status;
@@ -410,22 +544,26 @@ static void ns_addr_answer(void *arg, const dv_dns_answer *a)
     for (size_t i = 0; i < a->msg.nrr && r->nauth < DV_DNS_MAX_SERVERS; i++) {
       const dv_dns_rr *rr = &a->msg.rr[i];
       dv_auth_answer *s;
+      char addr[sizeof(s->addr)];
       if (rr->section != DV_SEC_ANSWER || rr->type != a->qtype ||
           !dv_dns_name_eq(rr->name, final))
         continue;
-      s = &r->auth[r->nauth];
-      if (dv_dns_rr_addr(&a->msg, rr, s->addr, sizeof(s->addr)) < 0)
+      if (dv_dns_rr_addr(&a->msg, rr, addr, sizeof(addr)) < 0)
         continue;
-      memmove(s->ns, ns, strlen(ns) + 1);
-      r->nauth++;
+      if (!(s = auth_add(r)))
+        break;
+      memcpy(s->addr, addr, sizeof(addr));
+      s->ns = ns;
     }
   } else if (a->qtype == DV_T_A && a->status != DV_DNS_OK &&
              r->nauth < DV_DNS_MAX_SERVERS) {
     /* keep the server in the list, without an address */
-    dv_auth_answer *s = &r->auth[r->nauth++];
-    memmove(s->ns, ns, strlen(ns) + 1);
-    s->addr[0] = '\0';
-    s->cname_st = a->status;
+    dv_auth_answer *s = auth_add(r);
+    if (s) {
+      s->ns = ns;
+      s->addr[0] = '\0';
+      s->cname_st = a->status;
+    }
   }
   free(q);
   if (--r->apending == 0)
@@ -471,17 +609,18 @@ static void stage2(dv_dns_record *r)
 
 /* ---- stage 1: find the zone --------------------------------------------- */
 
-static void zone_answer(void *arg, const dv_dns_answer *a)
+static void zone_answer(dv_dns_record *r, dv_zone_probe *z,
+                        const dv_dns_answer *a)
 {
-  dv_zone_probe *z = arg;
   z->status = a->status;
   if (a->status == DV_DNS_OK) {
     for (size_t i = 0; i < a->msg.nrr && z->nns < DV_DNS_MAX_NS; i++) {
       const dv_dns_rr *rr = &a->msg.rr[i];
+      char ns[DV_DNS_NAME_MAX];
       if (rr->section == DV_SEC_ANSWER && rr->type == DV_T_NS &&
           dv_dns_name_eq(rr->name, z->name) &&
-          dv_dns_rr_target(&a->msg, rr, z->ns[z->nns], DV_DNS_NAME_MAX) == 0)
-        z->nns++;
+          dv_dns_rr_target(&a->msg, rr, ns, sizeof(ns)) == 0)
+        z->ns[z->nns++] = keep(r, ns);
     }
     z->has_ns = z->nns > 0;
   }
@@ -491,7 +630,7 @@ static void zone_answer_wrap(void *arg, const dv_dns_answer *a)
 {
   dv_rq *q = arg;
   dv_dns_record *r = q->r;
-  zone_answer(&r->zprobe[q->idx], a);
+  zone_answer(r, &r->zprobe[q->idx], a);
   free(q);
   if (--r->zpending == 0)
     stage2(r);
@@ -507,7 +646,7 @@ static void chain_answer(void *arg, const dv_dns_answer *a)
   first_cname(a, a->qname, next, sizeof(next));
   if (!next[0] || r->nchain >= DV_DNS_MAX_CHAIN)
     return;
-  snprintf(r->chain[r->nchain++], DV_DNS_NAME_MAX, "%s", next);
+  r->chain[r->nchain++] = keep(r, next);
   if (strcasecmp(next, r->rvalue) == 0)
     return;
   if (dv_resolver_query(r->ctx->rec, next, DV_T_CNAME, chain_answer, r) !=
@@ -518,10 +657,12 @@ static void chain_answer(void *arg, const dv_dns_answer *a)
 static void rec_answer(void *arg, const dv_dns_answer *a)
 {
   dv_dns_record *r = arg;
+  char name[DV_DNS_NAME_MAX];
   r->rec_st = a->status;
-  first_cname(a, r->rname, r->rec_cname, sizeof(r->rec_cname));
+  first_cname(a, r->rname, name, sizeof(name));
+  r->rec_cname = keep(r, name);
   if (r->rec_cname[0]) {
-    snprintf(r->chain[0], DV_DNS_NAME_MAX, "%s", r->rec_cname);
+    r->chain[0] = r->rec_cname;
     r->nchain = 1;
     r->chain_st = DV_DNS_OK;
     if (r->kind == DV_REC_ACM_CNAME &&
@@ -556,7 +697,7 @@ static void rec_txt_answer(void *arg, const dv_dns_answer *a)
   r->rec_txt_st = a->status;
   if (a->status == DV_DNS_OK &&
       dv_dns_msg_cname_chain(&a->msg, a->qname, final, sizeof(final), 8) >= 0)
-    r->rec_ntxt = all_txt(a, final, r->rec_txtv, DV_DNS_MAX_TXT);
+    r->rec_ntxt = all_txt(r, a, final, r->rec_txtv, DV_DNS_MAX_TXT);
 }
 
 /* _acme-challenge (or _validation-persist) is a CNAME: check the target at
@@ -583,14 +724,22 @@ static void child_start(dv_dns_record *r, const char *target)
 
 void dv_dns_record_start(dv_dns_ctx *ctx, dv_dns_record *r)
 {
-  const char *p = r->rname;
+  const char *p;
+  size_t levels = 0;
   r->ctx = ctx;
   /* the record name and every ancestor above it, but not the TLD */
-  while (p && strchr(p, '.') && r->nzprobe < DV_DNS_MAX_ZONE_LEVELS) {
+  for (p = r->rname; strchr(p, '.') && levels < DV_DNS_MAX_ZONE_LEVELS;
+       p = strchr(p, '.') + 1)
+    levels++;
+  if (levels && !(r->zprobe = calloc(levels, sizeof(*r->zprobe)))) {
+    rec_nomem(r); /* nothing asked: the run ends with an error */
+    levels = 0;
+  }
+  for (p = r->rname; r->nzprobe < levels; p = strchr(p, '.') + 1) {
     dv_zone_probe *z = &r->zprobe[r->nzprobe++];
+    zprobe_blank(z);
     snprintf(z->name, sizeof(z->name), "%s", p);
     z->status = DV_DNS_CANCELLED;
-    p = strchr(p, '.') + 1;
   }
   r->zpending = r->nzprobe;
   for (size_t i = 0; i < r->nzprobe; i++) {
@@ -811,8 +960,7 @@ static int txt_same(const dv_auth_answer *a, const dv_auth_answer *b)
   return 1;
 }
 
-static void txt_join(char (*v)[DV_DNS_TXT_LEN], size_t n, char *out,
-                     size_t outlen)
+static void txt_join(const char *const *v, size_t n, char *out, size_t outlen)
 {
   size_t o = 0;
   out[0] = '\0';
@@ -843,7 +991,7 @@ static void ev_servers(dv_dns_record *r, dv_finding *f)
     char vals[900];
     if (!srv_usable(s))
       continue;
-    txt_join((char(*)[DV_DNS_TXT_LEN])s->txtv, s->ntxt, vals, sizeof(vals));
+    txt_join(s->txtv, s->ntxt, vals, sizeof(vals));
     if (s->soa_ok)
       dv_finding_ev(&r->findings, f, "server", "%s (%s) serial %u: %s", s->ns,
                     s->addr, s->serial, vals);
@@ -1054,7 +1202,7 @@ static void finish_txt(dv_dns_record *r, size_t usable)
       return;
     }
     f = dv_findings_add(fl, DV_F_ACME_TXT_OK, subj);
-    txt_join((char(*)[DV_DNS_TXT_LEN])ref->txtv, ref->ntxt, vals, sizeof(vals));
+    txt_join(ref->txtv, ref->ntxt, vals, sizeof(vals));
     dv_finding_ev(fl, f, "txt", "%s", vals);
     server_list(r, srv_has_expected, list, sizeof(list));
     dv_finding_ev(fl, f, "servers", "%s", list);
@@ -1087,8 +1235,7 @@ static void finish_txt(dv_dns_record *r, size_t usable)
           fl, wild ? DV_F_ACME_TXT_FROM_WILDCARD : DV_F_ACME_TXT_WRONG_VALUE,
           subj);
       dv_finding_ev(fl, f, "expected", "\"%s\"", r->rvalue);
-      txt_join((char(*)[DV_DNS_TXT_LEN])got->txtv, got->ntxt, vals,
-               sizeof(vals));
+      txt_join(got->txtv, got->ntxt, vals, sizeof(vals));
       dv_finding_ev(fl, f, "found", "%s", vals);
     } else if (dbl) {
       f = dv_findings_add(fl, DV_F_ACME_TXT_DOUBLED_LABEL, subj);
@@ -1132,6 +1279,11 @@ void dv_dns_record_finish(dv_dns_record *r)
   int any_cancel = 0;
   const char *subj = r->rname;
 
+  if (!r->zprobe) { /* out of memory at the start: nothing was asked */
+    r->incomplete = 1;
+    dv_findings_add(fl, DV_F_RUN_DEADLINE, subj);
+    return;
+  }
   for (size_t i = 0; i < r->nzprobe; i++)
     any_cancel |= r->zprobe[i].status == DV_DNS_CANCELLED;
   for (size_t i = 0; i < r->nauth; i++)
@@ -1437,4 +1589,23 @@ void dv_dns_record_free(dv_dns_record *r)
     r->child = NULL;
   }
   dv_findings_free(&r->findings);
+  dv_caa_free(&r->caa);
+  free(r->auth);
+  r->auth = NULL;
+  r->nauth = 0;
+  free(r->zprobe);
+  r->zprobe = NULL;
+  r->nzprobe = 0;
+  while (r->strings) {
+    dv_dns_chunk *c = r->strings;
+    r->strings = c->next;
+    free(c);
+  }
+  /* what pointed into the chunks */
+  r->rec_cname = "";
+  for (size_t k = 0; k < DV_DNS_MAX_CHAIN; k++)
+    r->chain[k] = "";
+  for (size_t k = 0; k < DV_DNS_MAX_TXT; k++)
+    r->rec_txtv[k] = "";
+  r->nchain = r->rec_ntxt = 0;
 }

@@ -362,9 +362,9 @@ out:
   dv_findings_free(&all);
   if (have_er)
     dv_email_result_free(&er);
-  dv_dns_record_free(&dr);
-  if (started)
+  if (started) /* first: cancelled lookups still report into dr */
     dv_dns_ctx_free(&dns);
+  dv_dns_record_free(&dr);
   dv_loop_free(loop);
   dv_ca_choice_free(&ca);
 }

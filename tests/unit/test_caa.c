@@ -102,8 +102,8 @@ START_TEST(t_caa_levels)
   dv_caa_init(&c, "*.a.b.example.com");
   ck_assert_int_eq(c.wildcard, 1);
   ck_assert_uint_eq(c.nlevels, 4);
-  ck_assert_str_eq(c.levels[0].name, "a.b.example.com");
-  ck_assert_str_eq(c.levels[3].name, "com");
+  ck_assert_str_eq(DV_CAA_LEVEL_NAME(&c, &c.levels[0]), "a.b.example.com");
+  ck_assert_str_eq(DV_CAA_LEVEL_NAME(&c, &c.levels[3]), "com");
 }
 END_TEST
 

@@ -62,20 +62,19 @@ static void dns_world(dv_cert_dvo *d, const char *cname)
 {
   dv_dns_record *r = &d->dns;
   ck_assert_int_eq(d->dns_on, 1);
-  r->nzprobe = 1;
+  ck_assert_int_eq(dv_dns_record_alloc(r, 1, 1), 0);
   snprintf(r->zprobe[0].name, sizeof(r->zprobe[0].name), "example.com");
   r->zprobe[0].status = DV_DNS_OK;
   r->zprobe[0].has_ns = 1;
   r->zone_idx = 0;
   snprintf(r->zone, sizeof(r->zone), "example.com");
-  r->nauth = 1;
-  snprintf(r->auth[0].ns, sizeof(r->auth[0].ns), "ns1.example.com");
+  r->auth[0].ns = dv_dns_record_str(r, "ns1.example.com", 64);
   snprintf(r->auth[0].addr, sizeof(r->auth[0].addr), "192.0.2.53");
   r->auth[0].aa = 1;
   r->auth[0].cname_st = cname[0] ? DV_DNS_OK : DV_DNS_NXDOMAIN;
-  snprintf(r->auth[0].cname, sizeof(r->auth[0].cname), "%s", cname);
+  r->auth[0].cname = dv_dns_record_str(r, cname, (size_t)-1);
   r->rec_st = r->auth[0].cname_st;
-  snprintf(r->rec_cname, sizeof(r->rec_cname), "%s", cname);
+  r->rec_cname = r->auth[0].cname;
   for (size_t i = 0; i < r->caa.nlevels; i++)
     r->caa.levels[i].status = DV_DNS_NODATA;
 }

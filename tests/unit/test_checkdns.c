@@ -4,12 +4,15 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check/check_dns.h"
 #include "unit.h"
 
-#define RNAME "_0123456789abcdef0123456789abcdef.example.com"
+/* a string kept in the record (its arena) */
+#define KEEP(r, s) dv_dns_record_str((r), (s), (size_t)-1)
+#define RNAME      "_0123456789abcdef0123456789abcdef.example.com"
 #define RVALUE                                                                 \
   "_fedcba9876543210fedcba9876543210.abcdefghij.acm-validations.aws"
 
@@ -19,7 +22,7 @@
 static void rec_setup(dv_dns_record *r, size_t n, const char *cname)
 {
   dv_dns_record_init(r, "example.com", RNAME, RVALUE);
-  r->nzprobe = 2;
+  ck_assert_int_eq(dv_dns_record_alloc(r, 2, n), 0);
   snprintf(r->zprobe[0].name, sizeof(r->zprobe[0].name), "example.com");
   r->zprobe[0].status = DV_DNS_OK;
   r->zprobe[0].has_ns = 1;
@@ -28,14 +31,15 @@ static void rec_setup(dv_dns_record *r, size_t n, const char *cname)
   r->zprobe[1].has_ns = 1;
   r->zone_idx = 0;
   snprintf(r->zone, sizeof(r->zone), "example.com");
-  r->nauth = n;
   for (size_t i = 0; i < n; i++) {
     dv_auth_answer *s = &r->auth[i];
-    snprintf(s->ns, sizeof(s->ns), "ns%zu.example.com", i + 1);
+    char ns[64];
+    snprintf(ns, sizeof(ns), "ns%zu.example.com", i + 1);
+    s->ns = KEEP(r, ns);
     snprintf(s->addr, sizeof(s->addr), "192.0.2.%zu", 53 + i);
     s->aa = 1;
     s->cname_st = cname[0] ? DV_DNS_OK : DV_DNS_NXDOMAIN;
-    snprintf(s->cname, sizeof(s->cname), "%s", cname);
+    s->cname = KEEP(r, cname);
     s->txt_st = s->soa_st = s->doubled_st = s->nounder_st = DV_DNS_NODATA;
     s->soa_ok = 1;
     s->serial = 2026120100 + (uint32_t)i;
@@ -43,7 +47,7 @@ static void rec_setup(dv_dns_record *r, size_t n, const char *cname)
     s->soa_ttl = 3600;
   }
   r->rec_st = cname[0] ? DV_DNS_OK : DV_DNS_NXDOMAIN;
-  snprintf(r->rec_cname, sizeof(r->rec_cname), "%s", cname);
+  r->rec_cname = KEEP(r, cname);
   for (size_t i = 0; i < r->caa.nlevels; i++) {
     r->caa.levels[i].status = DV_DNS_NODATA;
     r->caa.levels[i].done = 1;
@@ -82,7 +86,7 @@ START_TEST(t_correct)
   /* the servers have it, the resolver still caches the NXDOMAIN */
   rec_setup(&r, 2, RVALUE);
   r.rec_st = DV_DNS_NXDOMAIN;
-  r.rec_cname[0] = '\0';
+  r.rec_cname = "";
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_OK));
   ck_assert(has(&r, DV_F_DNS_NEGATIVE_CACHED));
@@ -97,7 +101,7 @@ START_TEST(t_missing_on_some)
   dv_dns_record r;
   rec_setup(&r, 2, RVALUE);
   r.auth[1].cname_st = DV_DNS_NXDOMAIN;
-  r.auth[1].cname[0] = '\0';
+  r.auth[1].cname = "";
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_MISSING_ON_SOME));
   ck_assert(!has(&r, DV_F_DNS_CNAME_OK));
@@ -142,8 +146,8 @@ START_TEST(t_wrong_values)
   /* a chain that reaches the value: two hops, then too many */
   rec_setup(&r, 1, "alias.example.com");
   r.nchain = 2;
-  snprintf(r.chain[0], sizeof(r.chain[0]), "alias.example.com");
-  snprintf(r.chain[1], sizeof(r.chain[1]), "%s", RVALUE);
+  r.chain[0] = KEEP(&r, "alias.example.com");
+  r.chain[1] = KEEP(&r, RVALUE);
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_CHAIN));
   ck_assert_str_eq(ev(&r, DV_F_DNS_CNAME_CHAIN, "cnames"), "2");
@@ -151,9 +155,12 @@ START_TEST(t_wrong_values)
 
   rec_setup(&r, 1, "a1.example.com");
   r.nchain = 6;
-  for (size_t i = 0; i < 5; i++)
-    snprintf(r.chain[i], sizeof(r.chain[i]), "a%zu.example.com", i + 1);
-  snprintf(r.chain[5], sizeof(r.chain[5]), "%s", RVALUE);
+  for (size_t i = 0; i < 5; i++) {
+    char a[32];
+    snprintf(a, sizeof(a), "a%zu.example.com", i + 1);
+    r.chain[i] = KEEP(&r, a);
+  }
+  r.chain[5] = KEEP(&r, RVALUE);
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_CHAIN_TOO_LONG));
   dv_dns_record_free(&r);
@@ -165,7 +172,7 @@ START_TEST(t_classic_mistakes)
   dv_dns_record r;
   /* the record name with the zone twice */
   rec_setup(&r, 1, "");
-  snprintf(r.auth[0].doubled, sizeof(r.auth[0].doubled), "%s", RVALUE);
+  r.auth[0].doubled = KEEP(&r, RVALUE);
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_DOUBLED_SUFFIX));
   ck_assert_str_eq(ev(&r, DV_F_DNS_CNAME_DOUBLED_SUFFIX, "found_at"),
@@ -175,7 +182,7 @@ START_TEST(t_classic_mistakes)
 
   /* the leading underscore dropped */
   rec_setup(&r, 1, "");
-  snprintf(r.auth[0].nounder, sizeof(r.auth[0].nounder), "%s", RVALUE);
+  r.auth[0].nounder = KEEP(&r, RVALUE);
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_NO_UNDERSCORE));
   ck_assert_str_eq(ev(&r, DV_F_DNS_CNAME_NO_UNDERSCORE, "found_at"),
@@ -184,7 +191,7 @@ START_TEST(t_classic_mistakes)
 
   /* a TXT record instead */
   rec_setup(&r, 1, "");
-  snprintf(r.auth[0].txt, sizeof(r.auth[0].txt), "%s", RVALUE);
+  r.auth[0].txt = KEEP(&r, RVALUE);
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_TXT_INSTEAD_OF_CNAME));
   dv_dns_record_free(&r);
@@ -192,7 +199,7 @@ START_TEST(t_classic_mistakes)
   /* only the resolver sees it (a private view / split horizon) */
   rec_setup(&r, 1, "");
   r.rec_st = DV_DNS_OK;
-  snprintf(r.rec_cname, sizeof(r.rec_cname), "%s", RVALUE);
+  r.rec_cname = KEEP(&r, RVALUE);
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_ONLY_PRIVATE_VIEW));
   dv_dns_record_free(&r);
@@ -219,7 +226,7 @@ START_TEST(t_classic_mistakes)
 
   /* a CNAME next to other data at the same name */
   rec_setup(&r, 1, RVALUE);
-  snprintf(r.auth[0].txt, sizeof(r.auth[0].txt), "v=spf1 -all");
+  r.auth[0].txt = KEEP(&r, "v=spf1 -all");
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_CNAME_OK));
   ck_assert(has(&r, DV_F_DNS_CNAME_AND_OTHER_DATA));
@@ -234,7 +241,7 @@ START_TEST(t_servers)
   rec_setup(&r, 2, RVALUE);
   r.auth[0].aa = 0;
   r.auth[1].cname_st = DV_DNS_TIMEOUT;
-  r.auth[1].cname[0] = '\0';
+  r.auth[1].cname = "";
   dv_dns_record_finish(&r);
   ck_assert(has(&r, DV_F_DNS_SERVER_LAME));
   ck_assert(has(&r, DV_F_DNS_SERVER_UNREACHABLE));
@@ -325,6 +332,8 @@ START_TEST(t_deadline_dnssec_caa)
   ck_assert_uint_ge(r.caa.nlevels, 1);
   r.caa.levels[0].status = DV_DNS_OK;
   r.caa.levels[0].nrr = 1;
+  r.caa.levels[0].rr = calloc(1, sizeof(dv_caa_rr)); /* freed with r */
+  ck_assert_ptr_nonnull(r.caa.levels[0].rr);
   snprintf(r.caa.levels[0].rr[0].tag, sizeof(r.caa.levels[0].rr[0].tag),
            "issue");
   snprintf(r.caa.levels[0].rr[0].value, sizeof(r.caa.levels[0].rr[0].value),
