@@ -51,7 +51,7 @@
 /* DescribeCertificate: paced (acm_session.h), at most 4 in flight. */
 #define EX_MAX_INFLIGHT 4
 #define EX_MAX_RECORDS  16
-#define EX_WINDOW       64 /* described certificates not yet finished */
+#define EX_WINDOW       256 /* described certificates not yet finished */
 
 struct ex_region;
 

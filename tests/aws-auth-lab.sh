@@ -23,6 +23,7 @@ if [ -r "$CADIR/server.pem" ] && ! ping_auth; then
   "$LAB" service start aws-auth >&2 || sleep 2
 fi
 lab_up
+acm_share
 sts_serialize
 ping_auth || skip_all "lab service aws-auth not answering (tests/lab/lab service start aws-auth; a lab CA older than the service needs 'lab start')"
 

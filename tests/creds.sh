@@ -12,6 +12,7 @@
 # (127.46.0.1) and creds-container (127.46.0.2); they are skipped when
 # those do not answer.
 . "$SRCDIR/tests/lib.sh"
+acm_share
 sts_serialize
 PROBE="$BUILDDIR/tests/creds_probe"
 BOTO="$SRCDIR/tests/creds_botocore.py"

@@ -53,6 +53,15 @@ acm_serialize() {
   exec 8>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}.acm-tests.lock" || return 0
   flock -w 600 8 || true
 }
+# Tests that only make ACM calls (they count none) share the lab: several
+# at once, but never while a counting test holds acm_serialize (their calls
+# would land in its counts: org-lab's audit --org did, in acm-scale.sh's).
+# Lock order: acm_* before sts_serialize / smtp_serialize.
+acm_share() {
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 8>"${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}.acm-tests.lock" || return 0
+  flock -s -w 600 8 || true
+}
 # Tests that count calls in the lab's STS/SSO/Organizations log take turns
 # (tests/creds.sh, aws-auth-lab.sh, org-lab.sh): the log is shared, and an
 # AssumeRole of one test landing in another's window was seen under make -j2.

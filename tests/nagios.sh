@@ -42,6 +42,7 @@ if [ "$(id -u)" != 0 ]; then
   T_N=$((T_N + 1)); done_testing; exit $?
 fi
 lab_up
+acm_share
 CA=${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}/ca
 [ -r "$CA/endpoint-current.pem" ] || { nok "lab certificates in $CA (restart the lab)"; done_testing; exit 1; }
 # the lab ACM server (--arn services)

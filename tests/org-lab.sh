@@ -12,6 +12,7 @@
 LABDIR=${DVCHECK_LAB_DIR:-/tmp/dvcheck-lab}
 CADIR=$LABDIR/ca
 lab_up
+acm_share
 sts_serialize
 curl -sf -m 3 --cacert "$CADIR/ca.pem" https://127.48.0.1/_lab/ping >/dev/null 2>&1 ||
   skip_all "lab service aws-auth not answering (tests/lab/lab service start aws-auth)"
