@@ -2703,23 +2703,33 @@ static void resolver_continue(void *arg)
   run_step(arg);
 }
 
-int dv_aws_creds_reply_parse(dv_loop *loop, dv_aws_reply_kind kind,
-                             const char *body, size_t len, dv_aws_creds_cb cb,
-                             void *arg)
+/* A resolver with its answer's destination and no child process yet;
+ * NULL when memory runs out. */
+static resolver *resolver_new(dv_loop *loop, dv_aws_creds_cb cb, void *arg)
 {
-  dv_http_resp resp;
   resolver *r = calloc(1, sizeof(*r));
   if (!r)
-    return -1;
+    return NULL;
   r->res = calloc(1, sizeof(*r->res));
   if (!r->res) {
     free(r);
-    return -1;
+    return NULL;
   }
   r->loop = loop;
   r->cb = cb;
   r->arg = arg;
   r->out.fd = r->err.fd = -1;
+  return r;
+}
+
+int dv_aws_creds_reply_parse(dv_loop *loop, dv_aws_reply_kind kind,
+                             const char *body, size_t len, dv_aws_creds_cb cb,
+                             void *arg)
+{
+  dv_http_resp resp;
+  resolver *r = resolver_new(loop, cb, arg);
+  if (!r)
+    return -1;
   dv_buf_init(&r->out.b, PROCESS_MAX_STDOUT, DV_BUF_SECRET);
   dv_buf_init(&r->err.b, PROCESS_MAX_STDERR, 0);
   dv_loop_ref(loop);
@@ -2750,19 +2760,10 @@ int dv_aws_creds_reply_parse(dv_loop *loop, dv_aws_reply_kind kind,
 int dv_aws_creds_resolve(dv_loop *loop, dv_http *http, const dv_aws_opts *o,
                          dv_aws_creds_cb cb, void *arg)
 {
-  resolver *r = calloc(1, sizeof(*r));
+  resolver *r = resolver_new(loop, cb, arg);
   if (!r)
     return -1;
-  r->res = calloc(1, sizeof(*r->res));
-  if (!r->res) {
-    free(r);
-    return -1;
-  }
-  r->loop = loop;
   r->http = http;
-  r->cb = cb;
-  r->arg = arg;
-  r->out.fd = r->err.fd = -1;
   r->verbose = o ? o->verbose : 0;
   r->process_timeout_ms = o && o->process_timeout_ms > 0
                               ? o->process_timeout_ms

@@ -79,8 +79,10 @@ rss_check() { # rss_check NAME WHAT
 
 # ---- what the summaries call for (botocore through the lab's STS) ----------------
 if ! "$PY" - "$ACCTS" "$REGION" "$DAYS" "$KEY" "$SECRET" "$CA" >"$T/expect.json" 2>"$T/expect.err" <<'PYEOF'
-import json, sys, time
+import json, os, sys, time
 import botocore.session
+sys.path.insert(0, os.path.join(os.environ["SRCDIR"], "tests"))
+from acm_expect import expect, list_all
 accts, region, days, key, secret, ca = sys.argv[1:]
 days = int(days)
 s = botocore.session.get_session()
@@ -99,30 +101,7 @@ for a in accts.split(","):
                  aws_session_token=c["SessionToken"])
     acm = s.create_client("acm", region_name=region, endpoint_url="https://127.45.0.1",
                           verify=ca, **k)
-    summ, kw = [], {"Includes": {"keyTypes": kt}, "MaxItems": 1000}
-    while True:
-        r = acm.list_certificates(**kw)
-        summ += r["CertificateSummaryList"]
-        if not r.get("NextToken"):
-            break
-        kw["NextToken"] = r["NextToken"]
-    e = {"listed": len(summ), "expiring": 0, "ex_describe": 0, "au_picked": 0,
-         "au_describe": 0, "arns": sorted(x["CertificateArn"] for x in summ)}
-    for x in summ:
-        na = x.get("NotAfter")
-        left = na.timestamp() - now if na else None
-        st, ty = x["Status"], x["Type"]
-        if left is not None and left < days * 86400:
-            e["expiring"] += 1
-            if ty == "AMAZON_ISSUED" and left > 0 and x.get("RenewalEligibility") != "INELIGIBLE":
-                e["ex_describe"] += 1
-        if (st in ("PENDING_VALIDATION", "VALIDATION_TIMED_OUT", "FAILED")
-                or (st == "EXPIRED" and x.get("InUse"))
-                or (st == "ISSUED" and left is not None
-                    and (left < days * 86400 or (ty == "AMAZON_ISSUED" and left < 60 * 86400)))):
-            e["au_picked"] += 1
-            if ty != "IMPORTED":
-                e["au_describe"] += 1
+    e = expect(list_all(acm, kt), days, now, arns=True)
     out[a] = e
 print(json.dumps(out))
 PYEOF

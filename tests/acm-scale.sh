@@ -49,46 +49,16 @@ wall() { [ -s "$T/$1.time" ] && sed -n 's/.*Elapsed (wall clock) time (h:mm:ss o
 
 # ---- what the summaries call for (botocore, independent of dvcheck) -----------
 if ! "$PY" - "$ACM" "$CA" "$REGION" "$DAYS" "$KEY" "$SECRET" > "$T/expect.json" 2> "$T/expect.err" <<'PYEOF'
-import json, sys, time
+import json, os, sys, time
 import botocore.session
+sys.path.insert(0, os.path.join(os.environ["SRCDIR"], "tests"))
+from acm_expect import expect, list_all
 acm, ca, region, days, key, secret = sys.argv[1:]
-days = int(days)
 s = botocore.session.get_session()
 kt = s.get_service_model("acm").shape_for("KeyAlgorithm").enum
 c = s.create_client("acm", region_name=region, endpoint_url=acm, verify=ca,
                     aws_access_key_id=key, aws_secret_access_key=secret)
-summ, kw = [], {"Includes": {"keyTypes": kt}, "MaxItems": 1000}
-while True:
-    r = c.list_certificates(**kw)
-    summ += r["CertificateSummaryList"]
-    if not r.get("NextToken"):
-        break
-    kw["NextToken"] = r["NextToken"]
-now = time.time()
-e = {"listed": len(summ), "expiring": 0, "ex_describe": 0, "au_picked": 0,
-     "au_describe": 0, "au_imported": 0}
-for x in summ:
-    na = x.get("NotAfter")
-    left = na.timestamp() - now if na else None
-    st, ty = x["Status"], x["Type"]
-    # expiry: within the window; a DescribeCertificate only for what ACM
-    # should renew (AMAZON_ISSUED, in use, not yet expired)
-    if left is not None and left < days * 86400:
-        e["expiring"] += 1
-        if ty == "AMAZON_ISSUED" and left > 0 and x.get("RenewalEligibility") != "INELIGIBLE":
-            e["ex_describe"] += 1
-    # audit: the problem ones; IMPORTED ones are diagnosed from the summary
-    picked = (st in ("PENDING_VALIDATION", "VALIDATION_TIMED_OUT", "FAILED")
-              or (st == "EXPIRED" and x.get("InUse"))
-              or (st == "ISSUED" and left is not None
-                  and (left < days * 86400
-                       or (ty == "AMAZON_ISSUED" and left < 60 * 86400))))
-    if picked:
-        e["au_picked"] += 1
-        if ty == "IMPORTED":
-            e["au_imported"] += 1
-        else:
-            e["au_describe"] += 1
+e = expect(list_all(c, kt), int(days), time.time())
 print(json.dumps(e))
 PYEOF
 then

@@ -60,16 +60,21 @@ def log(*a):
     sys.stderr.flush()
 
 
+def quiet_close(conn):
+    """Close; a peer that already went is no error here."""
+    try:
+        conn.close()
+    except OSError:
+        pass
+
+
 def rst_close(conn):
     """Close with a TCP RST (SO_LINGER 0)."""
     try:
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     except OSError:
         pass
-    try:
-        conn.close()
-    except OSError:
-        pass
+    quiet_close(conn)
 
 
 def sleep_until_closed(conn, limit=120):
@@ -312,10 +317,7 @@ def tcp_conn(mode, conn):
             conn.sendall(b"%ERROR:201: access denied - query rate limit exceeded\r\n")
     except OSError:
         pass
-    try:
-        conn.close()
-    except OSError:
-        pass
+    quiet_close(conn)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -463,10 +465,7 @@ def http_conn(mode, conn):
             conn.sendall(http_resp(200, "OK", b'{"CertificateSummaryList": [{"CertificateArn": "arn:aws:acm'))
     except OSError:
         pass
-    try:
-        conn.close()
-    except OSError:
-        pass
+    quiet_close(conn)
 
 
 # ---------------------------------------------------------------- TLS endpoints
@@ -500,10 +499,7 @@ def tls_conn(mode, conn, ctxs):
             pass
         s.close()
     except (OSError, ssl.SSLError):
-        try:
-            conn.close()
-        except OSError:
-            pass
+        quiet_close(conn)
 
 
 def main():
